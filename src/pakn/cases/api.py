@@ -1,0 +1,271 @@
+"""JSON API for cases: public submission and status, the deadline calculator, and the staff workflow."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from pakn.cases import deadlines, policy, presenters, services
+from pakn.cases.models import Case, Kind
+from pakn.cases.queries import CaseFilter, apply_filter
+from pakn.cases.schemas import (
+    AcceptIn,
+    CaseDetailOut,
+    CaseOut,
+    DeadlinesOut,
+    ExtendIn,
+    ForwardIn,
+    MergeIn,
+    PublicStatusOut,
+    ReasonIn,
+    RefuseIn,
+    ResolveIn,
+    StaffSubmissionIn,
+    SubmissionIn,
+    SubmissionOut,
+)
+from pakn.core.errors import InvalidInput, NotFound
+from pakn.org.access import access_case, visible_cases
+from pakn.org.models import Unit
+
+public = Router(tags=["public"])
+staff = Router(tags=["staff"])
+
+
+def _submission_out(case: Case) -> dict[str, Any]:
+    obligation = case.obligations.filter(met_on__isnull=True, cancelled=False).order_by("due_on").first()
+    result = services.compute_for_case(case, received=case.received_on)
+    return {
+        "tracking_code": case.tracking_code,
+        "status": case.status,
+        "status_label": case.status_label,
+        "received_at": case.created_at,
+        "received_on": case.received_on,
+        "unit": case.unit.name,
+        "track": case.track,
+        "due": {
+            "accept_by": result.accept_by if case.track == "statutory" else None,
+            "resolve_by": result.resolve_by if case.track == "statutory" else None,
+            "answer_by": obligation.due_on if case.track != "statutory" and obligation else None,
+        },
+    }
+
+
+def _submit(request: HttpRequest, payload: SubmissionIn, **extra: Any) -> Case:
+    data = payload.dict()
+    return services.submit(
+        actor=request.user if hasattr(request, "user") else None,
+        kind=data["kind"],
+        title=data["title"],
+        content=data["content"],
+        province_code=data["province_code"],
+        commune_code=data["commune_code"],
+        address=data["address"],
+        subject=data["subject"],
+        reporter=data["reporter"],
+        complaint_round=data["complaint_round"],
+        publish=data["publish"],
+        topic_code=data["topic_code"],
+        **extra,
+    )
+
+
+@public.post("/submissions", response={201: SubmissionOut}, operation_id="create_submission", auth=None)
+def create_submission(request: HttpRequest, payload: SubmissionIn) -> tuple[int, dict[str, Any]]:
+    """File a report, petition, complaint, denunciation or opinion. The tracking code is returned only
+    after the submission is committed."""
+    case = _submit(request, payload, channel="api")
+    return 201, _submission_out(case)
+
+
+@public.get("/submissions/{tracking_code}", response=PublicStatusOut, operation_id="get_submission_status", auth=None)
+def submission_status(request: HttpRequest, tracking_code: str) -> dict[str, Any]:
+    """Public status and timeline of a submission. Never includes the reporter's identity."""
+    return presenters.public_status(services.get_case_by_code(tracking_code))
+
+
+class DeadlineQuery(Schema):
+    kind: str
+    received: date
+    accepted: date | None = None
+    round: int = 1
+    complex: int = 0
+    remote: int = 0
+    extensions: int = 0
+    unit: str | None = None
+
+
+@public.get("/deadlines", response=DeadlinesOut, operation_id="calculate_deadlines", auth=None)
+def calculate_deadlines(request: HttpRequest, query: Query[DeadlineQuery]) -> dict[str, Any]:
+    """Deadline calculator: complaint and denunciation answer ``accept_by`` and ``resolve_by``
+    (from ``accepted``, or from ``accept_by`` when it is not given); report, petition and opinion
+    answer ``answer_by``. ``unit`` (a unit code) applies that unit's own answer period."""
+    return deadline_answer(
+        kind=query.kind, received=query.received, accepted=query.accepted, complaint_round=query.round,
+        complex=query.complex, remote=query.remote, extensions=query.extensions, unit_code=query.unit,
+    )
+
+
+def deadline_answer(
+    *, kind: str, received: date, accepted: date | None, complaint_round: int, complex: int, remote: int,
+    extensions: int, unit_code: str | None = None,
+) -> dict[str, Any]:
+    errors: dict[str, list[Any]] = {}
+    if kind not in Kind.values:
+        errors["kind"] = [str(Kind.REPORT.label)]  # replaced below with a clear message
+        from django.utils.translation import gettext as _
+
+        errors["kind"] = [_("Loại phải là complaint, denunciation, report, petition hoặc opinion.")]
+    for name, value in (("complex", complex), ("remote", remote)):
+        if value not in (0, 1):
+            errors[name] = ["0 | 1"]
+    if complaint_round not in (1, 2):
+        errors["round"] = ["1 | 2"]
+    answer_days = None
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code).first()
+        if unit is None:
+            errors["unit"] = ["?"]
+        else:
+            answer_days = unit.answer_working_days
+    if errors:
+        raise InvalidInput(fields=errors)
+    try:
+        result = deadlines.compute_deadlines(
+            policy.deadline_rules(), policy.working_calendar(), kind=kind, received=received, accepted=accepted,
+            complaint_round=complaint_round, complex=bool(complex), remote=bool(remote), extensions=extensions,
+            answer_working_days=answer_days if kind not in ("complaint", "denunciation") else None,
+        )
+    except (ValueError, LookupError) as exc:
+        raise InvalidInput(fields={"extensions" if "extension" in str(exc) else "received": [str(exc)]}) from None
+    return {
+        "accept_by": result.accept_by,
+        "resolve_by": result.resolve_by,
+        "answer_by": result.answer_by,
+        "accepted_assumed": accepted is None and result.resolve_by is not None,
+        "rules": [
+            {"code": r.code, "item": r.item.value, "amount": r.amount, "unit": r.unit.value, "citation": r.citation,
+             "effective_from": r.effective_from, "effective_to": r.effective_to}
+            for r in result.rules
+        ],
+    }
+
+
+# ------------------------------------------------------------------ staff
+
+
+class CaseListQuery(Schema):
+    status: str = ""
+    kind: str = ""
+    unit: str = ""
+    due: str = ""
+    q: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+@staff.get("/cases", response=list[CaseOut], operation_id="list_cases")
+@paginate(PageNumberPagination, page_size=50)
+def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> list[dict[str, Any]]:
+    """Cases the caller may see, newest first; ``due=overdue|soon``, ``status=open`` for all open."""
+    queryset = apply_filter(visible_cases(request.user), CaseFilter(**filters.dict()))
+    return _LazySummaries(queryset)  # type: ignore[return-value]
+
+
+class _LazySummaries:
+    """Lets the paginator slice the queryset before each case is turned into a dict."""
+
+    def __init__(self, queryset: Any):
+        self.queryset = queryset
+
+    def __len__(self) -> int:
+        return int(self.queryset.count())
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, item: slice) -> list[dict[str, Any]]:
+        return [presenters.case_summary(c) for c in self.queryset[item]]
+
+
+@staff.post("/cases", response={201: CaseDetailOut}, operation_id="record_submission")
+def record_submission(request: HttpRequest, payload: StaffSubmissionIn) -> tuple[int, dict[str, Any]]:
+    """Record a letter, hotline call, e-mail or reception-day contact with its real date received."""
+    case = _submit(request, payload, channel=payload.channel, received_on=payload.received_on)
+    return 201, presenters.case_detail(case)
+
+
+@staff.get("/cases/{case_id}", response=CaseDetailOut, operation_id="get_case")
+def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return presenters.case_detail(access_case(request.user, case_id))
+
+
+def _act(request: HttpRequest, case_id: int, fn: Any, **kwargs: Any) -> dict[str, Any]:
+    case = access_case(request.user, case_id)
+    case = fn(actor=request.user, case=case, **kwargs)
+    return presenters.case_detail(case)
+
+
+@staff.post("/cases/{case_id}/accept", response=CaseDetailOut, operation_id="accept_case")
+def accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[str, Any]:
+    return _act(request, case_id, services.accept_case, accepted_on=payload.accepted_on, complexity=payload.complexity)
+
+
+@staff.post("/cases/{case_id}/refuse", response=CaseDetailOut, operation_id="refuse_case")
+def refuse(request: HttpRequest, case_id: int, payload: RefuseIn) -> dict[str, Any]:
+    return _act(request, case_id, services.refuse_case, reason_code=payload.reason_code, explanation=payload.explanation)
+
+
+@staff.post("/cases/{case_id}/forward", response=CaseDetailOut, operation_id="forward_case")
+def forward(request: HttpRequest, case_id: int, payload: ForwardIn) -> dict[str, Any]:
+    unit = Unit.objects.filter(code=payload.to_unit_code, is_active=True).first()
+    if unit is None:
+        raise InvalidInput(fields={"to_unit_code": [str(NotFound.default_message)]})
+    return _act(request, case_id, services.forward_case, to_unit=unit, reason=payload.reason)
+
+
+@staff.post("/cases/{case_id}/start", response=CaseDetailOut, operation_id="start_case")
+def start(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _act(request, case_id, services.start_case)
+
+
+@staff.post("/cases/{case_id}/extend", response=CaseDetailOut, operation_id="extend_deadline")
+def extend(request: HttpRequest, case_id: int, payload: ExtendIn) -> dict[str, Any]:
+    return _act(request, case_id, services.extend_deadline, complexity=payload.complexity, reason=payload.reason)
+
+
+@staff.post("/cases/{case_id}/resolve", response=CaseDetailOut, operation_id="resolve_case")
+def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> dict[str, Any]:
+    return _act(request, case_id, services.resolve_case, body=payload.body, kind=payload.kind)
+
+
+@staff.post("/cases/{case_id}/close", response=CaseDetailOut, operation_id="close_case")
+def close(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _act(request, case_id, services.close_case)
+
+
+@staff.post("/cases/{case_id}/suspend", response=CaseDetailOut, operation_id="suspend_case")
+def suspend(request: HttpRequest, case_id: int, payload: ReasonIn) -> dict[str, Any]:
+    return _act(request, case_id, services.suspend_case, reason=payload.reason)
+
+
+@staff.post("/cases/{case_id}/resume", response=CaseDetailOut, operation_id="resume_case")
+def resume(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _act(request, case_id, services.resume_case)
+
+
+@staff.post("/cases/{case_id}/merge", response=CaseDetailOut, operation_id="merge_case")
+def merge(request: HttpRequest, case_id: int, payload: MergeIn) -> dict[str, Any]:
+    target = visible_cases(request.user).filter(tracking_code=payload.into_tracking_code.replace("-", "").upper()).first()
+    if target is None:
+        raise InvalidInput(fields={"into_tracking_code": [str(NotFound.default_message)]})
+    return _act(request, case_id, services.merge_case, into=target)
+
+
+def today() -> date:
+    return timezone.localdate()

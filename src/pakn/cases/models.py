@@ -1,0 +1,330 @@
+"""Cases and everything that hangs off them. Writes happen only in ``services.py``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pakn.cases.workflow import STATUS_LABELS, Status
+from pakn.org.models import Commune, Province, Unit
+
+
+class Kind(models.TextChoices):
+    REPORT = "report", _("Phản ánh")
+    PETITION = "petition", _("Kiến nghị")
+    COMPLAINT = "complaint", _("Khiếu nại")
+    DENUNCIATION = "denunciation", _("Tố cáo")
+    OPINION = "opinion", _("Góp ý")
+
+
+class Track(models.TextChoices):
+    STATUTORY = "statutory", _("Theo luật (có thời hạn luật định)")
+    ANONYMOUS = "anonymous", _("Nặc danh / không xác định được người gửi (Điều 25 Luật Tố cáo)")
+    FEEDBACK = "feedback", _("Phản ánh, kiến nghị, góp ý")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Cổng thông tin")
+    API = "api", _("Ứng dụng (API)")
+    LETTER = "letter", _("Thư, đơn qua bưu điện")
+    HOTLINE = "hotline", _("Đường dây nóng")
+    EMAIL = "email", _("Thư điện tử")
+    RECEPTION = "reception", _("Tiếp công dân")
+    DIRECT = "direct", _("Nộp trực tiếp")
+
+
+class Complexity(models.TextChoices):
+    NORMAL = "normal", _("Thông thường")
+    COMPLEX = "complex", _("Phức tạp")
+    ESPECIALLY_COMPLEX = "especially_complex", _("Đặc biệt phức tạp")
+
+
+class Topic(models.Model):
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=120)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=120)
+    keywords = models.TextField(_("từ khóa (mỗi dòng một từ, không dấu)"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    tracking_code = models.CharField(_("mã tra cứu"), max_length=16, unique=True, editable=False)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    complaint_round = models.PositiveSmallIntegerField(_("lần khiếu nại"), null=True, blank=True)
+    track = models.CharField(_("luồng xử lý"), max_length=20, choices=Track.choices)
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    content = models.TextField(_("nội dung"))
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("lĩnh vực"))
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name=_("tỉnh, thành phố"))
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("xã, phường"))
+    address = models.CharField(_("địa chỉ (như người dân ghi)"), max_length=300, blank=True)
+    subject = models.CharField(_("người, cơ quan bị phản ánh / tố cáo"), max_length=300, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("đơn vị xử lý"))
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=[(s.value, label) for s, label in STATUS_LABELS.items()]
+    )
+    channel = models.CharField(_("kênh tiếp nhận"), max_length=20, choices=Channel.choices)
+    received_on = models.DateField(_("ngày nhận"))
+    accepted_on = models.DateField(_("ngày thụ lý"), null=True, blank=True)
+    complexity = models.CharField(_("mức độ"), max_length=20, choices=Complexity.choices, default=Complexity.NORMAL)
+    remote_area = models.BooleanField(_("vùng sâu, vùng xa"), default=False)
+    extensions = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
+    publish = models.BooleanField(_("đồng ý công khai"), default=False)
+    escalated = models.BooleanField(_("đã đề nghị cấp trên"), default=False)
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="own_cases"
+    )
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged")
+    due_on = models.DateField(_("hạn xử lý hiện tại"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    audit_head = models.CharField(max_length=64, blank=True, editable=False)
+    audit_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["received_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} – {self.title}"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[Status(self.status)])
+
+    @property
+    def pseudonym(self) -> str:
+        label = _("Người tố cáo") if self.kind == Kind.DENUNCIATION else _("Người gửi")
+        return f"{label} #{self.tracking_code[:4]}"
+
+
+class NotifyChannel(models.TextChoices):
+    EMAIL = "email", _("Thư điện tử")
+    SMS = "sms", _("Tin nhắn SMS")
+    NONE = "none", _("Không nhận thông báo")
+
+
+class Reporter(models.Model):
+    """Who sent the case. Never shown on public pages; the protection issue moves this into an
+    encrypted vault."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reporter")
+    name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    id_number = models.CharField(_("số định danh / CCCD"), max_length=12, blank=True)
+    address = models.CharField(_("địa chỉ liên hệ"), max_length=300, blank=True)
+    notify_by = models.CharField(_("nhận thông báo qua"), max_length=10, choices=NotifyChannel.choices, default="email")
+
+    class Meta:
+        verbose_name = _("người gửi")
+        verbose_name_plural = _("người gửi")
+
+    def __str__(self) -> str:
+        return self.case.pseudonym
+
+
+class ObligationKind(models.TextChoices):
+    ACCEPT = "accept", _("Thụ lý hoặc trả lời không thụ lý")
+    RESOLVE = "resolve", _("Giải quyết")
+    ANSWER = "answer", _("Trả lời")
+    TRIAGE = "triage", _("Xem xét, kiểm tra tin nặc danh")
+    FORWARD_RESPONSE = "forward_response", _("Xử lý đơn được chuyển đến")
+
+
+class Obligation(models.Model):
+    """A deadline the handling unit must meet. Opened by a service, met or cancelled by another."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="obligations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="obligations")
+    kind = models.CharField(_("nghĩa vụ"), max_length=20, choices=ObligationKind.choices)
+    opened_on = models.DateField(_("tính từ ngày"))
+    due_on = models.DateField(_("hạn"))
+    rule_code = models.CharField(max_length=60)
+    citation = models.CharField(_("căn cứ"), max_length=300)
+    met_on = models.DateField(_("hoàn thành ngày"), null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+        indexes = [models.Index(fields=["met_on", "cancelled", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case.tracking_code} {self.kind} {self.due_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_on is None and not self.cancelled
+
+
+class Forward(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="forwards")
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("lý do"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    respond_by = models.DateField(_("hạn đơn vị nhận xử lý"))
+
+
+class AnswerKind(models.TextChoices):
+    ANSWER = "answer", _("Văn bản trả lời")
+    CONCLUSION = "conclusion", _("Kết luận / quyết định giải quyết")
+    REFUSAL = "refusal", _("Thông báo không thụ lý")
+
+
+class Answer(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="answers")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("loại văn bản"), max_length=20, choices=AnswerKind.choices)
+    body = models.TextField(_("nội dung"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class Satisfaction(models.IntegerChoices):
+    VERY_SATISFIED = 5, _("Rất hài lòng")
+    SATISFIED = 4, _("Hài lòng")
+    NEUTRAL = 3, _("Bình thường")
+    UNSATISFIED = 2, _("Không hài lòng")
+    VERY_UNSATISFIED = 1, _("Rất không hài lòng")
+
+
+class Rating(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ratings")
+    level = models.PositiveSmallIntegerField(_("mức độ hài lòng"), choices=Satisfaction.choices)
+    comment = models.TextField(_("nhận xét"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("case", "unit")]
+
+
+class Message(models.Model):
+    """Information the citizen adds after filing, or a note from the unit to the citizen."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    from_citizen = models.BooleanField(default=True)
+    body = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained log per case (``pakn audit verify`` checks the chain)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_label = models.CharField(max_length=60)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    public = models.BooleanField(default=True)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["case_id", "seq"]
+        unique_together = [("case", "seq")]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Audit events are append-only.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit events are append-only.")
+
+
+class RoutingRule(models.Model):
+    """Place + kind + topic → competent unit. The most specific matching rule wins; ties go to the
+    lower priority number."""
+
+    class Target(models.TextChoices):
+        COMMUNE_PEOPLES_COMMITTEE = "commune_pc", _("UBND xã/phường nơi xảy ra")
+        COMMUNE_PARTY_COMMITTEE = "commune_party", _("Đảng ủy xã/phường nơi xảy ra")
+        PROVINCE_PEOPLES_COMMITTEE = "province_pc", _("UBND tỉnh/thành phố")
+        PROVINCE_PARTY_COMMITTEE = "province_party", _("Tỉnh ủy/Thành ủy")
+        FIXED_UNIT = "unit", _("Đơn vị cụ thể")
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, null=True, blank=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, blank=True)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, blank=True)
+    target = models.CharField(_("chuyển đến"), max_length=20, choices=Target.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(default=100)
+    note = models.CharField(_("ghi chú, căn cứ"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name = _("quy tắc phân luồng")
+        verbose_name_plural = _("quy tắc phân luồng")
+
+    def __str__(self) -> str:
+        return f"{self.kind or '*'} / {self.topic or '*'} / {self.commune or self.province or '*'} → {self.target}"
+
+
+class DeadlineRule(models.Model):
+    """Statutory and local deadline rules, with effective dates and citations (docs/deadlines.md)."""
+
+    code = models.CharField(_("mã"), max_length=60, unique=True)
+    case_kind = models.CharField(_("loại hồ sơ"), max_length=20, choices=Kind.choices)
+    item = models.CharField(_("việc"), max_length=20)
+    amount = models.PositiveSmallIntegerField(_("số ngày"))
+    unit = models.CharField(_("đơn vị tính"), max_length=20)
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    citation = models.CharField(_("căn cứ"), max_length=300)
+    complaint_round = models.PositiveSmallIntegerField(null=True, blank=True)
+    complex = models.BooleanField(null=True, blank=True)
+    remote = models.BooleanField(null=True, blank=True)
+    max_count = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_kind", "item", "effective_from"]
+        verbose_name = _("quy định thời hạn")
+        verbose_name_plural = _("quy định thời hạn")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CalendarOverride(models.Model):
+    """Decreed swaps: an extra day off, or a Saturday that is a working day."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    is_working_day = models.BooleanField(_("là ngày làm việc"))
+    reason = models.CharField(_("căn cứ"), max_length=300)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("điều chỉnh lịch làm việc")
+        verbose_name_plural = _("điều chỉnh lịch làm việc")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'làm việc' if self.is_working_day else 'nghỉ'}"

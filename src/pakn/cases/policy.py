@@ -1,0 +1,75 @@
+"""Reads the rule tables (deadline rules, calendar overrides, routing rules) into the plain values the
+pure functions take, cached per process and dropped when an administrator edits a table."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from django.db.models.signals import post_delete, post_save
+
+from pakn.cases import deadlines
+from pakn.cases.models import CalendarOverride, DeadlineRule, RoutingRule
+from pakn.cases.routing import RouteRule
+from pakn.core.calendar import WorkingCalendar, vietnam_calendar
+
+
+@lru_cache(maxsize=1)
+def deadline_rules() -> tuple[deadlines.Rule, ...]:
+    return tuple(
+        deadlines.Rule(
+            code=r.code,
+            case_kind=r.case_kind,
+            item=deadlines.Item(r.item),
+            amount=r.amount,
+            unit=deadlines.Unit(r.unit),
+            effective_from=r.effective_from,
+            effective_to=r.effective_to,
+            citation=r.citation,
+            complaint_round=r.complaint_round,
+            complex=r.complex,
+            remote=r.remote,
+            max_count=r.max_count,
+        )
+        for r in DeadlineRule.objects.all()
+    )
+
+
+@lru_cache(maxsize=1)
+def working_calendar() -> WorkingCalendar:
+    overrides = list(CalendarOverride.objects.all())
+    this_year = date.today().year  # noqa: DTZ011 - a span of years, not a moment
+    years = range(2012, this_year + 3)
+    return vietnam_calendar(
+        years,
+        extra_days_off=[o.date for o in overrides if not o.is_working_day],
+        extra_working_days=[o.date for o in overrides if o.is_working_day],
+    )
+
+
+@lru_cache(maxsize=1)
+def route_rules() -> tuple[RouteRule, ...]:
+    return tuple(
+        RouteRule(
+            id=r.pk,
+            target=r.target,
+            unit_id=r.unit_id,
+            province_code=r.province_id,
+            commune_code=r.commune_id,
+            kind=r.kind,
+            topic_code=r.topic.code if r.topic else None,
+            priority=r.priority,
+        )
+        for r in RoutingRule.objects.select_related("topic")
+    )
+
+
+def clear_caches(**_: object) -> None:
+    deadline_rules.cache_clear()
+    working_calendar.cache_clear()
+    route_rules.cache_clear()
+
+
+for _model in (DeadlineRule, CalendarOverride, RoutingRule):
+    post_save.connect(clear_caches, sender=_model, dispatch_uid=f"policy-{_model.__name__}-save")
+    post_delete.connect(clear_caches, sender=_model, dispatch_uid=f"policy-{_model.__name__}-delete")

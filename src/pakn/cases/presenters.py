@@ -1,0 +1,136 @@
+"""Read-side views of a case shared by the HTML pages and the API. The public ones never include the
+reporter's identity or staff names."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pakn.cases.models import Answer, AuditEvent, Case
+from pakn.cases.workflow import allowed_actions
+
+EVENT_LABELS: dict[str, Any] = {
+    "submitted": _("Tiếp nhận đơn"),
+    "accepted": _("Thụ lý"),
+    "refused": _("Không thụ lý"),
+    "forwarded": _("Chuyển đơn đến đơn vị có thẩm quyền"),
+    "escalated": _("Người gửi đề nghị cấp trên xem xét"),
+    "started": _("Bắt đầu giải quyết"),
+    "extended": _("Gia hạn giải quyết"),
+    "resolved": _("Trả lời / kết luận"),
+    "closed": _("Kết thúc hồ sơ"),
+    "suspended": _("Tạm đình chỉ"),
+    "resumed": _("Tiếp tục giải quyết"),
+    "merged": _("Gộp vào hồ sơ khác"),
+    "merge_received": _("Nhận hồ sơ gộp"),
+    "information_added": _("Người gửi bổ sung thông tin"),
+    "withdrawn": _("Người gửi rút đơn"),
+    "rated": _("Người gửi đánh giá kết quả"),
+    "overdue": _("Quá hạn – đã báo cáo người đứng đầu và cấp trên"),
+}
+
+# Fields of event data that may appear on the public page.
+PUBLIC_DETAIL_KEYS = ("to", "due_on", "resolve_by", "answer_by", "respond_by", "reason_code", "into", "level")
+
+
+def _detail(event: AuditEvent) -> str:
+    parts = []
+    for key in PUBLIC_DETAIL_KEYS:
+        if key in event.data and event.data[key] not in (None, ""):
+            parts.append(f"{key}: {event.data[key]}")
+    return "; ".join(parts)
+
+
+def timeline(case: Case, *, public: bool = True) -> list[dict[str, Any]]:
+    events = AuditEvent.objects.filter(case=case).select_related("unit").order_by("seq")
+    if public:
+        events = events.filter(public=True)
+    return [
+        {
+            "at": timezone.localtime(e.created_at),
+            "action": e.action,
+            "label": str(EVENT_LABELS.get(e.action, e.action)),
+            "unit": e.unit.name if e.unit else None,
+            "detail": _detail(e),
+        }
+        for e in events
+    ]
+
+
+def answers(case: Case) -> list[dict[str, Any]]:
+    return [
+        {"kind": a.kind, "body": a.body, "unit": a.unit.name, "at": timezone.localtime(a.created_at)}
+        for a in Answer.objects.filter(case=case).select_related("unit")
+    ]
+
+
+def is_overdue(case: Case, today: date | None = None) -> bool:
+    return bool(case.due_on and case.due_on < (today or timezone.localdate()))
+
+
+def public_status(case: Case) -> dict[str, Any]:
+    return {
+        "tracking_code": case.tracking_code,
+        "kind": case.kind,
+        "title": case.title,
+        "status": case.status,
+        "status_label": case.status_label,
+        "received_on": case.received_on,
+        "unit": case.unit.name,
+        "due_on": case.due_on,
+        "overdue": is_overdue(case),
+        "timeline": timeline(case),
+        "answers": answers(case),
+    }
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "tracking_code": case.tracking_code,
+        "kind": case.kind,
+        "complaint_round": case.complaint_round,
+        "track": case.track,
+        "title": case.title,
+        "status": case.status,
+        "status_label": case.status_label,
+        "unit_code": case.unit.code,
+        "unit": case.unit.name,
+        "province_code": case.province_id,
+        "commune_code": case.commune_id,
+        "topic_code": case.topic.code if case.topic else None,
+        "channel": case.channel,
+        "received_on": case.received_on,
+        "accepted_on": case.accepted_on,
+        "due_on": case.due_on,
+        "overdue": is_overdue(case),
+        "complexity": case.complexity,
+        "extensions": case.extensions,
+        "reporter_pseudonym": case.pseudonym,
+    }
+
+
+def case_detail(case: Case) -> dict[str, Any]:
+    return {
+        **case_summary(case),
+        "content": case.content,
+        "address": case.address,
+        "subject": case.subject,
+        "obligations": [
+            {
+                "kind": o.kind,
+                "due_on": o.due_on,
+                "opened_on": o.opened_on,
+                "met_on": o.met_on,
+                "cancelled": o.cancelled,
+                "citation": o.citation,
+                "unit": o.unit.name,
+            }
+            for o in case.obligations.select_related("unit").order_by("opened_on", "id")
+        ],
+        "answers": answers(case),
+        "allowed_actions": [a.value for a in allowed_actions(case.status)],
+    }

@@ -1,0 +1,56 @@
+"""Case list filters shared by the staff pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from pakn.cases import policy
+from pakn.cases.models import Case
+from pakn.cases.workflow import OPEN
+from pakn.core.text import fold
+
+
+@dataclass
+class CaseFilter:
+    status: str = ""
+    kind: str = ""
+    unit: str = ""
+    due: str = ""  # "overdue" | "soon" | ""
+    q: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def apply_filter(queryset: QuerySet[Case], f: CaseFilter, *, today: date | None = None) -> QuerySet[Case]:
+    today = today or timezone.localdate()
+    if f.status == "open":
+        queryset = queryset.filter(status__in=[s.value for s in OPEN])
+    elif f.status:
+        queryset = queryset.filter(status=f.status)
+    if f.kind:
+        queryset = queryset.filter(kind=f.kind)
+    if f.unit:
+        queryset = queryset.filter(unit__code=f.unit)
+    if f.due == "overdue":
+        queryset = queryset.filter(due_on__lt=today)
+    elif f.due == "soon":
+        horizon = policy.working_calendar().add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+        queryset = queryset.filter(due_on__gte=today, due_on__lte=horizon)
+    if f.received_from:
+        queryset = queryset.filter(received_on__gte=f.received_from)
+    if f.received_to:
+        queryset = queryset.filter(received_on__lte=f.received_to)
+    if f.q.strip():
+        text = f.q.strip()
+        # Exact-code lookup, else a simple text match; the language package replaces this with a
+        # diacritic-insensitive ranked search.
+        queryset = queryset.filter(
+            Q(tracking_code=text.replace("-", "").upper()) | Q(title__icontains=text) | Q(content__icontains=text)
+            | Q(title__icontains=fold(text))
+        )
+    return queryset.select_related("unit", "topic")

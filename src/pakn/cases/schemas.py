@@ -1,0 +1,191 @@
+"""API shapes. Inputs are typed for the OpenAPI document; the services re-validate every value and
+return the project's one error shape."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+
+class ReporterIn(Schema):
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    id_number: str = ""
+    address: str = ""
+    notify_by: Literal["email", "sms", "none"] | None = None
+
+
+class SubmissionIn(Schema):
+    kind: Literal["report", "petition", "complaint", "denunciation", "opinion"]
+    title: str = Field(..., max_length=100_000)
+    content: str
+    province_code: str | None = None
+    commune_code: str | None = None
+    address: str = ""
+    subject: str = ""
+    reporter: ReporterIn | None = None
+    complaint_round: Literal[1, 2] | None = None
+    publish: bool = False
+    topic_code: str | None = None
+
+
+class DueDates(Schema):
+    accept_by: date | None = None
+    resolve_by: date | None = None
+    answer_by: date | None = None
+
+
+class SubmissionOut(Schema):
+    tracking_code: str
+    status: str
+    status_label: str
+    received_at: datetime
+    received_on: date
+    unit: str
+    track: str
+    due: DueDates
+
+
+class TimelineEntry(Schema):
+    at: datetime
+    action: str
+    label: str
+    unit: str | None
+    detail: str = ""
+
+
+class AnswerOut(Schema):
+    kind: str
+    body: str
+    unit: str
+    at: datetime
+
+
+class PublicStatusOut(Schema):
+    tracking_code: str
+    kind: str
+    title: str
+    status: str
+    status_label: str
+    received_on: date
+    unit: str
+    due_on: date | None
+    overdue: bool
+    timeline: list[TimelineEntry]
+    answers: list[AnswerOut]
+
+
+class RuleOut(Schema):
+    code: str
+    item: str
+    amount: int
+    unit: str
+    citation: str
+    effective_from: date
+    effective_to: date | None
+
+
+class DeadlinesOut(Schema):
+    accept_by: date | None = None
+    resolve_by: date | None = None
+    answer_by: date | None = None
+    accepted_assumed: bool = False
+    rules: list[RuleOut]
+
+
+class ObligationOut(Schema):
+    kind: str
+    due_on: date
+    opened_on: date
+    met_on: date | None
+    cancelled: bool
+    citation: str
+    unit: str
+
+
+class CaseOut(Schema):
+    id: int
+    tracking_code: str
+    kind: str
+    complaint_round: int | None
+    track: str
+    title: str
+    status: str
+    status_label: str
+    unit_code: str
+    unit: str
+    province_code: str
+    commune_code: str | None
+    topic_code: str | None
+    channel: str
+    received_on: date
+    accepted_on: date | None
+    due_on: date | None
+    overdue: bool
+    complexity: str
+    extensions: int
+    reporter_pseudonym: str
+
+
+class CaseDetailOut(CaseOut):
+    content: str
+    address: str
+    subject: str
+    obligations: list[ObligationOut]
+    answers: list[AnswerOut]
+    allowed_actions: list[str]
+
+
+class AcceptIn(Schema):
+    accepted_on: date | None = None
+    complexity: Literal["normal", "complex", "especially_complex"] = "normal"
+
+
+class RefuseIn(Schema):
+    reason_code: str
+    explanation: str = ""
+
+
+class ForwardIn(Schema):
+    to_unit_code: str
+    reason: str
+
+
+class ExtendIn(Schema):
+    complexity: Literal["complex", "especially_complex"]
+    reason: str
+
+
+class ResolveIn(Schema):
+    body: str
+    kind: Literal["answer", "conclusion"] = "answer"
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class MergeIn(Schema):
+    into_tracking_code: str
+
+
+class StaffSubmissionIn(SubmissionIn):
+    channel: Literal["letter", "hotline", "email", "reception", "direct", "web", "api"] = "letter"
+    received_on: date | None = None
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    kind: str
+    level: str
+    province_code: str
+    commune_code: str | None
+
+
+class PlaceOut(Schema):
+    code: str
+    name: str

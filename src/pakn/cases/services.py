@@ -1,0 +1,830 @@
+"""The one write path for cases. Every function here is a business act: keyword-only arguments, the
+acting user explicit, one transaction, one audit event per change, notifications queued in the same
+transaction (the outbox) and delivered by ``pakn worker`` after commit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pakn.cases import deadlines, policy
+from pakn.cases.models import (
+    Answer,
+    AnswerKind,
+    AuditEvent,
+    Case,
+    Channel,
+    Complexity,
+    Forward,
+    Kind,
+    Message,
+    NotifyChannel,
+    Obligation,
+    ObligationKind,
+    Rating,
+    Reporter,
+    Topic,
+    Track,
+)
+from pakn.cases.routing import choose_rule, unit_code_for
+from pakn.cases.workflow import Action, Status, next_status
+from pakn.core.audit import GENESIS, chain_hash
+from pakn.core.errors import InvalidInput, InvalidTransition, NotFound, PaknError
+from pakn.core.text import clean_text
+from pakn.core.tracking import new_tracking_code
+from pakn.org.access import require_handler
+from pakn.org.models import Membership, Role, Unit
+from pakn.org.places import resolve_place
+
+MAX_TITLE = 200
+MAX_CONTENT = 20_000
+MAX_MESSAGE = 10_000
+PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
+ID_RE = re.compile(r"^([0-9]{9}|[0-9]{12})$")
+STATUTORY_KINDS = {Kind.COMPLAINT, Kind.DENUNCIATION}
+
+REFUSAL_REASONS: dict[str, Any] = {
+    "not_signed": _("Đơn không có chữ ký hoặc điểm chỉ của người gửi (Luật Khiếu nại 2011, Điều 11)."),
+    "time_limit_passed": _("Đã hết thời hiệu khiếu nại (Luật Khiếu nại 2011, Điều 9, Điều 11)."),
+    "already_decided": _("Đã có quyết định giải quyết khiếu nại lần hai (Luật Khiếu nại 2011, Điều 11)."),
+    "court_accepted": _("Tòa án đã thụ lý hoặc đã giải quyết (Luật Khiếu nại 2011, Điều 11)."),
+    "not_competent": _("Không thuộc thẩm quyền giải quyết (Luật Tố cáo 2018, Điều 24; cần chuyển đơn)."),
+    "unidentified": _("Tố cáo mạo danh hoặc không xác định được người tố cáo (Luật Tố cáo 2018, Điều 29)."),
+    "repeated": _("Tố cáo tiếp nội dung đã được giải quyết mà không có tình tiết mới (Luật Tố cáo 2018, Điều 29)."),
+    "other": _("Lý do khác (ghi rõ trong văn bản)."),
+}
+
+
+# ---------------------------------------------------------------- validation
+
+
+@dataclass(frozen=True)
+class ReporterInput:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    id_number: str = ""
+    address: str = ""
+    notify_by: str = NotifyChannel.EMAIL
+
+    @property
+    def verifiable(self) -> bool:
+        """A name and some way to find the person: the statutory track needs an identifiable sender."""
+        return bool(self.name and (self.phone or self.email or self.id_number or self.address))
+
+
+def _text(value: Any, field: str, errors: dict[str, list[Any]], *, required: bool, limit: int) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.setdefault(field, []).append(_("Giá trị phải là chuỗi ký tự."))
+        return ""
+    text = clean_text(value)
+    if "\ufffd" in text:
+        errors.setdefault(field, []).append(_("Văn bản chứa ký tự lỗi mã hóa."))
+    if required and not text:
+        errors.setdefault(field, []).append(_("Trường này là bắt buộc."))
+    if len(text) > limit:
+        errors.setdefault(field, []).append(_("Quá dài: tối đa %(limit)s ký tự.") % {"limit": limit})
+    return text
+
+
+def clean_reporter(raw: Any, errors: dict[str, list[Any]]) -> ReporterInput:
+    if raw in (None, ""):
+        return ReporterInput()
+    if not isinstance(raw, dict):
+        errors.setdefault("reporter", []).append(_("Thông tin người gửi không hợp lệ."))
+        return ReporterInput()
+    name = _text(raw.get("name"), "reporter.name", errors, required=False, limit=150)
+    phone = _text(raw.get("phone"), "reporter.phone", errors, required=False, limit=20).replace(" ", "").replace(".", "")
+    email = _text(raw.get("email"), "reporter.email", errors, required=False, limit=254)
+    id_number = _text(raw.get("id_number"), "reporter.id_number", errors, required=False, limit=12)
+    address = _text(raw.get("address"), "reporter.address", errors, required=False, limit=300)
+    notify_by = raw.get("notify_by") or (NotifyChannel.EMAIL if email else NotifyChannel.SMS if phone else "none")
+    if phone and not PHONE_RE.match(phone):
+        errors.setdefault("reporter.phone", []).append(_("Số điện thoại không hợp lệ."))
+    if email:
+        try:
+            validate_email(email)
+        except Exception:
+            errors.setdefault("reporter.email", []).append(_("Địa chỉ thư điện tử không hợp lệ."))
+    if id_number and not ID_RE.match(id_number):
+        errors.setdefault("reporter.id_number", []).append(_("Số định danh cá nhân / CCCD gồm 12 chữ số (CMND cũ 9 chữ số)."))
+    if notify_by not in NotifyChannel.values:
+        errors.setdefault("reporter.notify_by", []).append(_("Kênh nhận thông báo không hợp lệ."))
+    return ReporterInput(name=name, phone=phone, email=email, id_number=id_number, address=address, notify_by=notify_by)
+
+
+def _track_for(kind: str, reporter: ReporterInput) -> str:
+    if kind not in STATUTORY_KINDS:
+        return Track.FEEDBACK
+    return Track.STATUTORY if reporter.verifiable else Track.ANONYMOUS
+
+
+# ---------------------------------------------------------------- audit and outbox
+
+
+def record_event(
+    case: Case,
+    action: str,
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+    data: dict[str, Any] | None = None,
+    public: bool = True,
+) -> AuditEvent:
+    """Append one event to the case's hash chain. Call inside the transaction that made the change."""
+    now = timezone.now()
+    seq = case.audit_count + 1
+    prev = case.audit_head or GENESIS
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = actor_label or (f"staff:{user.pk}" if user else "citizen")
+    payload = {
+        "case": case.tracking_code,
+        "seq": seq,
+        "action": action,
+        "actor": label,
+        "unit": case.unit_id,
+        "public": public,
+        "data": data or {},
+        "created_at": now.isoformat(),
+    }
+    event = AuditEvent.objects.create(
+        case=case,
+        seq=seq,
+        action=action,
+        actor=user,
+        actor_label=label,
+        unit_id=case.unit_id,
+        public=public,
+        data=data or {},
+        created_at=now,
+        prev_hash=prev,
+        hash=chain_hash(prev, payload),
+    )
+    Case.objects.filter(pk=case.pk).update(audit_head=event.hash, audit_count=seq)
+    case.audit_head, case.audit_count = event.hash, seq
+    return event
+
+
+def event_payload(event: AuditEvent, tracking_code: str) -> dict[str, Any]:
+    return {
+        "case": tracking_code,
+        "seq": event.seq,
+        "action": event.action,
+        "actor": event.actor_label,
+        "unit": event.unit_id,
+        "public": event.public,
+        "data": event.data,
+        "created_at": event.created_at.isoformat(),
+    }
+
+
+def notify_reporter(case: Case, event: AuditEvent, subject: str, body: str) -> None:
+    from pakn.notify.services import queue
+
+    reporter = getattr(case, "reporter", None)
+    if reporter is None or reporter.notify_by == NotifyChannel.NONE:
+        return
+    if reporter.notify_by == NotifyChannel.EMAIL and reporter.email:
+        queue(channel="email", recipient=reporter.email, subject=subject, body=body, key=f"{event.hash}:email", case=case)
+    elif reporter.notify_by == NotifyChannel.SMS and reporter.phone:
+        queue(channel="sms", recipient=reporter.phone, subject=subject, body=body, key=f"{event.hash}:sms", case=case)
+
+
+def notify_unit_staff(case: Case, unit: Unit, event_key: str, subject: str, body: str, *, roles: tuple[str, ...]) -> None:
+    from pakn.notify.services import queue
+
+    for membership in Membership.objects.filter(unit=unit, role__in=roles).select_related("user"):
+        if membership.user.email:
+            queue(
+                channel="email",
+                recipient=membership.user.email,
+                subject=subject,
+                body=body,
+                key=f"{event_key}:{membership.user_id}",
+                case=case,
+            )
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def _unit_days(unit: Unit) -> int | None:
+    return unit.answer_working_days
+
+
+def compute_for_case(case: Case, *, received: date, accepted: date | None = None) -> deadlines.DeadlineResult:
+    kind = case.kind if case.track != Track.ANONYMOUS else Kind.REPORT
+    return deadlines.compute_deadlines(
+        policy.deadline_rules(),
+        policy.working_calendar(),
+        kind=kind,
+        received=received,
+        accepted=accepted,
+        complaint_round=case.complaint_round or 1,
+        complex=case.complexity != Complexity.NORMAL,
+        remote=case.remote_area,
+        extensions=case.extensions if kind == Kind.DENUNCIATION else 0,
+        answer_working_days=_unit_days(case.unit) if kind not in STATUTORY_KINDS else None,
+    )
+
+
+def _open_obligation(case: Case, *, kind: str, opened_on: date, due_on: date, rule: deadlines.Rule) -> Obligation:
+    obligation = Obligation.objects.create(
+        case=case, unit=case.unit, kind=kind, opened_on=opened_on, due_on=due_on, rule_code=rule.code, citation=rule.citation
+    )
+    _refresh_due(case)
+    return obligation
+
+
+def _close_obligations(case: Case, *, kinds: tuple[str, ...] | None = None, met: bool = True, on: date | None = None) -> None:
+    queryset = Obligation.objects.filter(case=case, met_on__isnull=True, cancelled=False)
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    if met:
+        queryset.update(met_on=on or timezone.localdate())
+    else:
+        queryset.update(cancelled=True)
+    _refresh_due(case)
+
+
+def _refresh_due(case: Case) -> None:
+    first = Obligation.objects.filter(case=case, met_on__isnull=True, cancelled=False).order_by("due_on").first()
+    case.due_on = first.due_on if first else None
+    Case.objects.filter(pk=case.pk).update(due_on=case.due_on)
+
+
+def _first_obligation(case: Case, today: date) -> tuple[str, date, deadlines.Rule]:
+    """The obligation a new (or newly forwarded) case starts with, counted from ``today``."""
+    result = compute_for_case(case, received=today)
+    if case.track == Track.ANONYMOUS:
+        assert result.answer_by is not None
+        return ObligationKind.TRIAGE, result.answer_by, result.rules[0]
+    if result.answer_by is not None:
+        return ObligationKind.ANSWER, result.answer_by, result.rules[0]
+    assert result.accept_by is not None
+    return ObligationKind.ACCEPT, result.accept_by, result.rules[0]
+
+
+# ---------------------------------------------------------------- routing
+
+
+def route(*, province_code: str, commune_code: str | None, kind: str, topic_code: str | None) -> Unit:
+    rule = choose_rule(
+        policy.route_rules(), province_code=province_code, commune_code=commune_code, kind=kind, topic_code=topic_code
+    )
+    candidates: list[str] = []
+    if rule is not None and rule.unit_id:
+        unit = Unit.objects.filter(pk=rule.unit_id, is_active=True).first()
+        if unit:
+            return unit
+    if rule is not None:
+        code = unit_code_for(rule.target, province_code=province_code, commune_code=commune_code)
+        if code:
+            candidates.append(code)
+    candidates += [f"UBND-{commune_code}" if commune_code else "", f"UBND-{province_code}"]
+    for code in filter(None, candidates):
+        unit = Unit.objects.filter(code=code, is_active=True).first()
+        if unit:
+            return unit
+    raise InvalidInput(_("Chưa có đơn vị tiếp nhận cho địa bàn này."), fields={"province_code": [_("Chưa có đơn vị tiếp nhận.")]})
+
+
+# ---------------------------------------------------------------- submit
+
+
+def submit(
+    *,
+    actor: Any,
+    kind: Any,
+    title: Any,
+    content: Any,
+    province_code: Any = None,
+    commune_code: Any = None,
+    address: Any = "",
+    subject: Any = "",
+    reporter: Any = None,
+    complaint_round: Any = None,
+    publish: Any = False,
+    topic_code: Any = None,
+    channel: str = Channel.WEB,
+    received_on: Any = None,
+    citizen: Any = None,
+) -> Case:
+    """File a submission. Validates everything first, so nothing is stored half-way."""
+    errors: dict[str, list[Any]] = {}
+    if kind not in Kind.values:
+        errors["kind"] = [_("Loại đơn không hợp lệ: chọn phản ánh, kiến nghị, khiếu nại, tố cáo hoặc góp ý.")]
+    title_text = _text(title, "title", errors, required=True, limit=MAX_TITLE)
+    content_text = _text(content, "content", errors, required=True, limit=MAX_CONTENT)
+    address_text = _text(address, "address", errors, required=False, limit=300)
+    subject_text = _text(subject, "subject", errors, required=False, limit=300)
+    reporter_input = clean_reporter(reporter, errors)
+    if kind == Kind.COMPLAINT:
+        if complaint_round in (None, ""):
+            complaint_round = 1
+        if isinstance(complaint_round, bool) or str(complaint_round) not in {"1", "2"}:
+            errors["complaint_round"] = [_("Lần khiếu nại phải là 1 hoặc 2.")]
+        else:
+            complaint_round = int(complaint_round)
+    else:
+        complaint_round = None
+    if not isinstance(publish, bool):
+        errors["publish"] = [_("Giá trị phải là đúng hoặc sai.")]
+    topic = None
+    if topic_code:
+        topic = Topic.objects.filter(code=str(topic_code)).first()
+        if topic is None:
+            errors["topic_code"] = [_("Lĩnh vực không hợp lệ.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Kênh tiếp nhận không hợp lệ.")]
+    today = timezone.localdate()
+    received = today
+    if received_on not in (None, ""):
+        try:
+            received = received_on if isinstance(received_on, date) else date.fromisoformat(str(received_on))
+        except ValueError:
+            errors["received_on"] = [_("Ngày không hợp lệ (định dạng YYYY-MM-DD).")]
+        else:
+            if received > today:
+                errors["received_on"] = [_("Ngày nhận không được ở tương lai.")]
+            elif received.year < 2000:
+                errors["received_on"] = [_("Ngày nhận không hợp lệ.")]
+    for value, field in ((province_code, "province_code"), (commune_code, "commune_code")):
+        if value is not None and not isinstance(value, str):
+            errors[field] = [_("Mã đơn vị hành chính không hợp lệ.")]
+    place = None
+    if "province_code" not in errors and "commune_code" not in errors:
+        try:
+            place = resolve_place(province_code=province_code or None, commune_code=commune_code or None, address=address_text)
+        except InvalidInput as exc:
+            errors.update(exc.fields)
+    if errors or place is None:
+        raise InvalidInput(fields=errors)
+
+    unit = route(province_code=place.province_code, commune_code=place.commune_code, kind=kind, topic_code=topic.code if topic else None)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = Case(
+                    tracking_code=new_tracking_code(),
+                    kind=kind,
+                    complaint_round=complaint_round,
+                    track=_track_for(kind, reporter_input),
+                    title=title_text,
+                    content=content_text,
+                    topic=topic,
+                    province_id=place.province_code,
+                    commune_id=place.commune_code,
+                    address=address_text,
+                    subject=subject_text,
+                    unit=unit,
+                    status=Status.RECEIVED,
+                    channel=channel,
+                    received_on=received,
+                    remote_area=unit.remote_area,
+                    publish=bool(publish),
+                    citizen=citizen if getattr(citizen, "is_authenticated", False) else None,
+                )
+                case.save()
+                if any((reporter_input.name, reporter_input.phone, reporter_input.email, reporter_input.id_number, reporter_input.address)):
+                    Reporter.objects.create(
+                        case=case,
+                        name=reporter_input.name,
+                        phone=reporter_input.phone,
+                        email=reporter_input.email,
+                        id_number=reporter_input.id_number,
+                        address=reporter_input.address,
+                        notify_by=reporter_input.notify_by,
+                    )
+                kind_, due, rule = _first_obligation(case, received)
+                _open_obligation(case, kind=kind_, opened_on=received, due_on=due, rule=rule)
+                event = record_event(
+                    case,
+                    "submitted",
+                    actor=actor,
+                    actor_label="" if getattr(actor, "is_authenticated", False) else "citizen",
+                    data={
+                        "channel": channel,
+                        "unit": unit.name,
+                        "track": case.track,
+                        "due_on": due.isoformat(),
+                        "converted_from": place.converted_from,
+                    },
+                )
+                notify_reporter(
+                    case,
+                    event,
+                    str(_("Đã tiếp nhận đơn %(code)s") % {"code": case.tracking_code}),
+                    str(
+                        _("Đơn của bạn đã được %(unit)s tiếp nhận. Mã tra cứu: %(code)s. Hạn xử lý: %(due)s.")
+                        % {"unit": unit.name, "code": case.tracking_code, "due": due.strftime("%d/%m/%Y")}
+                    ),
+                )
+                notify_unit_staff(
+                    case, unit, f"{event.hash}:new", str(_("Đơn mới %(code)s") % {"code": case.tracking_code}),
+                    case.title, roles=(Role.CLERK,),
+                )
+                return case
+        except IntegrityError:  # a tracking-code collision (2^-50): try another code
+            continue
+    raise PaknError(code="server_busy")
+
+
+# ---------------------------------------------------------------- staff acts
+
+
+def _transition(case: Case, action: Action) -> Status:
+    target = next_status(action, case.status)
+    if target is None:
+        raise InvalidTransition()
+    return target
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
+
+
+def accept_case(*, actor: Any, case: Case, accepted_on: date | None = None, complexity: str = Complexity.NORMAL) -> Case:
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        target = _transition(case, Action.ACCEPT)
+        if complexity not in Complexity.values:
+            raise InvalidInput(fields={"complexity": [_("Mức độ không hợp lệ.")]})
+        accepted = accepted_on or timezone.localdate()
+        if accepted < case.received_on or accepted > timezone.localdate():
+            raise InvalidInput(fields={"accepted_on": [_("Ngày thụ lý phải từ ngày nhận đơn đến hôm nay.")]})
+        case.status, case.accepted_on, case.complexity = target, accepted, complexity
+        case.remote_area = case.unit.remote_area
+        case.save(update_fields=["status", "accepted_on", "complexity", "remote_area", "updated_at"])
+        _close_obligations(case, on=accepted)
+        data: dict[str, Any] = {"accepted_on": accepted.isoformat(), "complexity": complexity}
+        if case.kind in STATUTORY_KINDS and case.track == Track.STATUTORY:
+            result = compute_for_case(case, received=case.received_on, accepted=accepted)
+            assert result.resolve_by is not None
+            _open_obligation(case, kind=ObligationKind.RESOLVE, opened_on=accepted, due_on=result.resolve_by, rule=result.rules[1])
+            data["resolve_by"] = result.resolve_by.isoformat()
+        elif case.track != Track.STATUTORY:
+            result = compute_for_case(case, received=accepted)
+            assert result.answer_by is not None
+            _open_obligation(case, kind=ObligationKind.ANSWER, opened_on=accepted, due_on=result.answer_by, rule=result.rules[0])
+            data["answer_by"] = result.answer_by.isoformat()
+        event = record_event(case, "accepted", actor=actor, data=data)
+        notify_reporter(
+            case, event, str(_("Đơn %(code)s đã được thụ lý") % {"code": case.tracking_code}),
+            str(_("%(unit)s đã thụ lý đơn của bạn ngày %(date)s.") % {"unit": case.unit.name, "date": accepted.strftime("%d/%m/%Y")}),
+        )
+        return case
+
+
+def refuse_case(*, actor: Any, case: Case, reason_code: str, explanation: str = "") -> Case:
+    if reason_code not in REFUSAL_REASONS:
+        raise InvalidInput(fields={"reason_code": [_("Chọn căn cứ pháp lý của việc không thụ lý.")]})
+    errors: dict[str, list[Any]] = {}
+    explanation = _text(explanation, "explanation", errors, required=reason_code == "other", limit=MAX_MESSAGE)
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        case.status = _transition(case, Action.REFUSE)
+        case.save(update_fields=["status", "updated_at"])
+        body = f"{REFUSAL_REASONS[reason_code]}\n{explanation}".strip()
+        Answer.objects.create(case=case, unit=case.unit, kind=AnswerKind.REFUSAL, body=body, author=actor)
+        _close_obligations(case)
+        event = record_event(case, "refused", actor=actor, data={"reason_code": reason_code, "explanation": explanation})
+        notify_reporter(case, event, str(_("Đơn %(code)s không được thụ lý") % {"code": case.tracking_code}), body)
+        return case
+
+
+def forward_case(*, actor: Any, case: Case, to_unit: Unit, reason: str, escalation: bool = False) -> Case:
+    errors: dict[str, list[Any]] = {}
+    reason = _text(reason, "reason", errors, required=True, limit=2000)
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        if not escalation:
+            require_handler(actor, case)
+        if to_unit.pk == case.unit_id or not to_unit.is_active:
+            raise InvalidInput(fields={"to_unit": [_("Chọn một đơn vị khác đang hoạt động.")]})
+        target = _transition(case, Action.ESCALATE if escalation else Action.FORWARD)
+        from_unit = case.unit
+        today = timezone.localdate()
+        _close_obligations(case, on=today, met=not escalation)
+        case.status, case.unit = target, to_unit
+        if escalation:
+            case.escalated = True
+            if case.kind == Kind.COMPLAINT:
+                case.complaint_round = 2
+            case.accepted_on = None
+        case.save(update_fields=["status", "unit", "escalated", "complaint_round", "accepted_on", "updated_at"])
+        kind_, due, rule = _first_obligation(case, today)
+        _open_obligation(case, kind=ObligationKind.FORWARD_RESPONSE, opened_on=today, due_on=due, rule=rule)
+        Forward.objects.create(
+            case=case, from_unit=from_unit, to_unit=to_unit, reason=reason,
+            actor=actor if getattr(actor, "is_authenticated", False) else None, respond_by=due,
+        )
+        event = record_event(
+            case,
+            "escalated" if escalation else "forwarded",
+            actor=actor,
+            actor_label="" if getattr(actor, "is_authenticated", False) else "citizen",
+            data={"from": from_unit.name, "to": to_unit.name, "reason": reason, "respond_by": due.isoformat()},
+        )
+        notify_unit_staff(case, to_unit, f"{event.hash}:fwd", str(_("Đơn chuyển đến %(code)s") % {"code": case.tracking_code}),
+                          reason, roles=(Role.CLERK, Role.HEAD))
+        if not escalation:
+            notify_reporter(
+                case, event, str(_("Đơn %(code)s đã được chuyển") % {"code": case.tracking_code}),
+                str(_("Đơn của bạn đã được chuyển đến %(unit)s. Lý do: %(reason)s") % {"unit": to_unit.name, "reason": reason}),
+            )
+        return case
+
+
+def start_case(*, actor: Any, case: Case) -> Case:
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        case.status = _transition(case, Action.START)
+        case.save(update_fields=["status", "updated_at"])
+        record_event(case, "started", actor=actor)
+        return case
+
+
+def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str) -> Case:
+    """Denunciations only (Law on Denunciations Art. 30): complex → one 30-day extension, especially
+    complex → two."""
+    errors: dict[str, list[Any]] = {}
+    reason = _text(reason, "reason", errors, required=True, limit=2000)
+    if complexity not in (Complexity.COMPLEX, Complexity.ESPECIALLY_COMPLEX):
+        errors["complexity"] = [_("Gia hạn cần xác định vụ việc phức tạp hoặc đặc biệt phức tạp.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        if case.kind != Kind.DENUNCIATION or case.track != Track.STATUTORY or case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+            raise InvalidTransition(_("Chỉ gia hạn được tố cáo đã thụ lý, đang giải quyết."))
+        allowed = 2 if complexity == Complexity.ESPECIALLY_COMPLEX else 1
+        if case.extensions + 1 > allowed:
+            raise InvalidTransition(_("Đã hết số lần gia hạn cho phép (Luật Tố cáo 2018, Điều 30)."))
+        case.extensions += 1
+        case.complexity = complexity
+        assert case.accepted_on is not None
+        try:
+            result = compute_for_case(case, received=case.received_on, accepted=case.accepted_on)
+        except ValueError as exc:
+            raise InvalidTransition(str(exc)) from None
+        case.save(update_fields=["extensions", "complexity", "updated_at"])
+        obligation = Obligation.objects.filter(case=case, kind=ObligationKind.RESOLVE, met_on__isnull=True, cancelled=False).first()
+        old_due = obligation.due_on if obligation else None
+        assert result.resolve_by is not None
+        if obligation:
+            obligation.due_on, obligation.rule_code = result.resolve_by, result.rules[-1].code
+            obligation.citation, obligation.escalated_at, obligation.reminded_at = result.rules[-1].citation, None, None
+            obligation.save()
+            _refresh_due(case)
+        event = record_event(
+            case, "extended", actor=actor,
+            data={"extensions": case.extensions, "from": old_due.isoformat() if old_due else None,
+                  "to": result.resolve_by.isoformat(), "reason": reason},
+        )
+        notify_reporter(
+            case, event, str(_("Gia hạn giải quyết đơn %(code)s") % {"code": case.tracking_code}),
+            str(_("Thời hạn giải quyết được gia hạn đến %(date)s.") % {"date": result.resolve_by.strftime("%d/%m/%Y")}),
+        )
+        return case
+
+
+def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.ANSWER) -> Case:
+    errors: dict[str, list[Any]] = {}
+    body = _text(body, "body", errors, required=True, limit=MAX_CONTENT)
+    if kind not in (AnswerKind.ANSWER, AnswerKind.CONCLUSION):
+        errors["kind"] = [_("Loại văn bản không hợp lệ.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        if case.track == Track.STATUTORY and case.status == Status.RECEIVED:
+            raise InvalidTransition(_("Cần thụ lý trước khi giải quyết."))
+        if case.status in (Status.RECEIVED, Status.FORWARDED) and case.track != Track.STATUTORY:
+            # Reports, petitions and anonymous tips can be answered straight away.
+            case.status, case.accepted_on = Status.ACCEPTED, case.accepted_on or timezone.localdate()
+        case.status = _transition(case, Action.RESOLVE)
+        case.save(update_fields=["status", "accepted_on", "updated_at"])
+        Answer.objects.create(case=case, unit=case.unit, kind=kind, body=body, author=actor)
+        _close_obligations(case)
+        event = record_event(case, "resolved", actor=actor, data={"answer_kind": kind})
+        notify_reporter(
+            case, event, str(_("Đơn %(code)s đã có kết quả") % {"code": case.tracking_code}),
+            str(_("%(unit)s đã trả lời đơn của bạn. Xem và đánh giá mức độ hài lòng tại: %(url)s")
+                % {"unit": case.unit.name, "url": public_url(case)}),
+        )
+        return case
+
+
+def close_case(*, actor: Any, case: Case) -> Case:
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        case.status = _transition(case, Action.CLOSE)
+        case.save(update_fields=["status", "updated_at"])
+        record_event(case, "closed", actor=actor)
+        return case
+
+
+def suspend_case(*, actor: Any, case: Case, reason: str) -> Case:
+    errors: dict[str, list[Any]] = {}
+    reason = _text(reason, "reason", errors, required=True, limit=2000)
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        case.status = _transition(case, Action.SUSPEND)
+        case.save(update_fields=["status", "updated_at"])
+        record_event(case, "suspended", actor=actor, data={"reason": reason, "on": timezone.localdate().isoformat()})
+        return case
+
+
+def resume_case(*, actor: Any, case: Case) -> Case:
+    """The time a case was suspended does not count: open deadlines move by the days suspended."""
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        case.status = _transition(case, Action.RESUME)
+        case.save(update_fields=["status", "updated_at"])
+        last = AuditEvent.objects.filter(case=case, action="suspended").order_by("-seq").first()
+        today = timezone.localdate()
+        paused = (today - date.fromisoformat(last.data["on"])).days if last else 0
+        calendar = policy.working_calendar()
+        for obligation in Obligation.objects.filter(case=case, met_on__isnull=True, cancelled=False):
+            obligation.due_on = calendar.add_days(obligation.due_on, paused) if paused else obligation.due_on
+            obligation.save(update_fields=["due_on"])
+        _refresh_due(case)
+        record_event(case, "resumed", actor=actor, data={"days_paused": paused})
+        return case
+
+
+def merge_case(*, actor: Any, case: Case, into: Case) -> Case:
+    """The merged case keeps its reporter and messages; its open deadline obligations move to the
+    surviving case, so a statutory obligation is never dropped by merging."""
+    with transaction.atomic():
+        case, into = _lock(case), _lock(into)
+        require_handler(actor, case)
+        require_handler(actor, into)
+        if case.pk == into.pk or into.status in (Status.MERGED, Status.WITHDRAWN, Status.CLOSED):
+            raise InvalidInput(fields={"into": [_("Chọn một hồ sơ khác đang mở.")]})
+        case.status, case.merged_into = _transition(case, Action.MERGE), into
+        case.save(update_fields=["status", "merged_into", "updated_at"])
+        Obligation.objects.filter(case=case, met_on__isnull=True, cancelled=False).update(case=into, unit=into.unit)
+        _refresh_due(case)
+        _refresh_due(into)
+        record_event(case, "merged", actor=actor, data={"into": into.tracking_code})
+        record_event(into, "merge_received", actor=actor, data={"from": case.tracking_code}, public=False)
+        return case
+
+
+# ---------------------------------------------------------------- citizen acts (by tracking code)
+
+
+def add_information(*, case: Case, body: str) -> Message:
+    errors: dict[str, list[Any]] = {}
+    body = _text(body, "body", errors, required=True, limit=MAX_MESSAGE)
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status in (Status.CLOSED, Status.WITHDRAWN, Status.MERGED):
+            raise InvalidTransition(_("Hồ sơ đã kết thúc, không thể bổ sung."))
+        message = Message.objects.create(case=case, body=body, from_citizen=True)
+        event = record_event(case, "information_added", actor_label="citizen", data={"message": message.pk})
+        notify_unit_staff(case, case.unit, f"{event.hash}:info", str(_("Bổ sung thông tin %(code)s") % {"code": case.tracking_code}),
+                          body[:500], roles=(Role.CLERK,))
+        return message
+
+
+def withdraw_case(*, case: Case, reason: str = "") -> Case:
+    errors: dict[str, list[Any]] = {}
+    reason = _text(reason, "reason", errors, required=False, limit=2000)
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        case.status = _transition(case, Action.WITHDRAW)
+        case.save(update_fields=["status", "updated_at"])
+        _close_obligations(case, met=False)
+        record_event(case, "withdrawn", actor_label="citizen", data={"reason": reason})
+        return case
+
+
+def rate_case(*, case: Case, level: Any, comment: str = "") -> Rating:
+    errors: dict[str, list[Any]] = {}
+    comment = _text(comment, "comment", errors, required=False, limit=2000)
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        level = 0
+    if level not in range(1, 6):
+        errors["level"] = [_("Chọn một mức độ hài lòng.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status not in (Status.RESOLVED, Status.CLOSED):
+            raise InvalidTransition(_("Chỉ đánh giá được khi đã có kết quả."))
+        if Rating.objects.filter(case=case, unit=case.unit).exists():
+            raise InvalidTransition(_("Bạn đã đánh giá kết quả này."))
+        rating = Rating.objects.create(case=case, unit=case.unit, level=level, comment=comment)
+        record_event(case, "rated", actor_label="citizen", data={"level": level})
+        return rating
+
+
+def can_escalate(case: Case) -> bool:
+    last = Rating.objects.filter(case=case, unit=case.unit).first()
+    return bool(
+        case.status == Status.RESOLVED and not case.escalated and case.unit.parent_id and last and last.level <= 2
+    )
+
+
+def escalate_case(*, case: Case, reason: str) -> Case:
+    """An unsatisfied citizen may take the case once to the unit above (for a complaint: the second time)."""
+    if not can_escalate(case):
+        raise InvalidTransition(_("Chỉ đề nghị cấp trên một lần, sau khi đã đánh giá không hài lòng."))
+    assert case.unit.parent is not None
+    return forward_case(actor=None, case=case, to_unit=case.unit.parent, reason=reason, escalation=True)
+
+
+# ---------------------------------------------------------------- deadlines job
+
+
+def check_deadlines(*, today: date | None = None, due_soon_days: int | None = None) -> dict[str, int]:
+    """Remind units of deadlines due soon and escalate overdue ones to the heads of the unit above.
+    Idempotent: each obligation is reminded and escalated at most once."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    calendar = policy.working_calendar()
+    horizon = calendar.add_working_days(today, due_soon_days if due_soon_days is not None else settings.DUE_SOON_WORKING_DAYS)
+    counts = {"reminded": 0, "escalated": 0}
+    open_obligations = Obligation.objects.filter(met_on__isnull=True, cancelled=False).select_related("case", "unit")
+    for obligation in open_obligations.filter(reminded_at__isnull=True, due_on__gte=today, due_on__lte=horizon):
+        with transaction.atomic():
+            if Obligation.objects.filter(pk=obligation.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):
+                notify_unit_staff(
+                    obligation.case, obligation.unit, f"remind:{obligation.pk}",
+                    str(_("Sắp đến hạn: %(code)s") % {"code": obligation.case.tracking_code}),
+                    str(_("Hạn %(kind)s: %(date)s.") % {"kind": obligation.get_kind_display(), "date": obligation.due_on.strftime("%d/%m/%Y")}),
+                    roles=(Role.CLERK, Role.HEAD),
+                )
+                counts["reminded"] += 1
+    for obligation in open_obligations.filter(escalated_at__isnull=True, due_on__lt=today):
+        with transaction.atomic():
+            if not Obligation.objects.filter(pk=obligation.pk, escalated_at__isnull=True).update(escalated_at=timezone.now()):
+                continue
+            case = _lock(obligation.case)
+            event = record_event(
+                case, "overdue", actor_label="system",
+                data={"obligation": obligation.kind, "due_on": obligation.due_on.isoformat(), "unit": obligation.unit.name},
+            )
+            subject = str(_("Quá hạn: %(code)s") % {"code": case.tracking_code})
+            body = str(_("%(unit)s chưa hoàn thành việc %(kind)s, hạn %(date)s.") % {
+                "unit": obligation.unit.name, "kind": obligation.get_kind_display(), "date": obligation.due_on.strftime("%d/%m/%Y")})
+            notify_unit_staff(case, obligation.unit, f"{event.hash}:own", subject, body, roles=(Role.HEAD,))
+            if obligation.unit.parent_id:
+                notify_unit_staff(case, obligation.unit.parent, f"{event.hash}:up", subject, body, roles=(Role.HEAD,))  # type: ignore[arg-type]
+            counts["escalated"] += 1
+    return counts
+
+
+def public_url(case: Case) -> str:
+    from django.conf import settings
+
+    return f"{settings.PUBLIC_URL}/track/{case.tracking_code}/"
+
+
+def as_local(moment: datetime) -> datetime:
+    return timezone.localtime(moment)
+
+
+def get_case_by_code(code: str) -> Case:
+    from pakn.core.tracking import normalise_tracking_code
+
+    canonical = normalise_tracking_code(code or "")
+    if canonical is None:
+        raise NotFound(_("Mã tra cứu không đúng. Vui lòng kiểm tra lại (mã có ký tự kiểm tra)."), code="bad_tracking_code")
+    case = Case.objects.select_related("unit", "province", "commune").filter(tracking_code=canonical).first()
+    if case is None:
+        raise NotFound(_("Không tìm thấy hồ sơ với mã này."))
+    return case

@@ -1,0 +1,85 @@
+"""The case workflow as one pure table: which action moves a case from which status to which."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    FORWARDED = "forwarded"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    MERGED = "merged"
+    SUSPENDED = "suspended"
+
+
+STATUS_LABELS = {
+    Status.RECEIVED: _("Đã tiếp nhận"),
+    Status.ACCEPTED: _("Đã thụ lý"),
+    Status.REFUSED: _("Không thụ lý"),
+    Status.FORWARDED: _("Đã chuyển đơn"),
+    Status.IN_PROGRESS: _("Đang giải quyết"),
+    Status.RESOLVED: _("Đã trả lời / kết luận"),
+    Status.CLOSED: _("Đã kết thúc"),
+    Status.WITHDRAWN: _("Người gửi đã rút"),
+    Status.MERGED: _("Đã gộp vào hồ sơ khác"),
+    Status.SUSPENDED: _("Tạm đình chỉ"),
+}
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    FORWARD = "forward"
+    START = "start"
+    RESOLVE = "resolve"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+    MERGE = "merge"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    ESCALATE = "escalate"
+
+
+S = Status
+# (action, from) -> to. Anything not listed is not allowed.
+TRANSITIONS: dict[tuple[Action, Status], Status] = {
+    (Action.ACCEPT, S.RECEIVED): S.ACCEPTED,
+    (Action.ACCEPT, S.FORWARDED): S.ACCEPTED,
+    (Action.REFUSE, S.RECEIVED): S.REFUSED,
+    (Action.REFUSE, S.FORWARDED): S.REFUSED,
+    (Action.FORWARD, S.RECEIVED): S.FORWARDED,
+    (Action.FORWARD, S.FORWARDED): S.FORWARDED,
+    (Action.FORWARD, S.ACCEPTED): S.FORWARDED,
+    (Action.START, S.ACCEPTED): S.IN_PROGRESS,
+    (Action.RESOLVE, S.ACCEPTED): S.RESOLVED,
+    (Action.RESOLVE, S.IN_PROGRESS): S.RESOLVED,
+    (Action.CLOSE, S.RESOLVED): S.CLOSED,
+    (Action.CLOSE, S.REFUSED): S.CLOSED,
+    (Action.SUSPEND, S.ACCEPTED): S.SUSPENDED,
+    (Action.SUSPEND, S.IN_PROGRESS): S.SUSPENDED,
+    (Action.RESUME, S.SUSPENDED): S.IN_PROGRESS,
+    (Action.ESCALATE, S.RESOLVED): S.FORWARDED,
+    **{(Action.WITHDRAW, s): S.WITHDRAWN for s in (S.RECEIVED, S.FORWARDED, S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED)},
+    **{(Action.MERGE, s): S.MERGED for s in (S.RECEIVED, S.FORWARDED, S.ACCEPTED, S.IN_PROGRESS)},
+}
+
+TERMINAL = frozenset({S.CLOSED, S.WITHDRAWN, S.MERGED})
+OPEN = frozenset(set(Status) - TERMINAL - {S.REFUSED, S.RESOLVED})
+
+
+def next_status(action: Action | str, current: Status | str) -> Status | None:
+    """The status after ``action``, or None when the action is not allowed from ``current``."""
+    return TRANSITIONS.get((Action(action), Status(current)))
+
+
+def allowed_actions(current: Status | str) -> list[Action]:
+    status = Status(current)
+    return [action for (action, source) in TRANSITIONS if source == status]

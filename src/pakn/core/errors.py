@@ -1,0 +1,68 @@
+"""One error hierarchy: every failure a user can cause has a stable code, an HTTP status and a
+translated message. The API and the HTML pages render the same object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class PaknError(Exception):
+    code = "error"
+    http_status = 400
+    default_message: Any = _("Yêu cầu không hợp lệ.")
+
+    def __init__(self, message: Any = None, *, fields: dict[str, Any] | None = None, code: str | None = None):
+        self.message = message if message is not None else self.default_message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+        super().__init__(str(self.message))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "code": self.code,
+                "message": str(self.message),
+                "fields": {k: [str(m) for m in v] if isinstance(v, list | tuple) else str(v) for k, v in self.fields.items()},
+            }
+        }
+
+
+class InvalidInput(PaknError):
+    code = "invalid"
+    http_status = 400
+    default_message = _("Dữ liệu gửi lên không hợp lệ.")
+
+
+class NotFound(PaknError):
+    """Also used when the object exists but the user may not see it: never reveal existence."""
+
+    code = "not_found"
+    http_status = 404
+    default_message = _("Không tìm thấy.")
+
+
+class NotAuthenticated(PaknError):
+    code = "not_authenticated"
+    http_status = 401
+    default_message = _("Cần đăng nhập hoặc mã truy cập hợp lệ.")
+
+
+class Forbidden(PaknError):
+    code = "forbidden"
+    http_status = 403
+    default_message = _("Bạn không có quyền thực hiện thao tác này.")
+
+
+class InvalidTransition(PaknError):
+    code = "invalid_transition"
+    http_status = 409
+    default_message = _("Hồ sơ đang ở trạng thái không cho phép thao tác này.")
+
+
+class RateLimited(PaknError):
+    code = "rate_limited"
+    http_status = 429
+    default_message = _("Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau.")

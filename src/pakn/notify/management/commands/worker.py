@@ -1,0 +1,25 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from pakn.cases.services import check_deadlines
+from pakn.notify.services import deliver_pending
+
+
+class Command(BaseCommand):
+    help = "Nhắc hạn, báo quá hạn và gửi thông báo (chạy một lần, hoặc --loop giây)."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--loop", type=int, default=0, help="repeat every N seconds (0 = run once)")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        while True:
+            deadlines = check_deadlines()
+            delivered = deliver_pending()
+            self.stdout.write(
+                f"reminded={deadlines['reminded']} escalated={deadlines['escalated']} "
+                f"sent={delivered['sent']} failed={delivered['failed']}"
+            )
+            if not options["loop"]:
+                return
+            time.sleep(options["loop"])

@@ -1,0 +1,58 @@
+"""Queue notifications in the caller's transaction; deliver them later, each exactly once."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pakn.notify.channels import channel_for
+from pakn.notify.models import Outbox
+
+logger = logging.getLogger("pakn.notify")
+MAX_ATTEMPTS = 8
+
+
+def queue(*, channel: str, recipient: str, subject: str, body: str, key: str, case: Any = None) -> Outbox | None:
+    """Add a notification unless one with the same ``key`` exists (queuing twice sends once)."""
+    try:
+        with transaction.atomic():
+            return Outbox.objects.create(
+                channel=channel, recipient=recipient, subject=subject[:200], body=body, dedupe_key=key[:120], case=case
+            )
+    except IntegrityError:
+        return None
+
+
+def deliver_pending(*, limit: int = 200) -> dict[str, int]:
+    """Send what is due. A row is claimed (attempts incremented) before sending so two workers never
+    send the same row; a failure is retried with exponential back-off."""
+    now = timezone.now()
+    counts = {"sent": 0, "failed": 0}
+    due = Outbox.objects.filter(status=Outbox.Status.PENDING).filter(
+        next_attempt_at__isnull=True
+    ) | Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=now)
+    for item in list(due.order_by("id")[:limit]):
+        claimed = Outbox.objects.filter(pk=item.pk, status=Outbox.Status.PENDING, attempts=item.attempts).update(
+            attempts=item.attempts + 1, next_attempt_at=now + timedelta(minutes=10)
+        )
+        if not claimed:
+            continue
+        try:
+            channel_for(item.channel).send(recipient=item.recipient, subject=item.subject, body=item.body)
+        except Exception as exc:  # any channel failure is retried, never lost
+            attempts = item.attempts + 1
+            Outbox.objects.filter(pk=item.pk).update(
+                last_error=str(exc)[:1000],
+                status=Outbox.Status.FAILED if attempts >= MAX_ATTEMPTS else Outbox.Status.PENDING,
+                next_attempt_at=now + timedelta(minutes=2**attempts),
+            )
+            logger.warning("notification %s failed (attempt %s): %s", item.pk, attempts, exc)
+            counts["failed"] += 1
+        else:
+            Outbox.objects.filter(pk=item.pk).update(status=Outbox.Status.SENT, sent_at=timezone.now(), last_error="")
+            counts["sent"] += 1
+    return counts

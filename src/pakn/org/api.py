@@ -1,0 +1,42 @@
+"""Reference data for forms and API clients: provinces, communes, units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from pakn.cases.schemas import PlaceOut, UnitOut
+from pakn.core.errors import NotFound
+from pakn.org.models import Commune, Province, Unit
+
+router = Router(tags=["reference"])
+
+
+@router.get("/provinces", response=list[PlaceOut], operation_id="list_provinces", auth=None)
+def provinces(request: HttpRequest) -> Any:
+    return [{"code": p.code, "name": p.name} for p in Province.objects.all()]
+
+
+@router.get("/provinces/{code}/communes", response=list[PlaceOut], operation_id="list_communes", auth=None)
+def communes(request: HttpRequest, code: str) -> Any:
+    if not Province.objects.filter(code=code).exists():
+        raise NotFound()
+    return [{"code": c.code, "name": c.name} for c in Commune.objects.filter(province_id=code).order_by("name")]
+
+
+@router.get("/units", response=list[UnitOut], operation_id="list_units", auth=None)
+def units(request: HttpRequest, province: str = "", commune: str = "") -> Any:
+    queryset = Unit.objects.filter(is_active=True)
+    if province:
+        queryset = queryset.filter(province_id=province)
+    if commune:
+        queryset = queryset.filter(commune_id=commune)
+    if not province and not commune:
+        queryset = queryset.filter(level="province")
+    return [
+        {"code": u.code, "name": u.name, "kind": u.kind, "level": u.level, "province_code": u.province_id,
+         "commune_code": u.commune_id}
+        for u in queryset[:500]
+    ]

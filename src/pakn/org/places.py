@@ -1,0 +1,216 @@
+"""Where a case happened: the province and commune a citizen chose, or what their written address
+says. Citizens still write pre-2025 addresses (with a district); those are converted to the current
+units with ``vietnamadminunits``.
+
+The converter runs offline only: the library would otherwise send an address to a geocoding web
+service (ArcGIS) when an old ward was split between several new ones; here that look-up is switched
+off and the library's default new ward is used instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from pakn.core.errors import InvalidInput
+from pakn.core.text import clean_text, fold
+
+from .models import Commune, Province
+
+log = logging.getLogger(__name__)
+
+MAX_ADDRESS_LENGTH = 300  # longer text is cut before parsing: addresses are short, parsing is not free
+
+MSG_CHOOSE_PROVINCE = _("Vui lòng chọn tỉnh/thành phố.")
+MSG_UNKNOWN_PROVINCE = _("Không tìm thấy tỉnh/thành phố đã chọn.")
+MSG_UNKNOWN_COMMUNE = _("Không tìm thấy xã/phường đã chọn.")
+MSG_COMMUNE_MISMATCH = _("Xã/phường không thuộc tỉnh/thành phố đã chọn.")
+
+
+@dataclass(frozen=True)
+class Place:
+    province_code: str
+    commune_code: str | None = None
+    converted_from: str | None = None  # the pre-2025 address this place was converted from
+    street: str | None = None  # house number, street… as extracted from the address
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    ward_code: str
+    street: str | None
+    converted: bool
+
+
+# A district written out: the address is pre-2025 (no district level since 2025-07-01).
+_DISTRICT_WORD = re.compile(r"(?<!\w)(quận|huyện|thị xã|quan|huyen|thi xa)(?!\w)")
+_DISTRICT_ABBREVIATION = re.compile(r"^\s*(q|h|tx)\s*\.\s*\w|^\s*q\s*\d")
+_CITY = re.compile(r"^\s*(thành phố|thanh pho|tp)(?!\w)")
+_COUNTRY = re.compile(r"^\s*(việt nam|viet nam|vietnam|vn)\s*\.?\s*$")
+
+
+def _no_geocoding(address: Any) -> None:
+    return None
+
+
+@functools.cache
+def _library() -> ModuleType:
+    """Import the converter lazily (it loads several megabytes of data) and switch off geocoding."""
+    import vietnamadminunits
+    from vietnamadminunits.converter import converter_2025
+
+    if not hasattr(converter_2025, "get_geo_location"):  # pragma: no cover - guards a library upgrade
+        raise RuntimeError("vietnamadminunits changed: cannot switch off geocoding")
+    converter_2025.get_geo_location = _no_geocoding
+    return vietnamadminunits
+
+
+def _code(value: Any, length: int) -> str | None:
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    return value if len(value) == length and value.isascii() and value.isdigit() else ""
+
+
+def _clean_address(address: Any) -> str:
+    if not isinstance(address, str):
+        return ""
+    text = clean_text(address.replace("\r", "\n")).replace("\n", ", ")[:MAX_ADDRESS_LENGTH]
+    parts = [p.strip() for p in text.split(",")]
+    while parts and (not parts[-1] or _COUNTRY.match(parts[-1].lower())):
+        parts.pop()
+    return ", ".join(p for p in parts if p)
+
+
+def _words(text: str) -> str:
+    return " " + re.sub(r"[^0-9a-z]+", " ", fold(text)).strip() + " "
+
+
+def _looks_pre_2025(address: str) -> bool:
+    segments = address.lower().split(",")
+    if any(_DISTRICT_WORD.search(s) or _DISTRICT_ABBREVIATION.match(s) for s in segments):
+        return True
+    # A city that is not the last part is a former provincial city (a district-level unit).
+    return any(_CITY.match(s) for s in segments[:-1])
+
+
+def _names_ward(address: str, ward_name: str | None) -> bool:
+    """Whether the address writes the ward's full name ("Phường Ba Đình") within one of its parts."""
+    if not ward_name:
+        return False
+    key = _words(ward_name)
+    return any(key in _words(segment) for segment in address.split(","))
+
+
+def _candidates(address: str) -> list[_Candidate]:
+    """Ward codes the address may mean, most likely first (not yet checked against the database)."""
+    lib = _library()
+    old = new = None
+    named = False
+    try:
+        unit = lib.convert_address(address)
+        if unit.ward_code:
+            old = _Candidate(str(unit.ward_code), unit.street or None, converted=True)
+    except Exception:  # the library raises on some input; any failure means "not an old address"
+        log.debug("convert_address failed for %r", address, exc_info=True)
+    try:
+        unit = lib.parse_address(address)
+        if unit.ward_code:
+            new = _Candidate(str(unit.ward_code), unit.street or None, converted=False)
+            named = _names_ward(address, unit.ward)
+    except Exception:
+        log.debug("parse_address failed for %r", address, exc_info=True)
+    new_named = new if new is not None and named else None
+    if new_named is not None and old is not None and new_named.ward_code == old.ward_code:
+        return [new_named]  # the current name of the ward is written out: nothing was converted
+    order = [old, new_named] if _looks_pre_2025(address) else [new_named, old, new]
+    return [c for c in order if c is not None]
+
+
+def _resolve_address(address: str, province: Province | None) -> Place | None:
+    attempts = [address]
+    if province is not None:
+        attempts.append(f"{address}, {province.name}")  # the province is often left out of the text
+    for text in attempts:
+        candidates = _candidates(text)
+        if not candidates:
+            continue
+        known = dict(
+            Commune.objects.filter(code__in={c.ward_code for c in candidates}).values_list(
+                "code", "province_id"
+            )
+        )
+        for c in candidates:
+            pcode = known.get(c.ward_code)
+            if pcode is None or (province is not None and pcode != province.code):
+                continue
+            return Place(
+                province_code=pcode,
+                commune_code=c.ward_code,
+                converted_from=address if c.converted else None,
+                street=c.street,
+            )
+    return None
+
+
+def resolve_place(*, province_code: str | None, commune_code: str | None, address: str = "") -> Place:
+    """The place a citizen means.
+
+    - A chosen commune must exist and lie in the chosen province (if one was chosen).
+    - Otherwise the address is read: as a pre-2025 address (converted) or a current one. A result
+      counts only if it names a commune of the database (in the chosen province, if one was chosen).
+    - Otherwise the chosen province alone; with no province either, the citizen must choose one.
+
+    Raises only ``InvalidInput`` (fields ``province_code`` / ``commune_code``).
+    """
+    pcode = _code(province_code, 2)
+    ccode = _code(commune_code, 5)
+    text = _clean_address(address)
+
+    province = None
+    if pcode is not None:
+        province = Province.objects.filter(code=pcode).first() if pcode else None
+        if province is None:
+            raise InvalidInput(fields={"province_code": [MSG_UNKNOWN_PROVINCE]})
+
+    if ccode is not None:
+        commune_province = (
+            Commune.objects.filter(code=ccode).values_list("province_id", flat=True).first()
+            if ccode
+            else None
+        )
+        if commune_province is None:
+            raise InvalidInput(fields={"commune_code": [MSG_UNKNOWN_COMMUNE]})
+        if province is not None and commune_province != province.code:
+            raise InvalidInput(fields={"commune_code": [MSG_COMMUNE_MISMATCH]})
+        return Place(province_code=commune_province, commune_code=ccode)
+
+    if text:
+        place = _resolve_address(text, province)
+        if place is not None:
+            return place
+    if province is None:
+        raise InvalidInput(fields={"province_code": [MSG_CHOOSE_PROVINCE]})
+    return Place(province_code=province.code)
+
+
+def _sort_key(name: str) -> tuple[str, str]:
+    # Alphabetical the Vietnamese way for the common case: diacritics ignored, but đ after d.
+    return fold(name.replace("đ", "d~").replace("Đ", "D~")), name
+
+
+def communes_of(province_code: str | None) -> list[tuple[str, str]]:
+    """(code, name) of the communes of a province, by name without the "Xã/Phường" prefix."""
+    pcode = _code(province_code, 2)
+    if not pcode:
+        return []
+    rows = Commune.objects.filter(province_id=pcode).values_list("code", "name", "short_name")
+    return [(code, name) for code, name, short in sorted(rows, key=lambda r: _sort_key(r[2]))]

@@ -1,0 +1,158 @@
+"""Settings: every value comes from an environment variable with a default that gives a working
+SQLite instance. Each variable is declared once in ``SETTINGS_DOC`` (documented in docs/operations.md,
+checked by a test)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("PAKN_DATA_DIR", Path.cwd() / "var")).resolve()
+
+SETTINGS_DOC: dict[str, str] = {
+    "PAKN_ENV": "'development' (default) or 'production'; production refuses the default secret key.",
+    "PAKN_SECRET_KEY": "Django secret key; required in production.",
+    "PAKN_DEBUG": "1 to show debug pages (never in production).",
+    "PAKN_DATA_DIR": "Folder for the SQLite database and uploaded files (default ./var).",
+    "DATABASE_URL": "Database URL, e.g. postgres://user@host:5432/pakn (default SQLite in PAKN_DATA_DIR).",
+    "PAKN_ALLOWED_HOSTS": "Comma-separated host names served (default localhost,127.0.0.1).",
+    "PAKN_CSRF_TRUSTED_ORIGINS": "Comma-separated origins, e.g. https://pakn.example.gov.vn.",
+    "PAKN_EMAIL_URL": "smtp://user:pass@host:587 to send e-mail; default writes e-mail to the console log.",
+    "PAKN_DEFAULT_FROM_EMAIL": "Sender address of notifications.",
+    "PAKN_SMS_BACKEND": "Dotted path of the SMS backend (default the log backend).",
+    "PAKN_PUBLIC_URL": "Public base URL used in notifications (default http://127.0.0.1:8000).",
+    "PAKN_DUE_SOON_WORKING_DAYS": "How many working days before a deadline a case counts as due soon (default 3).",
+}
+
+ENV = os.environ.get("PAKN_ENV", "development")
+DEFAULT_SECRET = "pakn-development-secret-not-for-production"  # noqa: S105 - refused in production below
+SECRET_KEY = os.environ.get("PAKN_SECRET_KEY", DEFAULT_SECRET)
+if ENV == "production" and SECRET_KEY == DEFAULT_SECRET:
+    raise ImproperlyConfigured("PAKN_SECRET_KEY must be set in production.")
+DEBUG = os.environ.get("PAKN_DEBUG", "0") == "1"
+ALLOWED_HOSTS = os.environ.get("PAKN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PAKN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+PUBLIC_URL = os.environ.get("PAKN_PUBLIC_URL", "http://127.0.0.1:8000")
+DUE_SOON_WORKING_DAYS = int(os.environ.get("PAKN_DUE_SOON_WORKING_DAYS", "3"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "pakn.core",
+    "pakn.org",
+    "pakn.cases",
+    "pakn.notify",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "pakn.core.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pakn.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "pakn.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "pakn.wsgi.application"
+
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+_default_db = f"sqlite:///{DATA_DIR / 'pakn.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A submission acknowledged to a citizen must survive a crash: WAL with full fsync, and
+    # IMMEDIATE transactions so concurrent writers queue instead of failing mid-transaction.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/staff/login/"
+LOGIN_REDIRECT_URL = "/staff/"
+LOGOUT_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = ENV == "production"
+CSRF_COOKIE_SECURE = ENV == "production"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+_email_url = os.environ.get("PAKN_EMAIL_URL", "")
+if _email_url.startswith("smtp"):
+    from urllib.parse import unquote, urlparse
+
+    _u = urlparse(_email_url)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _u.hostname or "localhost"
+    EMAIL_PORT = _u.port or 25
+    EMAIL_HOST_USER = unquote(_u.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_u.password or "")
+    EMAIL_USE_TLS = EMAIL_PORT == 587
+    EMAIL_USE_SSL = EMAIL_PORT == 465
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("PAKN_DEFAULT_FROM_EMAIL", "pakn@localhost")
+SMS_BACKEND = os.environ.get("PAKN_SMS_BACKEND", "pakn.notify.channels.LogSmsBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}

@@ -1,0 +1,127 @@
+"""Shared fixtures: real units of two provinces (Hà Nội 01, TP Hồ Chí Minh 79), one logged-in client
+per role, and a case factory that goes through the real services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+TEST_PROVINCES = ("01", "79")
+COMMUNE = "00004"  # Phường Ba Đình, Hà Nội
+OTHER_COMMUNE = "00008"  # Phường Ngọc Hà, Hà Nội
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+
+def pytest_report_header(config: Any) -> str:
+    from django.db import connection
+
+    return f"database: {connection.vendor} ({os.environ.get('DATABASE_URL', 'SQLite default')})"
+
+
+def _ensure_units() -> None:
+    from pakn.org.loader import load_units
+    from pakn.org.models import Province
+
+    if not Province.objects.filter(code__in=TEST_PROVINCES).count() == len(TEST_PROVINCES):
+        load_units(provinces=TEST_PROVINCES)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        _ensure_units()
+
+
+@pytest.fixture(autouse=True)
+def _units_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser, live server) flush the tables; load the units again after one."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        _ensure_units()
+        from pakn.cases.policy import clear_caches
+
+        clear_caches()
+
+
+def make_user(username: str, *, unit_code: str | None = None, role: str = "clerk", include_subunits: bool = False,
+              email: str | None = None, superuser: bool = False) -> Any:
+    from pakn.org.models import Membership, Unit
+
+    user_model = get_user_model()
+    if superuser:
+        user = user_model.objects.create_superuser(username, email or f"{username}@example.vn", PASSWORD)
+    else:
+        user = user_model.objects.create_user(username, email or f"{username}@example.vn", PASSWORD)
+    if unit_code:
+        Membership.objects.create(user=user, unit=Unit.objects.get(code=unit_code), role=role,
+                                  include_subunits=include_subunits)
+    return user
+
+
+@pytest.fixture
+def clerk(db: Any) -> Any:
+    return make_user("clerk", unit_code=f"UBND-{COMMUNE}")
+
+
+@pytest.fixture
+def head(db: Any) -> Any:
+    return make_user("head", unit_code=f"UBND-{COMMUNE}", role="head")
+
+
+@pytest.fixture
+def province_head(db: Any) -> Any:
+    return make_user("province_head", unit_code="UBND-01", role="head", include_subunits=True)
+
+
+@pytest.fixture
+def supervisor(db: Any) -> Any:
+    return make_user("supervisor", unit_code=f"MTTQ-{COMMUNE}", role="supervisor")
+
+
+@pytest.fixture
+def other_clerk(db: Any) -> Any:
+    return make_user("other_clerk", unit_code=f"UBND-{OTHER_COMMUNE}")
+
+
+@pytest.fixture
+def admin_user(db: Any) -> Any:
+    return make_user("admin", superuser=True)
+
+
+@pytest.fixture
+def login() -> Callable[[Any], Client]:
+    def _login(user: Any) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+REPORTER = {"name": "Nguyễn Văn An", "phone": "0912345678", "email": "an.nguyen@example.vn",
+            "id_number": "001085012345", "address": "12 Phố Đội Cấn"}
+
+
+@pytest.fixture
+def make_case(db: Any) -> Callable[..., Any]:
+    from pakn.cases import services
+
+    def _make(**overrides: Any) -> Any:
+        data: dict[str, Any] = {
+            "actor": None,
+            "kind": "report",
+            "title": "Đèn đường hỏng trên phố Đội Cấn",
+            "content": "Đèn đường trước số 12 phố Đội Cấn hỏng đã hai tuần, buổi tối rất tối và nguy hiểm.",
+            "province_code": "01",
+            "commune_code": COMMUNE,
+            "reporter": dict(REPORTER),
+        }
+        data.update(overrides)
+        return services.submit(**data)
+
+    return _make
