@@ -50,3 +50,22 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", self.CSP)
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         return response
+
+
+class PaknErrorMiddleware:
+    """A PaknError raised by an HTML view becomes the error page with its status (API errors are
+    handled by the API itself)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from pakn.core.errors import PaknError
+        from pakn.core.views import render_error
+
+        if isinstance(exception, PaknError):
+            return render_error(request, exception)
+        return None

@@ -84,8 +84,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "user__username"]
     list_select_related = ["user"]
-    fields = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    fields = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

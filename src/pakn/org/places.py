@@ -144,9 +144,7 @@ def _resolve_address(address: str, province: Province | None) -> Place | None:
         if not candidates:
             continue
         known = dict(
-            Commune.objects.filter(code__in={c.ward_code for c in candidates}).values_list(
-                "code", "province_id"
-            )
+            Commune.objects.filter(code__in={c.ward_code for c in candidates}).values_list("code", "province_id")
         )
         for c in candidates:
             pcode = known.get(c.ward_code)
@@ -183,9 +181,7 @@ def resolve_place(*, province_code: str | None, commune_code: str | None, addres
 
     if ccode is not None:
         commune_province = (
-            Commune.objects.filter(code=ccode).values_list("province_id", flat=True).first()
-            if ccode
-            else None
+            Commune.objects.filter(code=ccode).values_list("province_id", flat=True).first() if ccode else None
         )
         if commune_province is None:
             raise InvalidInput(fields={"commune_code": [MSG_UNKNOWN_COMMUNE]})

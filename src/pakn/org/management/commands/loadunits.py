@@ -13,9 +13,7 @@ from pakn.org.models import Commune, Province, Unit
 
 
 class Command(BaseCommand):
-    help = (
-        "Nạp 34 tỉnh, thành phố, 3.321 xã, phường, đặc khu và các đơn vị (UBND, cấp ủy, MTTQ) của từng cấp."
-    )
+    help = "Nạp 34 tỉnh, thành phố, 3.321 xã, phường, đặc khu và các đơn vị (UBND, cấp ủy, MTTQ) của từng cấp."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -36,8 +34,7 @@ class Command(BaseCommand):
             return number_format(value, force_grouping=True)
 
         self.stdout.write(
-            _("Đã nạp đơn vị hành chính trong %(seconds)s giây.")
-            % {"seconds": number_format(report.seconds, 1)}
+            _("Đã nạp đơn vị hành chính trong %(seconds)s giây.") % {"seconds": number_format(report.seconds, 1)}
         )
         for key, model in (("province", Province), ("commune", Commune), ("unit", Unit)):
             label = str(model._meta.verbose_name_plural)

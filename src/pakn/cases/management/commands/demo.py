@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from pakn.cases.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+
+class Command(BaseCommand):
+    help = "Tạo tài khoản và hồ sơ mẫu (chạy lại không tạo thêm)."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        created = load_demo()
+        self.stdout.write(f"Đã tạo {created} hồ sơ mẫu. Tài khoản (mật khẩu {DEMO_PASSWORD}): admin, "
+                          + ", ".join(u[0] for u in DEMO_USERS))

@@ -1,0 +1,208 @@
+"""Staff pages: the case list with due-soon and overdue filters, the case page with one form per
+action, and the intake of letters, calls and e-mails. Every case is fetched with ``access_case``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from pakn.cases import forms as case_forms
+from pakn.cases import policy, presenters, services
+from pakn.cases.models import Case
+from pakn.cases.queries import CaseFilter, apply_filter
+from pakn.cases.workflow import OPEN, allowed_actions
+from pakn.core.errors import InvalidInput, NotFound, PaknError
+from pakn.core.tracking import normalise_tracking_code
+from pakn.intake.forms import StaffIntakeForm
+from pakn.org.access import access_case, can_handle, handling_units, is_staff_member, roles_of, visible_cases
+from pakn.org.models import Unit
+
+
+def staff_required(view: Any) -> Any:
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_staff_member(request.user):
+            raise NotFound()
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+@staff_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    visible = visible_cases(request.user)
+    unit_choices = [(u.code, u.name) for u in Unit.objects.filter(pk__in=visible.values("unit_id").distinct()).order_by("name")[:300]]
+    form = case_forms.CaseFilterForm(request.GET or None, units=unit_choices)
+    filters = CaseFilter(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else CaseFilter()
+    if not request.GET:
+        filters.status = "open"
+    today = timezone.localdate()
+    horizon = policy.working_calendar().add_working_days(today, 3)
+    open_statuses = [s.value for s in OPEN]
+    counts = visible.filter(status__in=open_statuses).aggregate(
+        open=Count("pk"),
+        new=Count("pk", filter=Q(status="received") | Q(status="forwarded")),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=horizon)),
+    )
+    page = Paginator(apply_filter(visible, filters, today=today).order_by("due_on", "-created_at"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/case_list.html",
+        {"form": form, "page": page, "counts": counts, "today": today, "horizon": horizon, "query": query.urlencode(),
+         "roles": roles_of(request.user)},
+    )
+
+
+ACTION_FORMS: dict[str, type] = {
+    "accept": case_forms.AcceptForm,
+    "refuse": case_forms.RefuseForm,
+    "forward": case_forms.ForwardForm,
+    "extend": case_forms.ExtendForm,
+    "resolve": case_forms.ResolveForm,
+    "suspend": case_forms.ReasonForm,
+    "merge": case_forms.MergeForm,
+    "start": None,  # type: ignore[dict-item]
+    "resume": None,  # type: ignore[dict-item]
+    "close": None,  # type: ignore[dict-item]
+}
+
+
+def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    handler = can_handle(request.user, case)
+    actions = [a.value for a in allowed_actions(case.status)] if handler else []
+    if case.kind != "denunciation" or case.track != "statutory":
+        actions = [a for a in actions if a != "extend"]
+    if handler and case.kind == "denunciation" and case.track == "statutory" and case.status in ("accepted", "in_progress"):
+        actions.append("extend")
+    action_forms = {
+        name: (bound or {}).get(name) or (form_class() if form_class else None)
+        for name, form_class in ACTION_FORMS.items()
+        if name in actions
+    }
+    show_identity = handler and case.kind != "denunciation"
+    return {
+        "case": case,
+        "detail": presenters.case_detail(case),
+        "timeline": presenters.timeline(case, public=False),
+        "forwards": case.forwards.select_related("from_unit", "to_unit"),
+        "messages_from_citizen": case.messages.all(),
+        "ratings": case.ratings.select_related("unit"),
+        "action_forms": action_forms,
+        "handler": handler,
+        "reporter": getattr(case, "reporter", None) if show_identity else None,
+        "action_labels": ACTION_LABELS,
+    }
+
+
+ACTION_LABELS = {
+    "accept": gettext_lazy("Thụ lý"),
+    "refuse": gettext_lazy("Không thụ lý"),
+    "forward": gettext_lazy("Chuyển đơn"),
+    "start": gettext_lazy("Bắt đầu giải quyết"),
+    "extend": gettext_lazy("Gia hạn"),
+    "resolve": gettext_lazy("Trả lời / kết luận"),
+    "close": gettext_lazy("Kết thúc hồ sơ"),
+    "suspend": gettext_lazy("Tạm đình chỉ"),
+    "resume": gettext_lazy("Tiếp tục"),
+    "merge": gettext_lazy("Gộp vào hồ sơ khác"),
+}
+
+
+@staff_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    return render(request, "staff/case_detail.html", _detail_context(request, case))
+
+
+def _run_action(request: HttpRequest, case: Case, action: str, data: dict[str, Any]) -> Case:
+    actor = request.user
+    if action == "accept":
+        return services.accept_case(actor=actor, case=case, accepted_on=data["accepted_on"], complexity=data["complexity"])
+    if action == "refuse":
+        return services.refuse_case(actor=actor, case=case, reason_code=data["reason_code"], explanation=data["explanation"])
+    if action == "forward":
+        unit = Unit.objects.filter(code=data["to_unit_code"].strip().upper(), is_active=True).first()
+        if unit is None:
+            raise InvalidInput(fields={"to_unit_code": [_("Không tìm thấy đơn vị với mã này.")]})
+        return services.forward_case(actor=actor, case=case, to_unit=unit, reason=data["reason"])
+    if action == "extend":
+        return services.extend_deadline(actor=actor, case=case, complexity=data["complexity"], reason=data["reason"])
+    if action == "resolve":
+        return services.resolve_case(actor=actor, case=case, body=data["body"], kind=data["kind"])
+    if action == "suspend":
+        return services.suspend_case(actor=actor, case=case, reason=data["reason"])
+    if action == "merge":
+        code = normalise_tracking_code(data["into"])
+        into = visible_cases(actor).filter(tracking_code=code).first() if code else None
+        if into is None:
+            raise InvalidInput(fields={"into": [_("Không tìm thấy hồ sơ với mã này.")]})
+        return services.merge_case(actor=actor, case=case, into=into)
+    simple = {"start": services.start_case, "resume": services.resume_case, "close": services.close_case}
+    return simple[action](actor=actor, case=case)  # type: ignore[operator]
+
+
+@staff_required
+@require_POST
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    if action not in ACTION_FORMS:
+        raise NotFound()
+    form_class = ACTION_FORMS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is None or form.is_valid():
+        try:
+            _run_action(request, case, action, form.cleaned_data if form else {})
+        except PaknError as error:
+            if form is not None and isinstance(error, InvalidInput) and error.fields:
+                for name, msgs in error.fields.items():
+                    for m in msgs:
+                        form.add_error(name if name in form.fields else None, str(m))
+            else:
+                messages.error(request, str(error.message))
+                return redirect("staff_case", case_id=case.pk)
+        else:
+            messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]})
+            return redirect("staff_case", case_id=case.pk)
+    context = _detail_context(request, case, bound={action: form})
+    context["open_action"] = action
+    return render(request, "staff/case_detail.html", context, status=400)
+
+
+@staff_required
+def intake(request: HttpRequest) -> HttpResponse:
+    if not handling_units(request.user).exists():
+        raise NotFound()
+    if request.method == "POST" and "choose_province" not in request.POST:
+        form = StaffIntakeForm(request.POST)
+        if form.is_valid():
+            try:
+                case = services.submit(actor=request.user, **form.service_arguments())
+            except InvalidInput as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Đã vào sổ đơn, mã tra cứu %(code)s.") % {"code": case.tracking_code})
+                if can_handle(request.user, case):
+                    return redirect("staff_case", case_id=case.pk)
+                return redirect("staff_home")
+        status = 400
+    else:
+        own = handling_units(request.user).first()
+        initial: dict[str, Any] = request.POST.dict() if request.method == "POST" else {
+            "province_code": own.province_id if own else "", "commune_code": own.commune_id if own else ""}
+        form = StaffIntakeForm(initial=initial)
+        status = 200
+    return render(request, "staff/intake.html", {"form": form}, status=status)

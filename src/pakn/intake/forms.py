@@ -1,0 +1,175 @@
+"""The public submission form and the staff intake form. They only shape the input; the rules live
+in ``cases.services.submit`` and its errors are mapped back onto these fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pakn.cases.models import Channel, Kind, NotifyChannel, Topic
+from pakn.core.errors import InvalidInput
+from pakn.org.models import Province
+from pakn.org.places import communes_of
+
+KIND_HELP = {
+    Kind.REPORT: _("Báo cho cơ quan biết một vấn đề, một việc làm chưa đúng."),
+    Kind.PETITION: _("Đề nghị cơ quan xem xét, sửa đổi một chính sách, quy định, cách làm."),
+    Kind.COMPLAINT: _("Đề nghị xem xét lại quyết định hoặc hành vi hành chính xâm phạm quyền, lợi ích của bạn."),
+    Kind.DENUNCIATION: _("Báo cho cơ quan có thẩm quyền hành vi vi phạm pháp luật của cán bộ, đảng viên, cơ quan."),
+    Kind.OPINION: _("Đóng góp ý kiến, ví dụ vào một dự thảo văn bản."),
+}
+
+
+class SubmissionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại đơn"), choices=Kind.choices, widget=forms.RadioSelect, initial=Kind.REPORT)
+    complaint_round = forms.TypedChoiceField(
+        label=_("Khiếu nại lần thứ (chỉ với khiếu nại)"),
+        choices=[(1, _("Lần đầu")), (2, _("Lần hai"))],
+        coerce=int,
+        initial=1,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("Tiêu đề"), max_length=200, help_text=_("Tóm tắt trong một câu."))
+    content = forms.CharField(
+        label=_("Nội dung"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Mô tả sự việc: ở đâu, khi nào, ai liên quan, bạn đề nghị gì."),
+    )
+    topic_code = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
+    province_code = forms.ChoiceField(label=_("Tỉnh/thành phố"), required=False)
+    commune_code = forms.ChoiceField(label=_("Xã/phường/đặc khu"), required=False)
+    address = forms.CharField(
+        label=_("Địa chỉ nơi xảy ra sự việc"),
+        max_length=300,
+        required=False,
+        help_text=_("Có thể ghi địa chỉ cũ (có quận/huyện): hệ thống tự chuyển sang đơn vị hành chính mới."),
+    )
+    subject = forms.CharField(
+        label=_("Cá nhân, cơ quan bị phản ánh/khiếu nại/tố cáo (nếu có)"), max_length=300, required=False
+    )
+    reporter_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
+    reporter_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    reporter_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    reporter_id_number = forms.CharField(label=_("Số định danh cá nhân / CCCD"), max_length=12, required=False)
+    reporter_address = forms.CharField(label=_("Địa chỉ liên hệ"), max_length=300, required=False)
+    reporter_notify_by = forms.ChoiceField(
+        label=_("Nhận thông báo qua"), choices=NotifyChannel.choices, initial=NotifyChannel.EMAIL, required=False
+    )
+    publish = forms.BooleanField(
+        label=_("Tôi đồng ý công khai nội dung và kết quả trả lời (không bao giờ công khai thông tin cá nhân của tôi)."),
+        required=False,
+    )
+    # Honeypot: hidden from people by CSS and aria-hidden; bots fill it in.
+    website = forms.CharField(
+        required=False, label=_("Để trống ô này"), widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        provinces = [(p.code, p.name) for p in Province.objects.all()]
+        self.fields["province_code"].choices = [("", _("— Chọn tỉnh/thành phố —")), *provinces]
+        province = (self.data.get("province_code") if self.is_bound else None) or self.initial.get("province_code")
+        communes = communes_of(province) if province else []
+        self.fields["commune_code"].choices = [("", _("— Chọn xã/phường —")), *communes]
+        self.fields["topic_code"].choices = [("", _("— Không rõ —")), *((t.code, t.name) for t in Topic.objects.all())]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "content": data["content"],
+            "province_code": data.get("province_code") or None,
+            "commune_code": data.get("commune_code") or None,
+            "address": data.get("address", ""),
+            "subject": data.get("subject", ""),
+            "complaint_round": data.get("complaint_round") or 1,
+            "publish": bool(data.get("publish")),
+            "topic_code": data.get("topic_code") or None,
+            "reporter": {
+                "name": data.get("reporter_name", ""),
+                "phone": data.get("reporter_phone", ""),
+                "email": data.get("reporter_email", ""),
+                "id_number": data.get("reporter_id_number", ""),
+                "address": data.get("reporter_address", ""),
+                "notify_by": data.get("reporter_notify_by") or None,
+            },
+        }
+
+    def add_service_errors(self, error: InvalidInput) -> None:
+        for name, messages in error.fields.items():
+            field = name.replace(".", "_")
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                self.add_error(field if field in self.fields else None, str(message))
+        if not error.fields:
+            self.add_error(None, str(error.message))
+
+
+class StaffIntakeForm(SubmissionForm):
+    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=[c for c in Channel.choices if c[0] not in ("web", "api")])
+    received_on = forms.DateField(
+        label=_("Ngày nhận thực tế"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Ngày đơn đến cơ quan (dấu bưu điện, ngày gọi, ngày tiếp công dân)."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+        del self.fields["website"]
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {
+            **super().service_arguments(),
+            "channel": self.cleaned_data["channel"],
+            "received_on": self.cleaned_data["received_on"],
+        }
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Mã tra cứu"), max_length=20, help_text=_("Ví dụ: 7F3K-9QXD-2M5"))
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Thông tin bổ sung"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do rút đơn (không bắt buộc)"), required=False, max_length=2000)
+    confirm = forms.BooleanField(label=_("Tôi xác nhận rút đơn này."))
+
+
+class RatingForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("Mức độ hài lòng"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[
+            (5, _("Rất hài lòng")),
+            (4, _("Hài lòng")),
+            (3, _("Bình thường")),
+            (2, _("Không hài lòng")),
+            (1, _("Rất không hài lòng")),
+        ],
+    )
+    comment = forms.CharField(label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do đề nghị cấp trên xem xét"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeadlineForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại đơn"), choices=Kind.choices)
+    round = forms.TypedChoiceField(label=_("Lần khiếu nại"), choices=[(1, "1"), (2, "2")], coerce=int, initial=1, required=False)
+    received = forms.DateField(label=_("Ngày nhận đơn"), widget=forms.DateInput(attrs={"type": "date"}))
+    accepted = forms.DateField(label=_("Ngày thụ lý (nếu có)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    complex = forms.BooleanField(label=_("Vụ việc phức tạp"), required=False)
+    remote = forms.BooleanField(label=_("Vùng sâu, vùng xa"), required=False)
+    extensions = forms.TypedChoiceField(
+        label=_("Số lần gia hạn (tố cáo)"), choices=[(0, "0"), (1, "1"), (2, "2")], coerce=int, initial=0, required=False
+    )

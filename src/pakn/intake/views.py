@@ -1,0 +1,148 @@
+"""Public pages: home, the submission form, tracking, and the deadline calculator. Thin: forms shape
+input, services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pakn.cases import presenters, services
+from pakn.cases.api import deadline_answer
+from pakn.cases.models import Kind
+from pakn.core.errors import InvalidInput, PaknError
+from pakn.core.tracking import format_tracking_code, normalise_tracking_code
+from pakn.intake.forms import KIND_HELP, DeadlineForm, EscalateForm, MessageForm, RatingForm, SubmissionForm, TrackForm, WithdrawForm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/home.html", {"kinds": [(k, Kind(k).label, KIND_HELP[k]) for k in Kind.values], "track_form": TrackForm()})
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and "choose_province" not in request.POST:
+        form = SubmissionForm(request.POST)
+        if form.is_valid():
+            if form.cleaned_data.get("website"):
+                form.add_error(None, _("Không gửi được đơn. Vui lòng thử lại."))
+            else:
+                try:
+                    case = services.submit(actor=request.user, citizen=request.user, channel="web", **form.service_arguments())
+                except InvalidInput as error:
+                    form.add_service_errors(error)
+                else:
+                    # The code is shown only now, after the transaction committed.
+                    request.session["new_case"] = case.tracking_code
+                    return redirect("track_case", code=case.tracking_code)
+        status = 400
+    else:
+        # First visit, or the no-JavaScript "choose province" step: keep what was typed, show no errors.
+        initial = request.POST.dict() if request.method == "POST" else {
+            "kind": request.GET.get("kind", Kind.REPORT), "province_code": request.GET.get("province_code", "")}
+        form = SubmissionForm(initial=initial)
+        status = 200
+    return render(request, "public/submit.html", {"form": form, "kind_help": KIND_HELP}, status=status)
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        code = normalise_tracking_code(form.cleaned_data["code"])
+        if code is None:
+            form.add_error("code", _("Mã tra cứu không đúng. Vui lòng kiểm tra lại (mã có ký tự kiểm tra)."))
+        else:
+            return redirect("track_case", code=code)
+    return render(request, "public/track.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _status_context(request: HttpRequest, code: str) -> dict[str, Any]:
+    case = services.get_case_by_code(code)
+    return {
+        "case": case,
+        "code": format_tracking_code(case.tracking_code),
+        "status": presenters.public_status(case),
+        "is_new": request.session.get("new_case") == case.tracking_code,
+        "message_form": MessageForm(),
+        "withdraw_form": WithdrawForm(),
+        "rating_form": RatingForm(),
+        "escalate_form": EscalateForm(),
+        "can_rate": case.status in ("resolved", "closed") and not case.ratings.filter(unit=case.unit).exists(),
+        "can_escalate": services.can_escalate(case),
+        "can_withdraw": case.status in ("received", "forwarded", "accepted", "in_progress", "suspended"),
+        "can_add": case.status not in ("closed", "withdrawn", "merged"),
+    }
+
+
+def track_case(request: HttpRequest, code: str) -> HttpResponse:
+    context = _status_context(request, code)
+    if context["is_new"]:
+        request.session.pop("new_case", None)
+    return render(request, "public/status.html", context)
+
+
+def _citizen_act(request: HttpRequest, code: str, form_class: type, key: str, act: Any, done: str) -> HttpResponse:
+    context = _status_context(request, code)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(context["case"], form.cleaned_data)
+        except PaknError as error:
+            if isinstance(error, InvalidInput) and error.fields:
+                for name, msgs in error.fields.items():
+                    for m in msgs:
+                        form.add_error(name if name in form.fields else None, str(m))
+            else:
+                form.add_error(None, str(error.message))
+        else:
+            messages.success(request, done)
+            return redirect("track_case", code=context["case"].tracking_code)
+    context[key] = form
+    return render(request, "public/status.html", context, status=400)
+
+
+@require_POST
+def add_information(request: HttpRequest, code: str) -> HttpResponse:
+    return _citizen_act(request, code, MessageForm, "message_form",
+                        lambda case, d: services.add_information(case=case, body=d["body"]), _("Đã gửi thông tin bổ sung."))
+
+
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    return _citizen_act(request, code, WithdrawForm, "withdraw_form",
+                        lambda case, d: services.withdraw_case(case=case, reason=d["reason"]), _("Đã rút đơn."))
+
+
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    return _citizen_act(request, code, RatingForm, "rating_form",
+                        lambda case, d: services.rate_case(case=case, level=d["level"], comment=d["comment"]),
+                        _("Cảm ơn bạn đã đánh giá."))
+
+
+@require_POST
+def escalate(request: HttpRequest, code: str) -> HttpResponse:
+    return _citizen_act(request, code, EscalateForm, "escalate_form",
+                        lambda case, d: services.escalate_case(case=case, reason=d["reason"]),
+                        _("Đã chuyển đề nghị đến cơ quan cấp trên."))
+
+
+def deadline_calculator(request: HttpRequest) -> HttpResponse:
+    form = DeadlineForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = deadline_answer(
+                kind=d["kind"], received=d["received"], accepted=d["accepted"], complaint_round=d["round"] or 1,
+                complex=int(d["complex"]), remote=int(d["remote"]), extensions=d["extensions"] or 0,
+            )
+        except InvalidInput as error:
+            for name, msgs in error.fields.items():
+                for m in msgs:
+                    form.add_error(name if name in form.fields else None, str(m))
+    return render(request, "public/deadlines.html", {"form": form, "result": result}, status=400 if form.errors else 200)
