@@ -34,7 +34,7 @@ from pakn.cases.models import (
     Track,
 )
 from pakn.cases.routing import choose_rule, unit_code_for
-from pakn.cases.workflow import Action, Status, next_status
+from pakn.cases.workflow import OPEN, Action, Status, next_status
 from pakn.core.audit import GENESIS, chain_hash
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound, PaknError
 from pakn.core.text import clean_text
@@ -465,15 +465,21 @@ def accept_case(*, actor: Any, case: Case, accepted_on: date | None = None, comp
             raise InvalidInput(fields={"accepted_on": [_("Ngày thụ lý phải từ ngày nhận đơn đến hôm nay.")]})
         case.status, case.accepted_on, case.complexity = target, accepted, complexity
         case.remote_area = case.unit.remote_area
-        case.save(update_fields=["status", "accepted_on", "complexity", "remote_area", "updated_at"])
-        _close_obligations(case, on=accepted)
+        case.extensions = 0  # an acceptance starts a new resolution period (e.g. at the unit above)
+        case.save(update_fields=["status", "accepted_on", "complexity", "remote_area", "extensions", "updated_at"])
         data: dict[str, Any] = {"accepted_on": accepted.isoformat(), "complexity": complexity}
+        if case.track == Track.FEEDBACK:
+            # The answer period of a report, petition or opinion runs from receipt (or from the forward
+            # that brought it here): accepting it does not restart the clock.
+            data["answer_by"] = case.due_on.isoformat() if case.due_on else None
+        else:
+            _close_obligations(case, on=accepted)
         if case.kind in STATUTORY_KINDS and case.track == Track.STATUTORY:
             result = compute_for_case(case, received=case.received_on, accepted=accepted)
             assert result.resolve_by is not None
             _open_obligation(case, kind=ObligationKind.RESOLVE, opened_on=accepted, due_on=result.resolve_by, rule=result.rules[1])
             data["resolve_by"] = result.resolve_by.isoformat()
-        elif case.track != Track.STATUTORY:
+        elif case.track == Track.ANONYMOUS:
             result = compute_for_case(case, received=accepted)
             assert result.answer_by is not None
             _open_obligation(case, kind=ObligationKind.ANSWER, opened_on=accepted, due_on=result.answer_by, rule=result.rules[0])
@@ -561,6 +567,13 @@ def start_case(*, actor: Any, case: Case) -> Case:
         return case
 
 
+def _days_paused(case: Case) -> int:
+    """Days the case was suspended since its current acceptance: they do not count towards the period."""
+    accepted = AuditEvent.objects.filter(case=case, action="accepted").order_by("-seq").values_list("seq", flat=True).first()
+    resumed = AuditEvent.objects.filter(case=case, action="resumed", seq__gt=accepted or 0)
+    return sum(int(e.data.get("days_paused", 0)) for e in resumed)
+
+
 def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str) -> Case:
     """Denunciations only (Law on Denunciations Art. 30): complex → one 30-day extension, especially
     complex → two."""
@@ -589,19 +602,21 @@ def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str) -> 
         obligation = Obligation.objects.filter(case=case, kind=ObligationKind.RESOLVE, met_on__isnull=True, cancelled=False).first()
         old_due = obligation.due_on if obligation else None
         assert result.resolve_by is not None
+        paused = _days_paused(case)
+        new_due = policy.working_calendar().add_days(result.resolve_by, paused) if paused else result.resolve_by
         if obligation:
-            obligation.due_on, obligation.rule_code = result.resolve_by, result.rules[-1].code
+            obligation.due_on, obligation.rule_code = new_due, result.rules[-1].code
             obligation.citation, obligation.escalated_at, obligation.reminded_at = result.rules[-1].citation, None, None
             obligation.save()
             _refresh_due(case)
         event = record_event(
             case, "extended", actor=actor,
             data={"extensions": case.extensions, "from": old_due.isoformat() if old_due else None,
-                  "to": result.resolve_by.isoformat(), "reason": reason},
+                  "to": new_due.isoformat(), "reason": reason},
         )
         notify_reporter(
             case, event, str(_("Gia hạn giải quyết đơn %(code)s") % {"code": case.tracking_code}),
-            str(_("Thời hạn giải quyết được gia hạn đến %(date)s.") % {"date": result.resolve_by.strftime("%d/%m/%Y")}),
+            str(_("Thời hạn giải quyết được gia hạn đến %(date)s.") % {"date": new_due.strftime("%d/%m/%Y")}),
         )
         return case
 
@@ -670,8 +685,10 @@ def resume_case(*, actor: Any, case: Case) -> Case:
         paused = (today - date.fromisoformat(last.data["on"])).days if last else 0
         calendar = policy.working_calendar()
         for obligation in Obligation.objects.filter(case=case, met_on__isnull=True, cancelled=False):
-            obligation.due_on = calendar.add_days(obligation.due_on, paused) if paused else obligation.due_on
-            obligation.save(update_fields=["due_on"])
+            if paused:
+                obligation.due_on = calendar.add_days(obligation.due_on, paused)
+                obligation.reminded_at = obligation.escalated_at = None
+                obligation.save(update_fields=["due_on", "reminded_at", "escalated_at"])
         _refresh_due(case)
         record_event(case, "resumed", actor=actor, data={"days_paused": paused})
         return case
@@ -684,7 +701,7 @@ def merge_case(*, actor: Any, case: Case, into: Case) -> Case:
         case, into = _lock(case), _lock(into)
         require_handler(actor, case)
         require_handler(actor, into)
-        if case.pk == into.pk or into.status in (Status.MERGED, Status.WITHDRAWN, Status.CLOSED):
+        if case.pk == into.pk or into.status not in OPEN:
             raise InvalidInput(fields={"into": [_("Chọn một hồ sơ khác đang mở.")]})
         case.status, case.merged_into = _transition(case, Action.MERGE), into
         case.save(update_fields=["status", "merged_into", "updated_at"])
@@ -732,11 +749,9 @@ def withdraw_case(*, case: Case, reason: str = "") -> Case:
 def rate_case(*, case: Case, level: Any, comment: str = "") -> Rating:
     errors: dict[str, list[Any]] = {}
     comment = _text(comment, "comment", errors, required=False, limit=2000)
-    try:
+    if isinstance(level, str) and level.strip().isdigit():
         level = int(level)
-    except (TypeError, ValueError):
-        level = 0
-    if level not in range(1, 6):
+    if isinstance(level, bool) or not isinstance(level, int) or level not in range(1, 6):
         errors["level"] = [_("Chọn một mức độ hài lòng.")]
     if errors:
         raise InvalidInput(fields=errors)
@@ -778,7 +793,11 @@ def check_deadlines(*, today: date | None = None, due_soon_days: int | None = No
     calendar = policy.working_calendar()
     horizon = calendar.add_working_days(today, due_soon_days if due_soon_days is not None else settings.DUE_SOON_WORKING_DAYS)
     counts = {"reminded": 0, "escalated": 0}
-    open_obligations = Obligation.objects.filter(met_on__isnull=True, cancelled=False).select_related("case", "unit")
+    open_obligations = (
+        Obligation.objects.filter(met_on__isnull=True, cancelled=False)
+        .exclude(case__status=Status.SUSPENDED)  # suspended time does not count (resume moves the dates)
+        .select_related("case", "unit")
+    )
     for obligation in open_obligations.filter(reminded_at__isnull=True, due_on__gte=today, due_on__lte=horizon):
         with transaction.atomic():
             if Obligation.objects.filter(pk=obligation.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):

@@ -120,14 +120,14 @@ def _candidates(address: str) -> list[_Candidate]:
         if unit.ward_code:
             old = _Candidate(str(unit.ward_code), unit.street or None, converted=True)
     except Exception:  # the library raises on some input; any failure means "not an old address"
-        log.debug("convert_address failed for %r", address, exc_info=True)
+        log.debug("convert_address failed", exc_info=True)  # the address itself is personal data
     try:
         unit = lib.parse_address(address)
         if unit.ward_code:
             new = _Candidate(str(unit.ward_code), unit.street or None, converted=False)
             named = _names_ward(address, unit.ward)
     except Exception:
-        log.debug("parse_address failed for %r", address, exc_info=True)
+        log.debug("parse_address failed", exc_info=True)
     new_named = new if new is not None and named else None
     if new_named is not None and old is not None and new_named.ward_code == old.ward_code:
         return [new_named]  # the current name of the ward is written out: nothing was converted

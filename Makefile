@@ -1,0 +1,40 @@
+# PAKN – the README's two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+
+.PHONY: demo test install lint bench clean
+
+$(VENV)/.installed-runtime: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-runtime
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed-runtime
+
+## make demo: a working instance with demo data on SQLite, no configuration (PORT=8000 by default)
+demo: $(VENV)/.installed-runtime
+	$(BIN)/pakn migrate --noinput
+	$(BIN)/pakn loadunits
+	$(BIN)/pakn demo
+	$(BIN)/pakn serve --port $(PORT)
+
+## make test: the whole suite on SQLite, then again on PostgreSQL when one is reachable
+test: $(VENV)/.installed-test
+	$(BIN)/python scripts/run_tests.py
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,59 @@
+"""`make test`: run the whole suite on SQLite, then again on PostgreSQL.
+
+PostgreSQL comes from PAKN_TEST_DATABASE_URL (default: postgres://postgres@127.0.0.1:5432/test, the
+machine's server). When it cannot be reached, the PostgreSQL run is skipped and that is printed loudly,
+never silently; set PAKN_REQUIRE_POSTGRES=1 to make that a failure instead."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/test"
+
+
+def postgres_reachable(url: str) -> str | None:
+    try:
+        import psycopg
+    except ImportError as exc:  # pragma: no cover - psycopg is a dependency
+        return f"psycopg missing: {exc}"
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    try:
+        psycopg.connect(
+            host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
+            password=parts.password, dbname=(parts.path or "/postgres").lstrip("/") or "postgres", connect_timeout=3,
+        ).close()
+    except Exception as exc:
+        return str(exc).strip().splitlines()[0]
+    return None
+
+
+def run(label: str, env: dict[str, str], args: list[str]) -> int:
+    print(f"\n===== PAKN test suite on {label} =====", flush=True)
+    return subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    base = dict(os.environ)
+    base.pop("DATABASE_URL", None)
+    with tempfile.TemporaryDirectory(prefix="pakn-test-") as data_dir:
+        base["PAKN_DATA_DIR"] = data_dir
+        status = run("SQLite", base, args)
+        url = os.environ.get("PAKN_TEST_DATABASE_URL", DEFAULT_PG)
+        problem = postgres_reachable(url)
+        if problem:
+            print(f"\n***** PostgreSQL run SKIPPED: cannot reach {url}: {problem} *****", flush=True)
+            if os.environ.get("PAKN_REQUIRE_POSTGRES") == "1":
+                return 1
+            return status
+        pg_status = run(f"PostgreSQL ({url})", {**base, "DATABASE_URL": url}, args)
+    return status or pg_status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

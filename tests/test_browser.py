@@ -1,0 +1,386 @@
+"""Browser tests: a person's real paths through the public and staff pages, in Debian's Chromium driven
+by Playwright against pytest-django's live server. They assert on what a person sees on the page.
+
+One browser per module, a fresh context (cookies, session) per person, Vietnamese locale."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an asyncio loop in this thread; the ORM calls made by the tests themselves
+# (fixtures, checks) are plain synchronous code and are safe here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+expect = sync_api.expect
+
+from conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, REPORTER, make_user  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+# XXXX-XXXX-XXC: Crockford base32 body, the check character may also be one of * ~ $ = U.
+CODE_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}[0-9A-Z*~$=]$")
+REQUIRED = re.compile(r"Trường này là bắt buộc\.?")
+
+
+# ---------------------------------------------------------------- browser-only fixtures
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """A page in a new browser context (a new person): ``new_page()`` or ``new_page(js=False)``."""
+    contexts: list[Any] = []
+
+    def _new(*, js: bool = True) -> Any:
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN", java_script_enabled=js)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    return new_page()
+
+
+def submit_case(**overrides: Any) -> Any:
+    """A case filed through the real service (for the staff paths that start from an existing case)."""
+    from pakn.cases import services
+
+    data: dict[str, Any] = {
+        "actor": None, "kind": "report", "title": "Đèn đường hỏng trên phố Đội Cấn",
+        "content": "Đèn đường trước số 12 phố Đội Cấn hỏng đã hai tuần, buổi tối rất tối và nguy hiểm.",
+        "province_code": "01", "commune_code": COMMUNE, "reporter": dict(REPORTER),
+    }
+    data.update(overrides)
+    return services.submit(**data)
+
+
+def staff_login(page: Any, username: str) -> None:
+    page.goto("/staff/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ của đơn vị")
+
+
+def choose_place_with_js(page: Any) -> None:
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hà Nội")
+    commune = page.get_by_label("Xã/phường/đặc khu")
+    expect(commune.locator("option", has_text="Phường Ba Đình")).to_have_count(1)  # loaded by pakn.js
+    commune.select_option(label="Phường Ba Đình")
+
+
+def choose_place_without_js(page: Any) -> None:
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hà Nội")
+    page.get_by_role("button", name="Chọn tỉnh để hiện danh sách xã/phường").click()
+    page.get_by_label("Xã/phường/đặc khu").select_option(label="Phường Ba Đình")
+
+
+def submit_button(page: Any) -> Any:
+    return page.get_by_role("button", name="Gửi đơn", exact=True)
+
+
+def tracking_code_on(page: Any) -> str:
+    expect(page.get_by_role("heading", name="Đã gửi đơn thành công")).to_be_visible()
+    code = page.locator("#tracking-code").inner_text().strip()
+    assert CODE_RE.match(code), code
+    return code
+
+
+def assert_no_identity(page: Any, name: str = REPORTER["name"], phone: str = REPORTER["phone"],
+                       email: str = REPORTER["email"]) -> None:
+    html = page.content()
+    for secret in (name, phone, email):
+        assert secret not in html, f"the public status page shows {secret!r}"
+
+
+# ---------------------------------------------------------------- 1. citizen, with JavaScript
+
+
+def test_citizen_submits_report_tracks_it_and_adds_information(page: Any) -> None:
+    from pakn.cases.models import Case
+
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.get_by_role("link", name="Gửi đơn mới").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gửi đơn")
+
+    page.get_by_label("Phản ánh", exact=True).check()
+    expect(page.get_by_text("Khiếu nại lần thứ")).to_be_hidden()  # only shown for complaints
+    page.get_by_label("Khiếu nại", exact=True).check()
+    expect(page.get_by_text("Khiếu nại lần thứ")).to_be_visible()
+    page.get_by_label("Phản ánh", exact=True).check()
+    choose_place_with_js(page)
+    page.get_by_label("Tiêu đề").fill("Đèn đường hỏng trên phố Đội Cấn")
+    page.get_by_label("Nội dung", exact=True).fill("Đèn đường trước số 12 phố Đội Cấn hỏng đã hai tuần, rất nguy hiểm.")
+    page.get_by_label("Họ và tên").fill(REPORTER["name"])
+    page.get_by_label("Số điện thoại").fill(REPORTER["phone"])
+    page.get_by_label("Thư điện tử").fill(REPORTER["email"])
+    submit_button(page).click()
+
+    code = tracking_code_on(page)
+    expect(page.locator("#status")).to_have_text("Đã tiếp nhận")
+    expect(page.get_by_text("Ủy ban nhân dân Phường Ba Đình")).to_be_visible()
+    assert_no_identity(page)
+    case = Case.objects.get()
+    assert (case.kind, case.commune_id, case.channel) == ("report", COMMUNE, "web")
+
+    # Looked up again, typed carelessly: lower case, no dashes.
+    page.get_by_role("link", name="Tra cứu", exact=True).click()
+    page.get_by_label("Mã tra cứu").fill(code.replace("-", "").lower())
+    page.get_by_role("button", name="Tra cứu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Đơn {code}")
+    expect(page.get_by_text("Đã gửi đơn thành công")).to_have_count(0)  # shown once, right after submitting
+    assert_no_identity(page)
+
+    page.get_by_label("Thông tin bổ sung").fill("Bổ sung: đèn số 14 cũng hỏng.")
+    page.get_by_role("button", name="Gửi bổ sung").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã gửi thông tin bổ sung.")
+    expect(page.locator("ol.timeline")).to_contain_text("Người gửi bổ sung thông tin")
+    assert_no_identity(page)
+
+
+# ---------------------------------------------------------------- 2. citizen, without JavaScript
+
+
+def test_citizen_without_javascript_complaint_and_anonymous_denunciation(new_page: Callable[..., Any]) -> None:
+    from pakn.cases.models import Case
+
+    page = new_page(js=False)
+    page.goto("/submit/")
+    page.get_by_label("Khiếu nại", exact=True).check()
+    choose_place_without_js(page)
+    expect(page.get_by_label("Khiếu nại", exact=True)).to_be_checked()  # kept across the province step
+    page.get_by_label("Lần đầu").check()
+    page.get_by_label("Tiêu đề").fill("Khiếu nại quyết định xử phạt")
+    page.get_by_label("Nội dung", exact=True).fill("Tôi khiếu nại quyết định xử phạt hành chính số 12/QĐ-XPHC.")
+    page.get_by_label("Họ và tên").fill(REPORTER["name"])
+    page.get_by_label("Số điện thoại").fill(REPORTER["phone"])
+    page.get_by_label("Thư điện tử").fill(REPORTER["email"])
+    page.get_by_label("Số định danh cá nhân / CCCD").fill(REPORTER["id_number"])
+    page.get_by_label("Địa chỉ liên hệ").fill(REPORTER["address"])
+    submit_button(page).click()
+    tracking_code_on(page)
+    expect(page.get_by_text("Khiếu nại (lần 1)")).to_be_visible()
+    assert_no_identity(page)
+    complaint = Case.objects.get(kind="complaint")
+    assert (complaint.track, complaint.complaint_round, complaint.commune_id) == ("statutory", 1, COMMUNE)
+
+    page.goto("/submit/")
+    page.get_by_label("Tố cáo", exact=True).check()
+    choose_place_without_js(page)
+    page.get_by_label("Tiêu đề").fill("Tố cáo cán bộ nhận tiền")
+    page.get_by_label("Nội dung", exact=True).fill("Một cán bộ phường nhận tiền khi làm thủ tục cho người dân.")
+    submit_button(page).click()
+    tracking_code_on(page)
+    expect(page.get_by_text("Nặc danh")).to_be_visible()
+    assert Case.objects.get(kind="denunciation").track == "anonymous"
+
+
+# ---------------------------------------------------------------- 3. old address
+
+
+def test_old_address_is_converted_to_a_ha_noi_unit(page: Any) -> None:
+    from pakn.cases.models import Case
+
+    page.goto("/submit/")
+    page.get_by_label("Địa chỉ nơi xảy ra sự việc").fill("Phường Phúc Xá, Quận Ba Đình, Thành phố Hà Nội")
+    page.get_by_label("Tiêu đề").fill("Rác thải ven sông")
+    page.get_by_label("Nội dung", exact=True).fill("Rác thải đổ ven sông Hồng nhiều ngày không ai thu gom.")
+    submit_button(page).click()
+    tracking_code_on(page)
+    case = Case.objects.select_related("unit").get()
+    assert case.province_id == "01" and case.unit.province_id == "01"
+    assert case.commune_id is not None  # the old ward was converted to a new commune
+    expect(page.locator(".facts")).to_contain_text(case.unit.name)
+
+
+# ---------------------------------------------------------------- 4. validation
+
+
+def test_empty_form_shows_vietnamese_errors_and_stores_nothing(page: Any) -> None:
+    from pakn.cases.models import Case
+
+    page.goto("/submit/")
+    submit_button(page).click()
+    expect(page.get_by_role("alert")).to_contain_text("Vui lòng sửa các lỗi được đánh dấu bên dưới.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gửi đơn")
+    assert urlsplit(page.url).path == "/submit/"
+    for label in ("Tiêu đề", "Nội dung"):
+        field = page.locator(".field.has-error").filter(has=page.get_by_label(label, exact=True))
+        expect(field.locator(".errorlist")).to_have_text(REQUIRED)
+        expect(page.get_by_label(label, exact=True)).to_have_attribute("aria-invalid", "true")
+    assert Case.objects.count() == 0
+
+
+# ---------------------------------------------------------------- 5. clerk, then citizen rates and escalates
+
+
+def test_clerk_resolves_and_unsatisfied_citizen_escalates(new_page: Callable[..., Any]) -> None:
+    from pakn.cases.models import Case
+
+    case = submit_case()
+    make_user("clerk", unit_code=f"UBND-{COMMUNE}")
+    answer = "Đã thay bóng đèn trước số 12 phố Đội Cấn ngày hôm qua."
+
+    staff = new_page()
+    staff_login(staff, "clerk")
+    row = staff.get_by_role("row").filter(has_text=case.title)
+    expect(row).to_contain_text("Đã tiếp nhận")
+    row.get_by_role("link", name=case.tracking_code).click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text(case.title)
+    expect(staff.locator("#status")).to_have_text("Đã tiếp nhận")
+
+    def act(label: str, status: str, fill: dict[str, str] | None = None) -> None:
+        details = staff.locator("details").filter(has=staff.locator("summary", has_text=label))
+        details.locator("summary").click()
+        for field, value in (fill or {}).items():
+            details.get_by_label(field).fill(value)
+        details.get_by_role("button", name=label).click()
+        expect(staff.get_by_role("status")).to_contain_text(f"Đã thực hiện: {label}.")
+        expect(staff.locator("#status")).to_have_text(status)
+
+    act("Thụ lý", "Đã thụ lý")
+    act("Bắt đầu giải quyết", "Đang giải quyết")
+    act("Trả lời / kết luận", "Đã trả lời / kết luận", {"Nội dung trả lời / kết luận": answer})
+    expect(staff.get_by_text(answer)).to_be_visible()
+
+    citizen = new_page()
+    citizen.goto(f"/track/{case.tracking_code}/")
+    expect(citizen.locator("#status")).to_have_text("Đã trả lời / kết luận")
+    expect(citizen.get_by_role("region", name="Kết quả trả lời")).to_contain_text(answer)
+    expect(citizen.get_by_role("heading", name="Đề nghị cấp trên xem xét")).to_have_count(0)
+    citizen.get_by_label("Không hài lòng", exact=True).check()
+    citizen.get_by_label("Nhận xét").fill("Đèn vẫn chập chờn.")
+    citizen.get_by_role("button", name="Gửi đánh giá").click()
+    expect(citizen.get_by_role("status")).to_contain_text("Cảm ơn bạn đã đánh giá.")
+
+    citizen.get_by_label("Lý do đề nghị cấp trên xem xét").fill("Phường trả lời nhưng đèn vẫn chưa sáng ổn định.")
+    citizen.get_by_role("button", name="Gửi đề nghị").click()
+    expect(citizen.get_by_role("status")).to_contain_text("Đã chuyển đề nghị đến cơ quan cấp trên.")
+    expect(citizen.locator("#status")).to_have_text("Đã chuyển đơn")
+    expect(citizen.locator(".facts")).to_contain_text("Ủy ban nhân dân Thành phố Hà Nội")
+    expect(citizen.get_by_role("heading", name="Đề nghị cấp trên xem xét")).to_have_count(0)  # only once
+    assert_no_identity(citizen)
+    assert Case.objects.select_related("unit").get(pk=case.pk).unit.code == "UBND-01"
+
+
+# ---------------------------------------------------------------- 6. staff intake of a letter
+
+
+def test_clerk_records_a_letter_with_its_real_received_date(page: Any) -> None:
+    from django.utils import timezone
+
+    from pakn.cases.models import Case
+
+    make_user("clerk", unit_code=f"UBND-{COMMUNE}")
+    received = timezone.localdate() - timedelta(days=10)
+    staff_login(page, "clerk")
+    page.get_by_role("link", name="Vào sổ đơn").click()
+    expect(page.get_by_label("Xã/phường/đặc khu")).to_have_value(COMMUNE)  # the clerk's own commune
+    page.get_by_label("Kênh tiếp nhận").select_option(label="Thư, đơn qua bưu điện")
+    page.get_by_label("Ngày nhận thực tế").fill(received.isoformat())
+    page.get_by_label("Tiêu đề").fill("Thư phản ánh về lấn chiếm vỉa hè")
+    page.get_by_label("Nội dung", exact=True).fill("Hộ kinh doanh số 20 phố Kim Mã lấn chiếm vỉa hè.")
+    page.get_by_label("Họ và tên").fill("Trần Thị Bình")
+    page.get_by_role("button", name="Vào sổ").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Đã vào sổ đơn, mã tra cứu")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thư phản ánh về lấn chiếm vỉa hè")
+    expect(page.locator(".facts")).to_contain_text(f"Thư, đơn qua bưu điện · {received:%d/%m/%Y}")
+    case = Case.objects.get()
+    assert (case.channel, case.received_on) == ("letter", received)
+
+
+# ---------------------------------------------------------------- 7. isolation between communes
+
+
+def test_clerk_of_another_commune_gets_404(page: Any) -> None:
+    case = submit_case()
+    make_user("other_clerk", unit_code=f"UBND-{OTHER_COMMUNE}")
+    staff_login(page, "other_clerk")
+    expect(page.get_by_text(case.title)).to_have_count(0)
+    response = page.goto(f"/staff/cases/{case.pk}/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Không tìm thấy")
+    expect(page.get_by_text(case.title)).to_have_count(0)
+    assert REPORTER["name"] not in page.content()
+
+
+# ---------------------------------------------------------------- 8. deadline calculator
+
+
+def test_deadline_calculator_page(page: Any) -> None:
+    page.goto("/deadlines/")
+    page.get_by_label("Loại đơn").select_option(label="Khiếu nại")
+    page.get_by_label("Ngày nhận đơn").fill("2026-03-02")
+    page.get_by_label("Ngày thụ lý (nếu có)").fill("2026-03-09")
+    page.get_by_role("button", name="Tính").click()
+    result = page.get_by_role("region", name="Kết quả")
+    expect(result).to_be_visible()
+    expect(page.locator("#accept-by")).to_contain_text("16/03/2026")
+    expect(page.locator("#resolve-by")).to_contain_text("08/04/2026")
+
+
+# ---------------------------------------------------------------- 9. accessibility basics
+
+UNLABELLED_CONTROLS = """() => Array.from(document.querySelectorAll("input, select, textarea"))
+  .filter(el => el.type !== "hidden" && el.checkVisibility())
+  .filter(el => {
+    if (el.labels && el.labels.length && Array.from(el.labels).some(l => l.textContent.trim())) return false;
+    const fieldset = el.closest("fieldset");
+    const legend = fieldset && fieldset.querySelector(":scope > legend");
+    return !((el.type === "radio" || el.type === "checkbox") && legend && legend.textContent.trim());
+  })
+  .map(el => el.outerHTML)"""
+
+
+@pytest.mark.parametrize("path", ["/", "/submit/", "/track/", "/deadlines/"])
+def test_public_pages_accessibility_basics(page: Any, live_server: Any, path: str) -> None:
+    server = urlsplit(live_server.url).netloc
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(path)
+    if path == "/submit/":  # exercise the script's request too
+        page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hà Nội")
+        expect(page.get_by_label("Xã/phường/đặc khu").locator("option", has_text="Phường Ba Đình")).to_have_count(1)
+
+    assert page.locator("html").get_attribute("lang") == "vi"
+    expect(page.locator("h1")).to_have_count(1)
+    assert page.evaluate(UNLABELLED_CONTROLS) == []
+    foreign = [u for u in requested if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != server]
+    assert foreign == []
+
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+    assert focused == ["Bỏ qua, đến nội dung chính", "#main"]
+    box = page.locator("a.skip").bounding_box()
+    assert box is not None and box["x"] >= 0  # visible once focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"

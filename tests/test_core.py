@@ -1,0 +1,171 @@
+"""Pure pieces (tracking codes, text folding, the workflow table) and the project's settings."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pakn.cases.workflow import OPEN, TERMINAL, TRANSITIONS, Action, Status, allowed_actions, next_status
+from pakn.core.text import clean_text, fold, nfc
+from pakn.core.tracking import (
+    ALPHABET,
+    BODY_LENGTH,
+    format_tracking_code,
+    new_tracking_code,
+    normalise_tracking_code,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ----------------------------------------------------------------- tracking codes
+
+
+def test_new_codes_are_valid_unique_and_readable() -> None:
+    codes = {new_tracking_code() for _ in range(5000)}
+    assert len(codes) == 5000
+    for code in list(codes)[:200]:
+        assert len(code) == BODY_LENGTH + 1
+        assert normalise_tracking_code(code) == code
+        assert not set(code[:-1]) & set("ILOU")
+
+
+def test_typed_variants_are_accepted() -> None:
+    code = new_tracking_code()
+    shown = format_tracking_code(code)
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z*~$=U]{3}", shown)
+    assert normalise_tracking_code(shown.lower()) == code
+    assert normalise_tracking_code(" ".join(shown)) == code
+
+
+@given(st.data())
+def test_any_single_substitution_is_caught(data: st.DataObject) -> None:
+    code = new_tracking_code()
+    position = data.draw(st.integers(0, BODY_LENGTH - 1))
+    replacement = data.draw(st.sampled_from([c for c in ALPHABET if c != code[position]]))
+    mistyped = code[:position] + replacement + code[position + 1 :]
+    assert normalise_tracking_code(mistyped) is None
+
+
+@given(st.data())
+def test_adjacent_transpositions_are_caught(data: st.DataObject) -> None:
+    code = new_tracking_code()
+    i = data.draw(st.integers(0, BODY_LENGTH - 2))
+    if code[i] == code[i + 1]:
+        return
+    swapped = code[:i] + code[i + 1] + code[i] + code[i + 2 :]
+    assert normalise_tracking_code(swapped) is None
+
+
+@pytest.mark.parametrize("text", ["", "ABC", "!!!!-????-???", "0" * 30, "\x00" * 11])
+def test_garbage_codes_are_rejected(text: str) -> None:
+    assert normalise_tracking_code(text) is None
+
+
+# ----------------------------------------------------------------- text
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Ban Bí thư", "ban bi thu"),
+        ("đất đai", "dat dai"),
+        ("ĐẤT ĐAI", "dat dai"),
+        ("Ðất", "dat"),  # U+00D0, the Icelandic look-alike
+        ("hoà", "hoa"),
+        ("hòa", "hoa"),
+    ],
+)
+def test_fold(typed: str, stored: str) -> None:
+    assert fold(typed) == stored
+
+
+def test_nfd_input_is_stored_as_nfc() -> None:
+    decomposed = "Phu\u031bo\u031b\u0300ng"  # "Phường" as some phones send it
+    assert clean_text(decomposed) == nfc(decomposed) == "Phường"
+
+
+def test_clean_text_drops_control_characters_but_keeps_lines() -> None:
+    assert clean_text(" a\x00b\x1bc\nd\t ") == "abc\nd"
+
+
+# ----------------------------------------------------------------- workflow table
+
+
+def test_every_status_has_a_way_on_unless_terminal() -> None:
+    for status in Status:
+        if status in TERMINAL:
+            assert allowed_actions(status) == []
+        else:
+            assert allowed_actions(status), status
+
+
+def test_terminal_statuses_are_never_left_and_targets_exist() -> None:
+    for (action, source), target in TRANSITIONS.items():
+        assert source not in TERMINAL
+        assert isinstance(target, Status) and isinstance(action, Action)
+
+
+def test_next_status_follows_the_table() -> None:
+    assert next_status("accept", "received") == Status.ACCEPTED
+    assert next_status("resolve", "received") is None
+    assert next_status("withdraw", "closed") is None
+    assert Status.RECEIVED in OPEN and Status.CLOSED not in OPEN
+
+
+# ----------------------------------------------------------------- settings and databases
+
+
+def test_every_setting_is_documented() -> None:
+    from django.conf import settings
+
+    operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    missing = [name for name in settings.SETTINGS_DOC if f"`{name}`" not in operations]
+    assert missing == []
+    source = (ROOT / "src" / "pakn" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source))
+    assert read <= set(settings.SETTINGS_DOC), read - set(settings.SETTINGS_DOC)
+
+
+def test_production_refuses_the_default_secret(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PAKN_ENV": "production", "PAKN_DATA_DIR": str(tmp_path)}
+    env.pop("PAKN_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import pakn.settings"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0 and "PAKN_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_sqlite_is_durable() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip(f"SQLite durability settings do not apply to {connection.vendor}")
+    from django.conf import settings
+
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_runs_on_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL run only: `make test` repeats the suite with DATABASE_URL=postgres://…")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version_num')::int")
+        assert cursor.fetchone()[0] >= 130000
