@@ -27,7 +27,7 @@ def _ensure_units() -> None:
     from pakn.org.loader import load_units
     from pakn.org.models import Province
 
-    if not Province.objects.filter(code__in=TEST_PROVINCES).count() == len(TEST_PROVINCES):
+    if Province.objects.filter(code__in=TEST_PROVINCES).count() != len(TEST_PROVINCES):
         load_units(provinces=TEST_PROVINCES)
 
 
@@ -48,8 +48,15 @@ def _units_after_flush(request: pytest.FixtureRequest) -> None:
         clear_caches()
 
 
-def make_user(username: str, *, unit_code: str | None = None, role: str = "clerk", include_subunits: bool = False,
-              email: str | None = None, superuser: bool = False) -> Any:
+def make_user(
+    username: str,
+    *,
+    unit_code: str | None = None,
+    role: str = "clerk",
+    include_subunits: bool = False,
+    email: str | None = None,
+    superuser: bool = False,
+) -> Any:
     from pakn.org.models import Membership, Unit
 
     user_model = get_user_model()
@@ -58,8 +65,9 @@ def make_user(username: str, *, unit_code: str | None = None, role: str = "clerk
     else:
         user = user_model.objects.create_user(username, email or f"{username}@example.vn", PASSWORD)
     if unit_code:
-        Membership.objects.create(user=user, unit=Unit.objects.get(code=unit_code), role=role,
-                                  include_subunits=include_subunits)
+        Membership.objects.create(
+            user=user, unit=Unit.objects.get(code=unit_code), role=role, include_subunits=include_subunits
+        )
     return user
 
 
@@ -103,8 +111,13 @@ def login() -> Callable[[Any], Client]:
     return _login
 
 
-REPORTER = {"name": "Nguyễn Văn An", "phone": "0912345678", "email": "an.nguyen@example.vn",
-            "id_number": "001085012345", "address": "12 Phố Đội Cấn"}
+REPORTER = {
+    "name": "Nguyễn Văn An",
+    "phone": "0912345678",
+    "email": "an.nguyen@example.vn",
+    "id_number": "001085012345",
+    "address": "12 Phố Đội Cấn",
+}
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ def test_acknowledged_submission_survives_sigkill(tmp_path: Path) -> None:
     env = {**os.environ, "PAKN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "pakn.settings"}
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "pakn.cli", "migrate", "-v0"], env=env, check=True)
-    result = subprocess.run([sys.executable, "-c", SUBMIT_AND_DIE], env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", SUBMIT_AND_DIE], env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode == -9, result.stderr
     code = result.stdout.strip()
     assert len(code) == 11

@@ -51,6 +51,13 @@ INSTALLED_APPS = [
     "pakn.org",
     "pakn.cases",
     "pakn.notify",
+    "pakn.language",
+    "pakn.reception",
+    "pakn.plans",
+    "pakn.oversight",
+    "pakn.public",
+    "pakn.open311",
+    "pakn.protection",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pakn.core.context.staff_flag",
             ],
         },
     },

@@ -7,6 +7,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("staff/", include("pakn.cases.staff_urls")),
+    path("open311/", include("pakn.open311.urls")),
+    path("reception/", include("pakn.reception.urls")),
+    path("plans/", include("pakn.plans.urls")),
+    path("oversight/", include("pakn.oversight.urls")),
+    path("protection/", include("pakn.protection.urls")),
+    path("public/", include("pakn.public.urls")),
+    path("language/", include("pakn.language.urls")),
     path("", include("pakn.intake.urls")),
 ]
 

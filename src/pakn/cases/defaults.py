@@ -9,14 +9,31 @@ from pakn.cases.deadlines import DEFAULT_RULES
 from pakn.core.calendar import DECREED_OVERRIDES
 
 TOPICS: list[tuple[str, str, str, str]] = [
-    ("land", "Đất đai, nhà ở", "Land and housing", "dat dai\nso do\ngiai phong mat bang\nboi thuong\ntranh chap dat\nnha o"),
+    (
+        "land",
+        "Đất đai, nhà ở",
+        "Land and housing",
+        "dat dai\nso do\ngiai phong mat bang\nboi thuong\ntranh chap dat\nnha o",
+    ),
     ("environment", "Môi trường", "Environment", "moi truong\no nhiem\nrac thai\nnuoc thai\nkhoi bui\ntieng on"),
-    ("traffic_urban", "Giao thông, trật tự đô thị", "Traffic and urban order",
-     "giao thong\nduong\no ga\nvia he\nlan chiem\nxay dung trai phep\nden duong"),
-    ("corruption_conduct", "Tham nhũng, đạo đức cán bộ, đảng viên", "Corruption and officials' conduct",
-     "tham nhung\nhoi lo\nnhung nhieu\ncan bo\ndang vien\nlam dung chuc vu\ntieu cuc"),
-    ("admin_procedures", "Thủ tục hành chính", "Administrative procedures",
-     "thu tuc\nho so\nmot cua\ncap giay\nchung thuc\nho tich"),
+    (
+        "traffic_urban",
+        "Giao thông, trật tự đô thị",
+        "Traffic and urban order",
+        "giao thong\nduong\no ga\nvia he\nlan chiem\nxay dung trai phep\nden duong",
+    ),
+    (
+        "corruption_conduct",
+        "Tham nhũng, đạo đức cán bộ, đảng viên",
+        "Corruption and officials' conduct",
+        "tham nhung\nhoi lo\nnhung nhieu\ncan bo\ndang vien\nlam dung chuc vu\ntieu cuc",
+    ),
+    (
+        "admin_procedures",
+        "Thủ tục hành chính",
+        "Administrative procedures",
+        "thu tuc\nho so\nmot cua\ncap giay\nchung thuc\nho tich",
+    ),
     ("health", "Y tế", "Health", "benh vien\ny te\nthuoc\nbao hiem y te\ntram y te"),
     ("education", "Giáo dục", "Education", "truong hoc\nhoc phi\ngiao vien\nhoc sinh\nlam them"),
     ("social_welfare", "Chính sách xã hội", "Social welfare", "tro cap\nho ngheo\nnguoi co cong\nbao hiem xa hoi"),
@@ -27,8 +44,12 @@ TOPICS: list[tuple[str, str, str, str]] = [
 # (kind, topic_code, target, note)
 ROUTES: list[tuple[str, str | None, str, str]] = [
     ("", None, "commune_pc", "Mặc định: UBND cấp xã nơi phát sinh vụ việc; chưa rõ xã thì UBND cấp tỉnh."),
-    ("denunciation", "corruption_conduct", "commune_party",
-     "Tố cáo đảng viên, cán bộ: cấp ủy nơi người bị tố cáo sinh hoạt (Quy định 22-QĐ/TW)."),
+    (
+        "denunciation",
+        "corruption_conduct",
+        "commune_party",
+        "Tố cáo đảng viên, cán bộ: cấp ủy nơi người bị tố cáo sinh hoạt (Quy định 22-QĐ/TW).",
+    ),
     ("report", "corruption_conduct", "commune_party", "Phản ánh về đạo đức, lối sống cán bộ, đảng viên: cấp ủy."),
 ]
 
@@ -42,9 +63,18 @@ def seed_defaults(**_: Any) -> None:
     if not DeadlineRule.objects.exists():
         DeadlineRule.objects.bulk_create(
             DeadlineRule(
-                code=r.code, case_kind=r.case_kind, item=r.item.value, amount=r.amount, unit=r.unit.value,
-                effective_from=r.effective_from, effective_to=r.effective_to, citation=r.citation,
-                complaint_round=r.complaint_round, complex=r.complex, remote=r.remote, max_count=r.max_count,
+                code=r.code,
+                case_kind=r.case_kind,
+                item=r.item.value,
+                amount=r.amount,
+                unit=r.unit.value,
+                effective_from=r.effective_from,
+                effective_to=r.effective_to,
+                citation=r.citation,
+                complaint_round=r.complaint_round,
+                complex=r.complex,
+                remote=r.remote,
+                max_count=r.max_count,
             )
             for r in DEFAULT_RULES
         )

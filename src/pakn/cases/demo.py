@@ -34,24 +34,94 @@ REPORTERS = [
 
 # kind, title, content, days ago received, steps, extra
 DEMO_CASES: list[tuple[str, str, str, int, list[str], dict[str, Any]]] = [
-    ("report", "Đèn đường hỏng trên phố Đội Cấn", "Đèn đường trước số 12 phố Đội Cấn hỏng hai tuần nay, buổi tối rất tối.", 2, [], {}),
-    ("report", "Rác thải tập kết sai nơi quy định", "Điểm tập kết rác ở ngõ 45 Văn Cao bốc mùi, xe rác không đến đúng giờ.", 20, [], {}),
-    ("report", "Ổ gà lớn trên đường Hoàng Hoa Thám", "Ổ gà sâu trước số 200 Hoàng Hoa Thám, đã có người ngã xe.", 9, ["accept"], {}),
-    ("petition", "Đề nghị lắp thêm đèn tín hiệu giao thông", "Ngã tư Liễu Giai – Đội Cấn đông xe, đề nghị lắp đèn tín hiệu.", 12,
-     ["accept", "resolve"], {"publish": True}),
-    ("opinion", "Góp ý dự thảo quy định về giờ hoạt động chợ", "Đề nghị chợ mở cửa từ 5 giờ sáng để người dân đi làm sớm.", 5, [], {}),
-    ("complaint", "Khiếu nại quyết định xử phạt vi phạm hành chính", "Tôi khiếu nại quyết định xử phạt số 12/QĐ-XPHC vì tôi không vi phạm.",
-     6, [], {"subject": "Chủ tịch UBND phường"}),
-    ("complaint", "Khiếu nại việc từ chối cấp giấy phép xây dựng", "Hồ sơ xin phép xây dựng của tôi đủ điều kiện nhưng bị từ chối.",
-     40, ["accept"], {}),
-    ("complaint", "Khiếu nại về bồi thường giải phóng mặt bằng", "Mức bồi thường cho thửa đất của gia đình tôi thấp hơn giá thị trường.",
-     70, ["accept", "start"], {"complexity": "complex"}),
-    ("denunciation", "Tố cáo cán bộ địa chính nhận tiền", "Cán bộ địa chính phường yêu cầu nộp thêm tiền ngoài quy định khi làm sổ đỏ.",
-     15, ["accept"], {"subject": "Cán bộ địa chính phường", "topic_code": "corruption_conduct"}),
-    ("denunciation", "Tố cáo vi phạm trật tự xây dựng", "Công trình số 8 ngõ 12 xây vượt số tầng được cấp phép, không bị xử lý.",
-     3, [], {"reporter": {}}),
-    ("report", "Lấn chiếm vỉa hè để kinh doanh", "Các quán ăn trên phố Kim Mã lấn chiếm toàn bộ vỉa hè.", 30,
-     ["accept", "resolve", "close"], {"publish": True}),
+    (
+        "report",
+        "Đèn đường hỏng trên phố Đội Cấn",
+        "Đèn đường trước số 12 phố Đội Cấn hỏng hai tuần nay, buổi tối rất tối.",
+        2,
+        [],
+        {},
+    ),
+    (
+        "report",
+        "Rác thải tập kết sai nơi quy định",
+        "Điểm tập kết rác ở ngõ 45 Văn Cao bốc mùi, xe rác không đến đúng giờ.",
+        20,
+        [],
+        {},
+    ),
+    (
+        "report",
+        "Ổ gà lớn trên đường Hoàng Hoa Thám",
+        "Ổ gà sâu trước số 200 Hoàng Hoa Thám, đã có người ngã xe.",
+        9,
+        ["accept"],
+        {},
+    ),
+    (
+        "petition",
+        "Đề nghị lắp thêm đèn tín hiệu giao thông",
+        "Ngã tư Liễu Giai – Đội Cấn đông xe, đề nghị lắp đèn tín hiệu.",
+        12,
+        ["accept", "resolve"],
+        {"publish": True},
+    ),
+    (
+        "opinion",
+        "Góp ý dự thảo quy định về giờ hoạt động chợ",
+        "Đề nghị chợ mở cửa từ 5 giờ sáng để người dân đi làm sớm.",
+        5,
+        [],
+        {},
+    ),
+    (
+        "complaint",
+        "Khiếu nại quyết định xử phạt vi phạm hành chính",
+        "Tôi khiếu nại quyết định xử phạt số 12/QĐ-XPHC vì tôi không vi phạm.",
+        6,
+        [],
+        {"subject": "Chủ tịch UBND phường"},
+    ),
+    (
+        "complaint",
+        "Khiếu nại việc từ chối cấp giấy phép xây dựng",
+        "Hồ sơ xin phép xây dựng của tôi đủ điều kiện nhưng bị từ chối.",
+        40,
+        ["accept"],
+        {},
+    ),
+    (
+        "complaint",
+        "Khiếu nại về bồi thường giải phóng mặt bằng",
+        "Mức bồi thường cho thửa đất của gia đình tôi thấp hơn giá thị trường.",
+        70,
+        ["accept", "start"],
+        {"complexity": "complex"},
+    ),
+    (
+        "denunciation",
+        "Tố cáo cán bộ địa chính nhận tiền",
+        "Cán bộ địa chính phường yêu cầu nộp thêm tiền ngoài quy định khi làm sổ đỏ.",
+        15,
+        ["accept"],
+        {"subject": "Cán bộ địa chính phường", "topic_code": "corruption_conduct"},
+    ),
+    (
+        "denunciation",
+        "Tố cáo vi phạm trật tự xây dựng",
+        "Công trình số 8 ngõ 12 xây vượt số tầng được cấp phép, không bị xử lý.",
+        3,
+        [],
+        {"reporter": {}},
+    ),
+    (
+        "report",
+        "Lấn chiếm vỉa hè để kinh doanh",
+        "Các quán ăn trên phố Kim Mã lấn chiếm toàn bộ vỉa hè.",
+        30,
+        ["accept", "resolve", "close"],
+        {"publish": True},
+    ),
     ("petition", "Đề nghị sửa chữa nhà văn hóa tổ dân phố", "Nhà văn hóa tổ 5 xuống cấp, mái dột.", 25, ["refuse"], {}),
 ]
 
@@ -91,25 +161,41 @@ def load_demo() -> int:
             reporter = extra.pop("reporter", REPORTERS[index % len(REPORTERS)])
             complexity = extra.pop("complexity", "normal")
             case = services.submit(
-                actor=clerk, kind=kind, title=title, content=content, province_code="01", commune_code="00004",
-                reporter=reporter, channel="letter", received_on=received, **extra,
+                actor=clerk,
+                kind=kind,
+                title=title,
+                content=content,
+                province_code="01",
+                commune_code="00004",
+                reporter=reporter,
+                channel="letter",
+                received_on=received,
+                **extra,
             )
             actor = users["danguy.badinh"] if case.unit.code.startswith("DU-") else clerk
             accepted = min(today, received + timedelta(days=2))
             for step in steps:
                 if step == "accept":
-                    case = services.accept_case(actor=actor, case=case, accepted_on=_not_before(accepted, received),
-                                                complexity=complexity)
+                    case = services.accept_case(
+                        actor=actor, case=case, accepted_on=_not_before(accepted, received), complexity=complexity
+                    )
                 elif step == "start":
                     case = services.start_case(actor=actor, case=case)
                 elif step == "resolve":
-                    case = services.resolve_case(actor=actor, case=case, body="UBND phường đã kiểm tra và xử lý. "
-                                                 "Kết quả đã được niêm yết tại trụ sở.")
+                    case = services.resolve_case(
+                        actor=actor,
+                        case=case,
+                        body="UBND phường đã kiểm tra và xử lý. Kết quả đã được niêm yết tại trụ sở.",
+                    )
                 elif step == "close":
                     case = services.close_case(actor=actor, case=case)
                 elif step == "refuse":
-                    case = services.refuse_case(actor=actor, case=case, reason_code="not_competent",
-                                                explanation="Nhà văn hóa do quận cũ quản lý, đã chuyển hướng dẫn.")
+                    case = services.refuse_case(
+                        actor=actor,
+                        case=case,
+                        reason_code="not_competent",
+                        explanation="Nhà văn hóa do quận cũ quản lý, đã chuyển hướng dẫn.",
+                    )
             created += 1
     return created
 

@@ -20,7 +20,9 @@ class CaseFilterForm(forms.Form):
         choices=[("", _("Tất cả")), ("overdue", _("Quá hạn")), ("soon", _("Sắp đến hạn"))],
     )
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
-    received_from = forms.DateField(label=_("Nhận từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = forms.DateField(
+        label=_("Nhận từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     received_to = forms.DateField(label=_("đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object):
@@ -28,9 +30,13 @@ class CaseFilterForm(forms.Form):
         from pakn.cases.workflow import STATUS_LABELS
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["status"].choices = [("", _("Tất cả")), ("open", _("Đang mở")), *((s.value, l) for s, l in STATUS_LABELS.items())]
-        self.fields["kind"].choices = [("", _("Tất cả")), *Kind.choices]
-        self.fields["unit"].choices = [("", _("Tất cả đơn vị được xem")), *units]
+        self.fields["status"].choices = [
+            ("", _("Tất cả")),
+            ("open", _("Đang mở")),
+            *((s.value, label) for s, label in STATUS_LABELS.items()),
+        ]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", _("Tất cả")), *Kind.choices]  # type: ignore[attr-defined]
+        self.fields["unit"].choices = [("", _("Tất cả đơn vị được xem")), *units]  # type: ignore[attr-defined]
 
 
 class AcceptForm(forms.Form):
@@ -56,7 +62,8 @@ class ForwardForm(forms.Form):
 
 class ExtendForm(forms.Form):
     complexity = forms.ChoiceField(
-        label=_("Mức độ"), choices=[(Complexity.COMPLEX, _("Phức tạp")), (Complexity.ESPECIALLY_COMPLEX, _("Đặc biệt phức tạp"))]
+        label=_("Mức độ"),
+        choices=[(Complexity.COMPLEX, _("Phức tạp")), (Complexity.ESPECIALLY_COMPLEX, _("Đặc biệt phức tạp"))],
     )
     reason = forms.CharField(label=_("Lý do gia hạn"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -182,6 +182,9 @@ class Forward(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     respond_by = models.DateField(_("hạn đơn vị nhận xử lý"))
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_unit_id} → {self.to_unit_id}"
+
 
 class AnswerKind(models.TextChoices):
     ANSWER = "answer", _("Văn bản trả lời")
@@ -199,6 +202,9 @@ class Answer(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.kind}"
 
 
 class Satisfaction(models.IntegerChoices):
@@ -219,6 +225,9 @@ class Rating(models.Model):
     class Meta:
         unique_together = [("case", "unit")]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.level}"
+
 
 class Message(models.Model):
     """Information the citizen adds after filing, or a note from the unit to the citizen."""
@@ -230,6 +239,9 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.created_at:%Y-%m-%d}"
 
 
 class AuditEvent(models.Model):
@@ -250,6 +262,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["case_id", "seq"]
         unique_together = [("case", "seq")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

@@ -34,6 +34,7 @@ from pakn.cases.models import (
     Track,
 )
 from pakn.cases.routing import choose_rule, unit_code_for
+from pakn.cases.signals import case_changed
 from pakn.cases.workflow import OPEN, Action, Status, next_status
 from pakn.core.audit import GENESIS, chain_hash
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound, PaknError
@@ -171,6 +172,7 @@ def record_event(
     )
     Case.objects.filter(pk=case.pk).update(audit_head=event.hash, audit_count=seq)
     case.audit_head, case.audit_count = event.hash, seq
+    case_changed.send(sender=Case, case=case, event=event)
     return event
 
 

@@ -42,7 +42,10 @@ def staff_required(view: Any) -> Any:
 @staff_required
 def case_list(request: HttpRequest) -> HttpResponse:
     visible = visible_cases(request.user)
-    unit_choices = [(u.code, u.name) for u in Unit.objects.filter(pk__in=visible.values("unit_id").distinct()).order_by("name")[:300]]
+    unit_choices = [
+        (u.code, u.name)
+        for u in Unit.objects.filter(pk__in=visible.values("unit_id").distinct()).order_by("name")[:300]
+    ]
     form = case_forms.CaseFilterForm(request.GET or None, units=unit_choices)
     filters = CaseFilter(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else CaseFilter()
     if not request.GET:
@@ -56,14 +59,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
         overdue=Count("pk", filter=Q(due_on__lt=today)),
         soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=horizon)),
     )
-    page = Paginator(apply_filter(visible, filters, today=today).order_by("due_on", "-created_at"), 50).get_page(request.GET.get("page"))
+    page = Paginator(apply_filter(visible, filters, today=today).order_by("due_on", "-created_at"), 50).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "staff/case_list.html",
-        {"form": form, "page": page, "counts": counts, "today": today, "horizon": horizon, "query": query.urlencode(),
-         "roles": roles_of(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "today": today,
+            "horizon": horizon,
+            "query": query.urlencode(),
+            "roles": roles_of(request.user),
+        },
     )
 
 
@@ -86,7 +98,12 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
     actions = [a.value for a in allowed_actions(case.status)] if handler else []
     if case.kind != "denunciation" or case.track != "statutory":
         actions = [a for a in actions if a != "extend"]
-    if handler and case.kind == "denunciation" and case.track == "statutory" and case.status in ("accepted", "in_progress"):
+    if (
+        handler
+        and case.kind == "denunciation"
+        and case.track == "statutory"
+        and case.status in ("accepted", "in_progress")
+    ):
         actions.append("extend")
     action_forms = {
         name: (bound or {}).get(name) or (form_class() if form_class else None)
@@ -131,9 +148,13 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def _run_action(request: HttpRequest, case: Case, action: str, data: dict[str, Any]) -> Case:
     actor = request.user
     if action == "accept":
-        return services.accept_case(actor=actor, case=case, accepted_on=data["accepted_on"], complexity=data["complexity"])
+        return services.accept_case(
+            actor=actor, case=case, accepted_on=data["accepted_on"], complexity=data["complexity"]
+        )
     if action == "refuse":
-        return services.refuse_case(actor=actor, case=case, reason_code=data["reason_code"], explanation=data["explanation"])
+        return services.refuse_case(
+            actor=actor, case=case, reason_code=data["reason_code"], explanation=data["explanation"]
+        )
     if action == "forward":
         unit = Unit.objects.filter(code=data["to_unit_code"].strip().upper(), is_active=True).first()
         if unit is None:
@@ -201,8 +222,11 @@ def intake(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         own = handling_units(request.user).first()
-        initial: dict[str, Any] = request.POST.dict() if request.method == "POST" else {
-            "province_code": own.province_id if own else "", "commune_code": own.commune_id if own else ""}
+        initial: dict[str, Any] = (
+            request.POST.dict()
+            if request.method == "POST"
+            else {"province_code": own.province_id if own else "", "commune_code": own.commune_id if own else ""}
+        )
         form = StaffIntakeForm(initial=initial)
         status = 200
     return render(request, "staff/intake.html", {"form": form}, status=status)

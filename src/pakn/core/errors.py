@@ -25,7 +25,9 @@ class PaknError(Exception):
             "error": {
                 "code": self.code,
                 "message": str(self.message),
-                "fields": {k: [str(m) for m in v] if isinstance(v, list | tuple) else str(v) for k, v in self.fields.items()},
+                "fields": {
+                    k: [str(m) for m in v] if isinstance(v, list | tuple) else str(v) for k, v in self.fields.items()
+                },
             }
         }
 

@@ -60,22 +60,26 @@ class SubmissionForm(forms.Form):
         label=_("Nhận thông báo qua"), choices=NotifyChannel.choices, initial=NotifyChannel.EMAIL, required=False
     )
     publish = forms.BooleanField(
-        label=_("Tôi đồng ý công khai nội dung và kết quả trả lời (không bao giờ công khai thông tin cá nhân của tôi)."),
+        label=_(
+            "Tôi đồng ý công khai nội dung và kết quả trả lời (không bao giờ công khai thông tin cá nhân của tôi)."
+        ),
         required=False,
     )
     # Honeypot: hidden from people by CSS and aria-hidden; bots fill it in.
     website = forms.CharField(
-        required=False, label=_("Để trống ô này"), widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+        required=False,
+        label=_("Để trống ô này"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         provinces = [(p.code, p.name) for p in Province.objects.all()]
-        self.fields["province_code"].choices = [("", _("— Chọn tỉnh/thành phố —")), *provinces]
+        self.fields["province_code"].choices = [("", _("— Chọn tỉnh/thành phố —")), *provinces]  # type: ignore[attr-defined]
         province = (self.data.get("province_code") if self.is_bound else None) or self.initial.get("province_code")
         communes = communes_of(province) if province else []
-        self.fields["commune_code"].choices = [("", _("— Chọn xã/phường —")), *communes]
-        self.fields["topic_code"].choices = [("", _("— Không rõ —")), *((t.code, t.name) for t in Topic.objects.all())]
+        self.fields["commune_code"].choices = [("", _("— Chọn xã/phường —")), *communes]  # type: ignore[attr-defined]
+        self.fields["topic_code"].choices = [("", _("— Không rõ —")), *((t.code, t.name) for t in Topic.objects.all())]  # type: ignore[attr-defined]
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -110,7 +114,9 @@ class SubmissionForm(forms.Form):
 
 
 class StaffIntakeForm(SubmissionForm):
-    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=[c for c in Channel.choices if c[0] not in ("web", "api")])
+    channel = forms.ChoiceField(
+        label=_("Kênh tiếp nhận"), choices=[c for c in Channel.choices if c[0] not in ("web", "api")]
+    )
     received_on = forms.DateField(
         label=_("Ngày nhận thực tế"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -165,11 +171,19 @@ class EscalateForm(forms.Form):
 
 class DeadlineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại đơn"), choices=Kind.choices)
-    round = forms.TypedChoiceField(label=_("Lần khiếu nại"), choices=[(1, "1"), (2, "2")], coerce=int, initial=1, required=False)
+    round = forms.TypedChoiceField(
+        label=_("Lần khiếu nại"), choices=[(1, "1"), (2, "2")], coerce=int, initial=1, required=False
+    )
     received = forms.DateField(label=_("Ngày nhận đơn"), widget=forms.DateInput(attrs={"type": "date"}))
-    accepted = forms.DateField(label=_("Ngày thụ lý (nếu có)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    accepted = forms.DateField(
+        label=_("Ngày thụ lý (nếu có)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     complex = forms.BooleanField(label=_("Vụ việc phức tạp"), required=False)
     remote = forms.BooleanField(label=_("Vùng sâu, vùng xa"), required=False)
     extensions = forms.TypedChoiceField(
-        label=_("Số lần gia hạn (tố cáo)"), choices=[(0, "0"), (1, "1"), (2, "2")], coerce=int, initial=0, required=False
+        label=_("Số lần gia hạn (tố cáo)"),
+        choices=[(0, "0"), (1, "1"), (2, "2")],
+        coerce=int,
+        initial=0,
+        required=False,
     )

@@ -1,6 +1,7 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from pakn.intake import views
+from pakn.intake import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +13,11 @@ urlpatterns = [
     path("track/<str:code>/rate", views.rate, name="rate"),
     path("track/<str:code>/escalate", views.escalate, name="escalate"),
     path("deadlines/", views.deadline_calculator, name="deadlines"),
+    path("account/", accounts.my_cases, name="my_cases"),
+    path("account/signup/", accounts.signup, name="signup"),
+    path(
+        "account/login/",
+        auth_views.LoginView.as_view(template_name="public/login.html", next_page="/account/"),
+        name="citizen_login",
+    ),
 ]

@@ -16,11 +16,24 @@ from pakn.cases.api import deadline_answer
 from pakn.cases.models import Kind
 from pakn.core.errors import InvalidInput, PaknError
 from pakn.core.tracking import format_tracking_code, normalise_tracking_code
-from pakn.intake.forms import KIND_HELP, DeadlineForm, EscalateForm, MessageForm, RatingForm, SubmissionForm, TrackForm, WithdrawForm
+from pakn.intake.forms import (
+    KIND_HELP,
+    DeadlineForm,
+    EscalateForm,
+    MessageForm,
+    RatingForm,
+    SubmissionForm,
+    TrackForm,
+    WithdrawForm,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html", {"kinds": [(k, Kind(k).label, KIND_HELP[k]) for k in Kind.values], "track_form": TrackForm()})
+    return render(
+        request,
+        "public/home.html",
+        {"kinds": [(k, Kind(k).label, KIND_HELP[Kind(k)]) for k in Kind.values], "track_form": TrackForm()},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,7 +45,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("Không gửi được đơn. Vui lòng thử lại."))
             else:
                 try:
-                    case = services.submit(actor=request.user, citizen=request.user, channel="web", **form.service_arguments())
+                    case = services.submit(
+                        actor=request.user, citizen=request.user, channel="web", **form.service_arguments()
+                    )
                 except InvalidInput as error:
                     form.add_service_errors(error)
                 else:
@@ -42,8 +57,11 @@ def submit(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         # First visit, or the no-JavaScript "choose province" step: keep what was typed, show no errors.
-        initial = request.POST.dict() if request.method == "POST" else {
-            "kind": request.GET.get("kind", Kind.REPORT), "province_code": request.GET.get("province_code", "")}
+        initial = (
+            request.POST.dict()
+            if request.method == "POST"
+            else {"kind": request.GET.get("kind", Kind.REPORT), "province_code": request.GET.get("province_code", "")}
+        )
         form = SubmissionForm(initial=initial)
         status = 200
     return render(request, "public/submit.html", {"form": form, "kind_help": KIND_HELP}, status=status)
@@ -107,28 +125,50 @@ def _citizen_act(request: HttpRequest, code: str, form_class: type, key: str, ac
 
 @require_POST
 def add_information(request: HttpRequest, code: str) -> HttpResponse:
-    return _citizen_act(request, code, MessageForm, "message_form",
-                        lambda case, d: services.add_information(case=case, body=d["body"]), _("Đã gửi thông tin bổ sung."))
+    return _citizen_act(
+        request,
+        code,
+        MessageForm,
+        "message_form",
+        lambda case, d: services.add_information(case=case, body=d["body"]),
+        _("Đã gửi thông tin bổ sung."),
+    )
 
 
 @require_POST
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    return _citizen_act(request, code, WithdrawForm, "withdraw_form",
-                        lambda case, d: services.withdraw_case(case=case, reason=d["reason"]), _("Đã rút đơn."))
+    return _citizen_act(
+        request,
+        code,
+        WithdrawForm,
+        "withdraw_form",
+        lambda case, d: services.withdraw_case(case=case, reason=d["reason"]),
+        _("Đã rút đơn."),
+    )
 
 
 @require_POST
 def rate(request: HttpRequest, code: str) -> HttpResponse:
-    return _citizen_act(request, code, RatingForm, "rating_form",
-                        lambda case, d: services.rate_case(case=case, level=d["level"], comment=d["comment"]),
-                        _("Cảm ơn bạn đã đánh giá."))
+    return _citizen_act(
+        request,
+        code,
+        RatingForm,
+        "rating_form",
+        lambda case, d: services.rate_case(case=case, level=d["level"], comment=d["comment"]),
+        _("Cảm ơn bạn đã đánh giá."),
+    )
 
 
 @require_POST
 def escalate(request: HttpRequest, code: str) -> HttpResponse:
-    return _citizen_act(request, code, EscalateForm, "escalate_form",
-                        lambda case, d: services.escalate_case(case=case, reason=d["reason"]),
-                        _("Đã chuyển đề nghị đến cơ quan cấp trên."))
+    return _citizen_act(
+        request,
+        code,
+        EscalateForm,
+        "escalate_form",
+        lambda case, d: services.escalate_case(case=case, reason=d["reason"]),
+        _("Đã chuyển đề nghị đến cơ quan cấp trên."),
+    )
 
 
 def deadline_calculator(request: HttpRequest) -> HttpResponse:
@@ -138,11 +178,18 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             result = deadline_answer(
-                kind=d["kind"], received=d["received"], accepted=d["accepted"], complaint_round=d["round"] or 1,
-                complex=int(d["complex"]), remote=int(d["remote"]), extensions=d["extensions"] or 0,
+                kind=d["kind"],
+                received=d["received"],
+                accepted=d["accepted"],
+                complaint_round=d["round"] or 1,
+                complex=int(d["complex"]),
+                remote=int(d["remote"]),
+                extensions=d["extensions"] or 0,
             )
         except InvalidInput as error:
             for name, msgs in error.fields.items():
                 for m in msgs:
                     form.add_error(name if name in form.fields else None, str(m))
-    return render(request, "public/deadlines.html", {"form": form, "result": result}, status=400 if form.errors else 200)
+    return render(
+        request, "public/deadlines.html", {"form": form, "result": result}, status=400 if form.errors else 200
+    )

@@ -8,5 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         created = load_demo()
-        self.stdout.write(f"Đã tạo {created} hồ sơ mẫu. Tài khoản (mật khẩu {DEMO_PASSWORD}): admin, "
-                          + ", ".join(u[0] for u in DEMO_USERS))
+        self.stdout.write(
+            f"Đã tạo {created} hồ sơ mẫu. Tài khoản (mật khẩu {DEMO_PASSWORD}): admin, "
+            + ", ".join(u[0] for u in DEMO_USERS)
+        )

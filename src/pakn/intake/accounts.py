@@ -1,0 +1,38 @@
+"""Optional citizen accounts: filing never needs one, but with one a citizen sees all their
+submissions in one place."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from pakn.cases.models import Case
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(label=_("Thư điện tử"), required=False, help_text=_("Để nhận thông báo (không bắt buộc)."))
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+        labels = {"username": _("Tên đăng nhập")}
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("my_cases")
+    return render(request, "public/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required(login_url="/account/login/")
+def my_cases(request: HttpRequest) -> HttpResponse:
+    cases = Case.objects.filter(citizen_id=request.user.pk).select_related("unit").order_by("-created_at")
+    return render(request, "public/my_cases.html", {"cases": cases})

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class Open311Config(AppConfig):
+    """Open311 GeoReport v2."""
+
+    name = "pakn.open311"
+    label = "open311"
+    verbose_name = "Open311 GeoReport v2"
