@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pakn.core.context.staff_flag",
+                "pakn.core.context.return_path",
             ],
         },
     },

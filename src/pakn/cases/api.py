@@ -1,7 +1,7 @@
 """JSON API for cases: public submission and status, the deadline calculator, and the staff workflow."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: django-ninja resolves the parameter annotations of a
+# ``@paginate``-wrapped view in the paginator's module, so string annotations break ``list_cases``.
 from datetime import date
 from typing import Any
 
@@ -29,8 +29,9 @@ from pakn.cases.schemas import (
     SubmissionIn,
     SubmissionOut,
 )
-from pakn.core.errors import InvalidInput, NotFound
-from pakn.org.access import access_case, visible_cases
+from pakn.core.errors import Forbidden, InvalidInput, NotFound
+from pakn.core.tracking import normalise_tracking_code
+from pakn.org.access import access_case, is_staff_member, visible_cases
 from pakn.org.models import Unit
 
 public = Router(tags=["public"])
@@ -115,22 +116,27 @@ def deadline_answer(
     *, kind: str, received: date, accepted: date | None, complaint_round: int, complex: int, remote: int,
     extensions: int, unit_code: str | None = None,
 ) -> dict[str, Any]:
+    from django.utils.translation import gettext as _
+
     errors: dict[str, list[Any]] = {}
     if kind not in Kind.values:
-        errors["kind"] = [str(Kind.REPORT.label)]  # replaced below with a clear message
-        from django.utils.translation import gettext as _
-
         errors["kind"] = [_("Loại phải là complaint, denunciation, report, petition hoặc opinion.")]
     for name, value in (("complex", complex), ("remote", remote)):
         if value not in (0, 1):
-            errors[name] = ["0 | 1"]
+            errors[name] = [_("Giá trị phải là 0 hoặc 1.")]
     if complaint_round not in (1, 2):
-        errors["round"] = ["1 | 2"]
+        errors["round"] = [_("Lần khiếu nại phải là 1 hoặc 2.")]
+    if accepted is not None and accepted < received:
+        errors["accepted"] = [_("Ngày thụ lý không được trước ngày nhận đơn.")]
+    if extensions and kind != "denunciation":
+        errors["extensions"] = [_("Chỉ tố cáo mới được gia hạn.")]
+    elif extensions not in (0, 1, 2):
+        errors["extensions"] = [_("Số lần gia hạn phải là 0, 1 hoặc 2.")]
     answer_days = None
     if unit_code:
         unit = Unit.objects.filter(code=unit_code).first()
         if unit is None:
-            errors["unit"] = ["?"]
+            errors["unit"] = [_("Không tìm thấy đơn vị với mã này.")]
         else:
             answer_days = unit.answer_working_days
     if errors:
@@ -141,8 +147,8 @@ def deadline_answer(
             complaint_round=complaint_round, complex=bool(complex), remote=bool(remote), extensions=extensions,
             answer_working_days=answer_days if kind not in ("complaint", "denunciation") else None,
         )
-    except (ValueError, LookupError) as exc:
-        raise InvalidInput(fields={"extensions" if "extension" in str(exc) else "received": [str(exc)]}) from None
+    except LookupError:
+        raise InvalidInput(fields={"received": [_("Không có quy định thời hạn áp dụng cho ngày này.")]}) from None
     return {
         "accept_by": result.accept_by,
         "resolve_by": result.resolve_by,
@@ -173,7 +179,8 @@ class CaseListQuery(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> list[dict[str, Any]]:
     """Cases the caller may see, newest first; ``due=overdue|soon``, ``status=open`` for all open."""
-    queryset = apply_filter(visible_cases(request.user), CaseFilter(**filters.dict()))
+    # A unique order, so that pages neither repeat nor skip cases created in the same instant.
+    queryset = apply_filter(visible_cases(request.user), CaseFilter(**filters.dict())).order_by("-created_at", "-pk")
     return _LazySummaries(queryset)  # type: ignore[return-value]
 
 
@@ -196,6 +203,8 @@ class _LazySummaries:
 @staff.post("/cases", response={201: CaseDetailOut}, operation_id="record_submission")
 def record_submission(request: HttpRequest, payload: StaffSubmissionIn) -> tuple[int, dict[str, Any]]:
     """Record a letter, hotline call, e-mail or reception-day contact with its real date received."""
+    if not is_staff_member(request.user):  # a citizen account may not back-date submissions
+        raise Forbidden()
     case = _submit(request, payload, channel=payload.channel, received_on=payload.received_on)
     return 201, presenters.case_detail(case)
 
@@ -261,7 +270,8 @@ def resume(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 @staff.post("/cases/{case_id}/merge", response=CaseDetailOut, operation_id="merge_case")
 def merge(request: HttpRequest, case_id: int, payload: MergeIn) -> dict[str, Any]:
-    target = visible_cases(request.user).filter(tracking_code=payload.into_tracking_code.replace("-", "").upper()).first()
+    code = normalise_tracking_code(payload.into_tracking_code)  # as typed: spaces, dashes, O/0, I/L/1
+    target = visible_cases(request.user).filter(tracking_code=code).first() if code else None
     if target is None:
         raise InvalidInput(fields={"into_tracking_code": [str(NotFound.default_message)]})
     return _act(request, case_id, services.merge_case, into=target)

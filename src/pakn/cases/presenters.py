@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import Answer, AuditEvent, Case
-from pakn.cases.workflow import allowed_actions
+from pakn.cases.workflow import Status, allowed_actions
 
 EVENT_LABELS: dict[str, Any] = {
     "submitted": _("Tiếp nhận đơn"),
@@ -32,8 +32,9 @@ EVENT_LABELS: dict[str, Any] = {
     "overdue": _("Quá hạn – đã báo cáo người đứng đầu và cấp trên"),
 }
 
-# Fields of event data that may appear on the public page.
-PUBLIC_DETAIL_KEYS = ("to", "due_on", "resolve_by", "answer_by", "respond_by", "reason_code", "into", "level")
+# Fields of event data that may appear on the public page. Never "into": the tracking code of the case a
+# submission was merged into is another citizen's key to their case.
+PUBLIC_DETAIL_KEYS = ("to", "due_on", "resolve_by", "answer_by", "respond_by", "reason_code", "level")
 
 
 def _detail(event: AuditEvent) -> str:
@@ -68,7 +69,8 @@ def answers(case: Case) -> list[dict[str, Any]]:
 
 
 def is_overdue(case: Case, today: date | None = None) -> bool:
-    return bool(case.due_on and case.due_on < (today or timezone.localdate()))
+    """Past its due date; a suspended case is not (the clock stops, resuming moves the date)."""
+    return bool(case.due_on and case.due_on < (today or timezone.localdate()) and case.status != Status.SUSPENDED)
 
 
 def public_status(case: Case) -> dict[str, Any]:

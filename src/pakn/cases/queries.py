@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from pakn.cases import policy
 from pakn.cases.models import Case
-from pakn.cases.workflow import OPEN
+from pakn.cases.workflow import OPEN, Status
 from pakn.core.text import fold
 
 
@@ -36,6 +36,8 @@ def apply_filter(queryset: QuerySet[Case], f: CaseFilter, *, today: date | None 
         queryset = queryset.filter(kind=f.kind)
     if f.unit:
         queryset = queryset.filter(unit__code=f.unit)
+    if f.due in ("overdue", "soon"):
+        queryset = queryset.exclude(status=Status.SUSPENDED)  # the clock stops while suspended
     if f.due == "overdue":
         queryset = queryset.filter(due_on__lt=today)
     elif f.due == "soon":

@@ -49,6 +49,7 @@ MAX_CONTENT = 20_000
 MAX_MESSAGE = 10_000
 PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
 ID_RE = re.compile(r"^([0-9]{9}|[0-9]{12})$")
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 STATUTORY_KINDS = {Kind.COMPLAINT, Kind.DENUNCIATION}
 
 REFUSAL_REASONS: dict[str, Any] = {
@@ -88,7 +89,7 @@ def _text(value: Any, field: str, errors: dict[str, list[Any]], *, required: boo
         errors.setdefault(field, []).append(_("Giá trị phải là chuỗi ký tự."))
         return ""
     text = clean_text(value)
-    if "\ufffd" in text:
+    if "\ufffd" in text or SURROGATE_RE.search(value):  # clean_text would silently drop a lone surrogate
         errors.setdefault(field, []).append(_("Văn bản chứa ký tự lỗi mã hóa."))
     if required and not text:
         errors.setdefault(field, []).append(_("Trường này là bắt buộc."))
@@ -571,8 +572,9 @@ def start_case(*, actor: Any, case: Case) -> Case:
 
 def _days_paused(case: Case) -> int:
     """Days the case was suspended since its current acceptance: they do not count towards the period."""
-    accepted = AuditEvent.objects.filter(case=case, action="accepted").order_by("-seq").values_list("seq", flat=True).first()
-    resumed = AuditEvent.objects.filter(case=case, action="resumed", seq__gt=accepted or 0)
+    events = AuditEvent.objects.filter(case=case)
+    accepted = events.filter(action="accepted").order_by("-seq").values_list("seq", flat=True).first()
+    resumed = events.filter(action="resumed", seq__gt=accepted or 0)
     return sum(int(e.data.get("days_paused", 0)) for e in resumed)
 
 

@@ -22,7 +22,7 @@ from pakn.cases.models import Case
 from pakn.cases.queries import CaseFilter, apply_filter
 from pakn.cases.workflow import OPEN, allowed_actions
 from pakn.core.errors import InvalidInput, NotFound, PaknError
-from pakn.core.tracking import normalise_tracking_code
+from pakn.core.tracking import format_tracking_code, normalise_tracking_code
 from pakn.intake.forms import StaffIntakeForm
 from pakn.org.access import access_case, can_handle, handling_units, is_staff_member, roles_of, visible_cases
 from pakn.org.models import Unit
@@ -197,6 +197,8 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
                 return redirect("staff_case", case_id=case.pk)
         else:
             messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[action]})
+            if not visible_cases(request.user).filter(pk=case.pk).exists():  # e.g. forwarded to another unit
+                return redirect("staff_home")
             return redirect("staff_case", case_id=case.pk)
     context = _detail_context(request, case, bound={action: form})
     context["open_action"] = action
@@ -215,7 +217,10 @@ def intake(request: HttpRequest) -> HttpResponse:
             except InvalidInput as error:
                 form.add_service_errors(error)
             else:
-                messages.success(request, _("Đã vào sổ đơn, mã tra cứu %(code)s.") % {"code": case.tracking_code})
+                messages.success(
+                    request,
+                    _("Đã vào sổ đơn, mã tra cứu %(code)s.") % {"code": format_tracking_code(case.tracking_code)},
+                )
                 if can_handle(request.user, case):
                     return redirect("staff_case", case_id=case.pk)
                 return redirect("staff_home")

@@ -12,3 +12,15 @@ def staff_flag(request: HttpRequest) -> dict[str, Any]:
     from pakn.org.access import is_staff_member
 
     return {"is_staff_member": SimpleLazyObject(lambda: is_staff_member(request.user))}
+
+
+def return_path(request: HttpRequest) -> dict[str, Any]:
+    """Where the language switch returns to: this page, or for a re-rendered POST the page the form
+    was on (a POST-only address cannot be opened with a link)."""
+    from urllib.parse import urlparse
+
+    if request.method == "GET":
+        return {"return_path": request.get_full_path()}
+    referer = urlparse(request.headers.get("Referer", ""))
+    same_host = referer.netloc == request.get_host()
+    return {"return_path": (referer.path + (f"?{referer.query}" if referer.query else "")) if same_host else "/"}

@@ -36,3 +36,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = PaknError(code="server_error")
     error.http_status = 500
     return render_error(request, error)
+
+
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """``/lang/?lang=en&next=/path``: remember the choice and go back to a safe local page."""
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from pakn.core.middleware import LANGUAGE_COOKIE, SUPPORTED
+
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = "/"
+    response = redirect(target)
+    language = request.GET.get("lang")
+    if language in SUPPORTED:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="Lax")
+    return response

@@ -68,7 +68,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def track(request: HttpRequest) -> HttpResponse:
-    form = TrackForm(request.GET or None)
+    form = TrackForm(request.GET if "code" in request.GET else None)
     if form.is_valid():
         code = normalise_tracking_code(form.cleaned_data["code"])
         if code is None:
@@ -172,7 +172,7 @@ def escalate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def deadline_calculator(request: HttpRequest) -> HttpResponse:
-    form = DeadlineForm(request.GET or None)
+    form = DeadlineForm(request.GET if "kind" in request.GET or "received" in request.GET else None)
     result = None
     if form.is_valid():
         d = form.cleaned_data

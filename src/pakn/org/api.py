@@ -9,7 +9,8 @@ from ninja import Router
 
 from pakn.cases.schemas import PlaceOut, UnitOut
 from pakn.core.errors import NotFound
-from pakn.org.models import Commune, Province, Unit
+from pakn.org.models import Province, Unit
+from pakn.org.places import communes_of
 
 router = Router(tags=["reference"])
 
@@ -23,7 +24,7 @@ def provinces(request: HttpRequest) -> Any:
 def communes(request: HttpRequest, code: str) -> Any:
     if not Province.objects.filter(code=code).exists():
         raise NotFound()
-    return [{"code": c.code, "name": c.name} for c in Commune.objects.filter(province_id=code).order_by("name")]
+    return [{"code": commune_code, "name": name} for commune_code, name in communes_of(code)]
 
 
 @router.get("/units", response=list[UnitOut], operation_id="list_units", auth=None)

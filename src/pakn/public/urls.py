@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from pakn.public import views
+
+urlpatterns = [
+    path("", views.home, name="portal_home"),
+    path("statistics/", views.statistics, name="portal_statistics"),
+    path("answers/", views.answers, name="portal_answers"),
+    path("answers/<int:case_id>/", views.answer_detail, name="portal_answer"),
+    path("discipline/", views.discipline, name="portal_discipline"),
+    path("data/", views.data, name="portal_data"),
+    path("data/<str:dataset>.<str:fmt>", views.data_download, name="portal_data_download"),
+]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ReceptionConfig(AppConfig):
@@ -7,3 +8,8 @@ class ReceptionConfig(AppConfig):
     name = "pakn.reception"
     label = "reception"
     verbose_name = "Tiếp công dân, đối thoại"
+
+    def ready(self) -> None:
+        from pakn.reception.defaults import seed_defaults
+
+        post_migrate.connect(seed_defaults, sender=self, dispatch_uid="pakn-reception-seed-defaults")

@@ -1,3 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from pakn.reception import views
+
+urlpatterns = [
+    # public: no login, no personal data
+    path("", views.public_sessions, name="reception_public"),
+    path("sessions/<int:session_id>/book", views.book, name="reception_book"),
+    path("bookings/<str:code>/", views.booking_status, name="reception_booking"),
+    path("bookings/<str:code>/cancel", views.booking_cancel, name="reception_booking_cancel"),
+    # staff
+    path("staff/", views.staff_home, name="reception_staff"),
+    path("staff/sessions/new", views.session_new, name="reception_session_new"),
+    path("staff/sessions/<int:session_id>/", views.session_detail, name="reception_session"),
+    path("staff/sessions/<int:session_id>/<str:action>", views.session_action, name="reception_session_action"),
+    path("staff/register/", views.register, name="reception_register"),
+    path("staff/register/new", views.entry_new, name="reception_entry_new"),
+    path("staff/register/<int:entry_id>/", views.entry_detail, name="reception_entry"),
+    path("staff/register/<int:entry_id>/<str:action>", views.entry_action, name="reception_entry_action"),
+    path("staff/tasks/<int:task_id>/done", views.task_done, name="reception_task_done"),
+    path("staff/compliance/", views.compliance, name="reception_compliance"),
+    path("staff/compliance/<int:unit_id>/", views.compliance_unit, name="reception_compliance_unit"),
+]

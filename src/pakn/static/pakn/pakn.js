@@ -20,7 +20,8 @@
             option.textContent = item.name;
             commune.appendChild(option);
           });
-        });
+        })
+        .catch(function () { /* keep the empty list; the server validates the choice */ });
     });
   }
   var round = document.getElementById("id_complaint_round");

@@ -1,0 +1,278 @@
+"""Near-duplicate finder: open cases about the same matter in the same place.
+
+Candidates are the open cases of the commune (and of the communes whose centre lies within
+``RADIUS_KM`` of the point given, or of the commune's centre); each is scored in Python against the new
+text on the stored folded keys (``CaseSearchDocument``): a blend of the Dice and overlap coefficients of
+content words and of word pairs, after a small table of rewordings ("đèn chiếu sáng" → "đèn đường",
+"hố ga" → "ổ gà"). Pure scoring functions, one read query per check.
+
+Public results (while a citizen types) are only cases whose sender agreed to publish, of the public
+kinds, and never carry the reporter's identity or the tracking code (another citizen's key to their
+case): a signed ``ref`` lets the citizen join one."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from pakn.cases.models import Case, Kind, Track
+from pakn.cases.workflow import OPEN, STATUS_LABELS, Status
+from pakn.core.text import search_key
+from pakn.language.search import padded
+
+RADIUS_KM = 2.0
+MAX_CANDIDATES = 5000
+SHOW_THRESHOLD = 0.22  # shown to a citizen while typing
+FLAG_THRESHOLD = 0.30  # flagged for the clerk at intake
+PUBLIC_KINDS = (Kind.REPORT, Kind.PETITION, Kind.OPINION)
+JOIN_SALT = "pakn.language.join"
+JOIN_MAX_AGE = 7 * 24 * 3600
+
+STOPWORDS = frozenset(
+    """va cua la co cac nhung cho de da dang se bi duoc tai o trong voi nay do thi ma mot nhu khi tu den ra vao len
+    rat qua cung nen vi neu ve theo toi chung em anh chi ong ba xin kinh gui nhieu it hon lai con van nua roi
+    khong chua gi nao ai day kia luc nay hay hoac nhung ma thi la vay the nen nhat moi tung cu tren duoi sau
+    truoc ngay hom thang nam gio phut lam viec nguoi dan ho gia dinh khu vuc so pho phuong xa thon ap to
+    tinh thanh quan huyen uy ban nhan dan dia ban de nghi co quan chuc nang xem xet giai quyet phan anh kien nghi
+    mong som""".split()
+)
+# Rewordings that mean the same thing here (folded phrase → folded canonical phrase).
+REWORDINGS: tuple[tuple[str, str], ...] = (
+    ("den chieu sang cong cong", "den duong"),
+    ("den chieu sang", "den duong"),
+    ("den cao ap", "den duong"),
+    ("ho ga", "o ga"),
+    ("o voi", "o ga"),
+    ("ho sau", "o ga"),
+    ("hu hong", "hong"),
+    ("hu hai", "hong"),
+    ("xuong cap", "hong"),
+    ("khong sang", "hong"),
+    ("bi tat", "hong"),
+    ("mat dien", "hong dien"),
+    ("rac thai", "rac"),
+    ("ngap nuoc", "ngap"),
+    ("ngap ung", "ngap"),
+    ("tieng on", "on"),
+    ("on ao", "on"),
+    ("lan chiem", "chiem"),
+    ("lan dat", "chiem dat"),
+)
+_REWORD = [(re.compile(rf"(?<!\S){re.escape(a)}(?!\S)"), b) for a, b in REWORDINGS]
+
+
+def content_words(key: str) -> list[str]:
+    """Pure: the meaningful words of a folded key, rewordings applied, function words dropped."""
+    text = key
+    for pattern, canonical in _REWORD:
+        text = pattern.sub(canonical, text)
+    return [w for w in text.split() if w not in STOPWORDS and not w.isdigit()]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    words: frozenset[str]
+    pairs: frozenset[str]
+
+
+def fingerprint(key: str) -> Fingerprint:
+    words = content_words(key)
+    return Fingerprint(frozenset(words), frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)))
+
+
+def _blend(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    return 0.5 * (2 * common / (len(a) + len(b))) + 0.5 * (common / min(len(a), len(b)))
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """Pure: 0 (nothing in common) … 1 (the same words in the same pairs)."""
+    return round(0.55 * _blend(a.words, b.words) + 0.45 * _blend(a.pairs, b.pairs), 4)
+
+
+def text_fingerprint(title: str, content: str) -> Fingerprint:
+    return fingerprint(f"{search_key(title)} {search_key(title)} {search_key(content)}")
+
+
+# ---------------------------------------------------------------- places
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def nearby_communes(
+    *, province_code: str | None, commune_code: str | None, latitude: float | None = None,
+    longitude: float | None = None, radius_km: float = RADIUS_KM,
+) -> list[str]:
+    """The commune itself and the communes whose centre is within ``radius_km`` of the point (or of
+    the commune's centre when no point is given)."""
+    from pakn.org.models import Commune
+
+    codes: list[str] = [commune_code] if commune_code else []
+    if latitude is None or longitude is None:
+        centre = Commune.objects.filter(code=commune_code).values_list("latitude", "longitude").first() if commune_code else None
+        if not centre or centre[0] is None or centre[1] is None:
+            return codes
+        latitude, longitude = centre
+    communes = Commune.objects.filter(latitude__isnull=False, longitude__isnull=False)
+    if province_code:
+        communes = communes.filter(province_id=province_code)
+    for code, lat, lon in communes.values_list("code", "latitude", "longitude"):
+        if code not in codes and _distance_km(latitude, longitude, lat, lon) <= radius_km:
+            codes.append(code)
+    return codes
+
+
+# ---------------------------------------------------------------- finding
+
+
+@dataclass
+class Match:
+    case_id: int
+    score: float
+
+
+def public_cases(queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """Cases a citizen may be shown: the sender agreed to publish, a public kind, not anonymous, open."""
+    queryset = queryset if queryset is not None else Case.objects.all()
+    return queryset.filter(publish=True, kind__in=PUBLIC_KINDS, status__in=[s.value for s in OPEN]).exclude(
+        track=Track.ANONYMOUS
+    )
+
+
+def candidates(
+    queryset: QuerySet[Case], *, province_code: str | None, communes: Sequence[str], exclude: Iterable[int] = ()
+) -> QuerySet[Case]:
+    queryset = queryset.filter(status__in=[s.value for s in OPEN]).exclude(pk__in=list(exclude))
+    if communes:
+        queryset = queryset.filter(commune_id__in=list(communes))
+    elif province_code:
+        queryset = queryset.filter(province_id=province_code)
+    else:
+        return queryset.none()
+    return queryset
+
+
+def rank(queryset: QuerySet[Case], probe: Fingerprint, *, threshold: float, limit: int) -> list[Match]:
+    """Score up to ``MAX_CANDIDATES`` of the newest cases of ``queryset`` against ``probe``."""
+    if not probe.words:
+        return []
+    rows = (
+        queryset.order_by("-pk")
+        .values_list("pk", "search_document__title_key", "search_document__body_key")[:MAX_CANDIDATES]
+    )
+    found: list[Match] = []
+    for pk, title_key, body_key in rows:
+        if title_key is None:
+            continue
+        score = similarity(probe, fingerprint(f"{title_key} {title_key} {body_key}"))
+        if score >= threshold:
+            found.append(Match(pk, score))
+    found.sort(key=lambda m: (-m.score, -m.case_id))
+    return found[:limit]
+
+
+def find_similar(
+    queryset: QuerySet[Case], *, title: str = "", content: str = "", province_code: str | None = None,
+    commune_code: str | None = None, latitude: float | None = None, longitude: float | None = None,
+    threshold: float = SHOW_THRESHOLD, limit: int = 5, exclude: Iterable[int] = (),
+) -> list[Match]:
+    communes = nearby_communes(province_code=province_code, commune_code=commune_code, latitude=latitude, longitude=longitude)
+    pool = candidates(queryset, province_code=province_code, communes=communes, exclude=exclude)
+    return rank(pool, text_fingerprint(title, content), threshold=threshold, limit=limit)
+
+
+def merged_tree(case_ids: Sequence[int], *, depth: int = 6) -> dict[int, list[int]]:
+    """For each case, the ids of the cases merged into it, directly or through a case that was itself
+    merged later (bounded depth)."""
+    tree: dict[int, list[int]] = {pk: [] for pk in case_ids}
+    frontier = {pk: pk for pk in case_ids}  # merged-into id → root
+    for _level in range(depth):
+        if not frontier:
+            break
+        rows = Case.objects.filter(merged_into_id__in=list(frontier)).values_list("pk", "merged_into_id")
+        next_frontier: dict[int, int] = {}
+        for pk, parent in rows:
+            root = frontier[parent]
+            if pk not in tree[root] and pk != root:
+                tree[root].append(pk)
+                next_frontier[pk] = root
+        frontier = next_frontier
+    return tree
+
+
+def reporter_counts(case_ids: Sequence[int]) -> dict[int, int]:
+    """How many people reported each case: its own sender, the senders of every case merged into it,
+    and citizens who joined it and are waiting for the clerk."""
+    from pakn.language.models import DuplicateFlag
+
+    tree = merged_tree(case_ids)
+    counts = {pk: 1 + len(tree[pk]) for pk in case_ids}
+    joined = (
+        DuplicateFlag.objects.filter(candidate_id__in=case_ids, origin=DuplicateFlag.Origin.CITIZEN, state=DuplicateFlag.State.OPEN)
+        .values("candidate_id").annotate(n=Count("pk"))
+    )
+    for row in joined:
+        counts[row["candidate_id"]] += row["n"]
+    return counts
+
+
+def reporters_message(count: int) -> str:
+    if count <= 1:
+        return _("Đã có 1 người phản ánh việc này")
+    return _("Đã có %(n)s người phản ánh việc này") % {"n": count}
+
+
+def join_ref(case_id: int) -> str:
+    return signing.dumps(case_id, salt=JOIN_SALT, compress=True)
+
+
+def case_id_from_ref(ref: str) -> int | None:
+    try:
+        value = signing.loads(ref, salt=JOIN_SALT, max_age=JOIN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def public_results(matches: Sequence[Match]) -> list[dict[str, Any]]:
+    """What a citizen sees: no tracking code, no identity, no subject."""
+    cases = Case.objects.in_bulk([m.case_id for m in matches])
+    counts = reporter_counts([m.case_id for m in matches])
+    out = []
+    for m in matches:
+        case = cases[m.case_id]
+        out.append({
+            "ref": join_ref(case.pk),
+            "title": case.title,
+            "status": case.status,
+            "status_label": str(STATUS_LABELS[Status(case.status)]),
+            "commune": case.commune.name if case.commune_id else None,
+            "received_on": case.received_on,
+            "reporters": counts[case.pk],
+            "message": reporters_message(counts[case.pk]),
+            "similarity": m.score,
+        })
+    return out
+
+
+def all_reporters(case: Case) -> list[Any]:
+    """Staff side: the Reporter rows of a case and of every case merged into it (identity stays in the
+    rows; callers decide what to show)."""
+    from pakn.cases.models import Reporter
+
+    ids = [case.pk, *merged_tree([case.pk])[case.pk]]
+    return list(Reporter.objects.filter(case_id__in=ids).order_by("case_id"))

@@ -1,0 +1,215 @@
+"""Diacritic-insensitive, ranked case search with highlighted snippets of the original text.
+
+Matching: every word of the query (folded, slang expanded: ``core.text.tokens``) must occur as a word in
+the case's title, content, subject or address. SQLite answers it with FTS5 (``language_fts``), PostgreSQL
+with a GIN-indexed ``tsvector`` of the same keys; the keys are computed once in Python, so both
+databases match exactly the same cases.
+
+Ranking is one portable SQL expression over the stored keys (identical on both databases): the exact
+accented phrase in the title, the folded phrase in the title, the phrase in the body, then how many query
+words the title has; ties go to the newest case.
+
+``filter_cases(queryset, q)`` takes a queryset that is already restricted to what the caller may see
+(``org.access.visible_cases(user)`` or a public published set) and only narrows and orders it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from pakn.core.text import fold, search_key, tokens, toned_key, unique, word_spans
+from pakn.core.tracking import normalise_tracking_code
+
+MAX_QUERY_WORDS = 12
+RANK_FIELD = "search_rank"
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    raw: str
+    words: tuple[str, ...]  # folded, slang-expanded, without repeats
+    toned: str  # the accented query in the canonical tone style ("" when typed without marks)
+    tracking_code: str | None
+
+    @property
+    def phrase(self) -> str:
+        return " ".join(self.words)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.tracking_code)
+
+
+def parse_query(q: str) -> ParsedQuery:
+    """Pure: what a typed query means."""
+    raw = (q or "").strip()[:500]
+    words = tuple(unique(tokens(raw)))[:MAX_QUERY_WORDS]
+    accented = toned_key(raw) if fold(raw) != raw.lower() else ""
+    return ParsedQuery(raw=raw, words=words, toned=accented, tracking_code=normalise_tracking_code(raw) if raw else None)
+
+
+def padded(key: str) -> str:
+    """Keys are stored with a space at each end, so a phrase is matched as whole words with LIKE."""
+    return f" {key} "
+
+
+# ---------------------------------------------------------------- matching
+
+
+def match_sql(words: tuple[str, ...], *, using: str = "default") -> RawSQL:
+    """A subquery of the ids of cases whose keys contain every word."""
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return RawSQL(
+            "SELECT case_id FROM language_casesearchdocument WHERE search_vector @@ plainto_tsquery('simple'::regconfig, %s)",
+            [" ".join(words)],
+        )
+    if vendor == "sqlite":
+        expression = " ".join(f'"{w}"' for w in words)  # words are letters and digits only
+        return RawSQL("SELECT rowid FROM language_fts WHERE language_fts MATCH %s", [expression])
+    raise NotImplementedError(f"search needs SQLite (FTS5) or PostgreSQL, not {vendor}")
+
+
+def rank_expression(parsed: ParsedQuery) -> Any:
+    def has(field: str, needle: str, weight: int) -> SqlCase:
+        return SqlCase(
+            When(**{f"search_document__{field}__contains": needle}, then=Value(weight)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+
+    parts: list[Any] = []
+    if parsed.toned:
+        parts.append(has("title_toned", padded(parsed.toned), 16))
+    if parsed.words:
+        parts.append(has("title_key", padded(parsed.phrase), 8))
+        parts.append(has("body_key", padded(parsed.phrase), 4))
+        parts += [has("title_key", padded(w), 1) for w in parsed.words[:6]]
+    if not parts:
+        return Value(0, output_field=IntegerField())
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def filter_cases(queryset: QuerySet[Any], q: str) -> QuerySet[Any]:
+    """``queryset`` narrowed to the cases matching ``q`` (a query or a tracking code), annotated with
+    ``search_rank`` and ordered best first. An empty query returns the queryset unchanged."""
+    parsed = parse_query(q)
+    if not parsed:
+        return queryset
+    condition = Q(pk__in=[])
+    if parsed.words:
+        condition |= Q(pk__in=match_sql(parsed.words, using=queryset.db))
+    if parsed.tracking_code:
+        condition |= Q(tracking_code=parsed.tracking_code)
+    exact = (
+        SqlCase(When(tracking_code=parsed.tracking_code, then=Value(1000)), default=Value(0), output_field=IntegerField())
+        if parsed.tracking_code
+        else Value(0, output_field=IntegerField())
+    )
+    return (
+        queryset.filter(condition)
+        .annotate(**{RANK_FIELD: exact + rank_expression(parsed)})
+        .order_by(f"-{RANK_FIELD}", "-received_on", "-pk")
+    )
+
+
+# ---------------------------------------------------------------- display
+
+
+def _marked_ranges(text: str, words: set[str]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for span in word_spans(text):
+        if words.intersection(span.keys):
+            if ranges and not text[ranges[-1][1] : span.start].strip():
+                ranges[-1] = (ranges[-1][0], span.end)  # join neighbours: one mark for "đất đai"
+            else:
+                ranges.append((span.start, span.end))
+    return ranges
+
+
+def highlight(text: str, words: tuple[str, ...] | list[str] | set[str]) -> SafeString:
+    """The original text, HTML-escaped, with the words that match wrapped in ``<mark>``."""
+    wanted = set(words)
+    out: list[str] = []
+    position = 0
+    for start, end in _marked_ranges(text, wanted) if wanted else []:
+        out.append(escape(text[position:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    out.append(escape(text[position:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped
+
+
+def snippet(text: str, words: tuple[str, ...] | list[str] | set[str], *, width: int = 30) -> SafeString:
+    """About ``width`` words of ``text`` around the densest cluster of matches, highlighted."""
+    spans = list(word_spans(text))
+    if not spans:
+        return mark_safe("")
+    wanted = set(words)
+    hits = [i for i, s in enumerate(spans) if wanted.intersection(s.keys)]
+    if len(spans) <= width:
+        return highlight(text, wanted)
+    best_start, best_count = 0, -1
+    for i in hits or [0]:
+        start = max(0, i - width // 3)
+        count = sum(1 for h in hits if start <= h < start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    first, last = spans[best_start], spans[min(len(spans), best_start + width) - 1]
+    piece = text[first.start : last.end]
+    prefix = "… " if best_start > 0 else ""
+    suffix = " …" if best_start + width < len(spans) else ""
+    return mark_safe(escape(prefix) + highlight(piece, wanted) + escape(suffix))  # noqa: S308 - escaped
+
+
+@dataclass
+class Hit:
+    case: Any
+    rank: int
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+def hits(queryset: QuerySet[Any], q: str, *, limit: int = 50, offset: int = 0) -> list[Hit]:
+    """The page of ranked results, each with its highlighted title and snippet."""
+    parsed = parse_query(q)
+    rows = list(filter_cases(queryset, q)[offset : offset + limit])
+    return [
+        Hit(
+            case=c,
+            rank=getattr(c, RANK_FIELD, 0),
+            title_html=highlight(c.title, parsed.words),
+            snippet_html=snippet(c.content, parsed.words),
+        )
+        for c in rows
+    ]
+
+
+def document_keys(*, title: str, content: str, subject: str = "", address: str = "") -> dict[str, str]:
+    """Pure: the stored keys of a case's text (see ``CaseSearchDocument``)."""
+    return {
+        "title_key": padded(search_key(title)),
+        "body_key": padded(search_key("\n".join(p for p in (content, subject, address) if p))),
+        "title_toned": padded(toned_key(title)),
+    }
+
+
+__all__ = [
+    "Hit",
+    "ParsedQuery",
+    "document_keys",
+    "filter_cases",
+    "highlight",
+    "hits",
+    "parse_query",
+    "snippet",
+]

@@ -1,0 +1,436 @@
+"""Oversight pages: the supervisor workspace (cases of the area without reporter identity, the lists that
+matter, the audit trail, recommendations), the recommendations a unit must answer, scorecards and periodic
+reports. Everything a user may not see answers 404."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pakn.cases import policy
+from pakn.cases.models import Answer, AnswerKind, AuditEvent, Case, Kind
+from pakn.cases.presenters import EVENT_LABELS
+from pakn.cases.workflow import OPEN, Status
+from pakn.core.errors import InvalidInput, NotFound, PaknError
+from pakn.org.models import Unit
+from pakn.oversight import access, reports, services
+from pakn.oversight.forms import AnswerForm, AreaFilterForm, ReasonForm, RecommendationForm, ReportForm, ScorecardForm
+from pakn.oversight.models import Recommendation, RecommendationStatus
+from pakn.public import stats
+from pakn.public import services as public_services
+from pakn.public.forms import DisciplineForm
+from pakn.public.models import DisciplineResult
+from pakn.public.presenters import mask
+
+REPEATED_ESCALATIONS = 2  # "repeatedly escalated": at least this many overdue reports or citizen escalations
+ESCALATION_ACTIONS = ("overdue", "escalated")
+# Event data a supervisor may read; anything else (e.g. an old address the citizen typed) stays hidden.
+AUDIT_KEYS = ("from", "to", "due_on", "resolve_by", "answer_by", "respond_by", "reason_code", "into", "level",
+              "extensions", "obligation", "accepted_on", "complexity", "answer_kind", "channel", "days_paused",
+              "reason", "explanation", "track")
+MASKED_KEYS = ("reason", "explanation")
+
+
+def oversight_required(view: Any) -> Any:
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not access.has_oversight_access(request.user):
+            raise NotFound()
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+def supervisor_required(view: Any) -> Any:
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not access.is_supervisor(request.user):
+            raise NotFound()
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+def _common(request: HttpRequest, section: str, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "section": section,
+        "is_supervisor": access.is_supervisor(user),
+        "is_head": access.official_units(user).exists(),
+        **extra,
+    }
+
+
+# ---------------------------------------------------------------- area lists
+
+
+def _horizon(today: date) -> date:
+    return policy.working_calendar().add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+
+
+def area_list(queryset: QuerySet[Case], name: str, today: date) -> QuerySet[Case]:
+    """The supervisor's lists. Suspended cases are paused (their time does not count), so they are neither
+    overdue nor due soon."""
+    running = [s.value for s in OPEN if s != Status.SUSPENDED]
+    if name == "overdue":
+        return queryset.filter(status__in=running, due_on__lt=today)
+    if name == "soon":
+        return queryset.filter(status__in=running, due_on__gte=today, due_on__lte=_horizon(today))
+    if name == "refused":
+        refusal = Answer.objects.filter(case=OuterRef("pk"), kind=AnswerKind.REFUSAL)
+        return queryset.filter(Q(status=Status.REFUSED) | Exists(refusal))
+    if name == "escalated":
+        return queryset.annotate(
+            escalations=Count("events", filter=Q(events__action__in=ESCALATION_ACTIONS))
+        ).filter(escalations__gte=REPEATED_ESCALATIONS)
+    return queryset
+
+
+@oversight_required
+def home(request: HttpRequest) -> HttpResponse:
+    user, today = request.user, timezone.localdate()
+    counts: dict[str, int] = {}
+    if access.is_supervisor(user):
+        area = access.area_cases(user)
+        counts = {name: area_list(area, name, today).count() for name in ("all", "overdue", "soon", "refused", "escalated")}
+    recs = services.visible_recommendations(user)
+    rec_counts = {
+        "awaiting": recs.filter(status=RecommendationStatus.AWAITING, due_on__gte=today).count(),
+        "overdue": recs.filter(status=RecommendationStatus.AWAITING, due_on__lt=today).count(),
+        "answered": recs.filter(status=RecommendationStatus.ANSWERED).count(),
+    }
+    recent = recs.select_related("from_unit", "to_unit").order_by("due_on").filter(status=RecommendationStatus.AWAITING)[:10]
+    return render(request, "oversight/home.html", _common(
+        request, "home", counts=counts, rec_counts=rec_counts, recent=recent, today=today))
+
+
+@supervisor_required
+def cases(request: HttpRequest) -> HttpResponse:
+    user, today = request.user, timezone.localdate()
+    area = access.area_cases(user)
+    units = [(u.code, u.name) for u in Unit.objects.filter(pk__in=area.values("unit_id")).order_by("name")]
+    form = AreaFilterForm(request.GET or None, units=units)
+    name = "all"
+    queryset = area
+    if form.is_valid():
+        name = form.cleaned_data.get("list") or "all"
+        if form.cleaned_data.get("unit"):
+            queryset = queryset.filter(unit__code=form.cleaned_data["unit"])
+        if form.cleaned_data.get("kind"):
+            queryset = queryset.filter(kind=form.cleaned_data["kind"])
+    queryset = area_list(queryset, name, today).select_related("unit", "topic").order_by("due_on", "-pk")
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "oversight/cases.html", _common(
+        request, "cases", form=form, page=page, list_name=name, today=today, horizon=_horizon(today),
+        query=query.urlencode()))
+
+
+def _actor(event: AuditEvent) -> str:
+    if event.actor_id and event.actor is not None:
+        return event.actor.get_full_name() or event.actor.get_username()
+    if event.actor_label == "citizen":
+        return _("Người gửi")
+    if event.actor_label == "system":
+        return _("Hệ thống")
+    return event.actor_label
+
+
+def audit_rows(events: Any) -> list[dict[str, Any]]:
+    rows = []
+    for e in events:
+        details = []
+        for key in AUDIT_KEYS:
+            value = e.data.get(key) if isinstance(e.data, dict) else None
+            if value in (None, ""):
+                continue
+            details.append(f"{key}: {mask(str(value)) if key in MASKED_KEYS else value}")
+        rows.append({
+            "event": e, "at": timezone.localtime(e.created_at), "label": str(EVENT_LABELS.get(e.action, e.action)),
+            "actor": _actor(e), "unit": e.unit.name if e.unit else "", "detail": "; ".join(details),
+            "hash": e.hash[:12],
+        })
+    return rows
+
+
+@supervisor_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access.access_area_case(request.user, case_id)
+    events = AuditEvent.objects.filter(case=case).select_related("actor", "unit").order_by("seq")
+    return render(request, "oversight/case_detail.html", _common(
+        request, "cases", case=case, content=mask(case.content), title=mask(case.title),
+        obligations=case.obligations.select_related("unit").order_by("opened_on", "id"),
+        forwards=[{"f": f, "reason": mask(f.reason)} for f in case.forwards.select_related("from_unit", "to_unit")],
+        answers=[{"a": a, "body": mask(a.body)} for a in case.answers.select_related("unit")],
+        ratings=case.ratings.select_related("unit"),
+        events=audit_rows(events),
+        recommendations=Recommendation.objects.filter(case=case).select_related("to_unit", "from_unit"),
+        today=timezone.localdate()))
+
+
+@supervisor_required
+def audit(request: HttpRequest) -> HttpResponse:
+    area = access.area_cases(request.user)
+    events = AuditEvent.objects.filter(case__in=area.values("pk")).select_related("actor", "unit").order_by(
+        "-created_at", "-id")
+    action = request.GET.get("action", "")
+    if action in EVENT_LABELS:
+        events = events.filter(action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "oversight/audit.html", _common(
+        request, "audit", page=page, rows=audit_rows(page.object_list), actions=EVENT_LABELS, action=action))
+
+
+# ---------------------------------------------------------------- recommendations
+
+
+@oversight_required
+def recommendations(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    recs = services.visible_recommendations(request.user).select_related("from_unit", "to_unit", "case")
+    state = request.GET.get("state", "")
+    if state == "awaiting":
+        recs = recs.filter(status=RecommendationStatus.AWAITING, due_on__gte=today)
+    elif state == "overdue":
+        recs = recs.filter(status=RecommendationStatus.AWAITING, due_on__lt=today)
+    elif state == "answered":
+        recs = recs.filter(status=RecommendationStatus.ANSWERED)
+    elif state == "withdrawn":
+        recs = recs.filter(status=RecommendationStatus.WITHDRAWN)
+    page = Paginator(recs.order_by("status", "due_on", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "oversight/recommendations.html", _common(
+        request, "recommendations", page=page, state=state, today=today))
+
+
+def _unit_choices(queryset: QuerySet[Unit]) -> list[tuple[str, str]]:
+    return [(str(u.pk), u.name) for u in queryset.order_by("level", "name")]
+
+
+@supervisor_required
+def recommendation_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    units = _unit_choices(access.recommendable_units(user))
+    case = None
+    case_id = request.POST.get("case") or request.GET.get("case")
+    if case_id:
+        case = access.access_area_case(user, case_id)
+    if request.method == "POST":
+        form = RecommendationForm(request.POST, units=units)
+        if form.is_valid():
+            to_unit = Unit.objects.get(pk=int(form.cleaned_data["to_unit"]))
+            try:
+                rec = services.send_recommendation(actor=user, to_unit=to_unit, title=form.cleaned_data["title"],
+                                                   body=form.cleaned_data["body"], case=case)
+            except InvalidInput as error:
+                for name, msgs in error.fields.items():
+                    for m in msgs:
+                        form.add_error(name if name in form.fields else None, str(m))
+            else:
+                messages.success(request, _("Đã gửi kiến nghị. Hạn trả lời: %(due)s.") % {
+                    "due": rec.due_on.strftime("%d/%m/%Y")})
+                return redirect("oversight_recommendation", rec_id=rec.pk)
+        status = 400
+    else:
+        initial: dict[str, Any] = {}
+        if case is not None:
+            initial = {"case": case.pk, "to_unit": str(case.unit_id), "title": _("Kiến nghị về hồ sơ #%(id)s") % {"id": case.pk}}
+        form = RecommendationForm(initial=initial, units=units)
+        status = 200
+    days, note = services.response_period(timezone.localdate())
+    return render(request, "oversight/recommendation_new.html", _common(
+        request, "recommendations", form=form, case=case, days=days, note=note), status=status)
+
+
+@oversight_required
+def recommendation_detail(request: HttpRequest, rec_id: int) -> HttpResponse:
+    rec = services.access_recommendation(request.user, rec_id)
+    can_answer = rec.status == RecommendationStatus.AWAITING and access.answering_units(request.user).filter(
+        pk=rec.to_unit_id).exists()
+    can_withdraw = rec.status == RecommendationStatus.AWAITING and any(
+        m.unit_id == rec.from_unit_id for m in access.supervisor_memberships(request.user))
+    return render(request, "oversight/recommendation_detail.html", _common(
+        request, "recommendations", rec=rec, can_answer=can_answer, can_withdraw=can_withdraw,
+        answer_form=AnswerForm(), withdraw_form=ReasonForm(), events=rec.events.select_related("actor"),
+        today=timezone.localdate(), body=mask(rec.body)))
+
+
+@oversight_required
+@require_POST
+def recommendation_answer(request: HttpRequest, rec_id: int) -> HttpResponse:
+    rec = services.access_recommendation(request.user, rec_id)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_recommendation(actor=request.user, recommendation=rec, answer=form.cleaned_data["answer"])
+        except PaknError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Đã gửi trả lời kiến nghị."))
+    else:
+        messages.error(request, _("Nhập nội dung trả lời."))
+    return redirect("oversight_recommendation", rec_id=rec.pk)
+
+
+@supervisor_required
+@require_POST
+def recommendation_withdraw(request: HttpRequest, rec_id: int) -> HttpResponse:
+    rec = services.access_recommendation(request.user, rec_id)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw_recommendation(actor=request.user, recommendation=rec, reason=form.cleaned_data["reason"])
+        except PaknError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Đã rút kiến nghị."))
+    else:
+        messages.error(request, _("Nhập lý do."))
+    return redirect("oversight_recommendation", rec_id=rec.pk)
+
+
+# ---------------------------------------------------------------- scorecards
+
+
+def _scorecard_scope(request: HttpRequest, allowed: QuerySet[Unit]) -> tuple[ScorecardForm, stats.Scope]:
+    allowed_ids = set(allowed.values_list("pk", flat=True))
+    units = [(u.code, u.name) for u in allowed.order_by("level", "name")[:2000]]
+    form = ScorecardForm(request.GET or None, units=units)
+    scope = stats.Scope(label=_("Các đơn vị tôi được xem"), unit_ids=tuple(sorted(allowed_ids)))
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("unit"):
+        unit = allowed.filter(code=form.cleaned_data["unit"]).first()
+        if unit is not None:
+            chosen = stats.Scope.units(unit)
+            scope = stats.Scope(label=chosen.label, unit_ids=tuple(i for i in chosen.unit_ids or () if i in allowed_ids))
+    return form, scope
+
+
+def _sort(form: ScorecardForm) -> str:
+    return (form.cleaned_data.get("sort") or "score") if form.is_bound and form.is_valid() else "score"
+
+
+@oversight_required
+def scorecards(request: HttpRequest) -> HttpResponse:
+    form, scope = _scorecard_scope(request, access.report_units(request.user))
+    period = form.period()
+    rows = stats.rank(stats.unit_rows(scope, period, medians=False), _sort(form))
+    return render(request, "oversight/scorecards.html", _common(
+        request, "scorecards", form=form, scope=scope, period=period, rows=rows, formulas=stats.FORMULAS,
+        thresholds=_thresholds(), total=stats.totals(scope, period, medians=False)))
+
+
+@login_required
+def official_scorecards(request: HttpRequest) -> HttpResponse:
+    allowed = access.official_units(request.user)
+    if not allowed.exists():
+        raise NotFound()
+    form, scope = _scorecard_scope(request, allowed)
+    period = form.period()
+    rows = stats.rank(stats.official_rows(scope, period, medians=False), _sort(form))
+    return render(request, "oversight/officials.html", _common(
+        request, "officials", form=form, scope=scope, period=period, rows=rows, formulas=stats.FORMULAS,
+        thresholds=_thresholds()))
+
+
+def _thresholds() -> dict[str, Any]:
+    return {"min": stats.MIN_JUDGED_FOR_RANKING, "commend_on_time": stats.pct(stats.COMMEND_ON_TIME),
+            "commend_satisfaction": stats.pct(stats.COMMEND_SATISFACTION), "help_on_time": stats.pct(stats.HELP_ON_TIME),
+            "help_satisfaction": stats.pct(stats.HELP_SATISFACTION)}
+
+
+# ---------------------------------------------------------------- reports
+
+
+def _report_form(request: HttpRequest) -> tuple[ReportForm, Unit | None]:
+    allowed = access.report_units(request.user)
+    units = [(u.code, u.name) for u in allowed.order_by("level", "name")[:2000]]
+    form = ReportForm(request.GET or None, units=units, initial=ReportForm.initial_values())
+    unit = None
+    if form.is_bound and form.is_valid():
+        unit = allowed.filter(code=form.cleaned_data["unit"]).first()
+    return form, unit
+
+
+@oversight_required
+def report(request: HttpRequest) -> HttpResponse:
+    form, unit = _report_form(request)
+    built = reports.build_report(unit, form.period()) if unit is not None else None
+    return render(request, "oversight/report.html", _common(
+        request, "reports", form=form, report=built, columns=reports.unit_columns(), query=request.GET.urlencode(),
+        formulas=stats.FORMULAS), status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+@oversight_required
+def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    form, unit = _report_form(request)
+    if unit is None or fmt not in ("xlsx", "pdf"):
+        raise NotFound()
+    built = reports.build_report(unit, form.period())
+    if fmt == "xlsx":
+        response = HttpResponse(
+            reports.to_xlsx(built), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        response = HttpResponse(reports.to_pdf(built), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{built.filename}.{fmt}"'
+    return response
+
+
+# ---------------------------------------------------------------- discipline results (heads)
+
+
+@login_required
+def discipline_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    headed = set(public_services.headed_units(request.user))
+    case = Case.objects.select_related("unit").filter(pk=case_id, unit_id__in=headed).first() if headed else None
+    if case is None:
+        raise NotFound()
+    form = DisciplineForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                public_services.publish_discipline_result(actor=request.user, case=case, **form.cleaned_data)
+            except InvalidInput as error:
+                for name, msgs in error.fields.items():
+                    for m in msgs:
+                        form.add_error(name if name in form.fields else None, str(m))
+            except PaknError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(request, _("Đã công bố kết quả xử lý."))
+                return redirect("portal_discipline")
+    published = DisciplineResult.objects.filter(case=case)
+    return render(request, "oversight/discipline_new.html", _common(
+        request, "discipline", form=form, case=case, published=published, kind_label=Kind(case.kind).label,
+        title=mask(case.title)), status=status)
+
+
+@login_required
+@require_POST
+def discipline_retract(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = DisciplineResult.objects.filter(pk=result_id, unit_id__in=public_services.headed_units(request.user)).first()
+    if result is None:
+        raise NotFound()
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            public_services.retract_discipline_result(actor=request.user, result=result, reason=form.cleaned_data["reason"])
+        except PaknError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Đã gỡ kết quả."))
+    return redirect("oversight_discipline_new", case_id=result.case_id)

@@ -1,0 +1,97 @@
+"""Forms of the public portal and the period/scope choosers shared with oversight."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pakn.cases.models import Kind
+from pakn.org.models import Province, Unit
+from pakn.public.models import DisciplineMeasure
+from pakn.public.stats import Period, Scope
+
+EARLIEST = date(2000, 1, 1)
+
+
+class PeriodForm(forms.Form):
+    """Any period: from–to dates (default: the last twelve months)."""
+
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and start < EARLIEST:
+            self.add_error("date_from", _("Ngày không hợp lệ."))
+        if start and end and start > end:
+            self.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
+
+    def period(self) -> Period:
+        default = Period.default()
+        if not self.is_bound or not self.is_valid():
+            return default
+        start = self.cleaned_data.get("date_from") or default.start
+        end = self.cleaned_data.get("date_to") or timezone.localdate()
+        if start > end:
+            return default
+        return Period(start, end)
+
+
+class ScopeForm(PeriodForm):
+    """Public statistics: the whole country, a province, or a unit and the units under it."""
+
+    province = forms.ChoiceField(label=_("Tỉnh, thành phố"), required=False)
+    unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("Cả nước"))] + list(Province.objects.values_list("code", "name"))
+        province = (self.data.get("province") or "") if self.is_bound else ""
+        if province:
+            units = Unit.objects.filter(province_id=province, is_active=True).order_by("level", "name")
+            self.fields["unit"].choices = [("", _("Tất cả đơn vị của tỉnh"))] + [(u.code, u.name) for u in units]
+            self.fields["unit"].help_text = _("Kết quả gồm cả các đơn vị trực thuộc.")
+        else:
+            self.fields["unit"].choices = [("", _("Chọn tỉnh trước, rồi bấm Xem"))]
+
+    def scope(self) -> Scope:
+        if not self.is_bound or not self.is_valid():
+            return Scope.nation()
+        code = self.cleaned_data.get("unit")
+        if code:
+            unit = Unit.objects.filter(code=code).first()
+            if unit:
+                return Scope.units(unit)
+        province = self.cleaned_data.get("province")
+        if province:
+            row = Province.objects.filter(code=province).first()
+            if row:
+                return Scope.province(row.code, row.name)
+        return Scope.nation()
+
+
+class AnswerFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Tất cả"))] + list(Kind.choices))
+    province = forms.ChoiceField(label=_("Tỉnh, thành phố"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("Cả nước"))] + list(Province.objects.values_list("code", "name"))
+
+
+class DisciplineForm(forms.Form):
+    official_position = forms.CharField(label=_("Chức vụ của người vi phạm"), max_length=200,
+                                        help_text=_("Ví dụ: Cán bộ địa chính phường. Không bắt buộc nêu họ tên."))
+    official_name = forms.CharField(label=_("Họ tên (không bắt buộc)"), max_length=150, required=False)
+    violation = forms.CharField(label=_("Hành vi vi phạm"), widget=forms.Textarea(attrs={"rows": 4}))
+    measure = forms.ChoiceField(label=_("Hình thức kỷ luật"), choices=DisciplineMeasure.choices)
+    measure_detail = forms.CharField(label=_("Ghi rõ hình thức (nếu chọn hình thức khác)"), max_length=200,
+                                     required=False)
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=60)
+    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,140 @@
+"""Transparency data: the statistics tables (kept up to date from ``cases.signals.case_changed``, rebuilt by
+``pakn stats_rebuild``) and the published results of disciplining officials.
+
+``HandlingFact`` is one row per *stint* of a case at a unit: the unit it was routed to, and every unit it was
+forwarded or escalated to afterwards. Each row carries what the statistics need, already computed (outcome,
+on time or late, days to answer, rating), so no statistic joins the case tables. ``UnitMonthStat`` sums the
+facts per unit and per month of arrival; whole months of a period are read from it, the days at the edges
+of a period from the facts. Neither table holds anything about the reporter."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pakn.cases.models import Case
+from pakn.org.models import Unit
+
+
+class Outcome(models.TextChoices):
+    OPEN = "open", _("Đang xử lý")
+    RESOLVED = "resolved", _("Đã trả lời / kết luận")
+    REFUSED = "refused", _("Không thụ lý")
+    FORWARDED = "forwarded", _("Đã chuyển đơn vị khác")
+    WITHDRAWN = "withdrawn", _("Người gửi rút đơn")
+    MERGED = "merged", _("Gộp vào hồ sơ khác")
+
+
+class HandlingFact(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    seq = models.PositiveSmallIntegerField()  # 0 = the unit the case was routed to, 1.. = after each forward
+    current = models.BooleanField()  # the stint of the unit now in charge
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    province_id = models.CharField(max_length=2)  # of the unit
+    kind = models.CharField(max_length=20)
+    channel = models.CharField(max_length=20)
+    topic_id = models.BigIntegerField(null=True)
+    received_on = models.DateField()  # the day the case reached this unit (case received / forwarded)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    accepted = models.BooleanField(default=False)
+    answered_on = models.DateField(null=True)  # date of the answer, conclusion or refusal
+    answer_days = models.PositiveIntegerField(null=True)  # answered_on - received_on, resolved only
+    on_time = models.BooleanField(null=True)  # every deadline of the stint met (None while open)
+    due_on = models.DateField(null=True)  # current stint only: earliest open deadline
+    escalated_away = models.BooleanField(default=False)  # the citizen took it to the unit above
+    rating = models.PositiveSmallIntegerField(null=True)  # the citizen's rating of this unit (1..5)
+    handler_id = models.BigIntegerField(null=True)  # the official who signed the answer or refusal
+    publish = models.BooleanField(default=False)
+
+    class Meta:
+        unique_together = [("case", "seq")]
+        indexes = [
+            models.Index(fields=["unit", "received_on"], name="public_fact_unit_day"),
+            models.Index(fields=["received_on", "province_id"], name="public_fact_day_prov"),
+            models.Index(fields=["outcome", "due_on"], name="public_fact_open_due"),
+        ]
+
+
+class UnitMonthStat(models.Model):
+    """Sums of ``HandlingFact`` per unit and calendar month of arrival. Same column names as the
+    measures in ``stats.MEASURES``."""
+
+    month = models.DateField()  # first day of the month
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    province_id = models.CharField(max_length=2)
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    forwarded = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    resolved_late = models.PositiveIntegerField(default=0)
+    done_on_time = models.PositiveIntegerField(default=0)
+    done_late = models.PositiveIntegerField(default=0)
+    still_open = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    merged = models.PositiveIntegerField(default=0)
+    escalated_away = models.PositiveIntegerField(default=0)
+    answer_days_sum = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    kind_report = models.PositiveIntegerField(default=0)
+    kind_petition = models.PositiveIntegerField(default=0)
+    kind_complaint = models.PositiveIntegerField(default=0)
+    kind_denunciation = models.PositiveIntegerField(default=0)
+    kind_opinion = models.PositiveIntegerField(default=0)
+    channel_web = models.PositiveIntegerField(default=0)
+    channel_api = models.PositiveIntegerField(default=0)
+    channel_letter = models.PositiveIntegerField(default=0)
+    channel_hotline = models.PositiveIntegerField(default=0)
+    channel_email = models.PositiveIntegerField(default=0)
+    channel_reception = models.PositiveIntegerField(default=0)
+    channel_direct = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        unique_together = [("unit", "month")]
+        indexes = [models.Index(fields=["month", "province_id"], name="public_ums_month_prov")]
+
+
+class DisciplineMeasure(models.TextChoices):
+    """Disciplinary measures for officials and public employees (Law on Cadres and Civil Servants; Decree
+    112/2020) and party members (Regulation 69-QĐ/TW)."""
+
+    REPRIMAND = "reprimand", _("Khiển trách")
+    WARNING = "warning", _("Cảnh cáo")
+    SALARY_DOWNGRADE = "salary_downgrade", _("Hạ bậc lương")
+    DEMOTION = "demotion", _("Giáng chức")
+    DISMISSAL_FROM_POST = "dismissal", _("Cách chức")
+    FORCED_RESIGNATION = "forced_resignation", _("Buộc thôi việc")
+    PARTY_EXPULSION = "party_expulsion", _("Khai trừ khỏi Đảng")
+    OTHER = "other", _("Hình thức khác (ghi rõ)")
+
+
+class DisciplineResult(models.Model):
+    """The result of disciplining an official found in violation after a people's report, published by the
+    head of the unit that handled the case (Decision 99-QĐ/TW). The official is named by position; the
+    reporter never appears."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("hồ sơ"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị công bố"))
+    official_position = models.CharField(_("chức vụ của người vi phạm"), max_length=200)
+    official_name = models.CharField(_("họ tên (không bắt buộc)"), max_length=150, blank=True)
+    violation = models.TextField(_("hành vi vi phạm"))
+    measure = models.CharField(_("hình thức kỷ luật"), max_length=30, choices=DisciplineMeasure.choices)
+    measure_detail = models.CharField(_("ghi rõ hình thức"), max_length=200, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=60)
+    decided_on = models.DateField(_("ngày quyết định"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retraction_reason = models.CharField(_("lý do gỡ"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("kết quả xử lý kỷ luật")
+        verbose_name_plural = _("kết quả xử lý kỷ luật")
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} – {self.official_position}"

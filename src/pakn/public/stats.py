@@ -1,0 +1,414 @@
+"""The statistics: one module, used by the public portal, the open data, the scorecards and the periodic
+reports, so the numbers always agree.
+
+Every figure counts *stints* (see ``facts.stints``): a case counts at the unit it reached on the day it
+reached it, and again at a unit it was forwarded or escalated to. A period selects the stints that arrived
+in it; the figures say what became of them. Whole months are read from ``UnitMonthStat``, the days at the
+edges of a period from ``HandlingFact``, with the same definitions (``facts.fact_sums``). Definitions and
+formulas: ``FORMULAS`` below, shown on the pages, and docs/transparency.md."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pakn.org.models import Unit
+from pakn.public.facts import CHANNELS, KINDS, STORED_MEASURES, fact_sums, month_of, next_month
+from pakn.public.models import HandlingFact, Outcome, UnitMonthStat
+
+# Units with fewer judged stints than this are listed but not ranked (a rate over 2 cases says little).
+MIN_JUDGED_FOR_RANKING = 5
+# Scorecard marks, shown with the ranking. Defaults chosen for this platform, not set by law.
+COMMEND_ON_TIME = 0.95
+COMMEND_SATISFACTION = 0.80
+HELP_ON_TIME = 0.70
+HELP_SATISFACTION = 0.50
+
+FORMULAS: list[tuple[Any, Any]] = [
+    (gettext_lazy("Tiếp nhận"), gettext_lazy(
+        "Số lượt đơn đến đơn vị trong kỳ: đơn được phân về đơn vị (theo ngày nhận đơn) và đơn đơn vị khác chuyển "
+        "đến (theo ngày chuyển). Một đơn chuyển qua hai đơn vị được tính ở cả hai.")),
+    (gettext_lazy("Đã thụ lý"), gettext_lazy("Số đơn đã được đơn vị thụ lý hoặc đã được trả lời.")),
+    (gettext_lazy("Không thụ lý"), gettext_lazy("Số đơn đơn vị ra thông báo không thụ lý.")),
+    (gettext_lazy("Chuyển đơn"), gettext_lazy("Số đơn đơn vị chuyển đến cơ quan có thẩm quyền khác.")),
+    (gettext_lazy("Đã giải quyết"), gettext_lazy(
+        "Số đơn có văn bản trả lời hoặc kết luận của đơn vị (kể cả đơn sau đó người gửi đề nghị cấp trên xem xét).")),
+    (gettext_lazy("Đúng hạn / trễ hạn"), gettext_lazy(
+        "Một đơn đã xử lý xong (trả lời, kết luận, không thụ lý hoặc chuyển đơn) là đúng hạn khi mọi thời hạn của "
+        "đơn vị đối với đơn đó (thụ lý, giải quyết, trả lời) đều được hoàn thành không muộn hơn ngày hết hạn.")),
+    (gettext_lazy("Đang quá hạn"), gettext_lazy("Đơn chưa xử lý xong mà thời hạn gần nhất đã qua (tính đến hôm nay).")),
+    (gettext_lazy("Tỷ lệ đúng hạn"), gettext_lazy(
+        "Đúng hạn ÷ (đúng hạn + trễ hạn + đang quá hạn). Đơn đang quá hạn bị tính là chưa đúng hạn, "
+        "để đơn vị để đơn tồn đọng không có tỷ lệ cao hơn đơn vị trả lời muộn.")),
+    (gettext_lazy("Số ngày trả lời (trung vị)"), gettext_lazy(
+        "Trung vị của số ngày (theo lịch) từ khi đơn đến đơn vị đến ngày có văn bản trả lời hoặc kết luận: "
+        "một nửa số đơn được trả lời nhanh hơn. Với số đơn chẵn, lấy trung bình hai giá trị giữa.")),
+    (gettext_lazy("Tỷ lệ hài lòng"), gettext_lazy(
+        "Số đánh giá “Hài lòng” hoặc “Rất hài lòng” ÷ tổng số đánh giá của người gửi về kết quả của đơn vị.")),
+    (gettext_lazy("Điểm hài lòng"), gettext_lazy(
+        "Trung bình các mức đánh giá: Rất hài lòng = 5, Hài lòng = 4, Bình thường = 3, Không hài lòng = 2, "
+        "Rất không hài lòng = 1.")),
+    (gettext_lazy("Điểm xếp hạng"), gettext_lazy(
+        "Trung bình cộng của tỷ lệ đúng hạn và tỷ lệ hài lòng (chỉ một tỷ lệ nếu chưa có đánh giá). Đơn vị có dưới "
+        "%(n)s đơn đã xử lý hoặc quá hạn chưa được xếp hạng.") % {"n": MIN_JUDGED_FOR_RANKING}),
+]
+
+
+# ---------------------------------------------------------------- period and scope
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    kind: str = "range"  # month | quarter | year | range
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        return cls(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), "month")
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        first = 3 * (quarter - 1) + 1
+        return cls(date(year, first, 1), date(year, first + 2, calendar.monthrange(year, first + 2)[1]), "quarter")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31), "year")
+
+    @classmethod
+    def default(cls, today: date | None = None) -> Period:
+        """The last twelve months up to today."""
+        today = today or timezone.localdate()
+        start = month_of(today).replace(year=today.year - 1)
+        return cls(next_month(start), today)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return _("Tháng %(m)s/%(y)s") % {"m": self.start.month, "y": self.start.year}
+        if self.kind == "quarter":
+            return _("Quý %(q)s/%(y)s") % {"q": (self.start.month - 1) // 3 + 1, "y": self.start.year}
+        if self.kind == "year":
+            return _("Năm %(y)s") % {"y": self.start.year}
+        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+    def months(self) -> list[date]:
+        months, month = [], month_of(self.start)
+        while month <= self.end:
+            months.append(month)
+            month = next_month(month)
+        return months
+
+    def split(self) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+        """(first and last whole month inside the period, or None; the partial day ranges at the edges)."""
+        first_full = self.start if self.start.day == 1 else next_month(self.start)
+        after_end = self.end + timedelta(days=1)
+        last_full_exclusive = month_of(after_end)
+        if first_full >= last_full_exclusive:
+            return None, [(self.start, self.end)]
+        edges = []
+        if self.start < first_full:
+            edges.append((self.start, first_full - timedelta(days=1)))
+        if last_full_exclusive <= self.end:
+            edges.append((last_full_exclusive, self.end))
+        last_full = month_of(last_full_exclusive - timedelta(days=1))
+        return (first_full, last_full), edges
+
+
+@dataclass(frozen=True)
+class Scope:
+    label: str
+    province_id: str | None = None
+    unit_ids: tuple[int, ...] | None = None
+
+    @classmethod
+    def nation(cls) -> Scope:
+        return cls(label=_("Cả nước"))
+
+    @classmethod
+    def province(cls, code: str, name: str) -> Scope:
+        return cls(label=name, province_id=code)
+
+    @classmethod
+    def units(cls, unit: Unit, *, below: bool = True) -> Scope:
+        ids = subtree_ids([unit.pk]) if below else [unit.pk]
+        label = _("%(unit)s và các đơn vị trực thuộc") % {"unit": unit.name} if below and len(ids) > 1 else unit.name
+        return cls(label=label, unit_ids=tuple(ids))
+
+    def q(self) -> Q:
+        condition = Q()
+        if self.province_id:
+            condition &= Q(province_id=self.province_id)
+        if self.unit_ids is not None:
+            condition &= Q(unit_id__in=self.unit_ids)
+        return condition
+
+
+def subtree_ids(root_ids: Iterable[int]) -> list[int]:
+    """The units and every unit under them, at any depth."""
+    found = list(dict.fromkeys(root_ids))
+    seen, frontier = set(found), list(found)
+    while frontier:
+        children = [pk for pk in Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True) if pk not in seen]
+        seen.update(children)
+        found += children
+        frontier = children
+    return found
+
+
+# ---------------------------------------------------------------- the measures of a group
+
+
+class Measures(dict[str, Any]):
+    """Stored counts (``facts.STORED_MEASURES``) plus ``overdue_open`` and ``median_days``; the rates are
+    derived here and nowhere else."""
+
+    @classmethod
+    def empty(cls) -> Measures:
+        m = cls({k: 0 for k in STORED_MEASURES})
+        m["overdue_open"] = 0
+        m["median_days"] = None
+        return m
+
+    def add(self, values: dict[str, Any]) -> None:
+        for key in STORED_MEASURES:
+            self[key] += values.get(key) or 0
+
+    @property
+    def judged(self) -> int:
+        return self["done_on_time"] + self["done_late"] + self["overdue_open"]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self["done_on_time"] / self.judged if self.judged else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self["satisfied"] / self["rated"] if self["rated"] else None
+
+    @property
+    def average_rating(self) -> float | None:
+        return self["rating_sum"] / self["rated"] if self["rated"] else None
+
+    @property
+    def score(self) -> float | None:
+        rates = [r for r in (self.on_time_rate, self.satisfaction_rate) if r is not None]
+        return sum(rates) / len(rates) if rates else None
+
+    @property
+    def ranked(self) -> bool:
+        return self.judged >= MIN_JUDGED_FOR_RANKING
+
+    @property
+    def mark(self) -> str:
+        """'commend', 'help' or '' (see the thresholds above)."""
+        on_time, satisfaction = self.on_time_rate, self.satisfaction_rate
+        if not self.ranked or on_time is None:
+            return ""
+        if on_time < HELP_ON_TIME or (satisfaction is not None and satisfaction < HELP_SATISFACTION):
+            return "help"
+        if on_time >= COMMEND_ON_TIME and (satisfaction is None or satisfaction >= COMMEND_SATISFACTION):
+            return "commend"
+        return ""
+
+    @property
+    def by_kind(self) -> list[tuple[str, int]]:
+        return [(k, self[f"kind_{k}"]) for k in KINDS]
+
+    @property
+    def by_channel(self) -> list[tuple[str, int]]:
+        return [(c, self[f"channel_{c}"]) for c in CHANNELS]
+
+    def as_row(self) -> dict[str, Any]:
+        """Plain values for open data, Excel and tests: counts, then rates rounded as shown on the pages."""
+        row = {k: self[k] for k in STORED_MEASURES}
+        row["overdue_open"] = self["overdue_open"]
+        row["median_answer_days"] = self["median_days"]
+        row["on_time_rate"] = pct(self.on_time_rate)
+        row["satisfaction_rate"] = pct(self.satisfaction_rate)
+        row["average_rating"] = None if self.average_rating is None else round(self.average_rating, 2)
+        return row
+
+
+def pct(rate: float | None) -> float | None:
+    """A rate as a percentage with one decimal, the form shown everywhere."""
+    return None if rate is None else round(rate * 100, 1)
+
+
+def median(histogram: dict[int, int]) -> float | None:
+    total = sum(histogram.values())
+    if not total:
+        return None
+    values = sorted(histogram)
+    lower_index, upper_index = (total - 1) // 2, total // 2
+    seen, lower, upper = 0, None, None
+    for value in values:
+        seen += histogram[value]
+        if lower is None and seen > lower_index:
+            lower = value
+        if seen > upper_index:
+            upper = value
+            break
+    assert lower is not None and upper is not None
+    result = (lower + upper) / 2
+    return int(result) if result == int(result) else result
+
+
+# ---------------------------------------------------------------- queries
+
+GROUPS = {None: None, "unit": "unit_id", "province": "province_id", "month": "month", "topic": "topic_id",
+          "official": "handler_id", "kind": "kind"}
+ROLLUP_GROUPS = {None, "unit", "province", "month"}
+
+
+def _facts(scope: Scope, start: date, end: date) -> QuerySet[HandlingFact]:
+    return HandlingFact.objects.filter(scope.q(), received_on__gte=start, received_on__lte=end)
+
+
+def _grouped_facts(queryset: QuerySet[Any], by: str, *extra: str) -> QuerySet[Any]:
+    """``queryset.values(group, *extra)``, ready for ``annotate``; months are truncated in SQL."""
+    if by == "month":
+        return queryset.annotate(month=TruncMonth("received_on")).values("month", *extra)
+    return queryset.values(GROUPS[by], *extra)
+
+
+def _key(row: dict[str, Any], by: str | None) -> Any:
+    if by is None:
+        return None
+    value = row[GROUPS[by] or ""]
+    if by == "month" and isinstance(value, datetime):
+        value = value.date()
+    return value
+
+
+def aggregate(
+    scope: Scope, period: Period, *, by: str | None = None, today: date | None = None, medians: bool = True,
+    source: str = "auto",
+) -> dict[Any, Measures]:
+    """Measures per group (None: one group) for the stints that arrived in ``period`` within ``scope``.
+
+    ``source``: "auto" reads whole months from the month table and the edges from the facts; "facts"
+    reads everything from the facts (used by the tests to prove both paths agree)."""
+    today = today or timezone.localdate()
+    if by not in GROUPS:
+        raise ValueError(by)
+    result: dict[Any, Measures] = defaultdict(Measures.empty)
+    full, edges = period.split() if source == "auto" and by in ROLLUP_GROUPS else (None, [(period.start, period.end)])
+    sums = fact_sums()
+    if full is not None:
+        rollup = UnitMonthStat.objects.filter(scope.q(), month__gte=full[0], month__lte=full[1])
+        column = GROUPS[by]
+        summed = {f"s_{k}": Sum(k) for k in STORED_MEASURES}
+        rows = list(rollup.values(column).annotate(**summed).order_by()) if column else [rollup.aggregate(**summed)]
+        for row in rows:
+            result[_key(row, by)].add({k: row[f"s_{k}"] for k in STORED_MEASURES})
+    for start, end in edges:
+        queryset = _facts(scope, start, end)
+        if by is None:
+            result[None].add(queryset.aggregate(**sums))
+        else:
+            for row in _grouped_facts(queryset, by).annotate(**sums).order_by():
+                result[_key(row, by)].add(row)
+    overdue = _facts(scope, period.start, period.end).filter(outcome=Outcome.OPEN, due_on__lt=today)
+    if by is None:
+        count = overdue.count()
+        if count or None in result:
+            result[None]["overdue_open"] = count
+    else:
+        for row in _grouped_facts(overdue, by).annotate(n=Count("id")).order_by():
+            result[_key(row, by)]["overdue_open"] = row["n"]
+    if medians:
+        resolved = _facts(scope, period.start, period.end).filter(outcome=Outcome.RESOLVED, answer_days__isnull=False)
+        histograms: dict[Any, dict[int, int]] = defaultdict(dict)
+        if by is None:
+            for row in resolved.values("answer_days").annotate(n=Count("id")).order_by():
+                histograms[None][row["answer_days"]] = row["n"]
+        else:
+            for row in _grouped_facts(resolved, by, "answer_days").annotate(n=Count("id")).order_by():
+                histograms[_key(row, by)][row["answer_days"]] = row["n"]
+        for key, histogram in histograms.items():
+            result[key]["median_days"] = median(histogram)
+    if by is None and None not in result:
+        result[None] = Measures.empty()
+    return dict(result)
+
+
+def totals(scope: Scope, period: Period, **kwargs: Any) -> Measures:
+    return aggregate(scope, period, **kwargs)[None]
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    measures: Measures
+    unit: Unit | None = None
+
+
+def unit_rows(scope: Scope, period: Period, *, include_empty: bool = False, **kwargs: Any) -> list[Row]:
+    """One row per unit of the scope, in the order of the ranking (best first, unranked last)."""
+    groups = aggregate(scope, period, by="unit", **kwargs)
+    if include_empty and scope.unit_ids is not None:
+        for pk in scope.unit_ids:
+            groups.setdefault(pk, Measures.empty())
+    units = Unit.objects.in_bulk(list(groups))
+    rows = [Row(pk, units[pk].name if pk in units else str(pk), m, units.get(pk)) for pk, m in groups.items()]
+    return rank(rows)
+
+
+def rank(rows: list[Row], sort: str = "score") -> list[Row]:
+    def key(row: Row) -> tuple[Any, ...]:
+        m = row.measures
+        value = {"on_time": m.on_time_rate, "satisfaction": m.satisfaction_rate}.get(sort, m.score)
+        return (not m.ranked, value is None, -(value or 0), -(m.score or 0), -m["received"], row.label)
+
+    return sorted(rows, key=key)
+
+
+def province_rows(period: Period, **kwargs: Any) -> list[Row]:
+    from pakn.org.models import Province
+
+    groups = aggregate(Scope.nation(), period, by="province", **kwargs)
+    names = dict(Province.objects.values_list("code", "name"))
+    return sorted((Row(code, names.get(code, code), m) for code, m in groups.items()), key=lambda r: r.key)
+
+
+def month_rows(scope: Scope, period: Period, **kwargs: Any) -> list[Row]:
+    groups = aggregate(scope, period, by="month", **kwargs)
+    return [Row(month, f"{month:%m/%Y}", groups.get(month, Measures.empty())) for month in period.months()]
+
+
+def topic_rows(scope: Scope, period: Period, **kwargs: Any) -> list[Row]:
+    from pakn.cases.models import Topic
+
+    groups = aggregate(scope, period, by="topic", **kwargs)
+    names = dict(Topic.objects.values_list("pk", "name"))
+    rows = [Row(pk, names.get(pk, str(pk)) if pk else _("Chưa phân loại"), m) for pk, m in groups.items()]
+    return sorted(rows, key=lambda r: (-r.measures["received"], r.label))
+
+
+def official_rows(scope: Scope, period: Period, **kwargs: Any) -> list[Row]:
+    """Officials who signed answers or refusals for the scope's units, ranked like units. Only stints with
+    an answer have an official; open stints belong to nobody yet."""
+    from django.contrib.auth import get_user_model
+
+    groups = aggregate(scope, period, by="official", **kwargs)
+    groups.pop(None, None)
+    users = get_user_model().objects.in_bulk(list(groups))
+    rows = []
+    for pk, m in groups.items():
+        user = users.get(pk)
+        label = (user.get_full_name() or user.get_username()) if user else str(pk)
+        rows.append(Row(pk, label, m))
+    return rank(rows)

@@ -1,0 +1,67 @@
+"""Admin: the rule tables (required frequency, publication and notice periods) are edited here; the
+sessions, register and follow-ups are shown read-only (they change only through the services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from pakn.reception.models import Activity, Entry, FollowUpTask, ReceptionRequirement, Session, TimeRule
+
+
+@admin.register(ReceptionRequirement)
+class ReceptionRequirementAdmin(admin.ModelAdmin):
+    list_display = ("head_title", "unit_kind", "level", "days", "period", "effective_from", "effective_to", "citation")
+    list_filter = ("unit_kind", "level", "period")
+
+
+@admin.register(TimeRule)
+class TimeRuleAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "item",
+        "unit_kind",
+        "working_days",
+        "complex_working_days",
+        "effective_from",
+        "effective_to",
+    )
+    list_filter = ("item",)
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Session)
+class SessionAdmin(ReadOnly):
+    list_display = ("unit", "date", "kind", "mode", "status", "presider_name")
+    list_filter = ("status", "kind", "mode")
+    date_hierarchy = "date"
+
+
+@admin.register(Entry)
+class EntryAdmin(ReadOnly):
+    list_display = ("reference", "unit", "received_on", "kind", "notice_due_on", "notified_on")
+    list_filter = ("kind",)
+    date_hierarchy = "received_on"
+
+
+@admin.register(FollowUpTask)
+class FollowUpTaskAdmin(ReadOnly):
+    list_display = ("title", "owner_unit", "due_on", "done_on")
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnly):
+    list_display = ("created_at", "app", "action", "object_type", "object_id", "actor_label")
+    list_filter = ("app", "action")

@@ -1,0 +1,300 @@
+"""Forms only shape the input; the rules live in ``reception.services`` and their errors are mapped
+back onto these fields (``add_service_errors``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pakn.cases.models import Kind, Topic
+from pakn.core.errors import InvalidInput
+from pakn.org.models import Province, Unit
+from pakn.reception.models import Competence, EntryKind, NoticeOutcome, SessionKind, SessionMode
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ServiceForm(forms.Form):
+    def add_service_errors(self, error: InvalidInput, *, prefix: str = "") -> None:
+        if not error.fields:
+            self.add_error(None, str(error.message))
+        for name, messages in error.fields.items():
+            field = name[len(prefix) :] if prefix and name.startswith(prefix) else name
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                self.add_error(field if field in self.fields else None, str(message))
+
+
+def unit_choices(units: Any) -> list[tuple[int, str]]:
+    return [(u.pk, u.name) for u in units.order_by("province_id", "level", "name")[:500]]
+
+
+class UnitChoiceField(forms.TypedChoiceField):
+    def __init__(self, **kwargs: Any):
+        super().__init__(coerce=int, **kwargs)
+
+
+class PublicFilterForm(forms.Form):
+    province = forms.ChoiceField(label=_("Tỉnh/thành phố"), required=False)
+    q = forms.CharField(label=_("Tên cơ quan, xã/phường"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("Tất cả")), *((p.code, p.name) for p in Province.objects.all())]
+
+
+class BookingForm(ServiceForm):
+    name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    people_count = forms.IntegerField(label=_("Số người cùng đến"), min_value=1, max_value=500, initial=1)
+    summary = forms.CharField(
+        label=_("Tóm tắt nội dung cần trình bày"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Vài câu: việc gì, ở đâu, đã gửi cơ quan nào chưa, bạn đề nghị gì."),
+    )
+    website = forms.CharField(
+        required=False,
+        label=_("Để trống ô này"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+class CancelBookingForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Tôi xác nhận hủy lượt đăng ký này."))
+
+
+class SessionForm(ServiceForm):
+    unit = UnitChoiceField(label=_("Đơn vị"))
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=SessionKind.choices, initial=SessionKind.REGULAR)
+    mode = forms.ChoiceField(
+        label=_("Cách thức"), choices=SessionMode.choices, initial=SessionMode.IN_PERSON, widget=forms.RadioSelect
+    )
+    date = forms.DateField(label=_("Ngày tiếp"), widget=DATE)
+    start_time = forms.TimeField(label=_("Từ giờ"), widget=TIME, initial="08:00")
+    end_time = forms.TimeField(label=_("Đến giờ"), widget=TIME, initial="11:00")
+    place = forms.CharField(label=_("Địa điểm (tiếp trực tiếp)"), max_length=300, required=False)
+    video_url = forms.URLField(
+        label=_("Đường dẫn phòng họp trực tuyến"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Chỉ gửi cho người đã đăng ký, không hiện trên trang công khai."),
+    )
+    presider_name = forms.CharField(
+        label=_("Người chủ trì"), max_length=200, help_text=_("Ví dụ: Đồng chí Lê Văn Cường, Chủ tịch UBND phường.")
+    )
+    presided_by_head = forms.BooleanField(label=_("Người đứng đầu trực tiếp chủ trì"), required=False, initial=True)
+    slot_minutes = forms.IntegerField(label=_("Thời lượng mỗi lượt (phút)"), min_value=5, max_value=240, initial=20)
+    topic = forms.CharField(label=_("Nội dung, lĩnh vực (nếu có)"), max_length=300, required=False)
+    publish = forms.BooleanField(label=_("Công bố ngay trên cổng công khai"), required=False, initial=True)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = unit_choices(units)
+        self.fields["date"].initial = timezone.localdate() + timedelta(days=10)
+
+
+class ReasonForm(ServiceForm):
+    reason = forms.CharField(label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HeldForm(ServiceForm):
+    presider_name = forms.CharField(label=_("Người chủ trì thực tế"), max_length=200)
+    presided_by_head = forms.BooleanField(label=_("Người đứng đầu trực tiếp chủ trì"), required=False)
+    summary = forms.CharField(label=_("Tóm tắt buổi tiếp"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    recording_ref = forms.CharField(label=_("Nơi lưu bản ghi hình (tiếp trực tuyến)"), max_length=300, required=False)
+
+
+class EntryForm(ServiceForm):
+    unit = UnitChoiceField(label=_("Sổ của đơn vị"))
+    received_on = forms.DateField(label=_("Ngày tiếp"), widget=DATE)
+    name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    id_number = forms.CharField(label=_("Số định danh cá nhân / CCCD"), max_length=12, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    summary = forms.CharField(label=_("Nội dung vụ việc"), widget=forms.Textarea(attrs={"rows": 4}))
+    kind = forms.ChoiceField(label=_("Phân loại"), choices=EntryKind.choices)
+    people_count = forms.IntegerField(label=_("Số người"), min_value=1, initial=1)
+    handled_before = forms.CharField(label=_("Cơ quan đã giải quyết (nếu có)"), max_length=500, required=False)
+    competence = forms.ChoiceField(
+        label=_("Thẩm quyền"), choices=Competence.choices, widget=forms.RadioSelect, initial=Competence.COMPETENT
+    )
+    guidance_document = forms.CharField(label=_("Hướng dẫn, chuyển đơn (số văn bản)"), max_length=300, required=False)
+    follow_up = forms.CharField(
+        label=_("Theo dõi kết quả giải quyết"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    complex = forms.BooleanField(label=_("Vụ việc phức tạp"), required=False)
+    session = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    booking = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = unit_choices(units)
+        self.fields["received_on"].initial = timezone.localdate()
+
+
+class EntryUpdateForm(ServiceForm):
+    handled_before = forms.CharField(label=_("Cơ quan đã giải quyết"), max_length=500, required=False)
+    guidance_document = forms.CharField(label=_("Hướng dẫn, chuyển đơn (số văn bản)"), max_length=300, required=False)
+    follow_up = forms.CharField(
+        label=_("Theo dõi kết quả giải quyết"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+MATTER_ROWS = 3
+
+
+class OpenCasesForm(ServiceForm):
+    """Up to three matters without JavaScript; a row left without a title is ignored."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        topics = [("", _("— Không rõ —")), *((t.code, t.name) for t in Topic.objects.all())]
+        for i in range(MATTER_ROWS):
+            self.fields[f"m{i}_kind"] = forms.ChoiceField(label=_("Loại"), choices=Kind.choices, required=False)
+            self.fields[f"m{i}_title"] = forms.CharField(label=_("Tiêu đề"), max_length=200, required=False)
+            self.fields[f"m{i}_content"] = forms.CharField(
+                label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            self.fields[f"m{i}_subject"] = forms.CharField(
+                label=_("Người, cơ quan bị khiếu nại/tố cáo"), max_length=300, required=False
+            )
+            self.fields[f"m{i}_topic_code"] = forms.ChoiceField(label=_("Lĩnh vực"), choices=topics, required=False)
+
+    def rows(self) -> list[list[Any]]:
+        return [
+            [self[f"m{i}_{n}"] for n in ("kind", "title", "content", "subject", "topic_code")]
+            for i in range(MATTER_ROWS)
+        ]
+
+    def matters(self) -> tuple[list[dict[str, Any]], list[int]]:
+        """The filled rows as service input, and the row number of each."""
+        result, indexes = [], []
+        for i in range(MATTER_ROWS):
+            title = self.cleaned_data.get(f"m{i}_title")
+            if not title and not self.cleaned_data.get(f"m{i}_content"):
+                continue
+            result.append(
+                {n: self.cleaned_data.get(f"m{i}_{n}") for n in ("kind", "title", "content", "subject", "topic_code")}
+            )
+            indexes.append(i)
+        return result, indexes
+
+    def add_matter_errors(self, error: InvalidInput, indexes: list[int]) -> None:
+        for name, messages in error.fields.items():
+            parts = name.split(".")
+            field = None
+            if len(parts) >= 3 and parts[0] == "matters" and parts[1].isdigit() and int(parts[1]) < len(indexes):
+                candidate = f"m{indexes[int(parts[1])]}_{parts[2]}"
+                field = candidate if candidate in self.fields else None
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                self.add_error(field, str(message))
+        if not error.fields:
+            self.add_error(None, str(error.message))
+
+
+class NoticeForm(ServiceForm):
+    outcome = forms.ChoiceField(label=_("Kết quả đã thông báo"), choices=NoticeOutcome.choices)
+    notified_on = forms.DateField(label=_("Ngày thông báo"), widget=DATE)
+    document = forms.CharField(label=_("Số văn bản thông báo"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["notified_on"].initial = timezone.localdate()
+
+
+TASK_ROWS = 3
+
+
+class ConclusionForm(ServiceForm):
+    number = forms.CharField(label=_("Số thông báo kết luận"), max_length=60, help_text=_("Ví dụ: 15/TB-UBND"))
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE)
+    body = forms.CharField(label=_("Nội dung kết luận"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, units: Any, entries: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].initial = timezone.localdate()
+        unit_list = [("", _("— Chọn đơn vị —")), *unit_choices(units)]
+        entry_list = [
+            ("", _("— Không gắn với vụ việc —")),
+            *((e.pk, f"{e.reference} – {e.summary[:60]}") for e in entries),
+        ]
+        for i in range(TASK_ROWS):
+            self.fields[f"t{i}_title"] = forms.CharField(label=_("Việc cần làm"), max_length=500, required=False)
+            self.fields[f"t{i}_owner_unit"] = forms.TypedChoiceField(
+                label=_("Đơn vị chủ trì"), choices=unit_list, coerce=int, required=False, empty_value=None
+            )
+            self.fields[f"t{i}_owner_name"] = forms.CharField(
+                label=_("Người phụ trách"), max_length=150, required=False
+            )
+            self.fields[f"t{i}_due_on"] = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE, required=False)
+            self.fields[f"t{i}_entry"] = forms.TypedChoiceField(
+                label=_("Vụ việc trong sổ"), choices=entry_list, coerce=int, required=False, empty_value=None
+            )
+
+    def task_rows(self) -> list[list[Any]]:
+        return [
+            [self[f"t{i}_{n}"] for n in ("title", "owner_unit", "owner_name", "due_on", "entry")]
+            for i in range(TASK_ROWS)
+        ]
+
+    def tasks(self, *, units: dict[int, Unit], entries: dict[int, Any]) -> tuple[list[dict[str, Any]], list[int]]:
+        result, indexes = [], []
+        for i in range(TASK_ROWS):
+            data = {
+                n: self.cleaned_data.get(f"t{i}_{n}") for n in ("title", "owner_unit", "owner_name", "due_on", "entry")
+            }
+            if not data["title"]:
+                continue
+            data["owner_unit"] = units.get(data["owner_unit"]) if data["owner_unit"] else None
+            data["entry"] = entries.get(data["entry"]) if data["entry"] else None
+            result.append(data)
+            indexes.append(i)
+        return result, indexes
+
+    def add_task_errors(self, error: InvalidInput, indexes: list[int]) -> None:
+        for name, messages in error.fields.items():
+            parts = name.split(".")
+            field: str | None = name if name in self.fields else None
+            if len(parts) == 3 and parts[0] == "tasks" and parts[1].isdigit() and int(parts[1]) < len(indexes):
+                candidate = f"t{indexes[int(parts[1])]}_{parts[2]}"
+                field = candidate if candidate in self.fields else None
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                self.add_error(field, str(message))
+        if not error.fields:
+            self.add_error(None, str(error.message))
+
+
+class TaskDoneForm(ServiceForm):
+    result = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}))
+    done_on = forms.DateField(label=_("Ngày hoàn thành"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["done_on"].initial = timezone.localdate()
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("Từ ngày"), widget=DATE)
+    end = forms.DateField(label=_("Đến ngày"), widget=DATE)
+    province = forms.ChoiceField(label=_("Tỉnh/thành phố"), required=False)
+
+    def __init__(self, *args: Any, provinces: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", _("Tất cả được xem")), *(provinces or [])]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            elif (end - start).days > 366 * 3:
+                self.add_error("end", _("Khoảng thời gian tối đa 3 năm."))
+        return data

@@ -1,0 +1,336 @@
+"""Citizen reception: the required frequency of reception days (data with citations), scheduled
+sessions and the slots citizens book, the reception register (sổ tiếp công dân), the head's
+conclusions and their follow-up tasks. Writes happen only in ``services.py``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pakn.cases.models import Case, Kind
+from pakn.org.models import Unit, UnitKind, UnitLevel
+
+
+class Period(models.TextChoices):
+    WEEK = "week", _("tuần")
+    MONTH = "month", _("tháng")
+
+
+class ReceptionRequirement(models.Model):
+    """How often the head of a kind of unit must receive citizens in person (e.g. the chair of a
+    commune People's Committee: at least 1 day a week). Seeded from ``defaults.REQUIREMENTS``;
+    administrators edit it. The rule in force on the first day of a week or month applies to it."""
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    unit_kind = models.CharField(_("loại đơn vị"), max_length=30, choices=UnitKind.choices)
+    level = models.CharField(
+        _("cấp"), max_length=10, choices=UnitLevel.choices, blank=True, help_text=_("Để trống: áp dụng cho mọi cấp.")
+    )
+    head_title = models.CharField(_("người đứng đầu"), max_length=150)
+    days = models.PositiveSmallIntegerField(_("số ngày tối thiểu"))
+    period = models.CharField(_("trong mỗi"), max_length=10, choices=Period.choices)
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    citation = models.CharField(_("căn cứ"), max_length=300)
+
+    class Meta:
+        ordering = ["unit_kind", "level", "effective_from"]
+        verbose_name = _("quy định tần suất tiếp công dân")
+        verbose_name_plural = _("quy định tần suất tiếp công dân")
+
+    def __str__(self) -> str:
+        return f"{self.head_title}: {self.days}/{self.get_period_display()}"
+
+
+class TimeRule(models.Model):
+    """Periods in working days: how far ahead a schedule is published (``publish_ahead``) and how
+    soon the citizen is told whether the matter was accepted, forwarded or refused (``notice``).
+    ``unit_kind`` blank applies to every kind of unit; a kind-specific row wins."""
+
+    class Item(models.TextChoices):
+        PUBLISH_AHEAD = "publish_ahead", _("Công bố lịch tiếp trước ngày tiếp")
+        NOTICE = "notice", _("Thông báo kết quả xử lý cho công dân")
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    item = models.CharField(_("việc"), max_length=20, choices=Item.choices)
+    unit_kind = models.CharField(_("loại đơn vị"), max_length=30, choices=UnitKind.choices, blank=True)
+    working_days = models.PositiveSmallIntegerField(_("số ngày làm việc"))
+    complex_working_days = models.PositiveSmallIntegerField(
+        _("số ngày làm việc (vụ việc phức tạp)"), null=True, blank=True
+    )
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    citation = models.CharField(_("căn cứ"), max_length=300)
+
+    class Meta:
+        ordering = ["item", "unit_kind", "effective_from"]
+        verbose_name = _("thời hạn tiếp công dân")
+        verbose_name_plural = _("thời hạn tiếp công dân")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SessionKind(models.TextChoices):
+    REGULAR = "regular", _("Tiếp định kỳ")
+    AD_HOC = "ad_hoc", _("Tiếp đột xuất")
+    DIALOGUE = "dialogue", _("Đối thoại với Nhân dân")
+
+
+class SessionMode(models.TextChoices):
+    IN_PERSON = "in_person", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến (video)")
+
+
+class SessionStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự kiến, chưa công bố")
+    PUBLISHED = "published", _("Đã công bố")
+    HELD = "held", _("Đã tiếp")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class Session(models.Model):
+    """A reception day or a dialogue of the head of ``unit``."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reception_sessions", verbose_name=_("đơn vị")
+    )
+    kind = models.CharField(_("hình thức"), max_length=20, choices=SessionKind.choices, default=SessionKind.REGULAR)
+    mode = models.CharField(_("cách thức"), max_length=20, choices=SessionMode.choices, default=SessionMode.IN_PERSON)
+    date = models.DateField(_("ngày tiếp"))
+    start_time = models.TimeField(_("từ giờ"))
+    end_time = models.TimeField(_("đến giờ"))
+    place = models.CharField(_("địa điểm"), max_length=300, blank=True)
+    video_url = models.URLField(_("đường dẫn phòng họp trực tuyến"), blank=True)
+    presider_name = models.CharField(_("người chủ trì"), max_length=200)
+    presided_by_head = models.BooleanField(_("người đứng đầu trực tiếp chủ trì"), default=True)
+    slot_minutes = models.PositiveSmallIntegerField(_("thời lượng mỗi lượt (phút)"), default=20)
+    topic = models.CharField(_("nội dung, lĩnh vực (nếu có)"), max_length=300, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.DRAFT
+    )
+    published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
+    held_summary = models.TextField(_("tóm tắt buổi tiếp"), blank=True)
+    recording_ref = models.CharField(_("lưu trữ ghi hình (tiếp trực tuyến)"), max_length=300, blank=True)
+    cancel_reason = models.CharField(_("lý do hủy"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        verbose_name = _("buổi tiếp công dân")
+        verbose_name_plural = _("buổi tiếp công dân")
+        indexes = [models.Index(fields=["status", "date"]), models.Index(fields=["unit", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.date:%d/%m/%Y}"
+
+    @property
+    def capacity(self) -> int:
+        minutes = (self.end_time.hour * 60 + self.end_time.minute) - (
+            self.start_time.hour * 60 + self.start_time.minute
+        )
+        return max(minutes // max(self.slot_minutes, 1), 0)
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", _("Đã đăng ký")
+    CANCELLED = "cancelled", _("Đã hủy")
+    ATTENDED = "attended", _("Đã được tiếp")
+
+
+class Booking(models.Model):
+    """A slot a citizen booked online. The contact details are personal data: shown to the unit's
+    staff only, never on a public page."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
+    code = models.CharField(_("mã đăng ký"), max_length=16, unique=True, editable=False)
+    slot = models.PositiveSmallIntegerField(_("lượt số"))
+    name = models.CharField(_("họ và tên"), max_length=150)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    people_count = models.PositiveSmallIntegerField(_("số người cùng đến"), default=1)
+    summary = models.TextField(_("tóm tắt nội dung"))
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.BOOKED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session_id", "slot"]
+        verbose_name = _("đăng ký tiếp")
+        verbose_name_plural = _("đăng ký tiếp")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "slot"], condition=models.Q(status="booked"), name="reception_booking_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} #{self.slot}"
+
+
+class EntryKind(models.TextChoices):
+    COMPLAINT = Kind.COMPLAINT.value, Kind.COMPLAINT.label
+    DENUNCIATION = Kind.DENUNCIATION.value, Kind.DENUNCIATION.label
+    PETITION = Kind.PETITION.value, Kind.PETITION.label
+    REPORT = Kind.REPORT.value, Kind.REPORT.label
+    OPINION = Kind.OPINION.value, Kind.OPINION.label
+    MIXED = "mixed", _("Đơn có nhiều nội dung")
+
+
+class Competence(models.TextChoices):
+    COMPETENT = "yes", _("Thuộc thẩm quyền")
+    NOT_COMPETENT = "no", _("Không thuộc thẩm quyền")
+
+
+class NoticeOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("Thụ lý giải quyết")
+    FORWARDED = "forwarded", _("Chuyển đơn đến cơ quan có thẩm quyền")
+    REFUSED = "refused", _("Không thụ lý")
+    GUIDED = "guided", _("Hướng dẫn công dân gửi đến cơ quan có thẩm quyền")
+
+
+class Entry(models.Model):
+    """One line of the reception register (sổ tiếp công dân), with the columns the regulations list:
+    number, date, name, address, ID number, summary, kind, number of people, bodies that handled it
+    before, competent or not, guidance/forwarding document, follow-up."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reception_entries", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveIntegerField(_("số thứ tự"))
+    received_on = models.DateField(_("ngày tiếp"))
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", verbose_name=_("buổi tiếp")
+    )
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="entry")
+    name = models.CharField(_("họ và tên"), max_length=150)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    id_number = models.CharField(_("số định danh / CCCD"), max_length=12, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    summary = models.TextField(_("nội dung vụ việc"))
+    kind = models.CharField(_("phân loại"), max_length=20, choices=EntryKind.choices)
+    people_count = models.PositiveSmallIntegerField(_("số người"), default=1)
+    handled_before = models.CharField(_("cơ quan đã giải quyết"), max_length=500, blank=True)
+    competence = models.CharField(_("thẩm quyền"), max_length=5, choices=Competence.choices)
+    guidance_document = models.CharField(_("hướng dẫn, chuyển đơn (số văn bản)"), max_length=300, blank=True)
+    follow_up = models.TextField(_("theo dõi kết quả giải quyết"), blank=True)
+    complex = models.BooleanField(_("vụ việc phức tạp"), default=False)
+    notice_due_on = models.DateField(_("hạn thông báo cho công dân"))
+    notice_rule = models.CharField(_("căn cứ thời hạn thông báo"), max_length=300)
+    notice_outcome = models.CharField(
+        _("kết quả đã thông báo"), max_length=20, choices=NoticeOutcome.choices, blank=True
+    )
+    notice_document = models.CharField(_("văn bản thông báo"), max_length=300, blank=True)
+    notified_on = models.DateField(_("ngày thông báo"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("sổ tiếp công dân")
+        verbose_name_plural = _("sổ tiếp công dân")
+        unique_together = [("unit", "year", "number")]
+        indexes = [models.Index(fields=["unit", "received_on"]), models.Index(fields=["notified_on", "notice_due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.year} {self.unit}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}/{self.year}"
+
+
+class EntryCase(models.Model):
+    """A case opened from a register entry (a letter with several matters opens one case each)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="entry_cases")
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="reception_entry")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.entry} → {self.case_id}"
+
+
+class Conclusion(models.Model):
+    """The head's written conclusion of a session or a dialogue (thông báo kết luận)."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="conclusions")
+    number = models.CharField(_("số văn bản"), max_length=60)
+    issued_on = models.DateField(_("ngày ban hành"))
+    body = models.TextField(_("nội dung kết luận"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issued_on", "id"]
+        verbose_name = _("kết luận buổi tiếp")
+        verbose_name_plural = _("kết luận buổi tiếp")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class FollowUpTask(models.Model):
+    """What the head concluded must be done, by whom, by when; checked until it is done."""
+
+    conclusion = models.ForeignKey(Conclusion, on_delete=models.PROTECT, related_name="tasks")
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("vụ việc trong sổ")
+    )
+    title = models.CharField(_("nội dung công việc"), max_length=500)
+    owner_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reception_tasks", verbose_name=_("đơn vị chủ trì")
+    )
+    owner_name = models.CharField(_("người phụ trách"), max_length=150, blank=True)
+    due_on = models.DateField(_("hạn hoàn thành"))
+    done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    result = models.TextField(_("kết quả thực hiện"), blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("việc cần theo dõi")
+        verbose_name_plural = _("việc cần theo dõi")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_on is None
+
+
+class Activity(models.Model):
+    """Append-only log of every change made through the reception and plans services."""
+
+    app = models.CharField(max_length=20)
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_label = models.CharField(max_length=60)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.app}.{self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Activity rows are append-only.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Activity rows are append-only.")

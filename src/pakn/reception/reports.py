@@ -1,0 +1,143 @@
+"""The reception reports: compliance of heads with the required frequency (Excel and PDF) and the
+register itself (Excel, one unit at a time: it holds personal data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.http import HttpResponse
+
+from pakn.org.models import Unit
+from pakn.reception.models import Entry, EntryKind
+from pakn.reception.queries import UnitCompliance
+from pakn.reception.reporting import Report, Table, pdf_response, xlsx_response
+
+COMPLIANCE_HEADERS = [
+    "Đơn vị",
+    "Người đứng đầu",
+    "Tần suất tối thiểu",
+    "Ngày tiếp định kỳ do người đứng đầu chủ trì",
+    "Số ngày phải tiếp (kỳ đã kết thúc)",
+    "Kỳ đạt / kỳ phải tiếp",
+    "Tỷ lệ đạt (%)",
+    "Buổi tiếp, đối thoại đã tổ chức",
+    "Lượt tiếp vào sổ",
+    "Hồ sơ đã mở",
+    "Thông báo quá hạn 10 ngày làm việc",
+    "Thông báo trễ hạn",
+    "Việc theo dõi chưa xong",
+    "Trong đó quá hạn",
+]
+COMPLIANCE_WIDTHS = (22, 12, 8, 8, 8, 8, 6, 8, 7, 7, 9, 7, 8, 7)
+
+
+def compliance_table_rows(rows: Iterable[UnitCompliance]) -> list[list[Any]]:
+    return [
+        [
+            r.unit.name,
+            r.head_title,
+            r.requirement or "Không quy định",
+            r.head_days,
+            r.result.required_days,
+            f"{r.result.periods_met}/{r.result.periods_due}",
+            "" if r.rate_percent is None else r.rate_percent,
+            r.sessions_held,
+            r.entries,
+            r.cases_opened,
+            r.notices_overdue,
+            r.notices_late,
+            r.tasks_open,
+            r.tasks_overdue,
+        ]
+        for r in rows
+    ]
+
+
+def compliance_report(rows: list[UnitCompliance], *, start: date, end: date) -> Report:
+    missed = [
+        [r.unit.name, f"{p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}", p.required, p.held, p.citation]
+        for r in rows
+        for p in r.result.periods
+        if p.missed
+    ]
+    citations = sorted({(r.head_title, r.requirement, r.citation) for r in rows if r.citation})
+    return Report(
+        title="Báo cáo tình hình tiếp công dân định kỳ của người đứng đầu",
+        subtitle=f"Kỳ báo cáo: từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
+        issuer="HỆ THỐNG PAKN",
+        tables=[
+            Table("Tổng hợp theo đơn vị", COMPLIANCE_HEADERS, compliance_table_rows(rows), COMPLIANCE_WIDTHS),
+            Table(
+                "Các kỳ chưa tiếp đủ số ngày quy định",
+                ["Đơn vị", "Kỳ", "Số ngày phải tiếp", "Số ngày đã tiếp", "Căn cứ"],
+                missed,
+                (30, 16, 8, 8, 38),
+            ),
+            Table(
+                "Căn cứ", ["Người đứng đầu", "Tần suất tối thiểu", "Căn cứ"], [list(c) for c in citations], (20, 12, 68)
+            ),
+        ],
+    )
+
+
+def compliance_download(rows: list[UnitCompliance], *, start: date, end: date, fmt: str) -> HttpResponse:
+    report = compliance_report(rows, start=start, end=end)
+    filename = f"tiep-cong-dan-{start:%Y%m%d}-{end:%Y%m%d}"
+    return xlsx_response(report, filename) if fmt == "xlsx" else pdf_response(report, filename)
+
+
+REGISTER_HEADERS = [
+    "Số TT",
+    "Ngày tiếp",
+    "Họ và tên",
+    "Địa chỉ",
+    "Số định danh / CCCD",
+    "Nội dung vụ việc",
+    "Phân loại",
+    "Số người",
+    "Cơ quan đã giải quyết",
+    "Thẩm quyền",
+    "Hướng dẫn, chuyển đơn",
+    "Theo dõi kết quả",
+    "Hạn thông báo",
+    "Đã thông báo",
+    "Hồ sơ đã mở",
+]
+
+
+def register_xlsx(entries: Iterable[Entry], *, unit: Unit, user: Any) -> HttpResponse:
+    from pakn.reception.access import can_write
+
+    writer = can_write(user, unit)
+    rows = []
+    for e in entries.prefetch_related("entry_cases__case"):  # type: ignore[attr-defined]
+        hidden = e.kind == EntryKind.DENUNCIATION and not writer
+        rows.append(
+            [
+                e.reference,
+                e.received_on,
+                "(được bảo vệ)" if hidden else e.name,
+                "" if hidden else e.address,
+                "" if hidden else e.id_number,
+                e.summary,
+                e.get_kind_display(),
+                e.people_count,
+                e.handled_before,
+                e.get_competence_display(),
+                e.guidance_document,
+                e.follow_up,
+                e.notice_due_on,
+                f"{e.get_notice_outcome_display()} ({e.notified_on:%d/%m/%Y})" if e.notified_on else "",
+                ", ".join(ec.case.tracking_code for ec in e.entry_cases.all()),
+            ]
+        )
+    report = Report(
+        title=f"Sổ tiếp công dân – {unit.name}",
+        subtitle="Mẫu sổ theo quy định về quy trình tiếp công dân",
+        tables=[
+            Table("Sổ tiếp công dân", REGISTER_HEADERS, rows, (4, 6, 10, 12, 8, 22, 7, 4, 10, 7, 10, 12, 6, 10, 10))
+        ],
+    )
+    return xlsx_response(report, f"so-tiep-cong-dan-{unit.code}")
