@@ -45,6 +45,14 @@ def found(q: str, queryset: Any = None) -> list[str]:
 _corpus: dict[str, Case] = {}
 
 
+@pytest.fixture(autouse=True, params=["index", "scan"])
+def matching(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs twice: matched by the full-text index (FTS5 / tsvector) and by the key scan used
+    for small scopes; both must give exactly the same results."""
+    monkeypatch.setattr(search, "SMALL_SCOPE", -1 if request.param == "index" else 10**9)
+    return str(request.param)
+
+
 @pytest.fixture(autouse=True)
 def _remember(request: pytest.FixtureRequest) -> None:
     _corpus.clear()
@@ -104,13 +112,25 @@ def test_ranking_is_the_same_everywhere(corpus: dict[str, Case]) -> None:
     assert found("lan chiem") == ["flower", "land"]  # in a title beats in the body
 
 
+def test_rank_window_keeps_the_newest_matches(corpus: dict[str, Case], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    in_window = found("hoa")
+    assert search.count_matches(Case.objects.all(), "hoa") == 4
+    if search.SMALL_SCOPE < 0:  # the index path ranks only the two newest matches
+        assert in_window == ["flower", "hoang"]
+    else:
+        assert len(in_window) == 4
+
+
 def test_tracking_code_finds_the_case(corpus: dict[str, Case]) -> None:
     code = corpus["thuy"].tracking_code
     assert found(code)[0] == "thuy"
     assert found(f"{code[:4]}-{code[4:8]}-{code[8:]}".lower())[0] == "thuy"
 
 
-def test_search_respects_access(corpus: dict[str, Case], clerk: Any, other_clerk: Any, make_case: Callable[..., Case]) -> None:
+def test_search_respects_access(
+    corpus: dict[str, Case], clerk: Any, other_clerk: Any, make_case: Callable[..., Case]
+) -> None:
     elsewhere = make_case(title="Tranh chấp đất đai ở phường Ngọc Hà", commune_code=OTHER_COMMUNE)
     assert set(found("dat dai", visible_cases(clerk))) == {"land"}
     assert found("dat dai", visible_cases(other_clerk)) == [str(elsewhere.pk)]

@@ -54,8 +54,16 @@ def test_fold_keeps_its_contract() -> None:
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [("hòa", "hoà"), ("Hòa Bình", "Hoà Bình"), ("thủy", "thuỷ"), ("khỏe", "khoẻ"), ("Ủy ban", "Uỷ ban"),
-     ("xóa", "xoá"), ("hòe", "hoè"), ("THỦY", "THUỶ")],
+    [
+        ("hòa", "hoà"),
+        ("Hòa Bình", "Hoà Bình"),
+        ("thủy", "thuỷ"),
+        ("khỏe", "khoẻ"),
+        ("Ủy ban", "Uỷ ban"),
+        ("xóa", "xoá"),
+        ("hòe", "hoè"),
+        ("THỦY", "THUỶ"),
+    ],
 )
 def test_tone_styles(old: str, new: str) -> None:
     for text in (old, new, NFD(old), NFD(new)):
@@ -86,9 +94,17 @@ def test_fold_is_nfd_and_case_insensitive(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "expanded"),
-    [("ko", ["khong"]), ("k", ["khong"]), ("hok", ["khong"]), ("dc", ["duoc"]), ("đc", ["duoc"]),
-     ("UBND", ["uy", "ban", "nhan", "dan"]), ("TP.HCM", ["thanh", "pho", "ho", "chi", "minh"]),
-     ("hỏng", ["hong"]), ("50k", ["50k"])],
+    [
+        ("ko", ["khong"]),
+        ("k", ["khong"]),
+        ("hok", ["khong"]),
+        ("dc", ["duoc"]),
+        ("đc", ["duoc"]),
+        ("UBND", ["uy", "ban", "nhan", "dan"]),
+        ("TP.HCM", ["thanh", "pho", "ho", "chi", "minh"]),
+        ("hỏng", ["hong"]),
+        ("50k", ["50k"]),
+    ],
 )
 def test_slang_expanded_for_matching(typed: str, expanded: list[str]) -> None:
     assert tokens(typed) == expanded
@@ -126,7 +142,10 @@ def test_parse_query() -> None:
 def test_highlight_marks_original_words_and_escapes() -> None:
     words = parse_query("dat dai").words
     assert str(highlight("Tranh chấp đất đai <b>", words)) == "Tranh chấp <mark>đất đai</mark> &lt;b&gt;"
-    assert str(highlight("hòa và hoà, hoa", parse_query("hoa").words)) == "<mark>hòa</mark> và <mark>hoà</mark>, <mark>hoa</mark>"
+    assert (
+        str(highlight("hòa và hoà, hoa", parse_query("hoa").words))
+        == "<mark>hòa</mark> và <mark>hoà</mark>, <mark>hoa</mark>"
+    )
     assert str(highlight("Gửi UBND phường", parse_query("uy ban").words)) == "Gửi <mark>UBND</mark> phường"
     assert str(highlight("Đất", parse_query(NFD("đất")).words)) == "<mark>Đất</mark>"
 

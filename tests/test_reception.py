@@ -8,15 +8,15 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from conftest import COMMUNE, OTHER_COMMUNE, make_user
 from django.urls import reverse
 
+from conftest import COMMUNE, OTHER_COMMUNE, make_user
 from pakn.cases import services as case_services
 from pakn.cases.models import AuditEvent, Case
 from pakn.core.calendar import DECREED_OVERRIDES, vietnam_calendar
@@ -103,10 +103,25 @@ def register(actor: Any, *, code: str = f"UBND-{COMMUNE}", **extra: Any) -> Entr
 
 def test_publication_rule_counts_working_days_over_hung_kings_holidays() -> None:
     # Published Tue 21/04/2026: 22, 23, 24 (Fri), 27/04 in lieu of Hùng Kings day, 28 (4th), 29 (5th).
-    assert rules.publication_shortfall(CAL, published_on=date(2026, 4, 21), session_on=date(2026, 4, 28), min_working_days=5) == 1
-    assert rules.publication_shortfall(CAL, published_on=date(2026, 4, 21), session_on=date(2026, 4, 29), min_working_days=5) == 0
+    assert (
+        rules.publication_shortfall(
+            CAL, published_on=date(2026, 4, 21), session_on=date(2026, 4, 28), min_working_days=5
+        )
+        == 1
+    )
+    assert (
+        rules.publication_shortfall(
+            CAL, published_on=date(2026, 4, 21), session_on=date(2026, 4, 29), min_working_days=5
+        )
+        == 0
+    )
     assert rules.earliest_session_day(CAL, published_on=date(2026, 4, 21), min_working_days=5) == date(2026, 4, 29)
-    assert rules.publication_shortfall(CAL, published_on=date(2026, 4, 21), session_on=date(2026, 4, 21), min_working_days=5) == 5
+    assert (
+        rules.publication_shortfall(
+            CAL, published_on=date(2026, 4, 21), session_on=date(2026, 4, 21), min_working_days=5
+        )
+        == 5
+    )
 
 
 def test_notice_deadline_is_ten_working_days_across_tet() -> None:
@@ -116,22 +131,39 @@ def test_notice_deadline_is_ten_working_days_across_tet() -> None:
 
 
 def test_compliance_weekly_requirement_skips_a_week_without_working_days() -> None:
-    weekly = [rules.Requirement(days=1, period="week", effective_from=date(2014, 7, 1), effective_to=None, citation="Điều 18")]
+    weekly = [
+        rules.Requirement(days=1, period="week", effective_from=date(2014, 7, 1), effective_to=None, citation="Điều 18")
+    ]
     held = [date(2026, 2, 4), date(2026, 2, 11), date(2026, 2, 25)]  # nothing in the Tết week 16–22/02
-    result = rules.compliance(weekly, CAL, held_days=held, start=date(2026, 2, 2), end=date(2026, 3, 1), today=date(2026, 3, 10))
+    result = rules.compliance(
+        weekly, CAL, held_days=held, start=date(2026, 2, 2), end=date(2026, 3, 1), today=date(2026, 3, 10)
+    )
     assert [(p.start, p.required, p.held) for p in result.periods] == [
-        (date(2026, 2, 2), 1, 1), (date(2026, 2, 9), 1, 1), (date(2026, 2, 16), 0, 0), (date(2026, 2, 23), 1, 1),
+        (date(2026, 2, 2), 1, 1),
+        (date(2026, 2, 9), 1, 1),
+        (date(2026, 2, 16), 0, 0),
+        (date(2026, 2, 23), 1, 1),
     ]
     assert (result.periods_due, result.periods_met, result.periods_missed, result.rate) == (3, 3, 0, 1.0)
-    missed = rules.compliance(weekly, CAL, held_days=held[:1], start=date(2026, 2, 2), end=date(2026, 3, 1), today=date(2026, 3, 10))
+    missed = rules.compliance(
+        weekly, CAL, held_days=held[:1], start=date(2026, 2, 2), end=date(2026, 3, 1), today=date(2026, 3, 10)
+    )
     assert (missed.periods_met, missed.periods_missed) == (1, 2)
 
 
 def test_compliance_uses_the_rule_in_force_at_the_start_of_each_month() -> None:
     rows = [r for r in REQUIREMENTS if r[0].startswith("party-commune")]
-    reqs = [rules.Requirement(days=r[4], period=r[5], effective_from=r[6], effective_to=r[7], citation=r[8]) for r in rows]
-    result = rules.compliance(reqs, CAL, held_days=[date(2025, 11, 5), date(2025, 12, 3)], start=date(2025, 11, 1),
-                              end=date(2025, 12, 31), today=date(2026, 1, 5))
+    reqs = [
+        rules.Requirement(days=r[4], period=r[5], effective_from=r[6], effective_to=r[7], citation=r[8]) for r in rows
+    ]
+    result = rules.compliance(
+        reqs,
+        CAL,
+        held_days=[date(2025, 11, 5), date(2025, 12, 3)],
+        start=date(2025, 11, 1),
+        end=date(2025, 12, 31),
+        today=date(2026, 1, 5),
+    )
     november, december = result.periods
     assert (november.required, november.met) == (1, True)  # Regulation 11-QĐi/TW: 1 day a month
     assert (december.required, december.met) == (2, False)  # Conclusion 215-KL/TW (23/11/2025): 2 days a month
@@ -140,7 +172,9 @@ def test_compliance_uses_the_rule_in_force_at_the_start_of_each_month() -> None:
 
 def test_an_unfinished_period_is_never_missed() -> None:
     weekly = [rules.Requirement(days=1, period="week", effective_from=date(2014, 7, 1), effective_to=None, citation="")]
-    result = rules.compliance(weekly, CAL, held_days=[], start=date(2026, 3, 2), end=date(2026, 3, 8), today=date(2026, 3, 4))
+    result = rules.compliance(
+        weekly, CAL, held_days=[], start=date(2026, 3, 2), end=date(2026, 3, 8), today=date(2026, 3, 4)
+    )
     assert result.periods[0].missed is False and result.periods_due == 0
 
 
@@ -208,21 +242,30 @@ def test_only_the_units_own_staff_schedule_its_sessions(other_clerk: Any, superv
 
 
 def test_online_session_must_keep_its_recording_when_held(clerk: Any, travel: Any) -> None:
-    session = schedule(clerk, day=date(2026, 5, 6), mode="online", place="", video_url="https://hop.example.vn/tiep-dan")
+    session = schedule(
+        clerk, day=date(2026, 5, 6), mode="online", place="", video_url="https://hop.example.vn/tiep-dan"
+    )
     with pytest.raises(InvalidInput):
         services.record_session_held(actor=clerk, session=session, presider_name="Lê Văn Cường", presided_by_head=True)
     travel.move_to(at(date(2026, 5, 6), 15))
     with pytest.raises(InvalidInput) as caught:
         services.record_session_held(actor=clerk, session=session, presider_name="Lê Văn Cường", presided_by_head=True)
     assert "recording_ref" in caught.value.fields
-    held = services.record_session_held(actor=clerk, session=session, presider_name="Lê Văn Cường", presided_by_head=True,
-                                        recording_ref="Lưu trữ số 12/2026")
+    held = services.record_session_held(
+        actor=clerk,
+        session=session,
+        presider_name="Lê Văn Cường",
+        presided_by_head=True,
+        recording_ref="Lưu trữ số 12/2026",
+    )
     assert held.status == SessionStatus.HELD
 
 
 def test_cancelling_a_session_cancels_bookings_and_tells_the_citizens(clerk: Any, travel: Any) -> None:
     session = schedule(clerk, day=date(2026, 5, 6))
-    booking = services.book_slot(session=session, name="Phạm Văn Hải", summary="Hỏi về cấp sổ đỏ", email="hai@example.vn")
+    booking = services.book_slot(
+        session=session, name="Phạm Văn Hải", summary="Hỏi về cấp sổ đỏ", email="hai@example.vn"
+    )
     services.cancel_session(actor=clerk, session=session, reason="Lãnh đạo đi công tác đột xuất")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
@@ -260,7 +303,9 @@ def test_booking_needs_a_way_to_reach_the_citizen_and_a_summary(clerk: Any, trav
 
 
 def test_online_booking_sends_the_video_link_to_the_citizen_only(clerk: Any, travel: Any, client: Any) -> None:
-    session = schedule(clerk, day=date(2026, 5, 6), mode="online", place="", video_url="https://hop.example.vn/phong-42")
+    session = schedule(
+        clerk, day=date(2026, 5, 6), mode="online", place="", video_url="https://hop.example.vn/phong-42"
+    )
     booking = services.book_slot(session=session, name=PUBLIC_NAME, summary="Việc cần trình bày", email=PUBLIC_EMAIL)
     message = Outbox.objects.get(recipient=PUBLIC_EMAIL)
     assert "https://hop.example.vn/phong-42" in message.body and "08:00" in message.body
@@ -271,8 +316,14 @@ def test_online_booking_sends_the_video_link_to_the_citizen_only(clerk: Any, tra
 
 def test_public_pages_list_sessions_without_any_personal_data(clerk: Any, travel: Any, client: Any) -> None:
     session = schedule(clerk, day=date(2026, 5, 6), topic="Đất đai, xây dựng")
-    services.book_slot(session=session, name=PUBLIC_NAME, summary="Nhà tôi bị lấn chiếm lối đi riêng",
-                       phone=PUBLIC_PHONE, email=PUBLIC_EMAIL, address="Số 9 ngõ bí mật")
+    services.book_slot(
+        session=session,
+        name=PUBLIC_NAME,
+        summary="Nhà tôi bị lấn chiếm lối đi riêng",
+        phone=PUBLIC_PHONE,
+        email=PUBLIC_EMAIL,
+        address="Số 9 ngõ bí mật",
+    )
     response = client.get(reverse("reception_public"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -290,12 +341,16 @@ def test_citizen_books_through_the_public_form_without_javascript(clerk: Any, tr
     url = reverse("reception_book", args=[session.pk])
     bad = client.post(url, {"name": "", "summary": "", "people_count": 1})
     assert bad.status_code == 400 and "Trường này là bắt buộc" in bad.content.decode()
-    response = client.post(url, {"name": PUBLIC_NAME, "phone": PUBLIC_PHONE, "summary": "Đề nghị sửa đường", "people_count": 1})
+    response = client.post(
+        url, {"name": PUBLIC_NAME, "phone": PUBLIC_PHONE, "summary": "Đề nghị sửa đường", "people_count": 1}
+    )
     assert response.status_code == 302
     booking = Booking.objects.get()
     page = client.get(response["Location"]).content.decode()
     assert "Đăng ký thành công" in page and PUBLIC_NAME not in page
-    honeypot = client.post(url, {"name": "Bot", "phone": "0900000000", "summary": "x", "people_count": 1, "website": "spam"})
+    honeypot = client.post(
+        url, {"name": "Bot", "phone": "0900000000", "summary": "x", "people_count": 1, "website": "spam"}
+    )
     assert honeypot.status_code == 400 and Booking.objects.count() == 1
     assert booking.session_id == session.pk
 
@@ -310,7 +365,9 @@ def test_unpublished_or_past_sessions_cannot_be_booked(clerk: Any, travel: Any, 
 # ---------------------------------------------------------------- the register
 
 
-def test_register_numbers_entries_per_unit_and_year_and_sets_the_notice_deadline(clerk: Any, other_clerk: Any, travel: Any) -> None:
+def test_register_numbers_entries_per_unit_and_year_and_sets_the_notice_deadline(
+    clerk: Any, other_clerk: Any, travel: Any
+) -> None:
     first = register(clerk)
     second = register(clerk, received_on=date(2026, 2, 12))
     other = register(other_clerk, code=f"UBND-{OTHER_COMMUNE}")
@@ -348,11 +405,23 @@ def test_mixed_letter_is_split_into_separate_cases_through_submit(clerk: Any, tr
 
     monkeypatch.setattr(case_services, "submit", spy)
     entry = register(clerk, received_on=date(2026, 4, 20))
-    cases = services.open_cases(actor=clerk, entry=entry, matters=[
-        {"kind": "complaint", "title": "Khiếu nại quyết định thu hồi đất", "content": "Quyết định thu hồi đất số 5/QĐ-UBND không đúng."},
-        {"kind": "denunciation", "title": "Tố cáo cán bộ địa chính", "content": "Cán bộ địa chính yêu cầu nộp tiền ngoài quy định.",
-         "subject": "Cán bộ địa chính phường"},
-    ])
+    cases = services.open_cases(
+        actor=clerk,
+        entry=entry,
+        matters=[
+            {
+                "kind": "complaint",
+                "title": "Khiếu nại quyết định thu hồi đất",
+                "content": "Quyết định thu hồi đất số 5/QĐ-UBND không đúng.",
+            },
+            {
+                "kind": "denunciation",
+                "title": "Tố cáo cán bộ địa chính",
+                "content": "Cán bộ địa chính yêu cầu nộp tiền ngoài quy định.",
+                "subject": "Cán bộ địa chính phường",
+            },
+        ],
+    )
     assert len(calls) == 2 and {c["channel"] for c in calls} == {"reception"}
     assert all(c["received_on"] == date(2026, 4, 20) and c["actor"] == clerk for c in calls)
     assert [c.kind for c in cases] == ["complaint", "denunciation"]
@@ -369,10 +438,14 @@ def test_opening_cases_is_all_or_nothing(clerk: Any, travel: Any) -> None:
     entry = register(clerk)
     before = Case.objects.count()
     with pytest.raises(InvalidInput) as caught:
-        services.open_cases(actor=clerk, entry=entry, matters=[
-            {"kind": "report", "title": "Đèn đường hỏng", "content": "Đèn đường trước số 5 hỏng."},
-            {"kind": "report", "title": "", "content": "Thiếu tiêu đề"},
-        ])
+        services.open_cases(
+            actor=clerk,
+            entry=entry,
+            matters=[
+                {"kind": "report", "title": "Đèn đường hỏng", "content": "Đèn đường trước số 5 hỏng."},
+                {"kind": "report", "title": "", "content": "Thiếu tiêu đề"},
+            ],
+        )
     assert "matters.1.title" in caught.value.fields
     assert Case.objects.count() == before and not EntryCase.objects.exists()
     with pytest.raises(InvalidInput):
@@ -393,11 +466,15 @@ def test_notice_late_and_overdue_are_tracked(clerk: Any, travel: Any) -> None:
     pending = register(clerk, received_on=date(2026, 4, 2))
     due = on_time.notice_due_on
     assert due == date(2026, 4, 15)
-    services.record_notice(actor=clerk, entry=on_time, outcome="accepted", notified_on=date(2026, 4, 10), document="12/TB-UBND")
+    services.record_notice(
+        actor=clerk, entry=on_time, outcome="accepted", notified_on=date(2026, 4, 10), document="12/TB-UBND"
+    )
     services.record_notice(actor=clerk, entry=late, outcome="forwarded", notified_on=date(2026, 4, 20))
     with pytest.raises(InvalidInput):
         services.record_notice(actor=clerk, entry=pending, outcome="refused", notified_on=date(2026, 3, 1))
-    row = queries.compliance_for([unit(f"UBND-{COMMUNE}")], start=date(2026, 4, 1), end=date(2026, 4, 30), today=date(2026, 4, 21))[0]
+    row = queries.compliance_for(
+        [unit(f"UBND-{COMMUNE}")], start=date(2026, 4, 1), end=date(2026, 4, 30), today=date(2026, 4, 21)
+    )[0]
     assert (row.entries, row.notices_pending, row.notices_overdue, row.notices_late) == (3, 1, 1, 1)
     assert Activity.objects.filter(action="notified", data__late=True).count() == 1
 
@@ -409,58 +486,90 @@ def test_conclusion_tasks_appear_in_the_heads_compliance_view(head: Any, travel:
     travel.move_to(at(date(2026, 5, 6), 8))
     session = schedule(head, day=date(2026, 5, 6), kind="ad_hoc")
     with pytest.raises(InvalidTransition):  # not held yet
-        services.issue_conclusion(actor=head, session=session, number="1/TB-UBND", issued_on=date(2026, 5, 6), body="Kết luận")
+        services.issue_conclusion(
+            actor=head, session=session, number="1/TB-UBND", issued_on=date(2026, 5, 6), body="Kết luận"
+        )
     travel.move_to(at(date(2026, 5, 6), 16))
     services.record_session_held(actor=head, session=session, presider_name="Lê Văn Cường", presided_by_head=True)
     entry = register(head, received_on=date(2026, 5, 6), session=session)
     owner = unit(f"UBND-{COMMUNE}")
     with pytest.raises(InvalidInput) as caught:
-        services.issue_conclusion(actor=head, session=session, number="15/TB-UBND", issued_on=date(2026, 5, 7), body="Kết luận",
-                                  tasks=[{"title": "", "owner_unit": owner, "due_on": date(2026, 5, 1)}])
+        services.issue_conclusion(
+            actor=head,
+            session=session,
+            number="15/TB-UBND",
+            issued_on=date(2026, 5, 7),
+            body="Kết luận",
+            tasks=[{"title": "", "owner_unit": owner, "due_on": date(2026, 5, 1)}],
+        )
     assert {"issued_on", "tasks.0.title", "tasks.0.due_on"} <= set(caught.value.fields)
     conclusion = services.issue_conclusion(
-        actor=head, session=session, number="15/TB-UBND", issued_on=date(2026, 5, 6),
+        actor=head,
+        session=session,
+        number="15/TB-UBND",
+        issued_on=date(2026, 5, 6),
         body="Giao bộ phận địa chính kiểm tra, trả lời công dân.",
-        tasks=[{"title": "Kiểm tra hiện trạng thửa đất, báo cáo Chủ tịch", "owner_unit": owner, "owner_name": "Cán bộ địa chính",
-                "due_on": date(2026, 5, 20), "entry": entry}],
+        tasks=[
+            {
+                "title": "Kiểm tra hiện trạng thửa đất, báo cáo Chủ tịch",
+                "owner_unit": owner,
+                "owner_name": "Cán bộ địa chính",
+                "due_on": date(2026, 5, 20),
+                "entry": entry,
+            }
+        ],
     )
     task = conclusion.tasks.get()
     row = queries.compliance_for([owner], start=date(2026, 5, 1), end=date(2026, 5, 31), today=date(2026, 5, 6))[0]
     assert (row.tasks_open, row.tasks_overdue, row.sessions_held, row.entries) == (1, 0, 1, 1)
-    late_row = queries.compliance_for([owner], start=date(2026, 5, 1), end=date(2026, 5, 31), today=date(2026, 5, 21))[0]
+    late_row = queries.compliance_for([owner], start=date(2026, 5, 1), end=date(2026, 5, 31), today=date(2026, 5, 21))[
+        0
+    ]
     assert late_row.tasks_overdue == 1
     travel.move_to(at(date(2026, 5, 22)))
-    services.complete_follow_up_task(actor=head, task=task, result="Đã kiểm tra, trả lời công dân", done_on=date(2026, 5, 22))
+    services.complete_follow_up_task(
+        actor=head, task=task, result="Đã kiểm tra, trả lời công dân", done_on=date(2026, 5, 22)
+    )
     task.refresh_from_db()
     assert task.done_on == date(2026, 5, 22)
     with pytest.raises(InvalidTransition):
         services.complete_follow_up_task(actor=head, task=task, result="Lần nữa", done_on=date(2026, 5, 22))
-    assert queries.compliance_for([owner], start=date(2026, 5, 1), end=date(2026, 5, 31), today=date(2026, 5, 22))[0].tasks_open == 0
+    assert (
+        queries.compliance_for([owner], start=date(2026, 5, 1), end=date(2026, 5, 31), today=date(2026, 5, 22))[
+            0
+        ].tasks_open
+        == 0
+    )
 
 
 def test_compliance_counts_days_the_head_presided_against_the_weekly_requirement(clerk: Any, travel: Any) -> None:
     owner = unit(f"UBND-{COMMUNE}")
-    # Weeks of 04/05, 11/05, 18/05 and 25/05/2026: the head receives in the 1st and 3rd, a deputy in the 2nd.
-    for day, by_head in ((date(2026, 5, 6), True), (date(2026, 5, 13), False), (date(2026, 5, 20), True)):
-        travel.move_to(at(day, 8))
-        session = schedule(clerk, day=day, kind="ad_hoc")
-        services.record_session_held(actor=clerk, session=session, presider_name="Phó Chủ tịch" if not by_head else "Chủ tịch",
-                                     presided_by_head=by_head)
-    travel.move_to(at(day, 8))
-    ad_hoc_rows = queries.compliance_for([owner], start=date(2026, 5, 4), end=date(2026, 5, 31), today=date(2026, 6, 1))[0]
-    assert ad_hoc_rows.head_days == 0  # ad hoc sessions do not count towards the regular reception days
-    # Regular sessions: schedule five working days ahead, then hold them.
-    Session.objects.all().delete()
+    # Weeks of 04/05, 11/05, 18/05 and 25/05/2026: the head receives on a regular day in the 1st week and
+    # ad hoc in the 3rd; a deputy receives in the 2nd; the 4th has only a dialogue, which does not count.
     travel.move_to(at(date(2026, 4, 24)))
-    regular = [schedule(clerk, day=d) for d in (date(2026, 5, 6), date(2026, 5, 13), date(2026, 5, 20))]
-    for session, by_head in zip(regular, (True, False, True), strict=True):
-        travel.move_to(at(session.date, 16))
-        services.record_session_held(actor=clerk, session=session, presider_name="Chủ tịch", presided_by_head=by_head)
+    regular = schedule(clerk, day=date(2026, 5, 6))
+    travel.move_to(at(date(2026, 5, 6), 16))
+    services.record_session_held(actor=clerk, session=regular, presider_name="Chủ tịch", presided_by_head=True)
+    for day, kind, by_head in (
+        (date(2026, 5, 13), "ad_hoc", False),
+        (date(2026, 5, 20), "ad_hoc", True),
+        (date(2026, 5, 27), "dialogue", True),
+    ):
+        travel.move_to(at(day - timedelta(days=14)))
+        session = schedule(clerk, day=day, kind=kind)
+        travel.move_to(at(day, 16))
+        services.record_session_held(
+            actor=clerk,
+            session=session,
+            presider_name="Chủ tịch" if by_head else "Phó Chủ tịch",
+            presided_by_head=by_head,
+        )
     row = queries.compliance_for([owner], start=date(2026, 5, 4), end=date(2026, 5, 31), today=date(2026, 6, 1))[0]
     assert row.requirement == "1 ngày/tuần" and "Điều 18" in row.citation
-    assert row.head_days == 2 and row.sessions_held == 3
+    assert (row.head_days, row.sessions_held, row.dialogues) == (2, 4, 1)
     assert (row.result.periods_due, row.result.periods_met, row.result.periods_missed) == (4, 2, 2)
     assert row.rate_percent == 50
+    assert [p.held for p in row.result.periods] == [1, 0, 1, 0]
 
 
 # ---------------------------------------------------------------- pages and access
@@ -469,18 +578,44 @@ def test_compliance_counts_days_the_head_presided_against_the_weekly_requirement
 def test_staff_walk_schedule_hold_register_open_case_conclude(head: Any, login: Any, travel: Any) -> None:
     client = login(head)
     owner = unit(f"UBND-{COMMUNE}")
-    response = client.post(reverse("reception_session_new"), {
-        "unit": owner.pk, "kind": "regular", "mode": "in_person", "date": "2026-04-28", "start_time": "08:00",
-        "end_time": "11:00", "place": "Trụ sở UBND phường", "presider_name": "Chủ tịch UBND phường",
-        "presided_by_head": "on", "slot_minutes": 20, "publish": "on"})
+    response = client.post(
+        reverse("reception_session_new"),
+        {
+            "unit": owner.pk,
+            "kind": "regular",
+            "mode": "in_person",
+            "date": "2026-04-28",
+            "start_time": "08:00",
+            "end_time": "11:00",
+            "place": "Trụ sở UBND phường",
+            "presider_name": "Chủ tịch UBND phường",
+            "presided_by_head": "on",
+            "slot_minutes": 20,
+            "publish": "on",
+        },
+    )
     assert response.status_code == 400 and "29/04/2026" in response.content.decode()
-    response = client.post(reverse("reception_session_new"), {
-        "unit": owner.pk, "kind": "regular", "mode": "in_person", "date": "2026-04-29", "start_time": "08:00",
-        "end_time": "11:00", "place": "Trụ sở UBND phường", "presider_name": "Chủ tịch UBND phường",
-        "presided_by_head": "on", "slot_minutes": 20, "publish": "on"})
+    response = client.post(
+        reverse("reception_session_new"),
+        {
+            "unit": owner.pk,
+            "kind": "regular",
+            "mode": "in_person",
+            "date": "2026-04-29",
+            "start_time": "08:00",
+            "end_time": "11:00",
+            "place": "Trụ sở UBND phường",
+            "presider_name": "Chủ tịch UBND phường",
+            "presided_by_head": "on",
+            "slot_minutes": 20,
+            "publish": "on",
+        },
+    )
     assert response.status_code == 302
     session = Session.objects.get()
-    booking = services.book_slot(session=session, name=PUBLIC_NAME, summary="Đề nghị sửa cống thoát nước", phone=PUBLIC_PHONE)
+    booking = services.book_slot(
+        session=session, name=PUBLIC_NAME, summary="Đề nghị sửa cống thoát nước", phone=PUBLIC_PHONE
+    )
     travel.move_to(at(date(2026, 4, 29), 15))
     url = reverse("reception_session_action", args=[session.pk, "held"])
     assert client.post(url, {"presider_name": "Chủ tịch UBND phường", "presided_by_head": "on"}).status_code == 302
@@ -488,23 +623,45 @@ def test_staff_walk_schedule_hold_register_open_case_conclude(head: Any, login: 
     assert PUBLIC_NAME in detail and "Đã tiếp" in detail  # staff see who booked
     form = client.get(reverse("reception_entry_new") + f"?session={session.pk}&booking={booking.pk}").content.decode()
     assert PUBLIC_NAME in form
-    response = client.post(reverse("reception_entry_new"), {
-        "session": session.pk, "booking": booking.pk, "unit": owner.pk, "received_on": "2026-04-29", "name": PUBLIC_NAME,
-        "phone": PUBLIC_PHONE, "summary": "Đề nghị sửa cống thoát nước", "kind": "petition", "people_count": 1,
-        "competence": "yes"})
+    response = client.post(
+        reverse("reception_entry_new"),
+        {
+            "session": session.pk,
+            "booking": booking.pk,
+            "unit": owner.pk,
+            "received_on": "2026-04-29",
+            "name": PUBLIC_NAME,
+            "phone": PUBLIC_PHONE,
+            "summary": "Đề nghị sửa cống thoát nước",
+            "kind": "petition",
+            "people_count": 1,
+            "competence": "yes",
+        },
+    )
     assert response.status_code == 302
     entry = Entry.objects.get()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ATTENDED and entry.booking_id == booking.pk
-    response = client.post(reverse("reception_entry_action", args=[entry.pk, "open_cases"]), {
-        "m0_kind": "petition", "m0_title": "Sửa cống thoát nước ngõ 5", "m0_content": "Cống thoát nước ngõ 5 bị tắc."})
+    response = client.post(
+        reverse("reception_entry_action", args=[entry.pk, "open_cases"]),
+        {"m0_kind": "petition", "m0_title": "Sửa cống thoát nước ngõ 5", "m0_content": "Cống thoát nước ngõ 5 bị tắc."},
+    )
     assert response.status_code == 302
     case = Case.objects.get(channel="reception")
     page = client.get(reverse("reception_entry", args=[entry.pk])).content.decode()
     assert case.tracking_code in page
-    response = client.post(reverse("reception_session_action", args=[session.pk, "conclude"]), {
-        "number": "20/TB-UBND", "issued_on": "2026-04-29", "body": "Giao tổ dân phố phối hợp khơi thông cống.",
-        "t0_title": "Khơi thông cống ngõ 5", "t0_owner_unit": owner.pk, "t0_due_on": "2026-05-15", "t0_entry": entry.pk})
+    response = client.post(
+        reverse("reception_session_action", args=[session.pk, "conclude"]),
+        {
+            "number": "20/TB-UBND",
+            "issued_on": "2026-04-29",
+            "body": "Giao tổ dân phố phối hợp khơi thông cống.",
+            "t0_title": "Khơi thông cống ngõ 5",
+            "t0_owner_unit": owner.pk,
+            "t0_due_on": "2026-05-15",
+            "t0_entry": entry.pk,
+        },
+    )
     assert response.status_code == 302
     assert FollowUpTask.objects.get().entry_id == entry.pk
     compliance = client.get(reverse("reception_compliance_unit", args=[owner.pk]) + "?start=2026-04-01&end=2026-04-30")
@@ -513,25 +670,41 @@ def test_staff_walk_schedule_hold_register_open_case_conclude(head: Any, login: 
     assert "Khơi thông cống ngõ 5" in text and "1 ngày/tuần" in text
 
 
-def test_another_units_register_and_sessions_answer_not_found(clerk: Any, other_clerk: Any, supervisor: Any, login: Any,
-                                                               travel: Any) -> None:
+def test_another_units_register_and_sessions_answer_not_found(
+    clerk: Any, other_clerk: Any, supervisor: Any, login: Any, travel: Any
+) -> None:
     entry = register(clerk)
     session = schedule(clerk, day=date(2026, 5, 6))
     other = login(other_clerk)
-    for url in (reverse("reception_entry", args=[entry.pk]), reverse("reception_session", args=[session.pk]),
-                reverse("reception_compliance_unit", args=[entry.unit_id]),
-                reverse("reception_register") + f"?unit={entry.unit_id}"):
+    for url in (
+        reverse("reception_entry", args=[entry.pk]),
+        reverse("reception_session", args=[session.pk]),
+        reverse("reception_compliance_unit", args=[entry.unit_id]),
+        reverse("reception_register") + f"?unit={entry.unit_id}",
+    ):
         assert other.get(url).status_code == 404, url
-    assert other.post(reverse("reception_entry_action", args=[entry.pk, "notice"]),
-                      {"outcome": "accepted", "notified_on": "2026-04-21"}).status_code == 404
-    assert other.post(reverse("reception_session_action", args=[session.pk, "cancel"]), {"reason": "x"}).status_code == 404
+    assert (
+        other.post(
+            reverse("reception_entry_action", args=[entry.pk, "notice"]),
+            {"outcome": "accepted", "notified_on": "2026-04-21"},
+        ).status_code
+        == 404
+    )
+    assert (
+        other.post(reverse("reception_session_action", args=[session.pk, "cancel"]), {"reason": "x"}).status_code == 404
+    )
     listing = other.get(reverse("reception_register")).content.decode()
     assert "Trần Văn Bình" not in listing
     # The commune's Fatherland Front reads the register, changes nothing.
     watcher = login(supervisor)
     assert watcher.get(reverse("reception_entry", args=[entry.pk])).status_code == 200
-    assert watcher.post(reverse("reception_entry_action", args=[entry.pk, "notice"]),
-                        {"outcome": "accepted", "notified_on": "2026-04-21"}).status_code == 403
+    assert (
+        watcher.post(
+            reverse("reception_entry_action", args=[entry.pk, "notice"]),
+            {"outcome": "accepted", "notified_on": "2026-04-21"},
+        ).status_code
+        == 403
+    )
     entry.refresh_from_db()
     assert entry.notified_on is None
     assert login(make_user("citizen_account")).get(reverse("reception_staff")).status_code == 404
@@ -585,8 +758,14 @@ def test_compliance_pdf_is_a_pdf_with_vietnamese_text(clerk: Any, login: Any, tr
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert (FONT_DIR / "DejaVuSans.ttf").exists()
+    # The links on a first visit carry no period: the default period is used.
+    page = login(clerk).get(reverse("reception_compliance"))
+    assert page.status_code == 200 and "format=pdf" in page.content.decode()
+    assert login(clerk).get(reverse("reception_compliance") + "?format=pdf").content.startswith(b"%PDF")
     pypdf = pytest.importorskip("pypdf")
-    text = unicodedata.normalize("NFC", "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.content)).pages))
+    text = unicodedata.normalize(
+        "NFC", "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    )
     assert "Ủy ban nhân dân Phường Ba Đình" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "1 ngày/tuần" in text
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool, field_validator
 
 
 class ReporterIn(Schema):
@@ -28,8 +29,17 @@ class SubmissionIn(Schema):
     subject: str = ""
     reporter: ReporterIn | None = None
     complaint_round: Literal[1, 2] | None = None
-    publish: bool = False
+    publish: StrictBool = False
     topic_code: str | None = None
+
+    @field_validator("reporter", mode="before")
+    @classmethod
+    def reporter_is_an_object(cls, value: object) -> object:
+        # ninja's Schema would read attributes off any value: a string would become an empty reporter
+        # and silently put a complaint on the anonymous track.
+        if value is not None and not isinstance(value, dict | ReporterIn):
+            raise ValueError("reporter must be an object")
+        return value
 
 
 class DueDates(Schema):

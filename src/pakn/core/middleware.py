@@ -24,9 +24,13 @@ class LanguageMiddleware:
             if request.path.startswith(("/api/", "/open311/")):
                 accepted = translation.get_language_from_request(request)
                 language = "en" if accepted and accepted.startswith("en") else "vi"
+        previous = translation.get_language()
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.activate(previous) if previous else translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         if chosen in SUPPORTED:
             response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")

@@ -136,8 +136,14 @@ def _similar(payload: SimilarIn) -> dict[str, Any]:
 
         province = Commune.objects.filter(code=payload.commune_code).values_list("province_id", flat=True).first()
     matches = duplicates.find_similar(
-        duplicates.public_cases(), title=title, content=content, province_code=province,
-        commune_code=payload.commune_code, latitude=payload.lat, longitude=payload.lon, limit=max(1, min(payload.limit, 10)),
+        duplicates.public_cases(),
+        title=title,
+        content=content,
+        province_code=province,
+        commune_code=payload.commune_code,
+        latitude=payload.lat,
+        longitude=payload.lon,
+        limit=max(1, min(payload.limit, 10)),
     )
     results = duplicates.public_results(matches)
     return {"count": len(results), "results": results}
@@ -146,24 +152,44 @@ def _similar(payload: SimilarIn) -> dict[str, Any]:
 def _search_item(hit: search.Hit) -> dict[str, Any]:
     case = hit.case
     return {
-        "id": case.pk, "tracking_code": case.tracking_code, "title": case.title, "title_html": str(hit.title_html),
-        "snippet_html": str(hit.snippet_html), "kind": case.kind, "status": case.status, "status_label": case.status_label,
-        "unit": case.unit.name, "received_on": case.received_on, "due_on": case.due_on, "rank": hit.rank,
+        "id": case.pk,
+        "tracking_code": case.tracking_code,
+        "title": case.title,
+        "title_html": str(hit.title_html),
+        "snippet_html": str(hit.snippet_html),
+        "kind": case.kind,
+        "status": case.status,
+        "status_label": case.status_label,
+        "unit": case.unit.name,
+        "received_on": case.received_on,
+        "due_on": case.due_on,
+        "rank": hit.rank,
     }
 
 
 def _suggestion_out(s: Suggestion) -> dict[str, Any]:
     return {
-        "id": s.pk, "kind": s.kind, "kind_confidence": s.kind_confidence, "topic_code": s.topic_code,
-        "confidence": s.confidence, "unit_code": s.unit_code, "source": s.source,
-        "source_label": str(s.get_source_display()), "status": s.status,
+        "id": s.pk,
+        "kind": s.kind,
+        "kind_confidence": s.kind_confidence,
+        "topic_code": s.topic_code,
+        "confidence": s.confidence,
+        "unit_code": s.unit_code,
+        "source": s.source,
+        "source_label": str(s.get_source_display()),
+        "status": s.status,
     }
 
 
 def _flag_out(flag: DuplicateFlag) -> dict[str, Any]:
     return {
-        "id": flag.pk, "candidate_id": flag.candidate_id, "candidate_tracking_code": flag.candidate.tracking_code,
-        "candidate_title": flag.candidate.title, "score": flag.score, "origin": flag.origin, "state": flag.state,
+        "id": flag.pk,
+        "candidate_id": flag.candidate_id,
+        "candidate_tracking_code": flag.candidate.tracking_code,
+        "candidate_title": flag.candidate.title,
+        "score": flag.score,
+        "origin": flag.origin,
+        "state": flag.state,
     }
 
 
@@ -198,8 +224,12 @@ def build_router() -> Router:
         if not is_staff_member(request.user):
             raise NotFound()
         filters = CaseFilter(
-            status=query.status, kind=query.kind, unit=query.unit, due=query.due,
-            received_from=query.received_from, received_to=query.received_to,
+            status=query.status,
+            kind=query.kind,
+            unit=query.unit,
+            due=query.due,
+            received_from=query.received_from,
+            received_to=query.received_to,
         )
         queryset = apply_filter(visible_cases(request.user), filters)
         page = max(1, query.page)
@@ -214,8 +244,13 @@ def build_router() -> Router:
         return {
             "q": q,
             "results": [
-                {"title_html": str(h.title_html), "snippet_html": str(h.snippet_html), "status_label": h.case.status_label,
-                 "commune": h.case.commune.name if h.case.commune_id else None, "received_on": h.case.received_on}
+                {
+                    "title_html": str(h.title_html),
+                    "snippet_html": str(h.snippet_html),
+                    "status_label": h.case.status_label,
+                    "commune": h.case.commune.name if h.case.commune_id else None,
+                    "received_on": h.case.received_on,
+                }
                 for h in found
             ],
         }
@@ -261,7 +296,10 @@ def build_api() -> Any:
     from pakn import api as project_api
 
     own = NinjaAPI(
-        title="PAKN – ngôn ngữ", version="1", urls_namespace="language_api", docs_url="/docs",
+        title="PAKN – ngôn ngữ",
+        version="1",
+        urls_namespace="language_api",
+        docs_url="/docs",
         auth=[project_api.TokenAuth(), django_auth],
     )
     own.add_router("/", build_router())

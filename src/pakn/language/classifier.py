@@ -25,6 +25,7 @@ from pakn.core.text import nfc, search_key
 
 TEXT_COLUMNS = ("text", "free_text", "content", "comment", "sentence", "title", "document")
 LABEL_COLUMNS = ("label", "label_id", "labels", "category", "topic", "class", "kind")
+WORD_PATTERN = r"(?u)\b\w+\b"  # one-letter words count in Vietnamese ("ở", "k")
 MODEL_NAME = "word1-2+char1-5 tf-idf (typed + folded) · class-balanced logistic regression"
 BASELINE_NAME = "word tf-idf · logistic regression"
 
@@ -41,7 +42,7 @@ def _model() -> Any:
     from sklearn.pipeline import make_pipeline, make_union
 
     features = make_union(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b", max_features=200_000),
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=WORD_PATTERN, max_features=200_000),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True, min_df=2, max_features=300_000),
     )
     return make_pipeline(features, LogisticRegression(C=5.0, max_iter=2000, class_weight="balanced"))
@@ -215,8 +216,12 @@ class RouteSuggestion:
 
     def as_fields(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "kind_confidence": self.kind_confidence, "topic_code": self.topic_code,
-            "confidence": self.confidence, "unit_code": self.unit_code, "source": self.source,
+            "kind": self.kind,
+            "kind_confidence": self.kind_confidence,
+            "topic_code": self.topic_code,
+            "confidence": self.confidence,
+            "unit_code": self.unit_code,
+            "source": self.source,
             "model_version": self.model_version,
         }
 

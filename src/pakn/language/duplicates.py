@@ -13,7 +13,6 @@ case): a signed ``ref`` lets the citizen join one."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,6 @@ from django.utils.translation import gettext as _
 from pakn.cases.models import Case, Kind, Track
 from pakn.cases.workflow import OPEN, STATUS_LABELS, Status
 from pakn.core.text import search_key
-from pakn.language.search import padded
 
 RADIUS_KM = 2.0
 MAX_CANDIDATES = 5000
@@ -35,22 +33,27 @@ PUBLIC_KINDS = (Kind.REPORT, Kind.PETITION, Kind.OPINION)
 JOIN_SALT = "pakn.language.join"
 JOIN_MAX_AGE = 7 * 24 * 3600
 
-STOPWORDS = frozenset(
-    """va cua la co cac nhung cho de da dang se bi duoc tai o trong voi nay do thi ma mot nhu khi tu den ra vao len
-    rat qua cung nen vi neu ve theo toi chung em anh chi ong ba xin kinh gui nhieu it hon lai con van nua roi
-    khong chua gi nao ai day kia luc nay hay hoac nhung ma thi la vay the nen nhat moi tung cu tren duoi sau
-    truoc ngay hom thang nam gio phut lam viec nguoi dan ho gia dinh khu vuc so pho phuong xa thon ap to
-    tinh thanh quan huyen uy ban nhan dan dia ban de nghi co quan chuc nang xem xet giai quyet phan anh kien nghi
-    mong som""".split()
+_STOPWORDS_TEXT = (
+    "va cua la co cac nhung cho de da dang se bi duoc tai o trong voi nay do thi ma mot nhu khi tu den ra "
+    "vao len rat qua cung nen vi neu ve theo toi chung em anh chi ong ba xin kinh gui nhieu it hon lai "
+    "con van nua roi khong chua gi nao ai day kia luc nay hay hoac nhung ma thi la vay the nen nhat moi "
+    "tung cu tren duoi sau truoc ngay hom thang nam gio phut lam viec nguoi dan ho gia dinh khu vuc so "
+    "pho phuong xa thon ap to tinh thanh quan huyen uy ban nhan dan dia ban de nghi co quan chuc nang xem "
+    "xet giai quyet phan anh kien nghi mong som "
 )
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 # Rewordings that mean the same thing here (folded phrase → folded canonical phrase).
 REWORDINGS: tuple[tuple[str, str], ...] = (
-    ("den chieu sang cong cong", "den duong"),
-    ("den chieu sang", "den duong"),
-    ("den cao ap", "den duong"),
-    ("ho ga", "o ga"),
-    ("o voi", "o ga"),
-    ("ho sau", "o ga"),
+    ("den chieu sang cong cong", "den_duong"),
+    ("den chieu sang", "den_duong"),
+    ("den cao ap", "den_duong"),
+    ("den duong", "den_duong"),
+    ("den tin hieu", "den_tin_hieu"),
+    ("den giao thong", "den_tin_hieu"),
+    ("o ga", "o_ga"),
+    ("ho ga", "o_ga"),
+    ("o voi", "o_ga"),
+    ("ho sau", "o_ga"),
     ("hu hong", "hong"),
     ("hu hai", "hong"),
     ("xuong cap", "hong"),
@@ -65,15 +68,27 @@ REWORDINGS: tuple[tuple[str, str], ...] = (
     ("lan chiem", "chiem"),
     ("lan dat", "chiem dat"),
 )
-_REWORD = [(re.compile(rf"(?<!\S){re.escape(a)}(?!\S)"), b) for a, b in REWORDINGS]
+_BY_FIRST: dict[str, list[tuple[tuple[str, ...], list[str]]]] = {}
+for _phrase, _canonical in sorted(REWORDINGS, key=lambda r: -len(r[0].split())):
+    _words = tuple(_phrase.split())
+    _BY_FIRST.setdefault(_words[0], []).append((_words, _canonical.split()))
 
 
 def content_words(key: str) -> list[str]:
     """Pure: the meaningful words of a folded key, rewordings applied, function words dropped."""
-    text = key
-    for pattern, canonical in _REWORD:
-        text = pattern.sub(canonical, text)
-    return [w for w in text.split() if w not in STOPWORDS and not w.isdigit()]
+    words = key.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for phrase, canonical in _BY_FIRST.get(words[i], ()):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                out.extend(canonical)
+                i += len(phrase)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return [w for w in out if w not in STOPWORDS and not w.isdigit()]
 
 
 @dataclass(frozen=True)
@@ -82,9 +97,18 @@ class Fingerprint:
     pairs: frozenset[str]
 
 
-def fingerprint(key: str) -> Fingerprint:
-    words = content_words(key)
+def from_words(words: list[str]) -> Fingerprint:
     return Fingerprint(frozenset(words), frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)))
+
+
+def fingerprint(key: str) -> Fingerprint:
+    return from_words(content_words(key))
+
+
+def dup_key(title_key: str, body_key: str) -> str:
+    """Pure: what is stored for the duplicate check (``CaseSearchDocument.dup_key``): the content words
+    of the title (twice: it weighs more) and the body, in order."""
+    return " ".join(content_words(f"{title_key} {title_key} {body_key}"))
 
 
 def _blend(a: frozenset[str], b: frozenset[str]) -> float:
@@ -114,8 +138,12 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def nearby_communes(
-    *, province_code: str | None, commune_code: str | None, latitude: float | None = None,
-    longitude: float | None = None, radius_km: float = RADIUS_KM,
+    *,
+    province_code: str | None,
+    commune_code: str | None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    radius_km: float = RADIUS_KM,
 ) -> list[str]:
     """The commune itself and the communes whose centre is within ``radius_km`` of the point (or of
     the commune's centre when no point is given)."""
@@ -123,7 +151,11 @@ def nearby_communes(
 
     codes: list[str] = [commune_code] if commune_code else []
     if latitude is None or longitude is None:
-        centre = Commune.objects.filter(code=commune_code).values_list("latitude", "longitude").first() if commune_code else None
+        centre = (
+            Commune.objects.filter(code=commune_code).values_list("latitude", "longitude").first()
+            if commune_code
+            else None
+        )
         if not centre or centre[0] is None or centre[1] is None:
             return codes
         latitude, longitude = centre
@@ -170,15 +202,15 @@ def rank(queryset: QuerySet[Case], probe: Fingerprint, *, threshold: float, limi
     """Score up to ``MAX_CANDIDATES`` of the newest cases of ``queryset`` against ``probe``."""
     if not probe.words:
         return []
-    rows = (
-        queryset.order_by("-pk")
-        .values_list("pk", "search_document__title_key", "search_document__body_key")[:MAX_CANDIDATES]
-    )
+    rows = queryset.order_by("-pk").values_list(
+        "pk", "search_document__dup_key", "search_document__title_key", "search_document__body_key"
+    )[:MAX_CANDIDATES]
     found: list[Match] = []
-    for pk, title_key, body_key in rows:
+    for pk, stored, title_key, body_key in rows:
         if title_key is None:
             continue
-        score = similarity(probe, fingerprint(f"{title_key} {title_key} {body_key}"))
+        words = stored.split() if stored else content_words(f"{title_key} {title_key} {body_key}")
+        score = similarity(probe, from_words(words))
         if score >= threshold:
             found.append(Match(pk, score))
     found.sort(key=lambda m: (-m.score, -m.case_id))
@@ -186,11 +218,21 @@ def rank(queryset: QuerySet[Case], probe: Fingerprint, *, threshold: float, limi
 
 
 def find_similar(
-    queryset: QuerySet[Case], *, title: str = "", content: str = "", province_code: str | None = None,
-    commune_code: str | None = None, latitude: float | None = None, longitude: float | None = None,
-    threshold: float = SHOW_THRESHOLD, limit: int = 5, exclude: Iterable[int] = (),
+    queryset: QuerySet[Case],
+    *,
+    title: str = "",
+    content: str = "",
+    province_code: str | None = None,
+    commune_code: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    threshold: float = SHOW_THRESHOLD,
+    limit: int = 5,
+    exclude: Iterable[int] = (),
 ) -> list[Match]:
-    communes = nearby_communes(province_code=province_code, commune_code=commune_code, latitude=latitude, longitude=longitude)
+    communes = nearby_communes(
+        province_code=province_code, commune_code=commune_code, latitude=latitude, longitude=longitude
+    )
     pool = candidates(queryset, province_code=province_code, communes=communes, exclude=exclude)
     return rank(pool, text_fingerprint(title, content), threshold=threshold, limit=limit)
 
@@ -222,8 +264,11 @@ def reporter_counts(case_ids: Sequence[int]) -> dict[int, int]:
     tree = merged_tree(case_ids)
     counts = {pk: 1 + len(tree[pk]) for pk in case_ids}
     joined = (
-        DuplicateFlag.objects.filter(candidate_id__in=case_ids, origin=DuplicateFlag.Origin.CITIZEN, state=DuplicateFlag.State.OPEN)
-        .values("candidate_id").annotate(n=Count("pk"))
+        DuplicateFlag.objects.filter(
+            candidate_id__in=case_ids, origin=DuplicateFlag.Origin.CITIZEN, state=DuplicateFlag.State.OPEN
+        )
+        .values("candidate_id")
+        .annotate(n=Count("pk"))
     )
     for row in joined:
         counts[row["candidate_id"]] += row["n"]
@@ -255,17 +300,19 @@ def public_results(matches: Sequence[Match]) -> list[dict[str, Any]]:
     out = []
     for m in matches:
         case = cases[m.case_id]
-        out.append({
-            "ref": join_ref(case.pk),
-            "title": case.title,
-            "status": case.status,
-            "status_label": str(STATUS_LABELS[Status(case.status)]),
-            "commune": case.commune.name if case.commune_id else None,
-            "received_on": case.received_on,
-            "reporters": counts[case.pk],
-            "message": reporters_message(counts[case.pk]),
-            "similarity": m.score,
-        })
+        out.append(
+            {
+                "ref": join_ref(case.pk),
+                "title": case.title,
+                "status": case.status,
+                "status_label": str(STATUS_LABELS[Status(case.status)]),
+                "commune": case.commune.name if case.commune_id else None,
+                "received_on": case.received_on,
+                "reporters": counts[case.pk],
+                "message": reporters_message(counts[case.pk]),
+                "similarity": m.score,
+            }
+        )
     return out
 
 

@@ -20,11 +20,15 @@ class CaseSearchDocument(models.Model):
     title_key = models.TextField()
     body_key = models.TextField()
     title_toned = models.TextField(blank=True)  # lower case, canonical tone style, diacritics kept
+    dup_key = models.TextField(blank=True, default="")  # content words for the duplicate check
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("chỉ mục tìm kiếm")
         verbose_name_plural = _("chỉ mục tìm kiếm")
+
+    def __str__(self) -> str:
+        return self.title_key.strip()
 
 
 class Source(models.TextChoices):
@@ -82,6 +86,9 @@ class Correction(models.Model):
         verbose_name = _("hiệu chỉnh của cán bộ")
         verbose_name_plural = _("hiệu chỉnh của cán bộ")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.field}: {self.suggested} → {self.chosen}"
+
     @property
     def agreed(self) -> bool:
         return self.suggested == self.chosen
@@ -125,7 +132,9 @@ class DuplicateFlag(models.Model):
     score = models.FloatField(default=0.0)
     origin = models.CharField(max_length=10, choices=Origin.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -134,3 +143,6 @@ class DuplicateFlag(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "candidate"], name="language_dupflag_unique")]
         verbose_name = _("nghi trùng")
         verbose_name_plural = _("nghi trùng")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ~ {self.candidate_id} ({self.score:.2f}, {self.state})"

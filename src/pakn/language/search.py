@@ -29,6 +29,12 @@ from pakn.core.tracking import normalise_tracking_code
 
 MAX_QUERY_WORDS = 12
 RANK_FIELD = "search_rank"
+# Relevance is computed over at most this many matches, the newest ones; a broader query shows the most
+# relevant of its newest matches (and the staff page says so). Keeps every query fast at a million cases.
+RANK_WINDOW = 5000
+# A scope this small (one commune's clerk) is matched by scanning its own keys, which is faster than
+# asking the full-text index for every match in the country. Same words, same rule, same results.
+SMALL_SCOPE = 20_000
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,9 @@ def parse_query(q: str) -> ParsedQuery:
     raw = (q or "").strip()[:500]
     words = tuple(unique(tokens(raw)))[:MAX_QUERY_WORDS]
     accented = toned_key(raw) if fold(raw) != raw.lower() else ""
-    return ParsedQuery(raw=raw, words=words, toned=accented, tracking_code=normalise_tracking_code(raw) if raw else None)
+    return ParsedQuery(
+        raw=raw, words=words, toned=accented, tracking_code=normalise_tracking_code(raw) if raw else None
+    )
 
 
 def padded(key: str) -> str:
@@ -67,7 +75,8 @@ def match_sql(words: tuple[str, ...], *, using: str = "default") -> RawSQL:
     vendor = connections[using].vendor
     if vendor == "postgresql":
         return RawSQL(
-            "SELECT case_id FROM language_casesearchdocument WHERE search_vector @@ plainto_tsquery('simple'::regconfig, %s)",
+            "SELECT case_id FROM language_casesearchdocument "
+            "WHERE search_vector @@ plainto_tsquery('simple'::regconfig, %s)",
             [" ".join(words)],
         )
     if vendor == "sqlite":
@@ -99,27 +108,74 @@ def rank_expression(parsed: ParsedQuery) -> Any:
     return total
 
 
-def filter_cases(queryset: QuerySet[Any], q: str) -> QuerySet[Any]:
+def key_scan(words: tuple[str, ...]) -> Q:
+    """The same matching rule as the full-text index, as LIKE conditions on the stored keys."""
+    condition = Q()
+    for w in words:
+        needle = padded(w)
+        condition &= Q(search_document__title_key__contains=needle) | Q(search_document__body_key__contains=needle)
+    return condition
+
+
+def _is_small(queryset: QuerySet[Any]) -> bool:
+    return queryset.order_by().values("pk")[: SMALL_SCOPE + 1].count() <= SMALL_SCOPE
+
+
+def _condition(parsed: ParsedQuery, using: str, *, small: bool = False) -> Q:
+    condition = Q(pk__in=[])
+    if parsed.words:
+        condition |= key_scan(parsed.words) if small else Q(pk__in=match_sql(parsed.words, using=using))
+    if parsed.tracking_code:
+        condition |= Q(tracking_code=parsed.tracking_code)
+    return condition
+
+
+def count_matches(queryset: QuerySet[Any], q: str) -> int:
+    """How many cases of ``queryset`` match ``q`` (all of them, not only the ranked window)."""
+    parsed = parse_query(q)
+    if not parsed:
+        return queryset.count()
+    return queryset.filter(_condition(parsed, queryset.db, small=_is_small(queryset))).count()
+
+
+def filter_cases(queryset: QuerySet[Any], q: str, *, window: int | None = -1) -> QuerySet[Any]:
     """``queryset`` narrowed to the cases matching ``q`` (a query or a tracking code), annotated with
-    ``search_rank`` and ordered best first. An empty query returns the queryset unchanged."""
+    ``search_rank`` and ordered best first. An empty query returns the queryset unchanged. At most
+    ``window`` matches, the newest, are ranked and returned (default ``RANK_WINDOW``; ``None``: all)."""
+    window = RANK_WINDOW if window == -1 else window
     parsed = parse_query(q)
     if not parsed:
         return queryset
-    condition = Q(pk__in=[])
-    if parsed.words:
-        condition |= Q(pk__in=match_sql(parsed.words, using=queryset.db))
-    if parsed.tracking_code:
-        condition |= Q(tracking_code=parsed.tracking_code)
+    small = _is_small(queryset)
+    matched = queryset.filter(_condition(parsed, queryset.db, small=small))
+    if window is not None and not small:
+        newest = matched.order_by("-pk").values("pk")[:window]
+        matched = queryset.model._default_manager.filter(pk__in=newest)
+        matched = matched.select_related(*_related(queryset))
     exact = (
-        SqlCase(When(tracking_code=parsed.tracking_code, then=Value(1000)), default=Value(0), output_field=IntegerField())
+        SqlCase(
+            When(tracking_code=parsed.tracking_code, then=Value(1000)), default=Value(0), output_field=IntegerField()
+        )
         if parsed.tracking_code
         else Value(0, output_field=IntegerField())
     )
-    return (
-        queryset.filter(condition)
-        .annotate(**{RANK_FIELD: exact + rank_expression(parsed)})
-        .order_by(f"-{RANK_FIELD}", "-received_on", "-pk")
+    return matched.annotate(**{RANK_FIELD: exact + rank_expression(parsed)}).order_by(
+        f"-{RANK_FIELD}", "-received_on", "-pk"
     )
+
+
+def _related(queryset: QuerySet[Any]) -> list[str]:
+    related = queryset.query.select_related
+    if isinstance(related, dict):
+        return list(_walk(related))
+    return []
+
+
+def _walk(tree: dict[str, Any], prefix: str = "") -> Any:
+    for name, sub in tree.items():
+        yield prefix + name
+        if sub:
+            yield from _walk(sub, f"{prefix}{name}__")
 
 
 # ---------------------------------------------------------------- display
@@ -196,10 +252,15 @@ def hits(queryset: QuerySet[Any], q: str, *, limit: int = 50, offset: int = 0) -
 
 def document_keys(*, title: str, content: str, subject: str = "", address: str = "") -> dict[str, str]:
     """Pure: the stored keys of a case's text (see ``CaseSearchDocument``)."""
+    from pakn.language.duplicates import dup_key
+
+    title_key = search_key(title)
+    body_key = search_key("\n".join(p for p in (content, subject, address) if p))
     return {
-        "title_key": padded(search_key(title)),
-        "body_key": padded(search_key("\n".join(p for p in (content, subject, address) if p))),
+        "title_key": padded(title_key),
+        "body_key": padded(body_key),
         "title_toned": padded(toned_key(title)),
+        "dup_key": dup_key(title_key, body_key),
     }
 
 

@@ -18,7 +18,14 @@ from pakn.cases.models import Case, Kind, Topic
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound
 from pakn.language import duplicates
 from pakn.language.classifier import TextClassifier
-from pakn.language.models import CaseSearchDocument, Correction, DuplicateFlag, RouterModel, Suggestion, SuggestionStatus
+from pakn.language.models import (
+    CaseSearchDocument,
+    Correction,
+    DuplicateFlag,
+    RouterModel,
+    Suggestion,
+    SuggestionStatus,
+)
 from pakn.language.search import document_keys
 from pakn.org.access import require_handler
 from pakn.org.models import Unit
@@ -48,7 +55,9 @@ def rebuild_index(*, queryset: QuerySet[Case] | None = None, batch_size: int = 2
     done = 0
     last = 0
     while True:
-        rows = list(queryset.filter(pk__gt=last).values_list("pk", "title", "content", "subject", "address")[:batch_size])
+        rows = list(
+            queryset.filter(pk__gt=last).values_list("pk", "title", "content", "subject", "address")[:batch_size]
+        )
         if not rows:
             return done
         with transaction.atomic():
@@ -92,7 +101,10 @@ def record_suggestion(*, case: Case) -> Suggestion:
     from pakn.language.classifier import suggest
 
     result = suggest(
-        title=case.title, content=case.content, province_code=case.province_id, commune_code=case.commune_id,
+        title=case.title,
+        content=case.content,
+        province_code=case.province_id,
+        commune_code=case.commune_id,
     )
     return Suggestion.objects.create(case=case, **result.as_fields())
 
@@ -121,14 +133,22 @@ def _apply_unit(*, actor: Any, case: Case, unit_code: str) -> None:
     if unit is None:
         raise InvalidInput(fields={"unit_code": [_("Không tìm thấy đơn vị với mã này.")]})
     case_services.forward_case(
-        actor=actor, case=case, to_unit=unit,
+        actor=actor,
+        case=case,
+        to_unit=unit,
         reason=_("Chuyển đến đơn vị có thẩm quyền theo phân loại lĩnh vực (cán bộ đã xác nhận)."),
     )
 
 
 def review_suggestion(
-    *, actor: Any, case: Case, suggestion_id: int | None = None, kind: str | None = None,
-    topic_code: str | None = None, unit_code: str | None = None, apply: bool = True,
+    *,
+    actor: Any,
+    case: Case,
+    suggestion_id: int | None = None,
+    kind: str | None = None,
+    topic_code: str | None = None,
+    unit_code: str | None = None,
+    apply: bool = True,
 ) -> Suggestion:
     """A clerk confirms (nothing changed) or corrects (any of kind, topic, unit) the suggestion with one
     click. Every answer is kept as ``Correction`` rows (agreeing ones too: they are training data). With
@@ -145,7 +165,10 @@ def review_suggestion(
         errors["kind"] = [_("Loại đơn không hợp lệ.")]
     if chosen[Correction.Field.TOPIC] and not Topic.objects.filter(code=chosen[Correction.Field.TOPIC]).exists():
         errors["topic_code"] = [_("Lĩnh vực không hợp lệ.")]
-    if chosen[Correction.Field.UNIT] and not Unit.objects.filter(code=chosen[Correction.Field.UNIT], is_active=True).exists():
+    if (
+        chosen[Correction.Field.UNIT]
+        and not Unit.objects.filter(code=chosen[Correction.Field.UNIT], is_active=True).exists()
+    ):
         errors["unit_code"] = [_("Không tìm thấy đơn vị với mã này.")]
     if errors:
         raise InvalidInput(fields=errors)
@@ -159,7 +182,9 @@ def review_suggestion(
             Correction.Field.UNIT: suggestion.unit_code,
         }
         Correction.objects.bulk_create(
-            Correction(suggestion=suggestion, case=case, field=field, suggested=suggested[field], chosen=value, actor=actor)
+            Correction(
+                suggestion=suggestion, case=case, field=field, suggested=suggested[field], chosen=value, actor=actor
+            )
             for field, value in chosen.items()
             if value
         )
@@ -181,8 +206,13 @@ def save_router_model(*, target: str, classifier: TextClassifier, n_docs: int, d
     with transaction.atomic():
         RouterModel.objects.filter(target=target, active=True).update(active=False)
         return RouterModel.objects.create(
-            target=target, version=hashlib.sha256(blob).hexdigest(), blob=blob, labels=classifier.labels,
-            n_docs=n_docs, data_source=data_source[:300], active=True,
+            target=target,
+            version=hashlib.sha256(blob).hexdigest(),
+            blob=blob,
+            labels=classifier.labels,
+            n_docs=n_docs,
+            data_source=data_source[:300],
+            active=True,
         )
 
 
@@ -191,7 +221,9 @@ def history_rows(target: str) -> tuple[list[str], list[str]]:
     clerks' latest corrections taking precedence over what is stored on the case."""
     field = Correction.Field.TOPIC if target == "topic" else Correction.Field.KIND
     corrected: dict[int, str] = {}
-    for case_id, chosen in Correction.objects.filter(field=field).order_by("created_at", "id").values_list("case_id", "chosen"):
+    for case_id, chosen in (
+        Correction.objects.filter(field=field).order_by("created_at", "id").values_list("case_id", "chosen")
+    ):
         corrected[case_id] = chosen
     texts: list[str] = []
     labels: list[str] = []
@@ -210,8 +242,14 @@ def history_rows(target: str) -> tuple[list[str], list[str]]:
 def flag_duplicates(*, case: Case, limit: int = 5) -> list[DuplicateFlag]:
     """At intake: open cases of the same place that look like the same matter, for the clerk."""
     matches = duplicates.find_similar(
-        Case.objects.all(), title=case.title, content=case.content, province_code=case.province_id,
-        commune_code=case.commune_id, threshold=duplicates.FLAG_THRESHOLD, limit=limit, exclude=[case.pk],
+        Case.objects.all(),
+        title=case.title,
+        content=case.content,
+        province_code=case.province_id,
+        commune_code=case.commune_id,
+        threshold=duplicates.FLAG_THRESHOLD,
+        limit=limit,
+        exclude=[case.pk],
     )
     return [
         DuplicateFlag.objects.get_or_create(
@@ -225,9 +263,7 @@ def join_case(*, case: Case, ref: str) -> DuplicateFlag:
     """The citizen said their new submission is about a case already shown to them (a signed ``ref``
     from the similar-cases list): the clerk is asked to merge it, and the count grows at once."""
     candidate_id = duplicates.case_id_from_ref(ref or "")
-    candidate = (
-        duplicates.public_cases().filter(pk=candidate_id).exclude(pk=case.pk).first() if candidate_id else None
-    )
+    candidate = duplicates.public_cases().filter(pk=candidate_id).exclude(pk=case.pk).first() if candidate_id else None
     if candidate is None:
         raise InvalidInput(fields={"duplicate_of": [_("Không tìm thấy hồ sơ tương tự đã chọn.")]})
     fingerprint = duplicates.text_fingerprint(case.title, case.content)
@@ -249,7 +285,9 @@ def merge_duplicate(*, actor: Any, flag: DuplicateFlag) -> DuplicateFlag:
     with transaction.atomic():
         case_services.merge_case(actor=actor, case=flag.case, into=flag.candidate)
         now = timezone.now()
-        DuplicateFlag.objects.filter(pk=flag.pk).update(state=DuplicateFlag.State.MERGED, decided_by=actor, decided_at=now)
+        DuplicateFlag.objects.filter(pk=flag.pk).update(
+            state=DuplicateFlag.State.MERGED, decided_by=actor, decided_at=now
+        )
         # Other open suggestions about the merged case are settled by the merge.
         DuplicateFlag.objects.filter(case=flag.case, state=DuplicateFlag.State.OPEN).exclude(pk=flag.pk).update(
             state=DuplicateFlag.State.DISMISSED, decided_by=actor, decided_at=now

@@ -30,7 +30,10 @@ from pakn.org.models import Unit
 def search_page(request: HttpRequest) -> HttpResponse:
     """Staff search: diacritic-insensitive, ranked, highlighted, with the case-list filters."""
     visible = visible_cases(request.user)
-    units = [(u.code, u.name) for u in Unit.objects.filter(pk__in=visible.values("unit_id").distinct()).order_by("name")[:300]]
+    units = [
+        (u.code, u.name)
+        for u in Unit.objects.filter(pk__in=visible.values("unit_id").distinct()).order_by("name")[:300]
+    ]
     form = CaseFilterForm(request.GET or None, units=units)
     data = form.cleaned_data if form.is_valid() else {}
     q = (data.get("q") or "").strip()
@@ -45,7 +48,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "language/search.html", {"form": form, "page": current, "rows": rows, "q": q, "query": query.urlencode()})
+    return render(
+        request,
+        "language/search.html",
+        {"form": form, "page": current, "rows": rows, "q": q, "query": query.urlencode()},
+    )
 
 
 def panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
@@ -53,7 +60,9 @@ def panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     suggestion = Suggestion.objects.filter(case=case).first()
     visible = visible_cases(request.user).values("pk")
     flags = list(
-        DuplicateFlag.objects.filter(case=case, state=DuplicateFlag.State.OPEN, candidate__in=visible).select_related("candidate")
+        DuplicateFlag.objects.filter(case=case, state=DuplicateFlag.State.OPEN, candidate__in=visible).select_related(
+            "candidate"
+        )
     )
     counts = duplicates.reporter_counts([case.pk])
     topics = dict(Topic.objects.values_list("code", "name"))
@@ -63,7 +72,8 @@ def panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "suggested_topic": topics.get(suggestion.topic_code, suggestion.topic_code) if suggestion else "",
         "suggested_kind": Kind(suggestion.kind).label if suggestion and suggestion.kind in Kind.values else "",
         "suggested_unit": Unit.objects.filter(code=suggestion.unit_code).values_list("name", flat=True).first()
-        if suggestion and suggestion.unit_code else "",
+        if suggestion and suggestion.unit_code
+        else "",
         "flags": flags,
         "reporters": counts[case.pk],
         "reporters_message": duplicates.reporters_message(counts[case.pk]),
@@ -87,7 +97,9 @@ def review(request: HttpRequest, case_id: int) -> HttpResponse:
     correcting = request.POST.get("do") == "correct"
     try:
         services.review_suggestion(
-            actor=request.user, case=case, suggestion_id=_int(request.POST.get("suggestion_id")),
+            actor=request.user,
+            case=case,
+            suggestion_id=_int(request.POST.get("suggestion_id")),
             kind=request.POST.get("kind") if correcting else None,
             topic_code=request.POST.get("topic_code") if correcting else None,
             unit_code=(request.POST.get("unit_code") or "").strip().upper() or None if correcting else None,
@@ -128,7 +140,9 @@ def similar_page(request: HttpRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("title", "content", "province_code", "commune_code")}
     if any(params.values()):
         try:
-            results = _similar(SimilarIn(**{k: v or None if k.endswith("_code") else v for k, v in params.items()}))["results"]
+            results = _similar(SimilarIn(**{k: v or None if k.endswith("_code") else v for k, v in params.items()}))[
+                "results"
+            ]
         except InvalidInput:
             error = _("Hãy chọn tỉnh/thành phố và xã/phường nơi xảy ra sự việc.")
     return render(request, "language/similar.html", {"results": results, "params": params, "error": error})
@@ -147,7 +161,9 @@ def _int(value: Any) -> int | None:
 
 
 def _flatten(error: PaknError) -> str:
-    details = "; ".join(str(m) for msgs in error.fields.values() for m in (msgs if isinstance(msgs, list | tuple) else [msgs]))
+    details = "; ".join(
+        str(m) for msgs in error.fields.values() for m in (msgs if isinstance(msgs, list | tuple) else [msgs])
+    )
     return f"{error.message} {details}".strip()
 
 

@@ -23,7 +23,7 @@ def _subtree(unit_ids: set[int]) -> Q:
 
 def handling_units(user: Any) -> QuerySet[Unit]:
     """Units whose cases the user may act on (clerk, head, unit admin)."""
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return Unit.objects.none()
     if user.is_superuser:
         return Unit.objects.all()

@@ -25,7 +25,7 @@ LISTS = [
 class AreaFilterForm(forms.Form):
     list = forms.ChoiceField(label=_("Danh sách"), choices=LISTS, required=False)
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
-    kind = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả"))] + list(Kind.choices), required=False)
+    kind = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả")), *Kind.choices], required=False)
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,8 +53,15 @@ class ReasonForm(forms.Form):
 
 class ScorecardForm(PeriodForm):
     unit = forms.ChoiceField(label=_("Phạm vi"), required=False)
-    sort = forms.ChoiceField(label=_("Xếp theo"), required=False, choices=[
-        ("score", _("Điểm xếp hạng")), ("on_time", _("Tỷ lệ đúng hạn")), ("satisfaction", _("Tỷ lệ hài lòng"))])
+    sort = forms.ChoiceField(
+        label=_("Xếp theo"),
+        required=False,
+        choices=[
+            ("score", _("Điểm xếp hạng")),
+            ("on_time", _("Tỷ lệ đúng hạn")),
+            ("satisfaction", _("Tỷ lệ hài lòng")),
+        ],
+    )
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,11 +71,17 @@ class ScorecardForm(PeriodForm):
 
 class ReportForm(forms.Form):
     unit = forms.ChoiceField(label=_("Đơn vị (gồm cả các đơn vị trực thuộc)"))
-    kind = forms.ChoiceField(label=_("Loại báo cáo"), choices=[
-        ("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm"))])
+    kind = forms.ChoiceField(
+        label=_("Loại báo cáo"), choices=[("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm"))]
+    )
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    number = forms.IntegerField(label=_("Tháng hoặc quý"), min_value=1, max_value=12, required=False,
-                                help_text=_("Tháng 1–12 hoặc quý 1–4; bỏ trống với báo cáo năm."))
+    number = forms.IntegerField(
+        label=_("Tháng hoặc quý"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("Tháng 1–12 hoặc quý 1–4; bỏ trống với báo cáo năm."),
+    )
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,20 +43,25 @@ class RecommendationStatus(models.TextChoices):
 
 class Recommendation(models.Model):
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan giám sát"))
-    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị nhận kiến nghị"))
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("hồ sơ liên quan"))
+    to_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị nhận kiến nghị")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("hồ sơ liên quan")
+    )
     title = models.CharField(_("tiêu đề"), max_length=200)
     body = models.TextField(_("nội dung kiến nghị"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_on = models.DateField(_("ngày gửi"))
     due_on = models.DateField(_("hạn trả lời"))
     period_note = models.CharField(_("căn cứ thời hạn"), max_length=300)
-    status = models.CharField(_("trạng thái"), max_length=12, choices=RecommendationStatus.choices,
-                              default=RecommendationStatus.AWAITING)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=RecommendationStatus.choices, default=RecommendationStatus.AWAITING
+    )
     answer = models.TextField(_("nội dung trả lời"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     answered_on = models.DateField(_("ngày trả lời"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
@@ -88,6 +93,14 @@ class Recommendation(models.Model):
         return "overdue" if self.is_overdue(today) else "awaiting"
 
 
+EVENT_LABELS = {
+    "sent": _("Gửi kiến nghị"),
+    "answered": _("Đơn vị trả lời"),
+    "withdrawn": _("Rút kiến nghị"),
+    "overdue": _("Quá hạn trả lời – đã báo người đứng đầu và cơ quan giám sát"),
+}
+
+
 class RecommendationEvent(models.Model):
     """Append-only history of a recommendation."""
 
@@ -100,7 +113,14 @@ class RecommendationEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.recommendation_id} {self.action}"
+
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise RuntimeError("Recommendation events are append-only.")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))

@@ -102,10 +102,10 @@ def _heading(report: Report) -> list[str]:
     return [
         report.title,
         _("Đơn vị: %(scope)s") % {"scope": report.scope.label},
-        _("Kỳ báo cáo: %(start)s – %(end)s") % {"start": f"{report.period.start:%d/%m/%Y}",
-                                                "end": f"{report.period.end:%d/%m/%Y}"},
-        _("Lập lúc: %(at)s (số liệu đang giải quyết, quá hạn tính đến thời điểm này)") % {
-            "at": f"{report.generated_at:%H:%M %d/%m/%Y}"},
+        _("Kỳ báo cáo: %(start)s – %(end)s")
+        % {"start": f"{report.period.start:%d/%m/%Y}", "end": f"{report.period.end:%d/%m/%Y}"},
+        _("Lập lúc: %(at)s (số liệu đang giải quyết, quá hạn tính đến thời điểm này)")
+        % {"at": f"{report.generated_at:%H:%M %d/%m/%Y}"},
     ]
 
 
@@ -206,8 +206,14 @@ def to_pdf(report: Report) -> bytes:
     pdf.cell(0, 7, _("Tổng hợp"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 9.5)
     head_style = FontFace(emphasis="BOLD", fill_color=(230, 235, 242))
-    with pdf.table(col_widths=(110, 30), width=140, align="LEFT", headings_style=head_style,
-                   text_align=("LEFT", "RIGHT"), line_height=5.2) as table:
+    with pdf.table(
+        col_widths=(110, 30),
+        width=140,
+        align="LEFT",
+        headings_style=head_style,
+        text_align=("LEFT", "RIGHT"),
+        line_height=5.2,
+    ) as table:
         table.row([_("Chỉ tiêu"), _("Số liệu")])
         for label, value in report.lines:
             table.row([label.replace("  ", "    "), _cell(value)])
@@ -217,8 +223,9 @@ def to_pdf(report: Report) -> bytes:
     pdf.set_font("DejaVu", "", 8)
     columns = unit_columns()
     widths = (70, *(18,) * len(columns))
-    with pdf.table(col_widths=widths, headings_style=head_style, line_height=4.5,
-                   text_align=("LEFT", *("RIGHT",) * len(columns))) as table:
+    with pdf.table(
+        col_widths=widths, headings_style=head_style, line_height=4.5, text_align=("LEFT", *("RIGHT",) * len(columns))
+    ) as table:
         table.row([_("Đơn vị"), *(h for h, _f in columns)])
         for row in report.rows:
             table.row([row.label, *(_cell(f(row.measures)) for _h, f in columns)])

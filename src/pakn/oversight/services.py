@@ -47,7 +47,8 @@ def response_period(on: date) -> tuple[int, str]:
     """(working days, note) of the period in force on ``on``."""
     row = (
         ResponsePeriod.objects.filter(code=RECOMMENDATION_PERIOD, effective_from__lte=on)
-        .order_by("-effective_from").first()
+        .order_by("-effective_from")
+        .first()
     )
     if row is None:
         return DEFAULT_WORKING_DAYS, _("Mặc định của PAKN (chưa cấu hình).")
@@ -58,18 +59,31 @@ def _event(recommendation: Recommendation, action: str, actor: Any, **data: Any)
     return RecommendationEvent.objects.create(recommendation=recommendation, action=action, actor=actor, data=data)
 
 
-def _notify(recommendation: Recommendation, key: str, subject: str, body: str, *, unit: Unit,
-            roles: tuple[str, ...]) -> None:
+def _notify(
+    recommendation: Recommendation, key: str, subject: str, body: str, *, unit: Unit, roles: tuple[str, ...]
+) -> None:
     from pakn.notify.services import queue
 
     for membership in Membership.objects.filter(unit=unit, role__in=roles).select_related("user"):
         if membership.user.email:
-            queue(channel="email", recipient=membership.user.email, subject=subject, body=body,
-                  key=f"rec:{recommendation.pk}:{key}:{membership.user_id}", case=recommendation.case)
+            queue(
+                channel="email",
+                recipient=membership.user.email,
+                subject=subject,
+                body=body,
+                key=f"rec:{recommendation.pk}:{key}:{membership.user_id}",
+                case=recommendation.case,
+            )
 
 
 def send_recommendation(
-    *, actor: Any, to_unit: Unit, title: Any, body: Any, case: Case | None = None, from_unit: Unit | None = None,
+    *,
+    actor: Any,
+    to_unit: Unit,
+    title: Any,
+    body: Any,
+    case: Case | None = None,
+    from_unit: Unit | None = None,
     today: date | None = None,
 ) -> Recommendation:
     """A supervisor sends a recommendation to a unit of their area, optionally about one case of the area.
@@ -95,23 +109,32 @@ def send_recommendation(
     due_on = policy.working_calendar().add_working_days(sent_on, days)
     with transaction.atomic():
         recommendation = Recommendation.objects.create(
-            from_unit=from_unit, to_unit=to_unit, case=case, title=title_text, body=body_text, author=actor,
-            sent_on=sent_on, due_on=due_on,
+            from_unit=from_unit,
+            to_unit=to_unit,
+            case=case,
+            title=title_text,
+            body=body_text,
+            author=actor,
+            sent_on=sent_on,
+            due_on=due_on,
             period_note=f"{days} {_('ngày làm việc')} – {note}"[:300],
         )
         _event(recommendation, "sent", actor, due_on=due_on.isoformat(), working_days=days)
         _notify(
-            recommendation, "sent",
+            recommendation,
+            "sent",
             _("Kiến nghị giám sát: %(title)s") % {"title": title_text},
-            _("%(from)s gửi kiến nghị giám sát. Hạn trả lời: %(due)s.") % {
-                "from": from_unit.name, "due": due_on.strftime("%d/%m/%Y")},
-            unit=to_unit, roles=(Role.HEAD, Role.CLERK),
+            _("%(from)s gửi kiến nghị giám sát. Hạn trả lời: %(due)s.")
+            % {"from": from_unit.name, "due": due_on.strftime("%d/%m/%Y")},
+            unit=to_unit,
+            roles=(Role.HEAD, Role.CLERK),
         )
     return recommendation
 
 
-def answer_recommendation(*, actor: Any, recommendation: Recommendation, answer: Any,
-                          today: date | None = None) -> Recommendation:
+def answer_recommendation(
+    *, actor: Any, recommendation: Recommendation, answer: Any, today: date | None = None
+) -> Recommendation:
     """The addressed unit answers. An answer after the due date is recorded as late, never refused."""
     errors: dict[str, list[Any]] = {}
     text = _text(answer, "answer", errors, limit=MAX_BODY)
@@ -127,13 +150,20 @@ def answer_recommendation(*, actor: Any, recommendation: Recommendation, answer:
         recommendation.answer, recommendation.answered_by = text, actor
         recommendation.answered_on = today or timezone.localdate()
         recommendation.save(update_fields=["status", "answer", "answered_by", "answered_on"])
-        _event(recommendation, "answered", actor, late=recommendation.answered_late,
-               answered_on=recommendation.answered_on.isoformat())
+        _event(
+            recommendation,
+            "answered",
+            actor,
+            late=recommendation.answered_late,
+            answered_on=recommendation.answered_on.isoformat(),
+        )
         _notify(
-            recommendation, "answered",
+            recommendation,
+            "answered",
             _("Đã có trả lời kiến nghị: %(title)s") % {"title": recommendation.title},
             _("%(unit)s đã trả lời kiến nghị giám sát.") % {"unit": recommendation.to_unit.name},
-            unit=recommendation.from_unit, roles=(Role.SUPERVISOR,),
+            unit=recommendation.from_unit,
+            roles=(Role.SUPERVISOR,),
         )
     return recommendation
 
@@ -161,13 +191,20 @@ def check_recommendations(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     horizon = policy.working_calendar().add_working_days(today, REMIND_WORKING_DAYS_BEFORE)
     counts = {"reminded": 0, "overdue": 0}
-    awaiting = Recommendation.objects.filter(status=RecommendationStatus.AWAITING).select_related("to_unit", "from_unit")
+    awaiting = Recommendation.objects.filter(status=RecommendationStatus.AWAITING).select_related(
+        "to_unit", "from_unit"
+    )
     for rec in awaiting.filter(reminded_at__isnull=True, due_on__gte=today, due_on__lte=horizon):
         with transaction.atomic():
             if Recommendation.objects.filter(pk=rec.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):
-                _notify(rec, "remind", _("Sắp đến hạn trả lời kiến nghị: %(title)s") % {"title": rec.title},
-                        _("Hạn trả lời: %(due)s.") % {"due": rec.due_on.strftime("%d/%m/%Y")},
-                        unit=rec.to_unit, roles=(Role.HEAD, Role.CLERK))
+                _notify(
+                    rec,
+                    "remind",
+                    _("Sắp đến hạn trả lời kiến nghị: %(title)s") % {"title": rec.title},
+                    _("Hạn trả lời: %(due)s.") % {"due": rec.due_on.strftime("%d/%m/%Y")},
+                    unit=rec.to_unit,
+                    roles=(Role.HEAD, Role.CLERK),
+                )
                 counts["reminded"] += 1
     for rec in awaiting.filter(overdue_notified_at__isnull=True, due_on__lt=today):
         with transaction.atomic():
@@ -176,7 +213,9 @@ def check_recommendations(*, today: date | None = None) -> dict[str, int]:
             ):
                 subject = _("Quá hạn trả lời kiến nghị: %(title)s") % {"title": rec.title}
                 body = _("%(unit)s chưa trả lời kiến nghị giám sát, hạn %(due)s.") % {
-                    "unit": rec.to_unit.name, "due": rec.due_on.strftime("%d/%m/%Y")}
+                    "unit": rec.to_unit.name,
+                    "due": rec.due_on.strftime("%d/%m/%Y"),
+                }
                 _notify(rec, "overdue", subject, body, unit=rec.to_unit, roles=(Role.HEAD,))
                 _notify(rec, "overdue-sup", subject, body, unit=rec.from_unit, roles=(Role.SUPERVISOR,))
                 _event(rec, "overdue", None, due_on=rec.due_on.isoformat())
@@ -199,7 +238,9 @@ def access_recommendation(user: Any, pk: int | str) -> Recommendation:
         number = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    rec = visible_recommendations(user).select_related("from_unit", "to_unit", "case", "author").filter(pk=number).first()
+    rec = (
+        visible_recommendations(user).select_related("from_unit", "to_unit", "case", "author").filter(pk=number).first()
+    )
     if rec is None:
         raise NotFound()
     return rec

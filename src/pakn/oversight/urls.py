@@ -11,8 +11,9 @@ urlpatterns = [
     path("recommendations/new/", views.recommendation_new, name="oversight_recommendation_new"),
     path("recommendations/<int:rec_id>/", views.recommendation_detail, name="oversight_recommendation"),
     path("recommendations/<int:rec_id>/answer", views.recommendation_answer, name="oversight_recommendation_answer"),
-    path("recommendations/<int:rec_id>/withdraw", views.recommendation_withdraw,
-         name="oversight_recommendation_withdraw"),
+    path(
+        "recommendations/<int:rec_id>/withdraw", views.recommendation_withdraw, name="oversight_recommendation_withdraw"
+    ),
     path("scorecards/", views.scorecards, name="oversight_scorecards"),
     path("scorecards/officials/", views.official_scorecards, name="oversight_officials"),
     path("reports/", views.report, name="oversight_report"),

@@ -27,8 +27,8 @@ from pakn.org.models import Unit
 from pakn.oversight import access, reports, services
 from pakn.oversight.forms import AnswerForm, AreaFilterForm, ReasonForm, RecommendationForm, ReportForm, ScorecardForm
 from pakn.oversight.models import Recommendation, RecommendationStatus
-from pakn.public import stats
 from pakn.public import services as public_services
+from pakn.public import stats
 from pakn.public.forms import DisciplineForm
 from pakn.public.models import DisciplineResult
 from pakn.public.presenters import mask
@@ -36,9 +36,27 @@ from pakn.public.presenters import mask
 REPEATED_ESCALATIONS = 2  # "repeatedly escalated": at least this many overdue reports or citizen escalations
 ESCALATION_ACTIONS = ("overdue", "escalated")
 # Event data a supervisor may read; anything else (e.g. an old address the citizen typed) stays hidden.
-AUDIT_KEYS = ("from", "to", "due_on", "resolve_by", "answer_by", "respond_by", "reason_code", "into", "level",
-              "extensions", "obligation", "accepted_on", "complexity", "answer_kind", "channel", "days_paused",
-              "reason", "explanation", "track")
+AUDIT_KEYS = (
+    "from",
+    "to",
+    "due_on",
+    "resolve_by",
+    "answer_by",
+    "respond_by",
+    "reason_code",
+    "into",
+    "level",
+    "extensions",
+    "obligation",
+    "accepted_on",
+    "complexity",
+    "answer_kind",
+    "channel",
+    "days_paused",
+    "reason",
+    "explanation",
+    "track",
+)
 MASKED_KEYS = ("reason", "explanation")
 
 
@@ -93,9 +111,9 @@ def area_list(queryset: QuerySet[Case], name: str, today: date) -> QuerySet[Case
         refusal = Answer.objects.filter(case=OuterRef("pk"), kind=AnswerKind.REFUSAL)
         return queryset.filter(Q(status=Status.REFUSED) | Exists(refusal))
     if name == "escalated":
-        return queryset.annotate(
-            escalations=Count("events", filter=Q(events__action__in=ESCALATION_ACTIONS))
-        ).filter(escalations__gte=REPEATED_ESCALATIONS)
+        return queryset.annotate(escalations=Count("events", filter=Q(events__action__in=ESCALATION_ACTIONS))).filter(
+            escalations__gte=REPEATED_ESCALATIONS
+        )
     return queryset
 
 
@@ -105,16 +123,23 @@ def home(request: HttpRequest) -> HttpResponse:
     counts: dict[str, int] = {}
     if access.is_supervisor(user):
         area = access.area_cases(user)
-        counts = {name: area_list(area, name, today).count() for name in ("all", "overdue", "soon", "refused", "escalated")}
+        counts = {
+            name: area_list(area, name, today).count() for name in ("all", "overdue", "soon", "refused", "escalated")
+        }
     recs = services.visible_recommendations(user)
     rec_counts = {
         "awaiting": recs.filter(status=RecommendationStatus.AWAITING, due_on__gte=today).count(),
         "overdue": recs.filter(status=RecommendationStatus.AWAITING, due_on__lt=today).count(),
         "answered": recs.filter(status=RecommendationStatus.ANSWERED).count(),
     }
-    recent = recs.select_related("from_unit", "to_unit").order_by("due_on").filter(status=RecommendationStatus.AWAITING)[:10]
-    return render(request, "oversight/home.html", _common(
-        request, "home", counts=counts, rec_counts=rec_counts, recent=recent, today=today))
+    recent = (
+        recs.select_related("from_unit", "to_unit").order_by("due_on").filter(status=RecommendationStatus.AWAITING)[:10]
+    )
+    return render(
+        request,
+        "oversight/home.html",
+        _common(request, "home", counts=counts, rec_counts=rec_counts, recent=recent, today=today),
+    )
 
 
 @supervisor_required
@@ -135,9 +160,20 @@ def cases(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "oversight/cases.html", _common(
-        request, "cases", form=form, page=page, list_name=name, today=today, horizon=_horizon(today),
-        query=query.urlencode()))
+    return render(
+        request,
+        "oversight/cases.html",
+        _common(
+            request,
+            "cases",
+            form=form,
+            page=page,
+            list_name=name,
+            today=today,
+            horizon=_horizon(today),
+            query=query.urlencode(),
+        ),
+    )
 
 
 def _actor(event: AuditEvent) -> str:
@@ -159,11 +195,17 @@ def audit_rows(events: Any) -> list[dict[str, Any]]:
             if value in (None, ""):
                 continue
             details.append(f"{key}: {mask(str(value)) if key in MASKED_KEYS else value}")
-        rows.append({
-            "event": e, "at": timezone.localtime(e.created_at), "label": str(EVENT_LABELS.get(e.action, e.action)),
-            "actor": _actor(e), "unit": e.unit.name if e.unit else "", "detail": "; ".join(details),
-            "hash": e.hash[:12],
-        })
+        rows.append(
+            {
+                "event": e,
+                "at": timezone.localtime(e.created_at),
+                "label": str(EVENT_LABELS.get(e.action, e.action)),
+                "actor": _actor(e),
+                "unit": e.unit.name if e.unit else "",
+                "detail": "; ".join(details),
+                "hash": e.hash[:12],
+            }
+        )
     return rows
 
 
@@ -171,28 +213,44 @@ def audit_rows(events: Any) -> list[dict[str, Any]]:
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access.access_area_case(request.user, case_id)
     events = AuditEvent.objects.filter(case=case).select_related("actor", "unit").order_by("seq")
-    return render(request, "oversight/case_detail.html", _common(
-        request, "cases", case=case, content=mask(case.content), title=mask(case.title),
-        obligations=case.obligations.select_related("unit").order_by("opened_on", "id"),
-        forwards=[{"f": f, "reason": mask(f.reason)} for f in case.forwards.select_related("from_unit", "to_unit")],
-        answers=[{"a": a, "body": mask(a.body)} for a in case.answers.select_related("unit")],
-        ratings=case.ratings.select_related("unit"),
-        events=audit_rows(events),
-        recommendations=Recommendation.objects.filter(case=case).select_related("to_unit", "from_unit"),
-        today=timezone.localdate()))
+    return render(
+        request,
+        "oversight/case_detail.html",
+        _common(
+            request,
+            "cases",
+            case=case,
+            title=mask(case.title),
+            # A denunciation's text can identify the denouncer (Law on Denunciations Art. 8, 56): not shown here.
+            content=None if case.kind == Kind.DENUNCIATION else mask(case.content),
+            obligations=case.obligations.select_related("unit").order_by("opened_on", "id"),
+            forwards=[{"f": f, "reason": mask(f.reason)} for f in case.forwards.select_related("from_unit", "to_unit")],
+            answers=[{"a": a, "body": mask(a.body)} for a in case.answers.select_related("unit")],
+            ratings=case.ratings.select_related("unit"),
+            events=audit_rows(events),
+            recommendations=Recommendation.objects.filter(case=case).select_related("to_unit", "from_unit"),
+            today=timezone.localdate(),
+        ),
+    )
 
 
 @supervisor_required
 def audit(request: HttpRequest) -> HttpResponse:
     area = access.area_cases(request.user)
-    events = AuditEvent.objects.filter(case__in=area.values("pk")).select_related("actor", "unit").order_by(
-        "-created_at", "-id")
+    events = (
+        AuditEvent.objects.filter(case__in=area.values("pk"))
+        .select_related("actor", "unit")
+        .order_by("-created_at", "-id")
+    )
     action = request.GET.get("action", "")
     if action in EVENT_LABELS:
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "oversight/audit.html", _common(
-        request, "audit", page=page, rows=audit_rows(page.object_list), actions=EVENT_LABELS, action=action))
+    return render(
+        request,
+        "oversight/audit.html",
+        _common(request, "audit", page=page, rows=audit_rows(page.object_list), actions=EVENT_LABELS, action=action),
+    )
 
 
 # ---------------------------------------------------------------- recommendations
@@ -212,8 +270,11 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     elif state == "withdrawn":
         recs = recs.filter(status=RecommendationStatus.WITHDRAWN)
     page = Paginator(recs.order_by("status", "due_on", "-pk"), 50).get_page(request.GET.get("page"))
-    return render(request, "oversight/recommendations.html", _common(
-        request, "recommendations", page=page, state=state, today=today))
+    return render(
+        request,
+        "oversight/recommendations.html",
+        _common(request, "recommendations", page=page, state=state, today=today),
+    )
 
 
 def _unit_choices(queryset: QuerySet[Unit]) -> list[tuple[str, str]]:
@@ -233,39 +294,68 @@ def recommendation_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             to_unit = Unit.objects.get(pk=int(form.cleaned_data["to_unit"]))
             try:
-                rec = services.send_recommendation(actor=user, to_unit=to_unit, title=form.cleaned_data["title"],
-                                                   body=form.cleaned_data["body"], case=case)
+                rec = services.send_recommendation(
+                    actor=user,
+                    to_unit=to_unit,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    case=case,
+                )
             except InvalidInput as error:
                 for name, msgs in error.fields.items():
                     for m in msgs:
                         form.add_error(name if name in form.fields else None, str(m))
             else:
-                messages.success(request, _("Đã gửi kiến nghị. Hạn trả lời: %(due)s.") % {
-                    "due": rec.due_on.strftime("%d/%m/%Y")})
+                messages.success(
+                    request, _("Đã gửi kiến nghị. Hạn trả lời: %(due)s.") % {"due": rec.due_on.strftime("%d/%m/%Y")}
+                )
                 return redirect("oversight_recommendation", rec_id=rec.pk)
         status = 400
     else:
         initial: dict[str, Any] = {}
         if case is not None:
-            initial = {"case": case.pk, "to_unit": str(case.unit_id), "title": _("Kiến nghị về hồ sơ #%(id)s") % {"id": case.pk}}
+            initial = {
+                "case": case.pk,
+                "to_unit": str(case.unit_id),
+                "title": _("Kiến nghị về hồ sơ #%(id)s") % {"id": case.pk},
+            }
         form = RecommendationForm(initial=initial, units=units)
         status = 200
     days, note = services.response_period(timezone.localdate())
-    return render(request, "oversight/recommendation_new.html", _common(
-        request, "recommendations", form=form, case=case, days=days, note=note), status=status)
+    return render(
+        request,
+        "oversight/recommendation_new.html",
+        _common(request, "recommendations", form=form, case=case, days=days, note=note),
+        status=status,
+    )
 
 
 @oversight_required
 def recommendation_detail(request: HttpRequest, rec_id: int) -> HttpResponse:
     rec = services.access_recommendation(request.user, rec_id)
-    can_answer = rec.status == RecommendationStatus.AWAITING and access.answering_units(request.user).filter(
-        pk=rec.to_unit_id).exists()
+    can_answer = (
+        rec.status == RecommendationStatus.AWAITING
+        and access.answering_units(request.user).filter(pk=rec.to_unit_id).exists()
+    )
     can_withdraw = rec.status == RecommendationStatus.AWAITING and any(
-        m.unit_id == rec.from_unit_id for m in access.supervisor_memberships(request.user))
-    return render(request, "oversight/recommendation_detail.html", _common(
-        request, "recommendations", rec=rec, can_answer=can_answer, can_withdraw=can_withdraw,
-        answer_form=AnswerForm(), withdraw_form=ReasonForm(), events=rec.events.select_related("actor"),
-        today=timezone.localdate(), body=mask(rec.body)))
+        m.unit_id == rec.from_unit_id for m in access.supervisor_memberships(request.user)
+    )
+    return render(
+        request,
+        "oversight/recommendation_detail.html",
+        _common(
+            request,
+            "recommendations",
+            rec=rec,
+            can_answer=can_answer,
+            can_withdraw=can_withdraw,
+            answer_form=AnswerForm(),
+            withdraw_form=ReasonForm(),
+            events=rec.events.select_related("actor"),
+            today=timezone.localdate(),
+            body=mask(rec.body),
+        ),
+    )
 
 
 @oversight_required
@@ -314,7 +404,9 @@ def _scorecard_scope(request: HttpRequest, allowed: QuerySet[Unit]) -> tuple[Sco
         unit = allowed.filter(code=form.cleaned_data["unit"]).first()
         if unit is not None:
             chosen = stats.Scope.units(unit)
-            scope = stats.Scope(label=chosen.label, unit_ids=tuple(i for i in chosen.unit_ids or () if i in allowed_ids))
+            scope = stats.Scope(
+                label=chosen.label, unit_ids=tuple(i for i in chosen.unit_ids or () if i in allowed_ids)
+            )
     return form, scope
 
 
@@ -327,9 +419,21 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     form, scope = _scorecard_scope(request, access.report_units(request.user))
     period = form.period()
     rows = stats.rank(stats.unit_rows(scope, period, medians=False), _sort(form))
-    return render(request, "oversight/scorecards.html", _common(
-        request, "scorecards", form=form, scope=scope, period=period, rows=rows, formulas=stats.FORMULAS,
-        thresholds=_thresholds(), total=stats.totals(scope, period, medians=False)))
+    return render(
+        request,
+        "oversight/scorecards.html",
+        _common(
+            request,
+            "scorecards",
+            form=form,
+            scope=scope,
+            period=period,
+            rows=rows,
+            formulas=stats.FORMULAS,
+            thresholds=_thresholds(),
+            total=stats.totals(scope, period, medians=False),
+        ),
+    )
 
 
 @login_required
@@ -340,15 +444,30 @@ def official_scorecards(request: HttpRequest) -> HttpResponse:
     form, scope = _scorecard_scope(request, allowed)
     period = form.period()
     rows = stats.rank(stats.official_rows(scope, period, medians=False), _sort(form))
-    return render(request, "oversight/officials.html", _common(
-        request, "officials", form=form, scope=scope, period=period, rows=rows, formulas=stats.FORMULAS,
-        thresholds=_thresholds()))
+    return render(
+        request,
+        "oversight/officials.html",
+        _common(
+            request,
+            "officials",
+            form=form,
+            scope=scope,
+            period=period,
+            rows=rows,
+            formulas=stats.FORMULAS,
+            thresholds=_thresholds(),
+        ),
+    )
 
 
 def _thresholds() -> dict[str, Any]:
-    return {"min": stats.MIN_JUDGED_FOR_RANKING, "commend_on_time": stats.pct(stats.COMMEND_ON_TIME),
-            "commend_satisfaction": stats.pct(stats.COMMEND_SATISFACTION), "help_on_time": stats.pct(stats.HELP_ON_TIME),
-            "help_satisfaction": stats.pct(stats.HELP_SATISFACTION)}
+    return {
+        "min": stats.MIN_JUDGED_FOR_RANKING,
+        "commend_on_time": stats.pct(stats.COMMEND_ON_TIME),
+        "commend_satisfaction": stats.pct(stats.COMMEND_SATISFACTION),
+        "help_on_time": stats.pct(stats.HELP_ON_TIME),
+        "help_satisfaction": stats.pct(stats.HELP_SATISFACTION),
+    }
 
 
 # ---------------------------------------------------------------- reports
@@ -368,9 +487,26 @@ def _report_form(request: HttpRequest) -> tuple[ReportForm, Unit | None]:
 def report(request: HttpRequest) -> HttpResponse:
     form, unit = _report_form(request)
     built = reports.build_report(unit, form.period()) if unit is not None else None
-    return render(request, "oversight/report.html", _common(
-        request, "reports", form=form, report=built, columns=reports.unit_columns(), query=request.GET.urlencode(),
-        formulas=stats.FORMULAS), status=400 if form.is_bound and not form.is_valid() else 200)
+    columns = reports.unit_columns()
+    rows = []
+    if built is not None:
+        rows = [(r.label, [f(r.measures) for _h, f in columns]) for r in built.rows]
+        rows.append((_("Cộng"), [f(built.total) for _h, f in columns]))
+    return render(
+        request,
+        "oversight/report.html",
+        _common(
+            request,
+            "reports",
+            form=form,
+            report=built,
+            columns=columns,
+            report_rows=rows,
+            query=request.GET.urlencode(),
+            formulas=stats.FORMULAS,
+        ),
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 @oversight_required
@@ -381,7 +517,8 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     built = reports.build_report(unit, form.period())
     if fmt == "xlsx":
         response = HttpResponse(
-            reports.to_xlsx(built), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            reports.to_xlsx(built), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     else:
         response = HttpResponse(reports.to_pdf(built), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{built.filename}.{fmt}"'
@@ -414,21 +551,36 @@ def discipline_new(request: HttpRequest, case_id: int) -> HttpResponse:
                 messages.success(request, _("Đã công bố kết quả xử lý."))
                 return redirect("portal_discipline")
     published = DisciplineResult.objects.filter(case=case)
-    return render(request, "oversight/discipline_new.html", _common(
-        request, "discipline", form=form, case=case, published=published, kind_label=Kind(case.kind).label,
-        title=mask(case.title)), status=status)
+    return render(
+        request,
+        "oversight/discipline_new.html",
+        _common(
+            request,
+            "discipline",
+            form=form,
+            case=case,
+            published=published,
+            kind_label=Kind(case.kind).label,
+            title=mask(case.title),
+        ),
+        status=status,
+    )
 
 
 @login_required
 @require_POST
 def discipline_retract(request: HttpRequest, result_id: int) -> HttpResponse:
-    result = DisciplineResult.objects.filter(pk=result_id, unit_id__in=public_services.headed_units(request.user)).first()
+    result = DisciplineResult.objects.filter(
+        pk=result_id, unit_id__in=public_services.headed_units(request.user)
+    ).first()
     if result is None:
         raise NotFound()
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            public_services.retract_discipline_result(actor=request.user, result=result, reason=form.cleaned_data["reason"])
+            public_services.retract_discipline_result(
+                actor=request.user, result=result, reason=form.cleaned_data["reason"]
+            )
         except PaknError as error:
             messages.error(request, str(error.message))
         else:

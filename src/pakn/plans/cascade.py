@@ -90,4 +90,6 @@ class UnitSummary:
             return "Đã hoàn thành"
         if self.tasks and not self.reported:
             return "Chưa báo cáo"
-        return "Đang thực hiện" if self.tasks else "Không được giao nhiệm vụ"
+        if self.tasks:
+            return "Đang thực hiện"
+        return "Đã có kế hoạch" if self.planned else "Chưa có kế hoạch"

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pakn.reception.forms import DATE, ServiceForm, UnitChoiceField, unit_choices
+from pakn.reception.forms import DATE, ServiceForm, UnitChoiceField, set_choices, unit_choices
 
 
 class DirectiveForm(ServiceForm):
@@ -33,8 +33,8 @@ class PlanForm(ServiceForm):
 
     def __init__(self, *args: Any, units: Any, parents: list[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices(units)
-        self.fields["parent"].choices = [("", _("— Thực hiện trực tiếp văn bản —")), *parents]
+        set_choices(self, "unit", unit_choices(units))
+        set_choices(self, "parent", [("", _("— Thực hiện trực tiếp văn bản —")), *parents])
         self.fields["issued_on"].initial = timezone.localdate()
 
 
@@ -46,7 +46,7 @@ class TaskForm(ServiceForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = unit_choices(units)
+        set_choices(self, "assignee", unit_choices(units))
 
 
 class ReportForm(ServiceForm):

@@ -102,8 +102,8 @@ def build_cascade(directive: Directive, *, user: Any, today: date) -> Cascade:
         s.done += int(row.state.completed_on is not None)
         s.late += int(row.state.late)
     for unit_id, s in summaries.items():
-        plan = plan_by_unit.get(unit_id)
-        if plan is not None:
-            s.plan_number, s.plan_issued_on = plan.number, plan.issued_on
+        own = plan_by_unit.get(unit_id)
+        if own is not None:
+            s.plan_number, s.plan_issued_on = own.number, own.issued_on
     ordered = sorted(summaries.values(), key=lambda s: (units[s.unit_id].level != "province", units[s.unit_id].name))
     return Cascade(directive=directive, roots=roots, units=[(units[s.unit_id], s) for s in ordered], rows=rows)

@@ -39,6 +39,7 @@ def record_directive(
     if number_text and Directive.objects.filter(number__iexact=number_text).exists():
         errors.setdefault("number", []).append(_("Văn bản với số, ký hiệu này đã có."))
     v.raise_if(errors)
+    assert day is not None
     if not getattr(actor, "is_authenticated", False) or not writable_units(actor).exists():
         raise Forbidden()
     with transaction.atomic():
@@ -84,6 +85,7 @@ def issue_plan(
         elif day and day < parent.issued_on:
             errors.setdefault("issued_on", []).append(_("Ngày ban hành không được trước kế hoạch cấp trên."))
     v.raise_if(errors)
+    assert day is not None
     with transaction.atomic():
         require_writer(actor, unit)
         if Plan.objects.filter(directive=directive, unit=unit).exists():
@@ -131,6 +133,7 @@ def assign_task(*, actor: Any, plan: Plan, assignee: Unit, title: Any, due_on: A
     elif not in_area(plan.unit, assignee):
         errors.setdefault("assignee", []).append(_("Chỉ giao nhiệm vụ cho đơn vị trên địa bàn hoặc trực thuộc."))
     v.raise_if(errors)
+    assert due is not None
     with transaction.atomic():
         require_writer(actor, plan.unit)
         task = Task.objects.create(
@@ -142,7 +145,7 @@ def assign_task(*, actor: Any, plan: Plan, assignee: Unit, title: Any, due_on: A
             actor=actor,
             unit=plan.unit,
             data={"assignee": assignee.code, "due_on": due.isoformat()},
-        )  # type: ignore[union-attr]
+        )
         return task
 
 

@@ -59,8 +59,16 @@ def column_chart(groups: list[tuple[str, list[float]]], *, height: int = 220) ->
         labels.append((x0 + group_width / 2, label))
     gridlines = [(plot_bottom - plot_height * f, _num(scale_max * f)) for f in (0, 0.5, 1)] if scale_max else []
     width = left + len(groups) * (group_width + gap) + 4
-    return ColumnChart(width=max(width, 120), height=height, plot_top=plot_top, plot_bottom=plot_bottom,
-                       columns=columns, labels=labels, gridlines=gridlines, column_width=12)
+    return ColumnChart(
+        width=max(width, 120),
+        height=height,
+        plot_top=plot_top,
+        plot_bottom=plot_bottom,
+        columns=columns,
+        labels=labels,
+        gridlines=gridlines,
+        column_width=12,
+    )
 
 
 def nice_ceiling(value: float) -> float:

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from pakn.cases.models import Answer, AnswerKind, Case, Forward, Obligation, Rating
 from pakn.cases.workflow import OPEN, Status
 from pakn.org.models import Unit
-from pakn.public.models import HandlingFact, Outcome, UnitMonthStat
+from pakn.public.models import HandlingFact, Outcome, ProvinceDaysStat, UnitMonthStat
 
 logger = logging.getLogger("pakn.public")
 
@@ -142,7 +142,8 @@ def stints(
         start, end = starts[seq], starts[seq + 1] if seq < last else None
         start_day, end_day = start_days[seq], start_days[seq + 1] if seq < last else None
         own_answers = [
-            a for a in answers
+            a
+            for a in answers
             if a.unit_id == unit_id and (start is None or a.at >= start) and (end is None or a.at <= end)
         ]
         if seq == last:
@@ -153,11 +154,21 @@ def stints(
         else:
             outcome, escalated = Outcome.FORWARDED, False
         fact = Fact(
-            case_id=case.id, seq=seq, current=seq == last, unit_id=unit_id, kind=case.kind, channel=case.channel,
-            topic_id=case.topic_id, received_on=start_day, outcome=outcome, escalated_away=escalated,
+            case_id=case.id,
+            seq=seq,
+            current=seq == last,
+            unit_id=unit_id,
+            kind=case.kind,
+            channel=case.channel,
+            topic_id=case.topic_id,
+            received_on=start_day,
+            outcome=outcome,
+            escalated_away=escalated,
             publish=case.publish,
         )
-        decisive_kinds = (AnswerKind.REFUSAL,) if outcome == Outcome.REFUSED else (AnswerKind.ANSWER, AnswerKind.CONCLUSION)
+        decisive_kinds = (
+            (AnswerKind.REFUSAL,) if outcome == Outcome.REFUSED else (AnswerKind.ANSWER, AnswerKind.CONCLUSION)
+        )
         decisive = [a for a in own_answers if a.kind in decisive_kinds]
         if outcome in (Outcome.RESOLVED, Outcome.REFUSED) and decisive:
             answer = decisive[-1]
@@ -175,9 +186,13 @@ def stints(
             fact.accepted = case.accepted_on is not None and case.accepted_on >= start_day
         if outcome in (Outcome.RESOLVED, Outcome.REFUSED, Outcome.FORWARDED):
             met = [
-                o for o in obligations
-                if o.unit_id == unit_id and not o.cancelled and o.met_on is not None
-                and o.opened_on >= start_day and (end_day is None or o.opened_on <= end_day)
+                o
+                for o in obligations
+                if o.unit_id == unit_id
+                and not o.cancelled
+                and o.met_on is not None
+                and o.opened_on >= start_day
+                and (end_day is None or o.opened_on <= end_day)
             ]
             if met:
                 fact.on_time = all(o.met_on is not None and o.met_on <= o.due_on for o in met)
@@ -188,31 +203,47 @@ def stints(
 # ---------------------------------------------------------------- reading the rows of many cases at once
 
 
-CASE_FIELDS = ("id", "unit_id", "kind", "channel", "topic_id", "received_on", "status", "accepted_on", "due_on", "publish")
+CASE_FIELDS = (
+    "id",
+    "unit_id",
+    "kind",
+    "channel",
+    "topic_id",
+    "received_on",
+    "status",
+    "accepted_on",
+    "due_on",
+    "publish",
+)
 
 
 def _load(case_ids: Sequence[int]) -> Iterator[list[Fact]]:
     cases = [CaseRow(*row) for row in Case.objects.filter(pk__in=case_ids).order_by("pk").values_list(*CASE_FIELDS)]
     forwards: dict[int, list[ForwardRow]] = defaultdict(list)
     for case_id, from_unit, to_unit, at, actor in (
-        Forward.objects.filter(case_id__in=case_ids).order_by("id")
+        Forward.objects.filter(case_id__in=case_ids)
+        .order_by("id")
         .values_list("case_id", "from_unit_id", "to_unit_id", "created_at", "actor_id")
     ):
         forwards[case_id].append(ForwardRow(from_unit, to_unit, at, actor is None))
     answers: dict[int, list[AnswerRow]] = defaultdict(list)
     for case_id, unit_id, kind, at, author in (
-        Answer.objects.filter(case_id__in=case_ids).order_by("created_at", "id")
+        Answer.objects.filter(case_id__in=case_ids)
+        .order_by("created_at", "id")
         .values_list("case_id", "unit_id", "kind", "created_at", "author_id")
     ):
         answers[case_id].append(AnswerRow(unit_id, kind, at, author))
     obligations: dict[int, list[ObligationRow]] = defaultdict(list)
     for case_id, *rest in (
-        Obligation.objects.filter(case_id__in=case_ids).order_by("id")
+        Obligation.objects.filter(case_id__in=case_ids)
+        .order_by("id")
         .values_list("case_id", "unit_id", "opened_on", "due_on", "met_on", "cancelled")
     ):
         obligations[case_id].append(ObligationRow(*rest))
     ratings: dict[int, dict[int, int]] = defaultdict(dict)
-    for case_id, unit_id, level in Rating.objects.filter(case_id__in=case_ids).values_list("case_id", "unit_id", "level"):
+    for case_id, unit_id, level in Rating.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "unit_id", "level"
+    ):
         ratings[case_id][unit_id] = level
     for case in cases:
         yield stints(case, forwards[case.id], answers[case.id], obligations[case.id], ratings[case.id])
@@ -224,12 +255,91 @@ def _provinces() -> dict[int, str]:
 
 def _model(fact: Fact, provinces: dict[int, str]) -> HandlingFact:
     return HandlingFact(
-        case_id=fact.case_id, seq=fact.seq, current=fact.current, unit_id=fact.unit_id,
-        province_id=provinces.get(fact.unit_id, ""), kind=fact.kind, channel=fact.channel, topic_id=fact.topic_id,
-        received_on=fact.received_on, outcome=fact.outcome, accepted=fact.accepted, answered_on=fact.answered_on,
-        answer_days=fact.answer_days, on_time=fact.on_time, due_on=fact.due_on, escalated_away=fact.escalated_away,
-        rating=fact.rating, handler_id=fact.handler_id, publish=fact.publish,
+        case_id=fact.case_id,
+        seq=fact.seq,
+        current=fact.current,
+        unit_id=fact.unit_id,
+        province_id=provinces.get(fact.unit_id, ""),
+        kind=fact.kind,
+        channel=fact.channel,
+        topic_id=fact.topic_id,
+        received_on=fact.received_on,
+        outcome=fact.outcome,
+        accepted=fact.accepted,
+        answered_on=fact.answered_on,
+        answer_days=fact.answer_days,
+        on_time=fact.on_time,
+        due_on=fact.due_on,
+        escalated_away=fact.escalated_away,
+        rating=fact.rating,
+        handler_id=fact.handler_id,
+        publish=fact.publish,
     )
+
+
+FACT_COLUMNS = [
+    "case_id",
+    "seq",
+    "current",
+    "unit_id",
+    "province_id",
+    "kind",
+    "channel",
+    "topic_id",
+    "received_on",
+    "outcome",
+    "accepted",
+    "answered_on",
+    "answer_days",
+    "on_time",
+    "due_on",
+    "escalated_away",
+    "rating",
+    "handler_id",
+    "publish",
+]
+
+
+def _row(fact: Fact, provinces: dict[int, str]) -> tuple[Any, ...]:
+    day = connection.ops.adapt_datefield_value
+    return (
+        fact.case_id,
+        fact.seq,
+        fact.current,
+        fact.unit_id,
+        provinces.get(fact.unit_id, ""),
+        fact.kind,
+        fact.channel,
+        fact.topic_id,
+        day(fact.received_on),
+        fact.outcome,
+        fact.accepted,
+        day(fact.answered_on),
+        fact.answer_days,
+        fact.on_time,
+        day(fact.due_on),
+        fact.escalated_away,
+        fact.rating,
+        fact.handler_id,
+        fact.publish,
+    )
+
+
+def raw_insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Multi-row INSERT without the ORM's per-value preparation (10× faster for the bulk rebuild). Values must
+    already be database values (dates through ``adapt_datefield_value``)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per = max(1, 30_000 // len(columns)) if connection.vendor == "sqlite" else 2000
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            # Table and column names come from the model, every value is a parameter.
+            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(chunk))  # noqa: S608
+            cursor.execute(sql, [v for row in chunk for v in row])
 
 
 # ---------------------------------------------------------------- month buckets
@@ -245,6 +355,7 @@ def next_month(month: date) -> date:
 
 def fact_sums() -> dict[str, Any]:
     """The aggregate of each stored measure over HandlingFact rows (the columns of UnitMonthStat)."""
+
     def count(condition: Q) -> Count:
         return Count("id", filter=condition)
 
@@ -294,6 +405,34 @@ def refresh_buckets(buckets: Iterable[tuple[int, date]]) -> None:
         UnitMonthStat.objects.update_or_create(
             unit_id=unit_id, month=month, defaults={"province_id": provinces[unit_id], **clean}
         )
+    province_months = set()
+    for unit_id, month in set(buckets):
+        if unit_id not in provinces:
+            provinces[unit_id] = Unit.objects.filter(pk=unit_id).values_list("province_id", flat=True).first() or ""
+        province_months.add((provinces[unit_id], month))
+    for province_id, month in province_months:
+        refresh_days(province_id, month)
+
+
+def _days_histogram(queryset: Any) -> Any:
+    return (
+        queryset.filter(outcome=Outcome.RESOLVED, answer_days__isnull=False)
+        .values("province_id", "answer_days")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def refresh_days(province_id: str, month: date) -> None:
+    """Recompute one province-month of the days-to-answer histogram."""
+    ProvinceDaysStat.objects.filter(province_id=province_id, month=month).delete()
+    rows = _days_histogram(
+        HandlingFact.objects.filter(province_id=province_id, received_on__gte=month, received_on__lt=next_month(month))
+    )
+    ProvinceDaysStat.objects.bulk_create(
+        ProvinceDaysStat(month=month, province_id=province_id, answer_days=r["answer_days"], resolved=r["n"])
+        for r in rows
+    )
 
 
 # ---------------------------------------------------------------- incremental and bulk
@@ -303,7 +442,9 @@ def refresh_case(case_id: int) -> None:
     """Rewrite the facts of one case and the buckets its old and new facts fall in."""
     old = set(HandlingFact.objects.filter(case_id=case_id).values_list("unit_id", "received_on"))
     new_facts = next(_load([case_id]), [])
-    provinces = {u: p for u, p in Unit.objects.filter(pk__in={f.unit_id for f in new_facts}).values_list("id", "province_id")}
+    provinces = {
+        u: p for u, p in Unit.objects.filter(pk__in={f.unit_id for f in new_facts}).values_list("id", "province_id")
+    }
     HandlingFact.objects.filter(case_id=case_id).delete()
     HandlingFact.objects.bulk_create([_model(f, provinces) for f in new_facts])
     touched = {(u, month_of(d)) for u, d in old} | {(f.unit_id, month_of(f.received_on)) for f in new_facts}
@@ -327,12 +468,13 @@ def rebuild(*, chunk: int = 5000, progress: Any = None) -> dict[str, int]:
     with transaction.atomic():
         HandlingFact.objects.all().delete()
         UnitMonthStat.objects.all().delete()
+        ProvinceDaysStat.objects.all().delete()
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk):
         batch = ids[start : start + chunk]
-        rows = [_model(f, provinces) for facts in _load(batch) for f in facts]
+        rows = [_row(f, provinces) for facts in _load(batch) for f in facts]
         with transaction.atomic():
-            HandlingFact.objects.bulk_create(rows, batch_size=2000)
+            raw_insert(HandlingFact, FACT_COLUMNS, rows)
         total_facts += len(rows)
         if progress:
             progress(start + len(batch), len(ids))
@@ -352,16 +494,28 @@ def rebuild_buckets() -> int:
     while month <= bounds["last"]:
         rows = (
             HandlingFact.objects.filter(received_on__gte=month, received_on__lt=next_month(month))
-            .values("unit_id").annotate(**sums).order_by()
+            .values("unit_id")
+            .annotate(**sums)
+            .order_by()
         )
         objects = [
-            UnitMonthStat(month=month, province_id=provinces.get(r["unit_id"], ""),
-                          **{k: (v or 0) for k, v in r.items()})
+            (
+                connection.ops.adapt_datefield_value(month),
+                r["unit_id"],
+                provinces.get(r["unit_id"], ""),
+                *(r[k] or 0 for k in STORED_MEASURES),
+            )
             for r in rows
         ]
+        histogram = [
+            (connection.ops.adapt_datefield_value(month), r["province_id"], r["answer_days"], r["n"])
+            for r in _days_histogram(
+                HandlingFact.objects.filter(received_on__gte=month, received_on__lt=next_month(month))
+            )
+        ]
         with transaction.atomic():
-            UnitMonthStat.objects.bulk_create(objects, batch_size=2000)
+            raw_insert(UnitMonthStat, ["month", "unit_id", "province_id", *STORED_MEASURES], objects)
+            raw_insert(ProvinceDaysStat, ["month", "province_id", "answer_days", "resolved"], histogram)
         created += len(objects)
         month = next_month(month)
     return created
-

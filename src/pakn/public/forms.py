@@ -86,12 +86,16 @@ class AnswerFilterForm(forms.Form):
 
 
 class DisciplineForm(forms.Form):
-    official_position = forms.CharField(label=_("Chức vụ của người vi phạm"), max_length=200,
-                                        help_text=_("Ví dụ: Cán bộ địa chính phường. Không bắt buộc nêu họ tên."))
+    official_position = forms.CharField(
+        label=_("Chức vụ của người vi phạm"),
+        max_length=200,
+        help_text=_("Ví dụ: Cán bộ địa chính phường. Không bắt buộc nêu họ tên."),
+    )
     official_name = forms.CharField(label=_("Họ tên (không bắt buộc)"), max_length=150, required=False)
     violation = forms.CharField(label=_("Hành vi vi phạm"), widget=forms.Textarea(attrs={"rows": 4}))
     measure = forms.ChoiceField(label=_("Hình thức kỷ luật"), choices=DisciplineMeasure.choices)
-    measure_detail = forms.CharField(label=_("Ghi rõ hình thức (nếu chọn hình thức khác)"), max_length=200,
-                                     required=False)
+    measure_detail = forms.CharField(
+        label=_("Ghi rõ hình thức (nếu chọn hình thức khác)"), max_length=200, required=False
+    )
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60)
     decided_on = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -55,6 +55,9 @@ class HandlingFact(models.Model):
             models.Index(fields=["outcome", "due_on"], name="public_fact_open_due"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}/{self.seq} {self.outcome}"
+
 
 class UnitMonthStat(models.Model):
     """Sums of ``HandlingFact`` per unit and calendar month of arrival. Same column names as the
@@ -96,6 +99,26 @@ class UnitMonthStat(models.Model):
     class Meta:
         unique_together = [("unit", "month")]
         indexes = [models.Index(fields=["month", "province_id"], name="public_ums_month_prov")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"
+
+
+class ProvinceDaysStat(models.Model):
+    """How many resolved stints took each number of days to answer, per province and month of arrival: the
+    histogram from which nationwide and provincial medians are read (a median cannot be summed)."""
+
+    month = models.DateField()
+    province_id = models.CharField(max_length=2)
+    answer_days = models.PositiveIntegerField()
+    resolved = models.PositiveIntegerField()
+
+    class Meta:
+        unique_together = [("province_id", "month", "answer_days")]
+        indexes = [models.Index(fields=["month", "province_id"], name="public_pds_month_prov")]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.month:%Y-%m} {self.answer_days}: {self.resolved}"
 
 
 class DisciplineMeasure(models.TextChoices):

@@ -61,8 +61,10 @@ PERIOD_COLUMNS = [
 DATASETS: dict[str, dict[str, Any]] = {
     "units": {
         "title": _("Thống kê theo đơn vị"),
-        "description": _("Mỗi dòng một đơn vị có đơn trong kỳ, trong phạm vi đã chọn (cả nước, một tỉnh hoặc một đơn vị "
-                         "và các đơn vị trực thuộc)."),
+        "description": _(
+            "Mỗi dòng một đơn vị có đơn trong kỳ, trong phạm vi đã chọn (cả nước, một tỉnh hoặc một đơn vị "
+            "và các đơn vị trực thuộc)."
+        ),
         "columns": [
             *PERIOD_COLUMNS,
             Column("unit_code", "string", _("Mã đơn vị (ví dụ UBND-00004).")),
@@ -79,13 +81,17 @@ DATASETS: dict[str, dict[str, Any]] = {
     "topics": {
         "title": _("Thống kê theo lĩnh vực"),
         "description": _("Mỗi dòng một lĩnh vực, cộng cho cả phạm vi và kỳ đã chọn."),
-        "columns": [*PERIOD_COLUMNS, Column("topic", "string", _("Lĩnh vực (trống: chưa phân loại).")),
-                    *MEASURE_COLUMNS],
+        "columns": [
+            *PERIOD_COLUMNS,
+            Column("topic", "string", _("Lĩnh vực (trống: chưa phân loại).")),
+            *MEASURE_COLUMNS,
+        ],
     },
     "answers": {
         "title": _("Trả lời, kết luận được công khai"),
-        "description": _("Các đơn người gửi đồng ý công khai và đã có văn bản trả lời hoặc kết luận. Không có thông tin "
-                         "người gửi."),
+        "description": _(
+            "Các đơn người gửi đồng ý công khai và đã có văn bản trả lời hoặc kết luận. Không có thông tin người gửi."
+        ),
         "columns": [
             Column("id", "integer", _("Số hiệu công khai của hồ sơ (không phải mã tra cứu).")),
             Column("kind", "string", _("Loại: report, petition, complaint, denunciation, opinion.")),
@@ -101,8 +107,10 @@ DATASETS: dict[str, dict[str, Any]] = {
     },
     "discipline": {
         "title": _("Kết quả xử lý cán bộ vi phạm"),
-        "description": _("Kết quả kỷ luật cán bộ vi phạm được phát hiện qua phản ánh, tố cáo của người dân, do người "
-                         "đứng đầu đơn vị công bố."),
+        "description": _(
+            "Kết quả kỷ luật cán bộ vi phạm được phát hiện qua phản ánh, tố cáo của người dân, do người "
+            "đứng đầu đơn vị công bố."
+        ),
         "columns": [
             Column("id", "integer", _("Số hiệu.")),
             Column("unit", "string", _("Đơn vị công bố.")),
@@ -131,16 +139,25 @@ def statistics_rows(dataset: str, scope: stats.Scope, period: stats.Period) -> l
     bounds = {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
     if dataset == "units":
         rows = []
-        for row in sorted(stats.unit_rows(scope, period), key=lambda r: (r.unit.code if r.unit else str(r.key))):
+        for row in sorted(stats.unit_rows(scope, period), key=lambda r: r.unit.code if r.unit else str(r.key)):
             unit = row.unit
-            rows.append({**bounds, "unit_code": unit.code if unit else "", "unit_name": row.label,
-                         "province_code": unit.province_id if unit else "", **_measure_values(row.measures)})
+            rows.append(
+                {
+                    **bounds,
+                    "unit_code": unit.code if unit else "",
+                    "unit_name": row.label,
+                    "province_code": unit.province_id if unit else "",
+                    **_measure_values(row.measures),
+                }
+            )
         return rows
     if dataset == "months":
         return [{"month": f"{r.key:%Y-%m}", **_measure_values(r.measures)} for r in stats.month_rows(scope, period)]
     if dataset == "topics":
-        return [{**bounds, "topic": r.label if r.key else "", **_measure_values(r.measures)}
-                for r in stats.topic_rows(scope, period)]
+        return [
+            {**bounds, "topic": r.label if r.key else "", **_measure_values(r.measures)}
+            for r in stats.topic_rows(scope, period)
+        ]
     raise KeyError(dataset)
 
 
@@ -156,9 +173,15 @@ def discipline_rows() -> list[dict[str, Any]]:
     results = DisciplineResult.objects.filter(retracted_at__isnull=True).select_related("unit", "case")
     return [
         {
-            "id": r.pk, "unit": r.unit.name, "case_kind": r.case.kind, "official_position": r.official_position,
-            "official_name": r.official_name, "violation": mask(r.violation), "measure": r.measure,
-            "measure_label": r.measure_detail or r.get_measure_display(), "decision_number": r.decision_number,
+            "id": r.pk,
+            "unit": r.unit.name,
+            "case_kind": r.case.kind,
+            "official_position": r.official_position,
+            "official_name": r.official_name,
+            "violation": mask(r.violation),
+            "measure": r.measure,
+            "measure_label": r.measure_detail or r.get_measure_display(),
+            "decision_number": r.decision_number,
             "decided_on": r.decided_on.isoformat(),
         }
         for r in results
@@ -185,6 +208,8 @@ def to_json(dataset: str, rows: Iterable[dict[str, Any]], meta: dict[str, Any]) 
     return {
         "dataset": dataset,
         **meta,
-        "columns": [{"name": c.name, "type": c.type, "description": str(c.description)} for c in DATASETS[dataset]["columns"]],
+        "columns": [
+            {"name": c.name, "type": c.type, "description": str(c.description)} for c in DATASETS[dataset]["columns"]
+        ],
         "rows": [{k: _plain(row.get(k)) for k in column_names(dataset)} for row in rows],
     }

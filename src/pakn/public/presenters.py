@@ -52,7 +52,8 @@ def published_items(cases: Any, *, with_body: bool = True) -> list[dict[str, Any
     last: dict[int, Answer] = {}
     for answer in (
         Answer.objects.filter(case_id__in=[c.pk for c in cases], kind__in=RESULT_KINDS)
-        .select_related("unit").order_by("created_at", "id")
+        .select_related("unit")
+        .order_by("created_at", "id")
     ):
         last[answer.case_id] = answer
     return [_item(case, last.get(case.pk), with_body=with_body) for case in cases]

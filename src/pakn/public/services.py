@@ -41,9 +41,18 @@ def _clean(value: Any, field: str, errors: dict[str, list[Any]], *, limit: int, 
 
 
 def publish_discipline_result(
-    *, actor: Any, case: Case, official_position: Any, violation: Any, measure: Any, decision_number: Any,
-    decided_on: Any, measure_detail: Any = "", official_name: Any = "",
+    *,
+    actor: Any,
+    case: Case,
+    official_position: Any,
+    violation: Any,
+    measure: Any,
+    decision_number: Any,
+    decided_on: Any,
+    measure_detail: Any = "",
+    official_name: Any = "",
 ) -> DisciplineResult:
+    case = Case.objects.select_related("unit").get(pk=case.pk)  # the current state, not the caller's copy
     if case.unit_id not in set(headed_units(actor)):
         raise NotFound()
     errors: dict[str, list[Any]] = {}
@@ -67,9 +76,17 @@ def publish_discipline_result(
         raise InvalidTransition(_("Chỉ công bố kết quả xử lý khi hồ sơ đã có kết luận."))
     with transaction.atomic():
         return DisciplineResult.objects.create(
-            case=case, unit=case.unit, official_position=position, official_name=name, violation=violation_text,
-            measure=measure, measure_detail=detail, decision_number=number, decided_on=decided_on,
-            published_by=actor, published_at=timezone.now(),
+            case=case,
+            unit=case.unit,
+            official_position=position,
+            official_name=name,
+            violation=violation_text,
+            measure=measure,
+            measure_detail=detail,
+            decision_number=number,
+            decided_on=decided_on,
+            published_by=actor,
+            published_at=timezone.now(),
         )
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from pakn.org.models import Unit
 from pakn.public.facts import CHANNELS, KINDS, STORED_MEASURES, fact_sums, month_of, next_month
-from pakn.public.models import HandlingFact, Outcome, UnitMonthStat
+from pakn.public.models import HandlingFact, Outcome, ProvinceDaysStat, UnitMonthStat
 
 # Units with fewer judged stints than this are listed but not ranked (a rate over 2 cases says little).
 MIN_JUDGED_FOR_RANKING = 5
@@ -35,32 +35,65 @@ HELP_ON_TIME = 0.70
 HELP_SATISFACTION = 0.50
 
 FORMULAS: list[tuple[Any, Any]] = [
-    (gettext_lazy("Tiếp nhận"), gettext_lazy(
-        "Số lượt đơn đến đơn vị trong kỳ: đơn được phân về đơn vị (theo ngày nhận đơn) và đơn đơn vị khác chuyển "
-        "đến (theo ngày chuyển). Một đơn chuyển qua hai đơn vị được tính ở cả hai.")),
+    (
+        gettext_lazy("Tiếp nhận"),
+        gettext_lazy(
+            "Số lượt đơn đến đơn vị trong kỳ: đơn được phân về đơn vị (theo ngày nhận đơn) và đơn đơn vị khác chuyển "
+            "đến (theo ngày chuyển). Một đơn chuyển qua hai đơn vị được tính ở cả hai."
+        ),
+    ),
     (gettext_lazy("Đã thụ lý"), gettext_lazy("Số đơn đã được đơn vị thụ lý hoặc đã được trả lời.")),
     (gettext_lazy("Không thụ lý"), gettext_lazy("Số đơn đơn vị ra thông báo không thụ lý.")),
     (gettext_lazy("Chuyển đơn"), gettext_lazy("Số đơn đơn vị chuyển đến cơ quan có thẩm quyền khác.")),
-    (gettext_lazy("Đã giải quyết"), gettext_lazy(
-        "Số đơn có văn bản trả lời hoặc kết luận của đơn vị (kể cả đơn sau đó người gửi đề nghị cấp trên xem xét).")),
-    (gettext_lazy("Đúng hạn / trễ hạn"), gettext_lazy(
-        "Một đơn đã xử lý xong (trả lời, kết luận, không thụ lý hoặc chuyển đơn) là đúng hạn khi mọi thời hạn của "
-        "đơn vị đối với đơn đó (thụ lý, giải quyết, trả lời) đều được hoàn thành không muộn hơn ngày hết hạn.")),
+    (
+        gettext_lazy("Đã giải quyết"),
+        gettext_lazy(
+            "Số đơn có văn bản trả lời hoặc kết luận của đơn vị (kể cả đơn sau đó người gửi đề nghị cấp trên xem xét)."
+        ),
+    ),
+    (
+        gettext_lazy("Đúng hạn / trễ hạn"),
+        gettext_lazy(
+            "Một đơn đã xử lý xong (trả lời, kết luận, không thụ lý hoặc chuyển đơn) là đúng hạn khi mọi thời hạn của "
+            "đơn vị đối với đơn đó (thụ lý, giải quyết, trả lời) đều được hoàn thành không muộn hơn ngày hết hạn."
+        ),
+    ),
     (gettext_lazy("Đang quá hạn"), gettext_lazy("Đơn chưa xử lý xong mà thời hạn gần nhất đã qua (tính đến hôm nay).")),
-    (gettext_lazy("Tỷ lệ đúng hạn"), gettext_lazy(
-        "Đúng hạn ÷ (đúng hạn + trễ hạn + đang quá hạn). Đơn đang quá hạn bị tính là chưa đúng hạn, "
-        "để đơn vị để đơn tồn đọng không có tỷ lệ cao hơn đơn vị trả lời muộn.")),
-    (gettext_lazy("Số ngày trả lời (trung vị)"), gettext_lazy(
-        "Trung vị của số ngày (theo lịch) từ khi đơn đến đơn vị đến ngày có văn bản trả lời hoặc kết luận: "
-        "một nửa số đơn được trả lời nhanh hơn. Với số đơn chẵn, lấy trung bình hai giá trị giữa.")),
-    (gettext_lazy("Tỷ lệ hài lòng"), gettext_lazy(
-        "Số đánh giá “Hài lòng” hoặc “Rất hài lòng” ÷ tổng số đánh giá của người gửi về kết quả của đơn vị.")),
-    (gettext_lazy("Điểm hài lòng"), gettext_lazy(
-        "Trung bình các mức đánh giá: Rất hài lòng = 5, Hài lòng = 4, Bình thường = 3, Không hài lòng = 2, "
-        "Rất không hài lòng = 1.")),
-    (gettext_lazy("Điểm xếp hạng"), gettext_lazy(
-        "Trung bình cộng của tỷ lệ đúng hạn và tỷ lệ hài lòng (chỉ một tỷ lệ nếu chưa có đánh giá). Đơn vị có dưới "
-        "%(n)s đơn đã xử lý hoặc quá hạn chưa được xếp hạng.") % {"n": MIN_JUDGED_FOR_RANKING}),
+    (
+        gettext_lazy("Tỷ lệ đúng hạn"),
+        gettext_lazy(
+            "Đúng hạn ÷ (đúng hạn + trễ hạn + đang quá hạn). Đơn đang quá hạn bị tính là chưa đúng hạn, "
+            "để đơn vị để đơn tồn đọng không có tỷ lệ cao hơn đơn vị trả lời muộn."
+        ),
+    ),
+    (
+        gettext_lazy("Số ngày trả lời (trung vị)"),
+        gettext_lazy(
+            "Trung vị của số ngày (theo lịch) từ khi đơn đến đơn vị đến ngày có văn bản trả lời hoặc kết luận: "
+            "một nửa số đơn được trả lời nhanh hơn. Với số đơn chẵn, lấy trung bình hai giá trị giữa."
+        ),
+    ),
+    (
+        gettext_lazy("Tỷ lệ hài lòng"),
+        gettext_lazy(
+            "Số đánh giá “Hài lòng” hoặc “Rất hài lòng” ÷ tổng số đánh giá của người gửi về kết quả của đơn vị."
+        ),
+    ),
+    (
+        gettext_lazy("Điểm hài lòng"),
+        gettext_lazy(
+            "Trung bình các mức đánh giá: Rất hài lòng = 5, Hài lòng = 4, Bình thường = 3, Không hài lòng = 2, "
+            "Rất không hài lòng = 1."
+        ),
+    ),
+    (
+        gettext_lazy("Điểm xếp hạng"),
+        gettext_lazy(
+            "Trung bình cộng của tỷ lệ đúng hạn và tỷ lệ hài lòng (chỉ một tỷ lệ nếu chưa có đánh giá). Đơn vị có dưới "
+            "%(n)s đơn đã xử lý hoặc quá hạn chưa được xếp hạng."
+        )
+        % {"n": MIN_JUDGED_FOR_RANKING},
+    ),
 ]
 
 
@@ -160,7 +193,9 @@ def subtree_ids(root_ids: Iterable[int]) -> list[int]:
     found = list(dict.fromkeys(root_ids))
     seen, frontier = set(found), list(found)
     while frontier:
-        children = [pk for pk in Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True) if pk not in seen]
+        children = [
+            pk for pk in Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True) if pk not in seen
+        ]
         seen.update(children)
         found += children
         frontier = children
@@ -267,8 +302,15 @@ def median(histogram: dict[int, int]) -> float | None:
 
 # ---------------------------------------------------------------- queries
 
-GROUPS = {None: None, "unit": "unit_id", "province": "province_id", "month": "month", "topic": "topic_id",
-          "official": "handler_id", "kind": "kind"}
+GROUPS = {
+    None: None,
+    "unit": "unit_id",
+    "province": "province_id",
+    "month": "month",
+    "topic": "topic_id",
+    "official": "handler_id",
+    "kind": "kind",
+}
 ROLLUP_GROUPS = {None, "unit", "province", "month"}
 
 
@@ -283,17 +325,36 @@ def _grouped_facts(queryset: QuerySet[Any], by: str, *extra: str) -> QuerySet[An
     return queryset.values(GROUPS[by], *extra)
 
 
+def _fetch(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
+    """Run a ``values().annotate()`` query and return plain rows, skipping the ORM's per-value converters
+    (a third of the time of a nationwide scorecard). Sums come back as int or None, months as date or text."""
+    from django.db import connections
+
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def _key(row: dict[str, Any], by: str | None) -> Any:
     if by is None:
         return None
     value = row[GROUPS[by] or ""]
     if by == "month" and isinstance(value, datetime):
         value = value.date()
+    elif by == "month" and isinstance(value, str):
+        value = date.fromisoformat(value[:10])
     return value
 
 
 def aggregate(
-    scope: Scope, period: Period, *, by: str | None = None, today: date | None = None, medians: bool = True,
+    scope: Scope,
+    period: Period,
+    *,
+    by: str | None = None,
+    today: date | None = None,
+    medians: bool = True,
     source: str = "auto",
 ) -> dict[Any, Measures]:
     """Measures per group (None: one group) for the stints that arrived in ``period`` within ``scope``.
@@ -310,7 +371,7 @@ def aggregate(
         rollup = UnitMonthStat.objects.filter(scope.q(), month__gte=full[0], month__lte=full[1])
         column = GROUPS[by]
         summed = {f"s_{k}": Sum(k) for k in STORED_MEASURES}
-        rows = list(rollup.values(column).annotate(**summed).order_by()) if column else [rollup.aggregate(**summed)]
+        rows = _fetch(rollup.values(column).annotate(**summed).order_by()) if column else [rollup.aggregate(**summed)]
         for row in rows:
             result[_key(row, by)].add({k: row[f"s_{k}"] for k in STORED_MEASURES})
     for start, end in edges:
@@ -318,7 +379,7 @@ def aggregate(
         if by is None:
             result[None].add(queryset.aggregate(**sums))
         else:
-            for row in _grouped_facts(queryset, by).annotate(**sums).order_by():
+            for row in _fetch(_grouped_facts(queryset, by).annotate(**sums).order_by()):
                 result[_key(row, by)].add(row)
     overdue = _facts(scope, period.start, period.end).filter(outcome=Outcome.OPEN, due_on__lt=today)
     if by is None:
@@ -326,22 +387,35 @@ def aggregate(
         if count or None in result:
             result[None]["overdue_open"] = count
     else:
-        for row in _grouped_facts(overdue, by).annotate(n=Count("id")).order_by():
+        for row in _fetch(_grouped_facts(overdue, by).annotate(n=Count("id")).order_by()):
             result[_key(row, by)]["overdue_open"] = row["n"]
     if medians:
-        resolved = _facts(scope, period.start, period.end).filter(outcome=Outcome.RESOLVED, answer_days__isnull=False)
-        histograms: dict[Any, dict[int, int]] = defaultdict(dict)
-        if by is None:
-            for row in resolved.values("answer_days").annotate(n=Count("id")).order_by():
-                histograms[None][row["answer_days"]] = row["n"]
-        else:
-            for row in _grouped_facts(resolved, by, "answer_days").annotate(n=Count("id")).order_by():
-                histograms[_key(row, by)][row["answer_days"]] = row["n"]
-        for key, histogram in histograms.items():
+        for key, histogram in _histograms(scope, period, by, source).items():
             result[key]["median_days"] = median(histogram)
     if by is None and None not in result:
         result[None] = Measures.empty()
     return dict(result)
+
+
+def _histograms(scope: Scope, period: Period, by: str | None, source: str) -> dict[Any, dict[int, int]]:
+    """Days-to-answer histograms per group. Nationwide and provincial scopes read whole months from
+    ``ProvinceDaysStat``; unit scopes and the edges of a period read the facts."""
+    histograms: dict[Any, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    use_rollup = source == "auto" and scope.unit_ids is None and by in (None, "province", "month")
+    full, edges = period.split() if use_rollup else (None, [(period.start, period.end)])
+    if full is not None:
+        rollup = ProvinceDaysStat.objects.filter(month__gte=full[0], month__lte=full[1])
+        if scope.province_id:
+            rollup = rollup.filter(province_id=scope.province_id)
+        columns = [GROUPS[by]] if by else []
+        for row in _fetch(rollup.values(*columns, "answer_days").annotate(n=Sum("resolved")).order_by()):
+            histograms[_key(row, by)][row["answer_days"]] += row["n"]
+    for start, end in edges:
+        resolved = _facts(scope, start, end).filter(outcome=Outcome.RESOLVED, answer_days__isnull=False)
+        grouped = _grouped_facts(resolved, by, "answer_days") if by else resolved.values("answer_days")
+        for row in _fetch(grouped.annotate(n=Count("id")).order_by()):
+            histograms[_key(row, by)][row["answer_days"]] += row["n"]
+    return histograms
 
 
 def totals(scope: Scope, period: Period, **kwargs: Any) -> Measures:

@@ -18,6 +18,7 @@ from pakn.public.forms import AnswerFilterForm, ScopeForm
 from pakn.public.models import DisciplineResult
 from pakn.public.presenters import ART_40_NOTE, published_cases, published_item, published_items
 
+
 def channel_label(code: str) -> str:
     from pakn.cases.models import Channel
 
@@ -37,20 +38,35 @@ def statistics_context(scope: stats.Scope, period: stats.Period) -> dict[str, An
     if scope.province_id is None and scope.unit_ids is None:
         units, unit_heading = stats.province_rows(period), _("Theo tỉnh, thành phố")
     else:
-        units, unit_heading = sorted(stats.unit_rows(scope, period), key=lambda r: (-r.measures["received"], r.label)), _(
-            "Theo đơn vị")
+        units, unit_heading = (
+            sorted(stats.unit_rows(scope, period), key=lambda r: (-r.measures["received"], r.label)),
+            _("Theo đơn vị"),
+        )
     month_chart = charts.column_chart(
         [(f"{r.key:%m/%y}", [r.measures["received"], r.measures["resolved"]]) for r in months]
     )
-    on_time_bars = charts.bars([(r.label, stats.pct(r.measures.on_time_rate), percent(r.measures.on_time_rate))
-                                for r in months])
-    topic_bars = charts.bars([(r.label, r.measures["received"], charts.fmt_int(r.measures["received"])) for r in topics])
+    on_time_bars = charts.bars(
+        [(r.label, stats.pct(r.measures.on_time_rate), percent(r.measures.on_time_rate)) for r in months]
+    )
+    topic_bars = charts.bars(
+        [(r.label, r.measures["received"], charts.fmt_int(r.measures["received"])) for r in topics]
+    )
     kind_bars = charts.bars([(str(Kind(k).label), n, charts.fmt_int(n)) for k, n in total.by_kind])
     channel_bars = charts.bars([(channel_label(c), n, charts.fmt_int(n)) for c, n in total.by_channel if n])
     return {
-        "scope": scope, "period": period, "total": total, "months": months, "topics": topics, "units": units,
-        "unit_heading": unit_heading, "month_chart": month_chart, "on_time_bars": on_time_bars,
-        "topic_bars": topic_bars, "kind_bars": kind_bars, "channel_bars": channel_bars, "formulas": stats.FORMULAS,
+        "scope": scope,
+        "period": period,
+        "total": total,
+        "months": months,
+        "topics": topics,
+        "units": units,
+        "unit_heading": unit_heading,
+        "month_chart": month_chart,
+        "on_time_bars": on_time_bars,
+        "topic_bars": topic_bars,
+        "kind_bars": kind_bars,
+        "channel_bars": channel_bars,
+        "formulas": stats.FORMULAS,
         "legend_months": [_("Tiếp nhận"), _("Đã giải quyết")],
     }
 
@@ -61,9 +77,17 @@ def home(request: HttpRequest) -> HttpResponse:
     total = stats.totals(stats.Scope.nation(), period, medians=False)
     latest = published_items(published_cases().order_by("-pk")[:5], with_body=False)
     discipline = DisciplineResult.objects.filter(retracted_at__isnull=True).select_related("unit")[:5]
-    return render(request, "public_portal/home.html", {
-        "period": period, "total": total, "latest": latest, "discipline": discipline, "section": "home",
-    })
+    return render(
+        request,
+        "public_portal/home.html",
+        {
+            "period": period,
+            "total": total,
+            "latest": latest,
+            "discipline": discipline,
+            "section": "home",
+        },
+    )
 
 
 @require_GET
@@ -88,10 +112,17 @@ def answers(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "public_portal/answers.html", {
-        "form": form, "page": page, "items": published_items(page.object_list, with_body=False),
-        "query": query.urlencode(), "section": "answers",
-    })
+    return render(
+        request,
+        "public_portal/answers.html",
+        {
+            "form": form,
+            "page": page,
+            "items": published_items(page.object_list, with_body=False),
+            "query": query.urlencode(),
+            "section": "answers",
+        },
+    )
 
 
 @require_GET
@@ -99,8 +130,11 @@ def answer_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = published_cases().filter(pk=case_id).first()
     if case is None:
         raise NotFound()
-    return render(request, "public_portal/answer_detail.html", {
-        "item": published_item(case), "art40": ART_40_NOTE, "section": "answers"})
+    return render(
+        request,
+        "public_portal/answer_detail.html",
+        {"item": published_item(case), "art40": ART_40_NOTE, "section": "answers"},
+    )
 
 
 @require_GET
@@ -113,10 +147,18 @@ def discipline(request: HttpRequest) -> HttpResponse:
 @require_GET
 def data(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.GET or None)
-    return render(request, "public_portal/data.html", {
-        "datasets": opendata.DATASETS, "form": form, "query": request.GET.urlencode(),
-        "scope": form.scope(), "period": form.period(), "section": "data",
-    })
+    return render(
+        request,
+        "public_portal/data.html",
+        {
+            "datasets": opendata.DATASETS,
+            "form": form,
+            "query": request.GET.urlencode(),
+            "scope": form.scope(),
+            "period": form.period(),
+            "section": "data",
+        },
+    )
 
 
 @require_GET
@@ -128,8 +170,9 @@ def data_download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     meta: dict[str, Any] = {"title": str(opendata.DATASETS[dataset]["title"]), "licence": "CC BY 4.0"}
     if dataset in ("units", "months", "topics"):
         rows = opendata.statistics_rows(dataset, scope, period)
-        meta.update({"scope": scope.label, "period_start": period.start.isoformat(),
-                     "period_end": period.end.isoformat()})
+        meta.update(
+            {"scope": scope.label, "period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
+        )
     elif dataset == "answers":
         rows = opendata.answer_rows()
     else:
@@ -141,4 +184,3 @@ def data_download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="pakn-{dataset}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
-

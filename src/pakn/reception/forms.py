@@ -19,6 +19,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def set_choices(form: forms.Form, name: str, choices: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 class ServiceForm(forms.Form):
     def add_service_errors(self, error: InvalidInput, *, prefix: str = "") -> None:
         if not error.fields:
@@ -44,7 +50,7 @@ class PublicFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("Tất cả")), *((p.code, p.name) for p in Province.objects.all())]
+        set_choices(self, "province", [("", _("Tất cả")), *((p.code, p.name) for p in Province.objects.all())])
 
 
 class BookingForm(ServiceForm):
@@ -96,7 +102,7 @@ class SessionForm(ServiceForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices(units)
+        set_choices(self, "unit", unit_choices(units))
         self.fields["date"].initial = timezone.localdate() + timedelta(days=10)
 
 
@@ -135,7 +141,7 @@ class EntryForm(ServiceForm):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices(units)
+        set_choices(self, "unit", unit_choices(units))
         self.fields["received_on"].initial = timezone.localdate()
 
 
@@ -287,7 +293,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args: Any, provinces: list[tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("Tất cả được xem")), *(provinces or [])]
+        set_choices(self, "province", [("", _("Tất cả được xem")), *(provinces or [])])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -31,7 +32,7 @@ class UnitCompliance:
     citation: str
     result: rules.Compliance
     sessions_held: int  # every held session of the unit in the period (any kind, any presider)
-    head_days: int  # distinct regular reception days presided by the head
+    head_days: int  # distinct reception days (regular or ad hoc, not dialogues) the head presided
     dialogues: int
     entries: int
     cases_opened: int
@@ -82,7 +83,7 @@ def compliance_for(units: QuerySet[Unit] | list[Unit], *, start: date, end: date
     dialogues: dict[int, int] = defaultdict(int)
     held = Session.objects.filter(unit_id__in=ids, status=SessionStatus.HELD, date__gte=wide_start, date__lte=wide_end)
     for unit_id, day, kind, by_head in held.values_list("unit_id", "date", "kind", "presided_by_head"):
-        if kind == SessionKind.REGULAR and by_head:
+        if kind != SessionKind.DIALOGUE and by_head:  # regular and ad hoc reception days, not dialogues
             head_days[unit_id].add(day)
         if start <= day <= end:
             held_counts[unit_id] += 1
@@ -125,8 +126,8 @@ def compliance_for(units: QuerySet[Unit] | list[Unit], *, start: date, end: date
         result = rules.compliance(
             _as_rules(reqs), calendar, held_days=head_days[unit.pk], start=start, end=end, today=today
         )
-        e = entries.get(unit.pk, {})
-        t = tasks.get(unit.pk, {})
+        e: dict[str, Any] = dict(entries.get(unit.pk) or {})
+        t: dict[str, Any] = dict(tasks.get(unit.pk) or {})
         rows.append(
             UnitCompliance(
                 unit=unit,

@@ -118,7 +118,10 @@ def xlsx_bytes(report: Report) -> bytes:
 
 def pdf_bytes(report: Report) -> bytes:
     from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
     from fpdf.fonts import FontFace
+
+    below = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}  # every block starts on the left margin
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
@@ -132,24 +135,25 @@ def pdf_bytes(report: Report) -> bytes:
     width = pdf.w - pdf.l_margin - pdf.r_margin
     top = pdf.get_y()
     pdf.set_font("DejaVu", "B", 9)
-    pdf.multi_cell(width / 2 - 5, 5, _text(report.issuer) or "PAKN", align="C")
+    pdf.multi_cell(width / 2 - 5, 5, _text(report.issuer) or "PAKN", align="C", **below)
+    left_bottom = pdf.get_y()
     pdf.set_xy(pdf.l_margin + width / 2, top)
-    pdf.multi_cell(width / 2, 5, NATIONAL_HEADER[0], align="C")
-    pdf.set_x(pdf.l_margin + width / 2)
-    pdf.multi_cell(width / 2, 5, NATIONAL_HEADER[1], align="C")
+    pdf.multi_cell(width / 2, 5, NATIONAL_HEADER[0], align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.multi_cell(width / 2, 5, NATIONAL_HEADER[1], align="C", **below)
+    pdf.set_y(max(left_bottom, pdf.get_y()))
     pdf.ln(6)
     pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(width, 7, _text(report.title).upper(), align="C")
+    pdf.multi_cell(width, 7, _text(report.title).upper(), align="C", **below)
     pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(width, 6, _text(report.subtitle), align="C")
+    pdf.multi_cell(width, 6, _text(report.subtitle), align="C", **below)
     pdf.ln(3)
     heading = FontFace(emphasis="BOLD", fill_color=(221, 221, 221))
     for table in report.tables:
         pdf.set_font("DejaVu", "B", 11)
-        pdf.multi_cell(width, 7, _text(table.title))
+        pdf.multi_cell(width, 7, _text(table.title), **below)
         pdf.set_font("DejaVu", "", 8)
         if not table.rows:
-            pdf.multi_cell(width, 6, "Không có dữ liệu.")
+            pdf.multi_cell(width, 6, "Không có dữ liệu.", **below)
             pdf.ln(2)
             continue
         widths = tuple(table.widths) if table.widths else None
@@ -170,7 +174,7 @@ def pdf_bytes(report: Report) -> bytes:
                     line.cell(_text(value))
         pdf.ln(4)
     pdf.set_font("DejaVu", "", 8)
-    pdf.multi_cell(width, 5, f"Lập ngày {timezone.localdate():%d/%m/%Y} trên hệ thống PAKN.")
+    pdf.multi_cell(width, 5, f"Lập ngày {timezone.localdate():%d/%m/%Y} trên hệ thống PAKN.", **below)
     return bytes(pdf.output())
 
 

@@ -18,7 +18,7 @@ COMPLIANCE_HEADERS = [
     "Đơn vị",
     "Người đứng đầu",
     "Tần suất tối thiểu",
-    "Ngày tiếp định kỳ do người đứng đầu chủ trì",
+    "Ngày người đứng đầu trực tiếp tiếp",
     "Số ngày phải tiếp (kỳ đã kết thúc)",
     "Kỳ đạt / kỳ phải tiếp",
     "Tỷ lệ đạt (%)",

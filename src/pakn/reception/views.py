@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -404,8 +404,9 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     if source.get("session"):
         session = fetch(request.user, Session.objects.select_related("unit"), source.get("session"), write=True)
-    if source.get("booking") and session is not None:
-        booking = session.bookings.filter(pk=source.get("booking")).first()
+    booking_id = source.get("booking")
+    if booking_id and session is not None:
+        booking = session.bookings.filter(pk=booking_id if booking_id.isdigit() else 0).first()
         if booking is None:
             raise NotFound()
     initial: dict[str, Any] = {}
@@ -589,7 +590,10 @@ def _period(request: HttpRequest) -> tuple[f.PeriodForm, date, date]:
         (p.code, p.name)
         for p in Province.objects.filter(code__in=readable_units(request.user).values("province_id").distinct())
     ]
-    form = f.PeriodForm(request.GET or None, provinces=provinces, initial={"start": default_start, "end": today})
+    bound = any(request.GET.get(k) for k in ("start", "end", "province"))
+    form = f.PeriodForm(
+        request.GET if bound else None, provinces=provinces, initial={"start": default_start, "end": today}
+    )
     start, end = default_start, today
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -622,9 +626,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
         return reports.compliance_download(rows, start=start, end=end, fmt=fmt)
     page = Paginator(units, 100).get_page(request.GET.get("page"))
     rows = queries.compliance_for(list(page), start=start, end=end, today=today)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
+    query = QueryDict(mutable=True)
+    query.update({"start": start.isoformat(), "end": end.isoformat(), "province": request.GET.get("province", "")})
     return render(
         request,
         "reception/compliance.html",
@@ -650,7 +653,8 @@ def compliance_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     overdue = Entry.objects.filter(unit=unit, notified_on__isnull=True, notice_due_on__lt=today).order_by(
         "notice_due_on"
     )
-    query = request.GET.copy()
+    query = QueryDict(mutable=True)
+    query.update({"start": start.isoformat(), "end": end.isoformat()})
     return render(
         request,
         "reception/compliance_unit.html",

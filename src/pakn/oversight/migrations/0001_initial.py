@@ -6,79 +6,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('org', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='tiêu đề')),
-                ('body', models.TextField(verbose_name='nội dung kiến nghị')),
-                ('sent_on', models.DateField(verbose_name='ngày gửi')),
-                ('due_on', models.DateField(verbose_name='hạn trả lời')),
-                ('period_note', models.CharField(max_length=300, verbose_name='căn cứ thời hạn')),
-                ('status', models.CharField(choices=[('awaiting', 'Chờ đơn vị trả lời'), ('answered', 'Đơn vị đã trả lời'), ('withdrawn', 'Đã rút kiến nghị')], default='awaiting', max_length=12, verbose_name='trạng thái')),
-                ('answer', models.TextField(blank=True, verbose_name='nội dung trả lời')),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='ngày trả lời')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('overdue_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case', verbose_name='hồ sơ liên quan')),
-                ('from_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='cơ quan giám sát')),
-                ('to_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='đơn vị nhận kiến nghị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="tiêu đề")),
+                ("body", models.TextField(verbose_name="nội dung kiến nghị")),
+                ("sent_on", models.DateField(verbose_name="ngày gửi")),
+                ("due_on", models.DateField(verbose_name="hạn trả lời")),
+                ("period_note", models.CharField(max_length=300, verbose_name="căn cứ thời hạn")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting", "Chờ đơn vị trả lời"),
+                            ("answered", "Đơn vị đã trả lời"),
+                            ("withdrawn", "Đã rút kiến nghị"),
+                        ],
+                        default="awaiting",
+                        max_length=12,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="nội dung trả lời")),
+                ("answered_on", models.DateField(blank=True, null=True, verbose_name="ngày trả lời")),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("overdue_notified_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="hồ sơ liên quan",
+                    ),
+                ),
+                (
+                    "from_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="cơ quan giám sát",
+                    ),
+                ),
+                (
+                    "to_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="đơn vị nhận kiến nghị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kiến nghị giám sát',
-                'verbose_name_plural': 'kiến nghị giám sát',
-                'ordering': ['-sent_on', '-id'],
+                "verbose_name": "kiến nghị giám sát",
+                "verbose_name_plural": "kiến nghị giám sát",
+                "ordering": ["-sent_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RecommendationEvent',
+            name="RecommendationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=30)),
-                ('data', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='oversight.recommendation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=30)),
+                ("data", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="oversight.recommendation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ResponsePeriod',
+            name="ResponsePeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, verbose_name='mã')),
-                ('working_days', models.PositiveSmallIntegerField(verbose_name='số ngày làm việc')),
-                ('effective_from', models.DateField(verbose_name='hiệu lực từ')),
-                ('note', models.CharField(max_length=300, verbose_name='ghi chú, căn cứ')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=60, verbose_name="mã")),
+                ("working_days", models.PositiveSmallIntegerField(verbose_name="số ngày làm việc")),
+                ("effective_from", models.DateField(verbose_name="hiệu lực từ")),
+                ("note", models.CharField(max_length=300, verbose_name="ghi chú, căn cứ")),
             ],
             options={
-                'verbose_name': 'thời hạn trả lời kiến nghị',
-                'verbose_name_plural': 'thời hạn trả lời kiến nghị',
-                'ordering': ['code', '-effective_from'],
-                'unique_together': {('code', 'effective_from')},
+                "verbose_name": "thời hạn trả lời kiến nghị",
+                "verbose_name_plural": "thời hạn trả lời kiến nghị",
+                "ordering": ["code", "-effective_from"],
+                "unique_together": {("code", "effective_from")},
             },
         ),
         migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['status', 'due_on'], name='oversight_r_status_df607e_idx'),
+            model_name="recommendation",
+            index=models.Index(fields=["status", "due_on"], name="oversight_r_status_df607e_idx"),
         ),
         migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['to_unit', 'status'], name='oversight_r_to_unit_14349f_idx'),
+            model_name="recommendation",
+            index=models.Index(fields=["to_unit", "status"], name="oversight_r_to_unit_14349f_idx"),
         ),
     ]

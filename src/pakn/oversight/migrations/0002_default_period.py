@@ -11,7 +11,8 @@ NOTE = (
 def add_default(apps, schema_editor):
     ResponsePeriod = apps.get_model("oversight", "ResponsePeriod")
     ResponsePeriod.objects.get_or_create(
-        code="supervision_recommendation", effective_from=date(2015, 1, 1),
+        code="supervision_recommendation",
+        effective_from=date(2015, 1, 1),
         defaults={"working_days": 15, "note": NOTE},
     )
 

@@ -21,9 +21,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         train = sub.add_parser("train", help="train and activate a model")
-        train.add_argument("--data", help="CSV (header: text,label or similar) or JSONL; default: the cases in the database")
-        train.add_argument("--target", choices=TARGETS, help="what the labels are (default: topic, or label for a file "
-                           "whose labels are not topic codes)")
+        train.add_argument(
+            "--data", help="CSV (header: text,label or similar) or JSONL; default: the cases in the database"
+        )
+        train.add_argument(
+            "--target",
+            choices=TARGETS,
+            help="what the labels are (default: topic, or label for a file whose labels are not topic codes)",
+        )
         train.add_argument("--min-docs", type=int, default=20)
         evaluate = sub.add_parser("eval", help="compare the model with the baseline")
         evaluate.add_argument("--train", required=True, dest="train_path")
@@ -93,5 +98,7 @@ class Command(BaseCommand):
     def _suggest(self, options: dict[str, Any]) -> None:
         from pakn.language.classifier import suggest
 
-        result = suggest(title="", content=options["text"], province_code=options["province"], commune_code=options["commune"])
+        result = suggest(
+            title="", content=options["text"], province_code=options["province"], commune_code=options["commune"]
+        )
         self.stdout.write(json.dumps(result.as_fields(), ensure_ascii=False))
