@@ -26,7 +26,10 @@ def report(title: str, result: dict) -> None:  # type: ignore[type-arg]
     print(f"  {'':10}{'accuracy':>10}{'macro-F1':>10}{'docs/s':>10}{'train s':>9}")
     for name in ("model", "baseline"):
         r = result[name]
-        print(f"  {name:10}{r['accuracy']:>10.4f}{r['macro_f1']:>10.4f}{r['docs_per_second']:>10,.0f}{r['train_seconds']:>9.1f}")
+        print(
+            f"  {name:10}{r['accuracy']:>10.4f}{r['macro_f1']:>10.4f}"
+            f"{r['docs_per_second']:>10,.0f}{r['train_seconds']:>9.1f}"
+        )
 
 
 def main() -> None:
@@ -34,7 +37,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20_000, help="generated documents (80% train, 20% test)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pakn.settings")
-    os.environ.setdefault("PAKN_DATA_DIR", "/tmp/pakn-bench")
+    import tempfile
+
+    os.environ.setdefault("PAKN_DATA_DIR", str(Path(tempfile.gettempdir()) / "pakn-bench"))
     import django
 
     django.setup()
@@ -49,8 +54,10 @@ def main() -> None:
     predicted = [keywords.best(keywords.keyword_scores("", t, table), keywords.FALLBACK_TOPIC)[0] for t in texts[cut:]]
     elapsed = time.perf_counter() - started
     s = classifier.scores(labels[cut:], predicted)
-    print(f"  {'keywords':10}{s['accuracy']:>10.4f}{s['macro_f1']:>10.4f}{len(predicted) / elapsed:>10,.0f}{0:>9.1f}"
-          "  (fresh install, no training)")
+    print(
+        f"  {'keywords':10}{s['accuracy']:>10.4f}{s['macro_f1']:>10.4f}{len(predicted) / elapsed:>10,.0f}{0:>9.1f}"
+        "  (fresh install, no training)"
+    )
 
     if SHARED.exists():
         train = classifier.load_labelled(SHARED / "train.csv")

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the templates below are sentences
 """Realistic generated Vietnamese cases for benchmarks (and anyone who needs many cases fast).
 
 ``generate(n, seed=…)`` yields plain dicts (kind, title, content, topic, place, dates, status, publish);
@@ -23,13 +24,46 @@ from datetime import date, timedelta
 from typing import Any
 
 STREETS = [
-    "Đội Cấn", "Kim Mã", "Láng", "Nguyễn Trãi", "Giải Phóng", "Hoàng Hoa Thám", "Lê Duẩn", "Trần Duy Hưng",
-    "Cầu Giấy", "Xuân Thủy", "Phạm Văn Đồng", "Nguyễn Văn Cừ", "Lê Lợi", "Điện Biên Phủ", "Cách Mạng Tháng Tám",
-    "Nguyễn Thị Minh Khai", "Võ Văn Kiệt", "Phan Đăng Lưu", "Hòa Bình", "Thủy Lợi", "Bạch Đằng", "Hàng Bài",
-    "Tôn Đức Thắng", "Lạc Long Quân", "Âu Cơ", "Quang Trung", "Trường Chinh", "Lý Thường Kiệt", "Hai Bà Trưng",
+    "Đội Cấn",
+    "Kim Mã",
+    "Láng",
+    "Nguyễn Trãi",
+    "Giải Phóng",
+    "Hoàng Hoa Thám",
+    "Lê Duẩn",
+    "Trần Duy Hưng",
+    "Cầu Giấy",
+    "Xuân Thủy",
+    "Phạm Văn Đồng",
+    "Nguyễn Văn Cừ",
+    "Lê Lợi",
+    "Điện Biên Phủ",
+    "Cách Mạng Tháng Tám",
+    "Nguyễn Thị Minh Khai",
+    "Võ Văn Kiệt",
+    "Phan Đăng Lưu",
+    "Hòa Bình",
+    "Thủy Lợi",
+    "Bạch Đằng",
+    "Hàng Bài",
+    "Tôn Đức Thắng",
+    "Lạc Long Quân",
+    "Âu Cơ",
+    "Quang Trung",
+    "Trường Chinh",
+    "Lý Thường Kiệt",
+    "Hai Bà Trưng",
 ]
 PLACES = ["tổ dân phố số {n}", "ngõ {n}", "hẻm {n}", "khu tập thể {n}", "thôn {n}", "ấp {n}", "chung cư {n} tầng"]
-TIMES = ["đã hai tuần nay", "từ đầu tháng", "nhiều tháng nay", "gần một năm", "từ hôm qua", "mấy ngày nay", "suốt mùa mưa"]
+TIMES = [
+    "đã hai tuần nay",
+    "từ đầu tháng",
+    "nhiều tháng nay",
+    "gần một năm",
+    "từ hôm qua",
+    "mấy ngày nay",
+    "suốt mùa mưa",
+]
 ASKS = [
     "Đề nghị UBND phường kiểm tra, xử lý dứt điểm.",
     "Kính đề nghị cơ quan chức năng sớm vào cuộc.",
@@ -41,59 +75,158 @@ ASKS = [
 # topic → (kind weights, [(title, content)]) ; {s} street, {p} place, {t} time, {n} number
 TOPICS: dict[str, list[tuple[str, str]]] = {
     "traffic_urban": [
-        ("Ổ gà lớn trên đường {s}", "Trước số {n} đường {s} có ổ gà rất sâu, {t} chưa được sửa. Xe máy đi qua nhiều lần bị ngã, nhất là buổi tối."),
-        ("Đèn đường hỏng ở {p}", "Hệ thống đèn chiếu sáng ở {p} đường {s} bị hỏng {t}, buổi tối rất tối, mất an ninh và dễ xảy ra tai nạn."),
-        ("Lấn chiếm vỉa hè đường {s}", "Các hộ kinh doanh trên đường {s} bày hàng hóa ra hết vỉa hè, người đi bộ phải xuống lòng đường, rất nguy hiểm."),
-        ("Cống thoát nước bị tắc gây ngập", "Cống thoát nước ở {p} bị tắc {t}, mỗi khi mưa nước ngập đến đầu gối, tràn vào nhà dân."),
-        ("Xây dựng trái phép tại {p}", "Một hộ dân tại {p} đường {s} đang xây thêm tầng không có giấy phép xây dựng, lấn ra phần đất công."),
-        ("Xe quá tải làm hỏng đường {s}", "Xe tải chở vật liệu xây dựng chạy liên tục qua đường {s}, mặt đường hư hỏng nặng, bụi mù mịt."),
+        (
+            "Ổ gà lớn trên đường {s}",
+            "Trước số {n} đường {s} có ổ gà rất sâu, {t} chưa được sửa. Xe máy đi qua nhiều lần bị ngã, nhất là buổi tối.",
+        ),
+        (
+            "Đèn đường hỏng ở {p}",
+            "Hệ thống đèn chiếu sáng ở {p} đường {s} bị hỏng {t}, buổi tối rất tối, mất an ninh và dễ xảy ra tai nạn.",
+        ),
+        (
+            "Lấn chiếm vỉa hè đường {s}",
+            "Các hộ kinh doanh trên đường {s} bày hàng hóa ra hết vỉa hè, người đi bộ phải xuống lòng đường, rất nguy hiểm.",
+        ),
+        (
+            "Cống thoát nước bị tắc gây ngập",
+            "Cống thoát nước ở {p} bị tắc {t}, mỗi khi mưa nước ngập đến đầu gối, tràn vào nhà dân.",
+        ),
+        (
+            "Xây dựng trái phép tại {p}",
+            "Một hộ dân tại {p} đường {s} đang xây thêm tầng không có giấy phép xây dựng, lấn ra phần đất công.",
+        ),
+        (
+            "Xe quá tải làm hỏng đường {s}",
+            "Xe tải chở vật liệu xây dựng chạy liên tục qua đường {s}, mặt đường hư hỏng nặng, bụi mù mịt.",
+        ),
     ],
     "environment": [
-        ("Rác thải tồn đọng ở {p}", "Rác thải sinh hoạt ở {p} không được thu gom {t}, bốc mùi hôi thối, ruồi muỗi nhiều, ảnh hưởng sức khỏe người dân."),
-        ("Xưởng sản xuất gây ô nhiễm", "Xưởng sản xuất gỗ gần {p} đường {s} xả khói bụi và tiếng ồn cả ngày đêm, người già và trẻ nhỏ bị ho."),
-        ("Nước thải chảy ra mương", "Một cơ sở chăn nuôi xả nước thải chưa qua xử lý ra mương ở {p}, nước đen và bốc mùi {t}."),
-        ("Karaoke gây tiếng ồn ban đêm", "Quán karaoke ở số {n} đường {s} hát to đến 1, 2 giờ sáng, {t} người dân không ngủ được."),
+        (
+            "Rác thải tồn đọng ở {p}",
+            "Rác thải sinh hoạt ở {p} không được thu gom {t}, bốc mùi hôi thối, ruồi muỗi nhiều, ảnh hưởng sức khỏe người dân.",
+        ),
+        (
+            "Xưởng sản xuất gây ô nhiễm",
+            "Xưởng sản xuất gỗ gần {p} đường {s} xả khói bụi và tiếng ồn cả ngày đêm, người già và trẻ nhỏ bị ho.",
+        ),
+        (
+            "Nước thải chảy ra mương",
+            "Một cơ sở chăn nuôi xả nước thải chưa qua xử lý ra mương ở {p}, nước đen và bốc mùi {t}.",
+        ),
+        (
+            "Karaoke gây tiếng ồn ban đêm",
+            "Quán karaoke ở số {n} đường {s} hát to đến 1, 2 giờ sáng, {t} người dân không ngủ được.",
+        ),
         ("Đốt rác gây khói", "Có người thường xuyên đốt rác, đốt rơm ở {p}, khói bay vào nhà dân, trẻ con bị khó thở."),
     ],
     "land": [
-        ("Tranh chấp đất đai với hộ liền kề", "Gia đình tôi ở {p} có tranh chấp ranh giới thửa đất với hộ bên cạnh, UBND phường đã hòa giải nhưng không thành."),
-        ("Chậm cấp giấy chứng nhận quyền sử dụng đất", "Tôi nộp hồ sơ cấp sổ đỏ cho thửa đất ở {p} {t} mà vẫn chưa nhận được giấy chứng nhận quyền sử dụng đất."),
-        ("Bồi thường giải phóng mặt bằng chưa thỏa đáng", "Dự án mở rộng đường {s} thu hồi đất của gia đình tôi nhưng giá bồi thường quá thấp so với giá thị trường."),
+        (
+            "Tranh chấp đất đai với hộ liền kề",
+            "Gia đình tôi ở {p} có tranh chấp ranh giới thửa đất với hộ bên cạnh, UBND phường đã hòa giải nhưng không thành.",
+        ),
+        (
+            "Chậm cấp giấy chứng nhận quyền sử dụng đất",
+            "Tôi nộp hồ sơ cấp sổ đỏ cho thửa đất ở {p} {t} mà vẫn chưa nhận được giấy chứng nhận quyền sử dụng đất.",
+        ),
+        (
+            "Bồi thường giải phóng mặt bằng chưa thỏa đáng",
+            "Dự án mở rộng đường {s} thu hồi đất của gia đình tôi nhưng giá bồi thường quá thấp so với giá thị trường.",
+        ),
         ("Lấn chiếm đất công ở {p}", "Một số hộ dân ở {p} rào đất công làm bãi để xe, lấn chiếm lối đi chung {t}."),
     ],
     "corruption_conduct": [
-        ("Cán bộ địa chính gây khó khăn", "Cán bộ địa chính phường hẹn đi hẹn lại, gợi ý phải có tiền bồi dưỡng thì hồ sơ mới được giải quyết nhanh."),
-        ("Phản ánh thái độ của cán bộ một cửa", "Cán bộ tại bộ phận một cửa có thái độ hách dịch, quát nạt người dân đến làm thủ tục."),
-        ("Tố cáo cán bộ nhận hối lộ", "Tôi tố cáo ông Nguyễn Văn X, cán bộ phường, đã nhận tiền của các hộ xây dựng trái phép ở {p} để làm ngơ."),
-        ("Đảng viên vi phạm đạo đức, lối sống", "Một đảng viên ở {p} thường xuyên say rượu gây gổ, có biểu hiện suy thoái đạo đức, lối sống."),
-        ("Góp ý về quy định của Ban Bí thư", "Đề nghị Ban Bí thư có hướng dẫn cụ thể hơn về việc tiếp nhận, xử lý phản ánh của người dân đối với cán bộ, đảng viên."),
+        (
+            "Cán bộ địa chính gây khó khăn",
+            "Cán bộ địa chính phường hẹn đi hẹn lại, gợi ý phải có tiền bồi dưỡng thì hồ sơ mới được giải quyết nhanh.",
+        ),
+        (
+            "Phản ánh thái độ của cán bộ một cửa",
+            "Cán bộ tại bộ phận một cửa có thái độ hách dịch, quát nạt người dân đến làm thủ tục.",
+        ),
+        (
+            "Tố cáo cán bộ nhận hối lộ",
+            "Tôi tố cáo ông Nguyễn Văn X, cán bộ phường, đã nhận tiền của các hộ xây dựng trái phép ở {p} để làm ngơ.",
+        ),
+        (
+            "Đảng viên vi phạm đạo đức, lối sống",
+            "Một đảng viên ở {p} thường xuyên say rượu gây gổ, có biểu hiện suy thoái đạo đức, lối sống.",
+        ),
+        (
+            "Góp ý về quy định của Ban Bí thư",
+            "Đề nghị Ban Bí thư có hướng dẫn cụ thể hơn về việc tiếp nhận, xử lý phản ánh của người dân đối với cán bộ, đảng viên.",
+        ),
     ],
     "admin_procedures": [
-        ("Hồ sơ trễ hẹn tại bộ phận một cửa", "Tôi nộp hồ sơ đăng ký kinh doanh {t}, đã quá hạn trên giấy biên nhận mà chưa có kết quả."),
-        ("Thủ tục chứng thực rườm rà", "Làm thủ tục chứng thực bản sao ở phường phải chờ rất lâu, yêu cầu thêm nhiều giấy tờ không cần thiết."),
-        ("Khó khăn khi đăng ký tạm trú", "Tôi đăng ký tạm trú trên dịch vụ công {t} nhưng hồ sơ bị trả lại nhiều lần không rõ lý do."),
+        (
+            "Hồ sơ trễ hẹn tại bộ phận một cửa",
+            "Tôi nộp hồ sơ đăng ký kinh doanh {t}, đã quá hạn trên giấy biên nhận mà chưa có kết quả.",
+        ),
+        (
+            "Thủ tục chứng thực rườm rà",
+            "Làm thủ tục chứng thực bản sao ở phường phải chờ rất lâu, yêu cầu thêm nhiều giấy tờ không cần thiết.",
+        ),
+        (
+            "Khó khăn khi đăng ký tạm trú",
+            "Tôi đăng ký tạm trú trên dịch vụ công {t} nhưng hồ sơ bị trả lại nhiều lần không rõ lý do.",
+        ),
     ],
     "health": [
         ("Trạm y tế thiếu thuốc", "Trạm y tế phường thiếu thuốc bảo hiểm y tế {t}, người bệnh phải tự mua ngoài."),
-        ("Thái độ phục vụ tại bệnh viện", "Điều dưỡng tại khoa cấp cứu bệnh viện có thái độ thiếu tôn trọng người bệnh và người nhà."),
-        ("Nghi ngộ độc thực phẩm ở bếp ăn", "Nhiều học sinh bị đau bụng sau bữa trưa tại bếp ăn tập thể gần {p}, đề nghị kiểm tra an toàn thực phẩm."),
+        (
+            "Thái độ phục vụ tại bệnh viện",
+            "Điều dưỡng tại khoa cấp cứu bệnh viện có thái độ thiếu tôn trọng người bệnh và người nhà.",
+        ),
+        (
+            "Nghi ngộ độc thực phẩm ở bếp ăn",
+            "Nhiều học sinh bị đau bụng sau bữa trưa tại bếp ăn tập thể gần {p}, đề nghị kiểm tra an toàn thực phẩm.",
+        ),
     ],
     "education": [
-        ("Thu tiền quá quy định ở trường học", "Trường tiểu học gần {p} thu nhiều khoản ngoài học phí như quỹ phụ huynh, tiền điều hòa, tiền sách."),
-        ("Giáo viên ép học sinh học thêm", "Giáo viên chủ nhiệm ép học sinh đi học thêm tại nhà, ai không đi học thêm thì bị điểm kém."),
+        (
+            "Thu tiền quá quy định ở trường học",
+            "Trường tiểu học gần {p} thu nhiều khoản ngoài học phí như quỹ phụ huynh, tiền điều hòa, tiền sách.",
+        ),
+        (
+            "Giáo viên ép học sinh học thêm",
+            "Giáo viên chủ nhiệm ép học sinh đi học thêm tại nhà, ai không đi học thêm thì bị điểm kém.",
+        ),
     ],
     "social_welfare": [
-        ("Chậm chi trả trợ cấp người có công", "Gia đình người có công ở {p} chưa được nhận trợ cấp {t}, đi hỏi thì được hẹn lại."),
-        ("Xét hộ nghèo không công bằng", "Việc bình xét hộ nghèo ở {p} không công khai, có hộ khá giả vẫn được hưởng chính sách."),
+        (
+            "Chậm chi trả trợ cấp người có công",
+            "Gia đình người có công ở {p} chưa được nhận trợ cấp {t}, đi hỏi thì được hẹn lại.",
+        ),
+        (
+            "Xét hộ nghèo không công bằng",
+            "Việc bình xét hộ nghèo ở {p} không công khai, có hộ khá giả vẫn được hưởng chính sách.",
+        ),
     ],
     "security_order": [
-        ("Tụ tập đua xe trái phép", "Thanh niên tụ tập đua xe trên đường {s} vào ban đêm, rú ga inh ỏi, rất nguy hiểm cho người đi đường."),
-        ("Trộm cắp xe máy ở {p}", "Ở {p} liên tục xảy ra trộm cắp xe máy {t}, người dân rất lo lắng, đề nghị công an tăng cường tuần tra."),
-        ("Cho vay nặng lãi, đòi nợ thuê", "Có nhóm người cho vay nặng lãi dán tờ rơi khắp {p}, đến nhà đòi nợ, đe dọa người dân."),
+        (
+            "Tụ tập đua xe trái phép",
+            "Thanh niên tụ tập đua xe trên đường {s} vào ban đêm, rú ga inh ỏi, rất nguy hiểm cho người đi đường.",
+        ),
+        (
+            "Trộm cắp xe máy ở {p}",
+            "Ở {p} liên tục xảy ra trộm cắp xe máy {t}, người dân rất lo lắng, đề nghị công an tăng cường tuần tra.",
+        ),
+        (
+            "Cho vay nặng lãi, đòi nợ thuê",
+            "Có nhóm người cho vay nặng lãi dán tờ rơi khắp {p}, đến nhà đòi nợ, đe dọa người dân.",
+        ),
     ],
 }
-TOPIC_WEIGHTS = {"traffic_urban": 30, "environment": 22, "land": 16, "corruption_conduct": 6, "admin_procedures": 10,
-                 "health": 5, "education": 4, "social_welfare": 4, "security_order": 3}
+TOPIC_WEIGHTS = {
+    "traffic_urban": 30,
+    "environment": 22,
+    "land": 16,
+    "corruption_conduct": 6,
+    "admin_procedures": 10,
+    "health": 5,
+    "education": 4,
+    "social_welfare": 4,
+    "security_order": 3,
+}
 KIND_OF = {"Tố cáo": "denunciation", "Góp ý": "opinion", "Khiếu nại": "complaint"}
 STATUSES = [("received", 18), ("accepted", 12), ("in_progress", 15), ("resolved", 25), ("closed", 25), ("forwarded", 5)]
 SLANG = [("không", "ko"), ("không", "k"), ("được", "dc"), ("người", "ng"), ("Ủy ban nhân dân", "UBND"), ("rồi", "r")]
@@ -135,8 +268,14 @@ def _pick_weighted(pairs: list[tuple[str, int]] | dict[str, int], rng: random.Ra
     return rng.choices([k for k, _ in items], weights=[w for _, w in items])[0]
 
 
-def generate(n: int, *, seed: int = 0, communes: list[tuple[str, str]] | None = None,
-             start: date = date(2024, 1, 1), days: int = 900) -> Iterator[dict[str, Any]]:
+def generate(
+    n: int,
+    *,
+    seed: int = 0,
+    communes: list[tuple[str, str]] | None = None,
+    start: date = date(2024, 1, 1),
+    days: int = 900,
+) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
     places = communes or [("01", "00004")]
     for _ in range(n):
@@ -146,18 +285,33 @@ def generate(n: int, *, seed: int = 0, communes: list[tuple[str, str]] | None = 
         extra = " ".join(_fill(rng.choice(TOPICS[topic])[1], rng) for _ in range(rng.randint(0, 2)))
         content = f"{content} {extra} {rng.choice(ASKS)}".replace("  ", " ")
         kind = next((k for prefix, k in KIND_OF.items() if title.startswith(prefix)), None) or rng.choice(
-            ["report"] * 6 + ["petition"] * 2 + ["complaint"])
+            ["report"] * 6 + ["petition"] * 2 + ["complaint"]
+        )
         province, commune = rng.choice(places)
         yield {
-            "kind": kind, "topic": topic, "title": style(title, rng)[:200], "content": style(content, rng),
-            "province_code": province, "commune_code": commune,
-            "received_on": start + timedelta(days=rng.randrange(days)), "status": _pick_weighted(STATUSES, rng),
+            "kind": kind,
+            "topic": topic,
+            "title": style(title, rng)[:200],
+            "content": style(content, rng),
+            "province_code": province,
+            "commune_code": commune,
+            "received_on": start + timedelta(days=rng.randrange(days)),
+            "status": _pick_weighted(STATUSES, rng),
             "publish": rng.random() < 0.4,
         }
 
 
-REWORD = [("Ổ gà", "Hố sâu"), ("ổ gà", "hố ga"), ("Đèn đường", "Đèn chiếu sáng"), ("hỏng", "bị hư hỏng"),
-          ("Rác thải", "Rác"), ("rất", "quá"), ("nhiều", "rất nhiều"), ("Đề nghị", "Kính đề nghị"), ("đã", "")]
+REWORD = [
+    ("Ổ gà", "Hố sâu"),
+    ("ổ gà", "hố ga"),
+    ("Đèn đường", "Đèn chiếu sáng"),
+    ("hỏng", "bị hư hỏng"),
+    ("Rác thải", "Rác"),
+    ("rất", "quá"),
+    ("nhiều", "rất nhiều"),
+    ("Đề nghị", "Kính đề nghị"),
+    ("đã", ""),
+]
 
 
 def reworded(case: dict[str, Any], rng: random.Random) -> dict[str, Any]:
@@ -180,15 +334,37 @@ def labelled(n: int, *, seed: int = 0) -> tuple[list[str], list[str]]:
 
 
 QUERIES = [
-    "dat dai", "o ga", "den duong hong", "ubnd phuong", "rac thai", "tiếng ồn karaoke", "Ban Bi thu", "hoa giai",
-    "nuoc thai", "lan chiem via he", "hoc phi", "bao hiem y te", "ko co nuoc", "giay chung nhan quyen su dung dat",
-    "Đội Cấn", "hoang hoa tham", "xây dựng trái phép", "thuy loi", "can bo dia chinh", "dua xe", "tro cap",
-    "ngap nuoc", "cho vay nang lai", "thủ tục chứng thực", "boi thuong giai phong mat bang",
+    "dat dai",
+    "o ga",
+    "den duong hong",
+    "ubnd phuong",
+    "rac thai",
+    "tiếng ồn karaoke",
+    "Ban Bi thu",
+    "hoa giai",
+    "nuoc thai",
+    "lan chiem via he",
+    "hoc phi",
+    "bao hiem y te",
+    "ko co nuoc",
+    "giay chung nhan quyen su dung dat",
+    "Đội Cấn",
+    "hoang hoa tham",
+    "xây dựng trái phép",
+    "thuy loi",
+    "can bo dia chinh",
+    "dua xe",
+    "tro cap",
+    "ngap nuoc",
+    "cho vay nang lai",
+    "thủ tục chứng thực",
+    "boi thuong giai phong mat bang",
 ]
 
 
-def load(n: int, *, seed: int = 0, provinces: tuple[str, ...] = ("01", "79"), batch: int = 5000,
-         progress: Any = print) -> int:
+def load(
+    n: int, *, seed: int = 0, provinces: tuple[str, ...] = ("01", "79"), batch: int = 5000, progress: Any = print
+) -> int:
     """Bulk-insert ``n`` generated cases (and their search documents) into the configured database."""
     from django.db import transaction
 
@@ -202,8 +378,11 @@ def load(n: int, *, seed: int = 0, provinces: tuple[str, ...] = ("01", "79"), ba
     if Province.objects.filter(code__in=provinces).count() < len(provinces):
         load_units(provinces=provinces)
     units = dict(Unit.objects.filter(code__startswith="UBND-", commune__isnull=False).values_list("commune_id", "pk"))
-    communes = [(p, c) for c, p in Commune.objects.filter(province_id__in=provinces).values_list("code", "province_id")
-                if c in units]
+    communes = [
+        (p, c)
+        for c, p in Commune.objects.filter(province_id__in=provinces).values_list("code", "province_id")
+        if c in units
+    ]
     have = Case.objects.count()
     done = 0
     rows = generate(max(0, n - have), seed=seed + have, communes=communes)
@@ -214,12 +393,22 @@ def load(n: int, *, seed: int = 0, provinces: tuple[str, ...] = ("01", "79"), ba
             break
         with transaction.atomic():
             cases = Case.objects.bulk_create(
-                Case(tracking_code=new_tracking_code(), kind=c["kind"], track="feedback" if c["kind"] not in (
-                    "complaint", "denunciation") else "statutory", title=c["title"], content=c["content"],
-                    province_id=c["province_code"], commune_id=c["commune_code"], unit_id=units[c["commune_code"]],
-                    status=c["status"], channel="web", received_on=c["received_on"], publish=c["publish"],
+                Case(
+                    tracking_code=new_tracking_code(),
+                    kind=c["kind"],
+                    track="feedback" if c["kind"] not in ("complaint", "denunciation") else "statutory",
+                    title=c["title"],
+                    content=c["content"],
+                    province_id=c["province_code"],
+                    commune_id=c["commune_code"],
+                    unit_id=units[c["commune_code"]],
+                    status=c["status"],
+                    channel="web",
+                    received_on=c["received_on"],
+                    publish=c["publish"],
                     complaint_round=1 if c["kind"] == "complaint" else None,
-                    due_on=c["received_on"] + timedelta(days=14))
+                    due_on=c["received_on"] + timedelta(days=14),
+                )
                 for c in chunk
             )
             CaseSearchDocument.objects.bulk_create(
@@ -242,7 +431,9 @@ def setup(database: str | None, *, n: int, name: str) -> str:
 
     here = Path(__file__).resolve().parent
     sys.path.insert(0, str(here.parent / "src"))
-    workdir = Path(os.environ.get("PAKN_BENCH_DIR", "/tmp/pakn-bench"))
+    import tempfile
+
+    workdir = Path(os.environ.get("PAKN_BENCH_DIR", Path(tempfile.gettempdir()) / "pakn-bench"))
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ["PAKN_DATA_DIR"] = str(workdir)
     url = database or f"sqlite:///{workdir / f'{name}-{n}.sqlite3'}"
@@ -251,8 +442,14 @@ def setup(database: str | None, *, n: int, name: str) -> str:
 
         parts = urlparse(url)
         dbname = parts.path.lstrip("/")
-        admin = psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-                                password=parts.password, dbname="postgres", autocommit=True)
+        admin = psycopg.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password,
+            dbname="postgres",
+            autocommit=True,
+        )
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone():
             admin.execute(f'CREATE DATABASE "{dbname}"')
         admin.close()

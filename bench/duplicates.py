@@ -37,9 +37,18 @@ def main() -> None:
     print(f"{'method':44}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'recall':>8}{'shown':>7}")
 
     def ours(case, probe):  # type: ignore[no-untyped-def]
-        return [m.case_id for m in duplicates.find_similar(
-            Case.objects.all(), title=probe["title"], content=probe["content"], province_code=case.province_id,
-            commune_code=case.commune_id, threshold=duplicates.FLAG_THRESHOLD, exclude=[])]
+        return [
+            m.case_id
+            for m in duplicates.find_similar(
+                Case.objects.all(),
+                title=probe["title"],
+                content=probe["content"],
+                province_code=case.province_id,
+                commune_code=case.commune_id,
+                threshold=duplicates.FLAG_THRESHOLD,
+                exclude=[],
+            )
+        ]
 
     def baseline(case, probe):  # type: ignore[no-untyped-def]
         words = probe["title"].split()[:3]
@@ -47,8 +56,10 @@ def main() -> None:
         found = found.filter(Q(title__icontains=" ".join(words)) | Q(content__icontains=" ".join(words)))
         return list(found.order_by("-pk").values_list("pk", flat=True)[:5])
 
-    for name, fn in (("similar open cases nearby (language.duplicates)", ours),
-                     ("baseline: LIKE/ILIKE on the title's words", baseline)):
+    for name, fn in (
+        ("similar open cases nearby (language.duplicates)", ours),
+        ("baseline: LIKE/ILIKE on the title's words", baseline),
+    ):
         samples, hits, shown = [], 0, 0
         for case in probes:
             probe = data.reworded({"title": case.title, "content": case.content}, rng)
@@ -58,8 +69,10 @@ def main() -> None:
             hits += case.pk in result
             shown += len(result)
         p = data.percentiles(samples)
-        print(f"{name:44}{p['p50']:>9.1f}{p['p95']:>9.1f}{p['p99']:>9.1f}{hits / len(probes):>8.2f}"
-              f"{shown / len(probes):>7.1f}")
+        print(
+            f"{name:44}{p['p50']:>9.1f}{p['p95']:>9.1f}{p['p99']:>9.1f}{hits / len(probes):>8.2f}"
+            f"{shown / len(probes):>7.1f}"
+        )
 
 
 if __name__ == "__main__":

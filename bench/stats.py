@@ -162,9 +162,14 @@ def generate(n: int, *, months: int, seed: int) -> dict[str, Any]:
         if not rows:
             return
         quoted = ", ".join(connection.ops.quote_name(c) for c in cols)
-        placeholders = "(" + ", ".join(["%s"] * len(cols)) + ")"
-        per = max(1, 900 // len(cols)) if connection.vendor == "sqlite" else 1000
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return
+            placeholders = "(" + ", ".join(["%s"] * len(cols)) + ")"
+            per = max(1, 30_000 // len(cols))
             for i in range(0, len(rows), per):
                 chunk = rows[i : i + per]
                 sql = f"INSERT INTO {table} ({quoted}) VALUES " + ", ".join([placeholders] * len(chunk))

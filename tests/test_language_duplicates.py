@@ -191,3 +191,11 @@ def test_merge_keeps_reporters_messages_and_statutory_obligations(make_case: Cal
         o.due_on for o in Obligation.objects.filter(case=report, met_on__isnull=True, cancelled=False)
     )
     assert {r.name for r in duplicates.all_reporters(report)} == {"Nguyễn Văn An", "Lê Văn C"}
+
+
+def test_similar_box_for_the_submission_form() -> None:
+    from django.template import Context, Template
+
+    html = Template("{% load language %}{% similar_box %}").render(Context({}))
+    assert 'data-endpoint="/language/api/similar"' in html
+    assert 'name="duplicate_of"' in html and 'src="/language/similar.js"' in html

@@ -248,3 +248,14 @@ def test_train_from_a_file_with_other_labels(tmp_path: Path) -> None:
     call_command("router", "train", "--data", str(data), stdout=out)
     assert "label model" in out.getvalue()
     assert RouterModel.objects.get(active=True).target == "label"  # not used for routing topics
+
+
+@pytest.mark.django_db
+def test_panel_tag_on_the_case_page(make_case: Callable[..., Case], clerk: Any, rf: Any) -> None:
+    from django.template import RequestContext, Template
+
+    case = make_case(title="Rác thải bốc mùi", content="Bãi rác tự phát.")
+    request = rf.get("/")
+    request.user = clerk
+    html = Template("{% load language %}{% language_panel case %}").render(RequestContext(request, {"case": case}))
+    assert "gợi ý theo từ khóa" in html and "Xác nhận gợi ý" in html and "csrfmiddlewaretoken" in html

@@ -205,7 +205,7 @@ def _staff_flag(request: HttpRequest, flag_id: int) -> DuplicateFlag:
 def build_router() -> Router:
     router = Router(tags=["language"])
 
-    @router.get("/similar", response=SimilarOut, auth=None, operation_id="similar_cases")
+    @router.get("/similar", response=SimilarOut, auth=None, operation_id="similar_cases", url_name="similar")
     def similar(request: HttpRequest, query: Query[SimilarIn]) -> dict[str, Any]:
         """Open public cases nearby that look like the text being typed, with how many people reported
         each ("Đã có 12 người phản ánh việc này"). Never the tracking code nor anyone's identity; ``ref``

@@ -8,6 +8,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         created = load_demo()
+        from pakn.reception.demo import load_demo as load_reception_demo
+
+        load_reception_demo()
         self.stdout.write(
             f"Đã tạo {created} hồ sơ mẫu. Tài khoản (mật khẩu {DEMO_PASSWORD}): admin, "
             + ", ".join(u[0] for u in DEMO_USERS)
