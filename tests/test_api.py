@@ -688,3 +688,84 @@ def test_openapi_document(client: Client) -> None:
                         "get_case", "accept_case", "refuse_case", "forward_case", "resolve_case", "close_case"):
         assert expected_id in ids
     assert client.get("/api/v1/docs").status_code == 200
+
+
+# ---------------------------------------------------------------- staff: who am I, messages, timeline, references
+
+
+@pytest.mark.django_db
+def test_me(client: Client, clerk: Any, province_head: Any) -> None:
+    assert_error_shape(client.get("/api/v1/me"), 401, "not_authenticated")
+    body = client.get("/api/v1/me", headers=bearer(clerk)).json()
+    assert body["username"] == "clerk" and body["is_staff_member"] is True and body["roles"] == ["clerk"]
+    assert body["memberships"] == [{"unit_code": "UBND-00004", "unit": body["memberships"][0]["unit"],
+                                    "role": "clerk", "role_label": body["memberships"][0]["role_label"],
+                                    "include_subunits": False}]
+    head = client.get("/api/v1/me", headers=bearer(province_head)).json()
+    assert head["roles"] == ["head"] and head["memberships"][0]["include_subunits"] is True
+
+
+@pytest.mark.django_db
+def test_messages_and_full_timeline(
+    client: Client, make_case: Callable[..., Any], clerk: Any, other_clerk: Any
+) -> None:
+    case = make_case()
+    services.add_information(case=case, body="Bổ sung: đèn số 14 cũng hỏng.")
+    case = services.merge_case(actor=clerk, case=make_case(), into=case)
+    auth = bearer(clerk)
+    messages = client.get(f"/api/v1/cases/{case.merged_into_id}/messages", headers=auth).json()
+    assert [(m["from_citizen"], m["body"]) for m in messages] == [(True, "Bổ sung: đèn số 14 cũng hỏng.")]
+    timeline = client.get(f"/api/v1/cases/{case.merged_into_id}/timeline", headers=auth).json()
+    # The staff timeline has the internal events the public one leaves out.
+    assert [e["action"] for e in timeline] == ["submitted", "information_added", "merge_received"]
+    public = client.get(f"/api/v1/submissions/{case.merged_into.tracking_code}").json()["timeline"]
+    assert "merge_received" not in [e["action"] for e in public]
+    other = bearer(other_clerk)
+    for path in ("messages", "timeline"):
+        assert_error_shape(client.get(f"/api/v1/cases/{case.merged_into_id}/{path}", headers=other), 404)
+
+
+@pytest.mark.django_db
+def test_reference_lists(client: Client) -> None:
+    reasons = client.get("/api/v1/refusal-reasons").json()
+    assert {"time_limit_passed", "not_competent", "other"} <= {r["code"] for r in reasons}
+    assert all(r["label"] for r in reasons)
+    topics = client.get("/api/v1/topics").json()
+    assert {"land", "environment"} <= {t["code"] for t in topics}
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_with_the_error_shape(client: Client, clerk: Any) -> None:
+    auth = bearer(clerk)
+    before = stored_counts()
+    assert_error_shape(client.get("/api/v1/cases", {"unit": "\x00"}, headers=auth), 400)
+    assert_error_shape(client.get("/api/v1/units", {"province": "0\x001"}), 400)
+    assert_error_shape(client.get("/api/v1/provinces/0%001/communes"), 400)
+    assert_error_shape(post_json(client, "/api/v1/submissions", {**BASE, "subject": "a\x00b"}), 400)
+    assert stored_counts() == before
+
+
+@pytest.mark.django_db
+def test_rate_limit(client: Client, clerk: Any, settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMIT = "3/m"
+    try:
+        auth = bearer(clerk)
+        assert [client.get("/api/v1/cases", headers=auth).status_code for _ in range(3)] == [200, 200, 200]
+        response = client.get("/api/v1/cases", headers=auth)
+        assert_error_shape(response, 429, "rate_limited")
+        assert int(response["Retry-After"]) >= 1
+        # Anonymous callers are counted by address, separately from the token.
+        assert client.get("/api/v1/topics").status_code == 200
+    finally:
+        cache.clear()
+
+
+@pytest.mark.django_db
+def test_new_operation_ids_are_published(client: Client) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    ids = {op["operationId"] for operations in document["paths"].values() for op in operations.values()}
+    assert {"get_me", "get_case_timeline", "list_case_messages", "list_refusal_reasons", "list_topics",
+            "extend_deadline", "forward_case", "record_submission"} <= ids

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -40,7 +43,20 @@ def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
 
 
 @pytest.fixture
-def clerk_setup(db: Any) -> dict[str, Any]:
+def keep_connection() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request; inside the test's transaction
+    (PostgreSQL) that would end the test. Django's own test client detaches the same receivers."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def clerk_setup(db: Any, keep_connection: None) -> dict[str, Any]:
     from pakn.cases import services
     from pakn.org.models import ApiToken
 

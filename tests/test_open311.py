@@ -81,7 +81,8 @@ def test_service_list_is_kinds_times_topics(client: Client) -> None:
     assert root.find("service/metadata").text == "true"  # type: ignore[union-attr]
 
     english = client.get(f"{V2}/services.json", headers={"Accept-Language": "en"}).json()
-    assert next(s for s in english if s["service_code"] == "complaint-land")["service_name"].endswith("Land and housing")
+    land_en = next(s for s in english if s["service_code"] == "complaint-land")
+    assert land_en["service_name"].endswith("Land and housing")
 
 
 @pytest.mark.django_db

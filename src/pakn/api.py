@@ -2,26 +2,89 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
+from ninja.throttling import SimpleRateThrottle
 
 from pakn.cases.api import public, staff
-from pakn.core.errors import InvalidInput, NotAuthenticated, NotFound, PaknError
+from pakn.core.errors import InvalidInput, NotAuthenticated, NotFound, PaknError, RateLimited
+from pakn.org.api import me_router
 from pakn.org.api import router as org_router
 from pakn.org.models import ApiToken
+
+NUL = "\x00"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _nul_error() -> InvalidInput:
+    return InvalidInput(fields={"body": [_("Dữ liệu chứa ký tự NUL không hợp lệ.")]})
+
+
+class StrictParser(Parser):
+    """JSON bodies and query strings with a NUL character are refused (400): no database stores it, and
+    PostgreSQL would fail on it."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body)
+        if _has_nul(data):
+            raise _nul_error()
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        if any(NUL in key or any(NUL in v for v in values) for key, values in data.lists()):
+            raise _nul_error()
+        return super().parse_querydict(data, list_fields, request)
+
+
+class SettingsRateThrottle(SimpleRateThrottle):
+    """``API_RATE_LIMIT`` (e.g. ``"120/m"``): requests per token (or logged-in user), or per client
+    address for anonymous calls. Read at each request; empty (the default) means no limit."""
+
+    def __init__(self) -> None:  # the rate comes from the settings at each request
+        self.rate, self.num_requests, self.duration = None, None, None
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        rate = getattr(settings, "API_RATE_LIMIT", "")
+        if not rate:
+            return True
+        self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        user_pk = getattr(getattr(request, "auth", None), "pk", None)
+        ident = f"user:{user_pk}" if user_pk else f"ip:{self.get_ident(request)}"
+        return f"pakn-api-rate:{ident}"
 
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; tokens are issued by an administrator (``pakn token``)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        record = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True).first()
+        record = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
+            .first()
+        )
         if record is None or not record.user.is_active:
             return None
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
@@ -37,10 +100,28 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
     docs_url="/docs",
+    parser=StrictParser(),
+    throttle=[SettingsRateThrottle()],
 )
+
+
+def refuse_nul_in_path(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A NUL character in the path is refused before any parameter reaches the database."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if NUL in request.path:
+            return _error(request, _nul_error())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(refuse_nul_in_path, mode="view")
 api.add_router("/", public)
 api.add_router("/", staff)
 api.add_router("/", org_router)
+api.add_router("/", me_router)
 
 
 def _error(request: HttpRequest, error: PaknError) -> HttpResponse:
@@ -74,6 +155,14 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, NotAuthenticated())
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = _error(request, RateLimited())
+    if exc.wait:
+        response["Retry-After"] = str(max(1, int(exc.wait)))
+    return response
 
 
 @api.exception_handler(HttpError)

@@ -11,16 +11,18 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from pakn.cases import deadlines, policy, presenters, services
-from pakn.cases.models import Case, Kind
+from pakn.cases.models import Case, Kind, Topic
 from pakn.cases.queries import CaseFilter, apply_filter
 from pakn.cases.schemas import (
     AcceptIn,
     CaseDetailOut,
     CaseOut,
+    ChoiceOut,
     DeadlinesOut,
     ExtendIn,
     ForwardIn,
     MergeIn,
+    MessageOut,
     PublicStatusOut,
     ReasonIn,
     RefuseIn,
@@ -28,6 +30,8 @@ from pakn.cases.schemas import (
     StaffSubmissionIn,
     SubmissionIn,
     SubmissionOut,
+    TimelineEntry,
+    TopicOut,
 )
 from pakn.core.errors import Forbidden, InvalidInput, NotFound
 from pakn.core.tracking import normalise_tracking_code
@@ -227,7 +231,9 @@ def accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[str, A
 
 @staff.post("/cases/{case_id}/refuse", response=CaseDetailOut, operation_id="refuse_case")
 def refuse(request: HttpRequest, case_id: int, payload: RefuseIn) -> dict[str, Any]:
-    return _act(request, case_id, services.refuse_case, reason_code=payload.reason_code, explanation=payload.explanation)
+    return _act(
+        request, case_id, services.refuse_case, reason_code=payload.reason_code, explanation=payload.explanation
+    )
 
 
 @staff.post("/cases/{case_id}/forward", response=CaseDetailOut, operation_id="forward_case")
@@ -275,6 +281,32 @@ def merge(request: HttpRequest, case_id: int, payload: MergeIn) -> dict[str, Any
     if target is None:
         raise InvalidInput(fields={"into_tracking_code": [str(NotFound.default_message)]})
     return _act(request, case_id, services.merge_case, into=target)
+
+
+@staff.get("/cases/{case_id}/timeline", response=list[TimelineEntry], operation_id="get_case_timeline")
+def case_timeline(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    """Every event of the case, the internal ones too (the public status shows only the public ones)."""
+    return presenters.timeline(access_case(request.user, case_id), public=False)
+
+
+@staff.get("/cases/{case_id}/messages", response=list[MessageOut], operation_id="list_case_messages")
+def case_messages(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    """Information the citizen added after filing (and notes to the citizen), oldest first."""
+    case = access_case(request.user, case_id)
+    return [{"id": m.pk, "from_citizen": m.from_citizen, "body": m.body, "at": m.created_at}
+            for m in case.messages.order_by("created_at", "pk")]
+
+
+@public.get("/refusal-reasons", response=list[ChoiceOut], operation_id="list_refusal_reasons", auth=None)
+def refusal_reasons(request: HttpRequest) -> list[dict[str, str]]:
+    """The legal grounds ``POST /cases/{id}/refuse`` takes as ``reason_code``."""
+    return [{"code": code, "label": str(label)} for code, label in services.REFUSAL_REASONS.items()]
+
+
+@public.get("/topics", response=list[TopicOut], operation_id="list_topics", auth=None)
+def topics(request: HttpRequest) -> list[dict[str, str]]:
+    """Topics (``topic_code`` of a submission), also the second part of an Open311 service code."""
+    return [{"code": t.code, "name": t.name, "name_en": t.name_en} for t in Topic.objects.order_by("code")]
 
 
 def today() -> date:

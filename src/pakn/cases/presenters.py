@@ -30,6 +30,7 @@ EVENT_LABELS: dict[str, Any] = {
     "withdrawn": _("Người gửi rút đơn"),
     "rated": _("Người gửi đánh giá kết quả"),
     "overdue": _("Quá hạn – đã báo cáo người đứng đầu và cấp trên"),
+    "topic_set": _("Xác định lĩnh vực"),
 }
 
 # Fields of event data that may appear on the public page. Never "into": the tracking code of the case a

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from pakn.cases import policy
 from pakn.cases.models import Case
 from pakn.cases.workflow import OPEN, Status
-from pakn.core.text import fold
 
 
 @dataclass
@@ -47,12 +46,9 @@ def apply_filter(queryset: QuerySet[Case], f: CaseFilter, *, today: date | None 
         queryset = queryset.filter(received_on__gte=f.received_from)
     if f.received_to:
         queryset = queryset.filter(received_on__lte=f.received_to)
+    queryset = queryset.select_related("unit", "topic")
     if f.q.strip():
-        text = f.q.strip()
-        # Exact-code lookup, else a simple text match; the language package replaces this with a
-        # diacritic-insensitive ranked search.
-        queryset = queryset.filter(
-            Q(tracking_code=text.replace("-", "").upper()) | Q(title__icontains=text) | Q(content__icontains=text)
-            | Q(title__icontains=fold(text))
-        )
-    return queryset.select_related("unit", "topic")
+        from pakn.language.search import filter_cases
+
+        queryset = filter_cases(queryset, f.q)
+    return queryset

@@ -199,3 +199,39 @@ class UnitOut(Schema):
 class PlaceOut(Schema):
     code: str
     name: str
+
+
+class MessageOut(Schema):
+    id: int
+    from_citizen: bool
+    body: str
+    at: datetime
+
+
+class ChoiceOut(Schema):
+    code: str
+    label: str
+
+
+class TopicOut(Schema):
+    code: str
+    name: str
+    name_en: str
+
+
+class MembershipOut(Schema):
+    unit_code: str
+    unit: str
+    role: str
+    role_label: str
+    include_subunits: bool
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    email: str
+    is_superuser: bool
+    is_staff_member: bool
+    roles: list[str]
+    memberships: list[MembershipOut]

@@ -487,12 +487,33 @@ def accept_case(*, actor: Any, case: Case, accepted_on: date | None = None, comp
             assert result.answer_by is not None
             _open_obligation(case, kind=ObligationKind.ANSWER, opened_on=accepted, due_on=result.answer_by, rule=result.rules[0])
             data["answer_by"] = result.answer_by.isoformat()
+        merged_statutory = _open_merged_obligations(case, accepted)
+        if merged_statutory:
+            data["merged_statutory"] = merged_statutory
         event = record_event(case, "accepted", actor=actor, data=data)
         notify_reporter(
             case, event, str(_("Đơn %(code)s đã được thụ lý") % {"code": case.tracking_code}),
             str(_("%(unit)s đã thụ lý đơn của bạn ngày %(date)s.") % {"unit": case.unit.name, "date": accepted.strftime("%d/%m/%Y")}),
         )
         return case
+
+
+def _open_merged_obligations(case: Case, accepted: date) -> list[str]:
+    """Complaints and denunciations merged into this case keep their statutory track: accepting the
+    surviving case meets their acceptance obligations and opens their own resolution deadlines."""
+    merged = list(
+        Case.objects.filter(merged_into=case, kind__in=list(STATUTORY_KINDS), track=Track.STATUTORY).select_related("unit")
+    )
+    if not merged:
+        return []
+    Obligation.objects.filter(case=case, kind=ObligationKind.ACCEPT, met_on__isnull=True, cancelled=False).update(
+        met_on=accepted
+    )
+    for other in merged:
+        result = compute_for_case(other, received=other.received_on, accepted=accepted)
+        assert result.resolve_by is not None
+        _open_obligation(case, kind=ObligationKind.RESOLVE, opened_on=accepted, due_on=result.resolve_by, rule=result.rules[1])
+    return [other.tracking_code for other in merged]
 
 
 def refuse_case(*, actor: Any, case: Case, reason_code: str, explanation: str = "") -> Case:
@@ -851,3 +872,20 @@ def get_case_by_code(code: str) -> Case:
     if case is None:
         raise NotFound(_("Không tìm thấy hồ sơ với mã này."))
     return case
+
+
+def set_topic(*, actor: Any, case: Case, topic_code: str) -> Case:
+    """A clerk confirms or corrects the topic (e.g. from the classifier's suggestion)."""
+    topic = Topic.objects.filter(code=topic_code).first()
+    if topic is None:
+        raise InvalidInput(fields={"topic_code": [_("Lĩnh vực không hợp lệ.")]})
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        old = case.topic.code if case.topic_id else None
+        if old == topic.code:
+            return case
+        case.topic = topic
+        case.save(update_fields=["topic", "updated_at"])
+        record_event(case, "topic_set", actor=actor, data={"from": old, "to": topic.code}, public=False)
+        return case

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -51,7 +52,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not request.GET:
         filters.status = "open"
     today = timezone.localdate()
-    horizon = policy.working_calendar().add_working_days(today, 3)
+    horizon = policy.working_calendar().add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
     open_statuses = [s.value for s in OPEN]
     counts = visible.filter(status__in=open_statuses).aggregate(
         open=Count("pk"),
@@ -59,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         overdue=Count("pk", filter=Q(due_on__lt=today)),
         soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=horizon)),
     )
-    page = Paginator(apply_filter(visible, filters, today=today).order_by("due_on", "-created_at"), 50).get_page(
+    page = Paginator(_ordered(apply_filter(visible, filters, today=today), ranked=bool(filters.q)), 50).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -77,6 +78,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "roles": roles_of(request.user),
         },
     )
+
+
+def _ordered(queryset: Any, *, ranked: bool) -> Any:
+    """Most urgent first, unless a search ranked the results."""
+    return queryset if ranked else queryset.order_by("due_on", "-created_at")
 
 
 ACTION_FORMS: dict[str, type] = {

@@ -3,6 +3,7 @@ input, services decide."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -51,6 +52,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 except InvalidInput as error:
                     form.add_service_errors(error)
                 else:
+                    _join_similar(case, request.POST.get("duplicate_of", ""))
                     # The code is shown only now, after the transaction committed.
                     request.session["new_case"] = case.tracking_code
                     return redirect("track_case", code=case.tracking_code)
@@ -193,3 +195,13 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
     return render(
         request, "public/deadlines.html", {"form": form, "result": result}, status=400 if form.errors else 200
     )
+
+
+def _join_similar(case: Any, ref: str) -> None:
+    """The citizen chose "this is the same problem" on a similar case: ask the clerk to merge."""
+    if not ref.strip():
+        return
+    from pakn.language.services import join_case
+
+    with contextlib.suppress(InvalidInput):  # a stale or forged reference: the submission itself stands
+        join_case(case=case, ref=ref.strip())

@@ -239,7 +239,7 @@ def active_model(target: str) -> tuple[str, TextClassifier] | None:
     blob = RouterModel.objects.filter(version=row).values_list("blob", flat=True).first()
     if blob is None or hashlib.sha256(bytes(blob)).hexdigest() != row:
         return None
-    _loaded[target] = (row, TextClassifier.loads(blob))
+    _loaded[target] = (row, TextClassifier.loads(bytes(blob)))
     return _loaded[target]
 
 
@@ -249,12 +249,12 @@ def topic_table() -> dict[str, tuple[str, ...]]:
     from pakn.language.keywords import TOPIC_KEYWORDS, compile_table
 
     merged: dict[str, list[str]] = {}
-    known = dict(Topic.objects.values_list("code", "keywords"))
-    for code, words in TOPIC_KEYWORDS.items():
+    known: dict[str, str] = dict(Topic.objects.values_list("code", "keywords"))
+    for code, phrases in TOPIC_KEYWORDS.items():
         if code in known:
-            merged.setdefault(code, []).extend(words)
-    for code, words in known.items():
-        merged.setdefault(code, []).extend(w for w in (words or "").splitlines() if w.strip())
+            merged.setdefault(code, []).extend(phrases)
+    for code, lines in known.items():
+        merged.setdefault(code, []).extend(w for w in (lines or "").splitlines() if w.strip())
     return compile_table(merged)
 
 

@@ -159,11 +159,14 @@ def nearby_communes(
         if not centre or centre[0] is None or centre[1] is None:
             return codes
         latitude, longitude = centre
+    origin = (float(latitude or 0.0), float(longitude or 0.0))
     communes = Commune.objects.filter(latitude__isnull=False, longitude__isnull=False)
     if province_code:
         communes = communes.filter(province_id=province_code)
     for code, lat, lon in communes.values_list("code", "latitude", "longitude"):
-        if code not in codes and _distance_km(latitude, longitude, lat, lon) <= radius_km:
+        if lat is None or lon is None or code in codes:
+            continue
+        if _distance_km(origin[0], origin[1], lat, lon) <= radius_km:
             codes.append(code)
     return codes
 
@@ -295,7 +298,7 @@ def case_id_from_ref(ref: str) -> int | None:
 
 def public_results(matches: Sequence[Match]) -> list[dict[str, Any]]:
     """What a citizen sees: no tracking code, no identity, no subject."""
-    cases = Case.objects.in_bulk([m.case_id for m in matches])
+    cases = Case.objects.select_related("commune").in_bulk([m.case_id for m in matches])
     counts = reporter_counts([m.case_id for m in matches])
     out = []
     for m in matches:
@@ -306,7 +309,7 @@ def public_results(matches: Sequence[Match]) -> list[dict[str, Any]]:
                 "title": case.title,
                 "status": case.status,
                 "status_label": str(STATUS_LABELS[Status(case.status)]),
-                "commune": case.commune.name if case.commune_id else None,
+                "commune": case.commune.name if case.commune is not None else None,
                 "received_on": case.received_on,
                 "reporters": counts[case.pk],
                 "message": reporters_message(counts[case.pk]),

@@ -140,9 +140,13 @@ def similar_page(request: HttpRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("title", "content", "province_code", "commune_code")}
     if any(params.values()):
         try:
-            results = _similar(SimilarIn(**{k: v or None if k.endswith("_code") else v for k, v in params.items()}))[
-                "results"
-            ]
+            payload = SimilarIn(
+                title=params["title"],
+                content=params["content"],
+                province_code=params["province_code"] or None,
+                commune_code=params["commune_code"] or None,
+            )
+            results = _similar(payload)["results"]
         except InvalidInput:
             error = _("Hãy chọn tỉnh/thành phố và xã/phường nơi xảy ra sự việc.")
     return render(request, "language/similar.html", {"results": results, "params": params, "error": error})

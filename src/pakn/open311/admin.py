@@ -23,12 +23,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     search_fields = ["name", "prefix", "contact"]
     actions = ["revoke"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ["name", "contact"]
         return ["name", "contact", "prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return []
         return ["prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
@@ -64,8 +64,8 @@ class Open311RequestAdmin(admin.ModelAdmin):
     list_display = ["token", "case", "service_code", "api_key", "created_at"]
     list_select_related = ["case", "api_key"]
     search_fields = ["token", "case__tracking_code"]
-    fields = ["token", "case", "api_key", "service_code", "lat", "long", "media_url", "device_id", "account_id",
-              "created_at"]
+    fields = ("token", "case", "api_key", "service_code", "lat", "long", "media_url", "device_id", "account_id",
+              "created_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -97,8 +97,8 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ["id", "endpoint", "event_type", "status", "attempts", "created_at", "delivered_at", "last_error"]
     list_filter = ["status", "endpoint", "event_type"]
     list_select_related = ["endpoint"]
-    fields = ["endpoint", "event_id", "event_type", "status", "attempts", "next_attempt_at", "created_at",
-              "delivered_at", "last_error", "payload"]
+    fields = ("endpoint", "event_id", "event_type", "status", "attempts", "next_attempt_at", "created_at",
+              "delivered_at", "last_error", "payload")
     readonly_fields = fields
     actions = ["retry"]
 

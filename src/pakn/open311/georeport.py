@@ -196,6 +196,8 @@ def nearest_commune(lat: float, lon: float, *, max_km: float = MAX_DISTANCE_KM) 
     ).values_list("code", "latitude", "longitude")
     best: tuple[float, str] | None = None
     for code, clat, clon in candidates:
+        if clat is None or clon is None:
+            continue
         d = distance_km(lat, lon, clat, clon)
         if d <= max_km and (best is None or d < best[0]):
             best = (d, code)

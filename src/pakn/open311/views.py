@@ -153,7 +153,8 @@ def _moment(value: str, name: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise Open311Error(400, _("%(name)s phải theo định dạng W3C, ví dụ 2026-03-02T00:00:00Z.") % {"name": name}) from None
+        message = _("%(name)s phải theo định dạng W3C, ví dụ 2026-03-02T00:00:00Z.") % {"name": name}
+        raise Open311Error(400, message) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -242,7 +243,7 @@ def unknown(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
 def _post_params(request: HttpRequest) -> dict[str, str]:
     """Form-encoded as the spec says; a JSON object is read too. The query string fills in what the
     body does not have (some clients send ``api_key`` and ``jurisdiction_id`` there)."""
-    params: dict[str, str] = {k: v for k, v in request.GET.items()}
+    params: dict[str, str] = {k: str(v) for k, v in request.GET.items()}
     if (request.content_type or "").startswith("application/json"):
         try:
             body = json.loads(request.body or b"{}")
@@ -252,7 +253,7 @@ def _post_params(request: HttpRequest) -> dict[str, str]:
             raise Open311Error(400, _("Nội dung gửi lên không phải JSON hợp lệ."))
         params.update({str(k): "" if v is None else str(v) for k, v in body.items()})
     else:
-        params.update({k: v for k, v in request.POST.items()})
+        params.update({k: str(v) for k, v in request.POST.items()})
     return params
 
 

@@ -7,12 +7,34 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from pakn.cases.schemas import PlaceOut, UnitOut
+from pakn.cases.schemas import MeOut, PlaceOut, UnitOut
 from pakn.core.errors import NotFound
-from pakn.org.models import Province, Unit
+from pakn.org.access import is_staff_member, roles_of
+from pakn.org.models import Membership, Province, Unit
 from pakn.org.places import communes_of
 
 router = Router(tags=["reference"])
+me_router = Router(tags=["staff"])
+
+
+@me_router.get("/me", response=MeOut, operation_id="get_me")
+def me(request: HttpRequest) -> Any:
+    """Who the token (or session) belongs to: roles and the units they act for."""
+    user: Any = request.user
+    memberships = Membership.objects.filter(user=user).select_related("unit").order_by("unit__code", "role")
+    return {
+        "username": user.get_username(),
+        "name": user.get_full_name() if hasattr(user, "get_full_name") else "",
+        "email": getattr(user, "email", ""),
+        "is_superuser": bool(user.is_superuser),
+        "is_staff_member": is_staff_member(user),
+        "roles": sorted(roles_of(user)),
+        "memberships": [
+            {"unit_code": m.unit.code, "unit": m.unit.name, "role": m.role, "role_label": m.get_role_display(),
+             "include_subunits": m.include_subunits}
+            for m in memberships
+        ],
+    }
 
 
 @router.get("/provinces", response=list[PlaceOut], operation_id="list_provinces", auth=None)

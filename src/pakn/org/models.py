@@ -89,6 +89,7 @@ class Role(models.TextChoices):
     HEAD = "head", _("Người đứng đầu")
     SUPERVISOR = "supervisor", _("Giám sát (MTTQ, Ban TTND)")
     ADMIN = "admin", _("Quản trị đơn vị")
+    PROTECTION_OFFICER = "protection_officer", _("Cán bộ bảo vệ người tố cáo (giữ khóa danh tính)")
 
 
 class Membership(models.Model):

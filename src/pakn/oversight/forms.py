@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import timedelta
 from typing import Any
 
@@ -27,9 +28,9 @@ class AreaFilterForm(forms.Form):
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
     kind = forms.ChoiceField(label=_("Loại"), choices=[("", _("Tất cả")), *Kind.choices], required=False)
 
-    def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: builtins.list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("Tất cả"))] + units
+        self.fields["unit"].choices = [("", _("Tất cả"))] + units  # type: ignore[attr-defined]
 
 
 class RecommendationForm(forms.Form):
@@ -40,7 +41,7 @@ class RecommendationForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_unit"].choices = units
+        self.fields["to_unit"].choices = units  # type: ignore[attr-defined]
 
 
 class AnswerForm(forms.Form):
@@ -65,7 +66,7 @@ class ScorecardForm(PeriodForm):
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("Tất cả đơn vị tôi được xem"))] + units
+        self.fields["unit"].choices = [("", _("Tất cả đơn vị tôi được xem"))] + units  # type: ignore[attr-defined]
         self.fields["unit"].help_text = _("Chọn một đơn vị để xem đơn vị đó và các đơn vị trực thuộc.")
 
 
@@ -85,7 +86,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
+        self.fields["unit"].choices = units  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

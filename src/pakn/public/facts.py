@@ -234,12 +234,12 @@ def _load(case_ids: Sequence[int]) -> Iterator[list[Fact]]:
     ):
         answers[case_id].append(AnswerRow(unit_id, kind, at, author))
     obligations: dict[int, list[ObligationRow]] = defaultdict(list)
-    for case_id, *rest in (
+    for case_id, unit_id, opened_on, due_on, met_on, cancelled in (
         Obligation.objects.filter(case_id__in=case_ids)
         .order_by("id")
         .values_list("case_id", "unit_id", "opened_on", "due_on", "met_on", "cancelled")
     ):
-        obligations[case_id].append(ObligationRow(*rest))
+        obligations[case_id].append(ObligationRow(unit_id, opened_on, due_on, met_on, cancelled))
     ratings: dict[int, dict[int, int]] = defaultdict(dict)
     for case_id, unit_id, level in Rating.objects.filter(case_id__in=case_ids).values_list(
         "case_id", "unit_id", "level"
@@ -508,7 +508,7 @@ def rebuild_buckets() -> int:
                 connection.ops.adapt_datefield_value(month),
                 r["unit_id"],
                 provinces.get(r["unit_id"], ""),
-                *(r[k] or 0 for k in STORED_MEASURES),
+                *(r[k] or 0 for k in STORED_MEASURES),  # type: ignore[literal-required]
             )
             for r in rows
         ]

@@ -51,14 +51,14 @@ class ScopeForm(PeriodForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("Cả nước"))] + list(Province.objects.values_list("code", "name"))
+        self.fields["province"].choices = [("", _("Cả nước"))] + list(Province.objects.values_list("code", "name"))  # type: ignore[attr-defined]
         province = (self.data.get("province") or "") if self.is_bound else ""
         if province:
             units = Unit.objects.filter(province_id=province, is_active=True).order_by("level", "name")
-            self.fields["unit"].choices = [("", _("Tất cả đơn vị của tỉnh"))] + [(u.code, u.name) for u in units]
+            self.fields["unit"].choices = [("", _("Tất cả đơn vị của tỉnh"))] + [(u.code, u.name) for u in units]  # type: ignore[attr-defined]
             self.fields["unit"].help_text = _("Kết quả gồm cả các đơn vị trực thuộc.")
         else:
-            self.fields["unit"].choices = [("", _("Chọn tỉnh trước, rồi bấm Xem"))]
+            self.fields["unit"].choices = [("", _("Chọn tỉnh trước, rồi bấm Xem"))]  # type: ignore[attr-defined]
 
     def scope(self) -> Scope:
         if not self.is_bound or not self.is_valid():
@@ -82,7 +82,7 @@ class AnswerFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("Cả nước"))] + list(Province.objects.values_list("code", "name"))
+        self.fields["province"].choices = [("", _("Cả nước"))] + list(Province.objects.values_list("code", "name"))  # type: ignore[attr-defined]
 
 
 class DisciplineForm(forms.Form):

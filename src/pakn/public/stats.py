@@ -322,7 +322,7 @@ def _grouped_facts(queryset: QuerySet[Any], by: str, *extra: str) -> QuerySet[An
     """``queryset.values(group, *extra)``, ready for ``annotate``; months are truncated in SQL."""
     if by == "month":
         return queryset.annotate(month=TruncMonth("received_on")).values("month", *extra)
-    return queryset.values(GROUPS[by], *extra)
+    return queryset.values(str(GROUPS[by]), *extra)
 
 
 def _fetch(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
@@ -407,7 +407,7 @@ def _histograms(scope: Scope, period: Period, by: str | None, source: str) -> di
         rollup = ProvinceDaysStat.objects.filter(month__gte=full[0], month__lte=full[1])
         if scope.province_id:
             rollup = rollup.filter(province_id=scope.province_id)
-        columns = [GROUPS[by]] if by else []
+        columns = [str(GROUPS[by])] if by else []
         for row in _fetch(rollup.values(*columns, "answer_days").annotate(n=Sum("resolved")).order_by()):
             histograms[_key(row, by)][row["answer_days"]] += row["n"]
     for start, end in edges:

@@ -177,6 +177,7 @@ def data_download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
         rows = opendata.answer_rows()
     else:
         rows = opendata.discipline_rows()
+    response: HttpResponse
     if fmt == "json":
         response = JsonResponse(opendata.to_json(dataset, rows, meta), json_dumps_params={"ensure_ascii": False})
     else:

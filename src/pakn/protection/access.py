@@ -1,0 +1,66 @@
+"""Who may touch what in the vault.
+
+- Protection officers (``Role.PROTECTION_OFFICER``) of a unit work on the cases of that unit and of the
+  units directly under it — the same set their keys are sealed to.
+- Every identity route goes through ``access_identity_case``: an officer gets the case; a handler or
+  supervisor who can see the case (but is not its officer) gets 403; anybody else gets 404, so a case's
+  existence is never revealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from pakn.core.errors import Forbidden, NotFound
+from pakn.org.access import visible_cases
+from pakn.org.models import Membership, Role, Unit
+
+
+def officer_units(user: Any) -> QuerySet[Unit]:
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    return Unit.objects.filter(memberships__user=user, memberships__role=Role.PROTECTION_OFFICER).distinct()
+
+
+def is_officer(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and Membership.objects.filter(user=user, role=Role.PROTECTION_OFFICER).exists()
+    )
+
+
+def officer_cases(user: Any) -> QuerySet[Any]:
+    from pakn.cases.models import Case
+
+    units = list(officer_units(user).values_list("pk", flat=True))
+    if not units:
+        return Case.objects.none()
+    return Case.objects.filter(Q(unit_id__in=units) | Q(unit__parent_id__in=units))
+
+
+def is_officer_for(user: Any, case: Any) -> bool:
+    return officer_cases(user).filter(pk=case.pk).exists()
+
+
+def access_identity_case(user: Any, case_id: Any) -> Any:
+    try:
+        pk = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    case = officer_cases(user).select_related("unit").filter(pk=pk).first()
+    if case is not None:
+        return case
+    if visible_cases(user).filter(pk=pk).exists():
+        raise Forbidden()
+    raise NotFound()
+
+
+def oversight_cases(user: Any) -> QuerySet[Any]:
+    """Cases whose reveal and protection requests the user may list (never the identity itself):
+    supervisors and handlers see their visible cases, officers their own."""
+    from pakn.cases.models import Case
+
+    ids = visible_cases(user).values("pk")
+    return Case.objects.filter(Q(pk__in=ids) | Q(pk__in=officer_cases(user).values("pk")))

@@ -1,0 +1,388 @@
+"""Attachments: recognised by their content (never by name or the browser's type), checked against a small
+allow-list, and rewritten without the metadata that identifies people (EXIF/GPS, device, author fields).
+
+Pure: bytes in, a ``CleanFile`` (or ``Rejected``) out. Storage and encryption are in ``vault.py``.
+
+Allow-list: JPEG, PNG, WebP photos (Pillow re-encodes the pixels only); PDF (pypdf copies the pages,
+not the document information, XMP, annotation authors, scripts or embedded files); Word .docx, Excel .xlsx,
+OpenDocument .odt (the zip is rebuilt with the author, company and reviewer fields emptied; macros are
+refused); MP3 and WAV audio (ID3 tags and RIFF INFO/bext chunks removed).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+MAX_PIXELS = 60_000_000
+MAX_ZIP_ENTRIES = 2_000
+MAX_ZIP_TOTAL = 80 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+
+
+class Rejected(Exception):
+    def __init__(self, message: object):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class CleanFile:
+    kind: str  # image | pdf | document | audio
+    content_type: str
+    extension: str
+    data: bytes
+    removed: list[str] = field(default_factory=list)
+
+
+# Human labels of what was removed, shown to the reporter.
+GPS = _("vị trí GPS")
+DEVICE = _("hãng, đời máy, số sê-ri thiết bị")
+TAKEN = _("thời gian chụp, tạo")
+AUTHOR = _("tên tác giả, người sửa, chủ sở hữu")
+SOFTWARE = _("phần mềm tạo tệp")
+COMMENT = _("ghi chú, mô tả nhúng trong tệp")
+OTHER_EXIF = _("dữ liệu EXIF khác")
+XMP = _("siêu dữ liệu XMP")
+COLOR = _("hồ sơ màu của thiết bị")
+ORG = _("tên cơ quan, công ty, người quản lý")
+REVIEWERS = _("tên người nhận xét, sửa đổi")
+ANNOT_AUTHORS = _("tên người ghi chú trong PDF")
+SCRIPTS = _("mã lệnh, tệp đính kèm bên trong PDF")
+TAGS = _("thẻ thông tin âm thanh (tên, nghệ sĩ, thiết bị)")
+
+
+def inspect(data: bytes) -> CleanFile:
+    """Recognise ``data`` and return its clean copy; ``Rejected`` when it is not on the allow-list."""
+    if not data:
+        raise Rejected(_("Tệp rỗng."))
+    head = data[:16]
+    if head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n") or (
+        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    ):
+        return clean_image(data)
+    if head.startswith(b"%PDF-"):
+        return clean_pdf(data)
+    if head.startswith(b"PK\x03\x04"):
+        return clean_office(data)
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return clean_wav(data)
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return clean_mp3(data)
+    raise Rejected(
+        _("Loại tệp không được nhận. Chấp nhận: ảnh JPEG/PNG/WebP, PDF, Word (.docx), Excel (.xlsx), "
+          "OpenDocument (.odt), âm thanh MP3/WAV.")
+    )
+
+
+# ---------------------------------------------------------------- images
+
+_EXIF_LABELS = {
+    0x8825: GPS,  # GPSInfo IFD
+    0x010F: DEVICE, 0x0110: DEVICE, 0xA431: DEVICE, 0xA430: AUTHOR, 0xA434: DEVICE, 0xA433: DEVICE,
+    0x0132: TAKEN, 0x9003: TAKEN, 0x9004: TAKEN,
+    0x013B: AUTHOR, 0x8298: AUTHOR, 0x9C9D: AUTHOR,
+    0x0131: SOFTWARE,
+    0x010E: COMMENT, 0x9286: COMMENT, 0x9C9C: COMMENT, 0x9C9B: COMMENT,
+}
+
+
+def _exif_findings(image: object) -> list[object]:
+    found: list[object] = []
+    exif = image.getexif()  # type: ignore[attr-defined]
+    tags = set(exif.keys())
+    for ifd in (0x8769, 0x8825):  # Exif IFD, GPS IFD
+        try:
+            sub = exif.get_ifd(ifd)
+        except Exception:  # a corrupt IFD: still removed, just not itemised
+            sub = {}
+        if sub:
+            tags.add(ifd)
+            tags.update(sub.keys())
+    for tag in sorted(tags):
+        label = _EXIF_LABELS.get(tag)
+        if label is not None and label not in found:
+            found.append(label)
+    if tags and not found:
+        found.append(OTHER_EXIF)
+    elif tags - set(_EXIF_LABELS) - {0x8769, 0x0112, 0x011A, 0x011B, 0x0128, 0x0213} and OTHER_EXIF not in found:
+        found.append(OTHER_EXIF)
+    return found
+
+
+def clean_image(data: bytes) -> CleanFile:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                probe.verify()
+            image = Image.open(io.BytesIO(data))
+            fmt = image.format
+            if fmt not in ("JPEG", "PNG", "WEBP"):
+                raise Rejected(_("Ảnh phải là JPEG, PNG hoặc WebP."))
+            if getattr(image, "n_frames", 1) > 1:
+                raise Rejected(_("Không nhận ảnh động."))
+            removed = _exif_findings(image)
+            info = image.info
+            if any(k in info for k in ("xmp", "XML:com.adobe.xmp")):
+                removed.append(XMP)
+            if info.get("comment") or getattr(image, "text", None):
+                removed.append(COMMENT)
+            if info.get("icc_profile"):
+                removed.append(COLOR)
+            image = ImageOps.exif_transpose(image)  # keep the photo upright once the orientation tag is gone
+            image.load()
+    except Rejected:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError) as exc:
+        raise Rejected(_("Ảnh bị lỗi hoặc quá lớn, không đọc được.")) from exc
+    mode = image.mode
+    if fmt == "JPEG" and mode not in ("RGB", "L", "CMYK"):
+        image, mode = image.convert("RGB"), "RGB"
+    elif mode not in ("RGB", "RGBA", "L", "LA"):
+        image, mode = image.convert("RGBA"), "RGBA"
+    # A brand-new image from the pixels alone: no EXIF, XMP, comments, text chunks or ICC profile.
+    clean = Image.frombytes(mode, image.size, image.tobytes())
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        clean.save(out, "JPEG", quality=92, optimize=True)
+        return CleanFile("image", "image/jpeg", "jpg", out.getvalue(), removed)
+    if fmt == "PNG":
+        clean.save(out, "PNG", optimize=True)
+        return CleanFile("image", "image/png", "png", out.getvalue(), removed)
+    clean.save(out, "WEBP", quality=90)
+    return CleanFile("image", "image/webp", "webp", out.getvalue(), removed)
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def clean_pdf(data: bytes) -> CleanFile:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import NameObject
+
+    removed: list[object] = []
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise Rejected(_("PDF có mật khẩu: vui lòng gửi bản không đặt mật khẩu."))
+        info = reader.metadata or {}
+        if any(k in info for k in ("/Author", "/Creator")):
+            removed.append(AUTHOR)
+        if "/Producer" in info:
+            removed.append(SOFTWARE)
+        if any(k in info for k in ("/CreationDate", "/ModDate")):
+            removed.append(TAKEN)
+        if any(k in info for k in ("/Title", "/Subject", "/Keywords")):
+            removed.append(COMMENT)
+        root = reader.trailer["/Root"]
+        if "/Metadata" in root:
+            removed.append(XMP)
+        if "/Names" in root or "/OpenAction" in root or "/AA" in root:
+            removed.append(SCRIPTS)
+        writer = PdfWriter()
+        for page in reader.pages:
+            writer.add_page(page)
+        annotation_author = False
+        for page in writer.pages:
+            for key in ("/Metadata", "/PieceInfo", "/AA"):
+                if key in page:
+                    del page[NameObject(key)]
+            for ref in page.get("/Annots") or []:
+                annotation = ref.get_object()
+                for key in ("/T", "/M", "/CreationDate", "/NM"):
+                    if key in annotation:
+                        annotation_author = annotation_author or key == "/T"
+                        del annotation[NameObject(key)]
+                if annotation.get("/Subtype") in ("/FileAttachment", "/Sound", "/Movie"):
+                    annotation_author = True
+                    for key in ("/FS", "/Sound", "/Movie"):
+                        if key in annotation:
+                            del annotation[NameObject(key)]
+        if annotation_author:
+            removed.append(ANNOT_AUTHORS)
+        writer.metadata = None
+        out = io.BytesIO()
+        writer.write(out)
+    except Rejected:
+        raise
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise Rejected(_("PDF bị lỗi, không đọc được.")) from exc
+    return CleanFile("pdf", "application/pdf", "pdf", out.getvalue(), removed)
+
+
+# ---------------------------------------------------------------- office documents
+
+_OOXML = {
+    "word/document.xml": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xl/workbook.xml": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+_ODF = {"application/vnd.oasis.opendocument.text": "odt"}
+
+_CORE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+)
+_CUSTOM = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
+)
+_ODF_META = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.2">'
+    b"<office:meta/></office:document-meta>"
+)
+_APP_FIELDS = re.compile(rb"<(Company|Manager|Template|HyperlinkBase)>[^<]*</\1>|<(Company|Manager|Template)/>")
+_PERSON_ATTRS = re.compile(
+    rb'\b(w:author|w:initials|w15:userId|w15:providerId|displayName|userId|providerId|author)="[^"]*"'
+)
+_PERSON_ELEMENTS = re.compile(rb"<(dc:creator|cp:lastModifiedBy|meta:initial-creator|author)>[^<]*</\1>")
+
+
+def _check_zip(archive: zipfile.ZipFile, size: int) -> None:
+    entries = archive.infolist()
+    total = sum(e.file_size for e in entries)
+    if len(entries) > MAX_ZIP_ENTRIES or total > MAX_ZIP_TOTAL or total > MAX_ZIP_RATIO * max(size, 1):
+        raise Rejected(_("Tài liệu quá lớn khi giải nén."))
+    for entry in entries:
+        name = entry.filename.lower()
+        if "vbaproject" in name or name.endswith((".bin", ".exe", ".dll", ".js", ".vbs")) or "macros" in name:
+            raise Rejected(_("Tài liệu có macro hoặc chương trình nhúng: vui lòng lưu lại không có macro."))
+        if name.startswith("/") or ".." in name.split("/"):
+            raise Rejected(_("Tài liệu bị lỗi."))
+
+
+def clean_office(data: bytes) -> CleanFile:
+    removed: list[object] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_zip(archive, len(data))
+        names = archive.namelist()
+        out = io.BytesIO()
+        if "[Content_Types].xml" in names:
+            kind = next((v for k, v in _OOXML.items() if k in names), None)
+            if kind is None:
+                raise Rejected(_("Chỉ nhận tài liệu Word (.docx) hoặc Excel (.xlsx)."))
+            extension, content_type = kind
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+                for entry in archive.infolist():
+                    body = archive.read(entry)
+                    if entry.filename == "docProps/core.xml":
+                        if _PERSON_ELEMENTS.search(body):
+                            removed.append(AUTHOR)
+                        if b"dcterms:created" in body or b"dcterms:modified" in body:
+                            removed.append(TAKEN)
+                        body = _CORE
+                    elif entry.filename == "docProps/app.xml":
+                        if _APP_FIELDS.search(body):
+                            removed.append(ORG)
+                        body = _APP_FIELDS.sub(b"", body)
+                    elif entry.filename == "docProps/custom.xml":
+                        removed.append(COMMENT)
+                        body = _CUSTOM
+                    elif entry.filename.endswith((".xml", ".rels")):
+                        cleaned = _PERSON_ELEMENTS.sub(lambda m: b"<%s></%s>" % (m.group(1), m.group(1)), body)
+                        cleaned = _PERSON_ATTRS.sub(lambda m: m.group(1) + b'=""', cleaned)
+                        if cleaned != body and REVIEWERS not in removed:
+                            removed.append(REVIEWERS)
+                        body = cleaned
+                    target.writestr(_plain_info(entry.filename), body)
+        elif names and names[0] == "mimetype":
+            mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+            extension = _ODF.get(mimetype, "")
+            if not extension:
+                raise Rejected(_("Chỉ nhận văn bản OpenDocument (.odt)."))
+            content_type = mimetype
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+                for entry in archive.infolist():
+                    body = archive.read(entry)
+                    if entry.filename == "mimetype":
+                        target.writestr(_plain_info("mimetype", stored=True), body)
+                        continue
+                    if entry.filename == "meta.xml":
+                        removed.extend([AUTHOR, SOFTWARE])
+                        body = _ODF_META
+                    elif entry.filename.endswith(".xml"):
+                        cleaned = _PERSON_ELEMENTS.sub(lambda m: b"<%s></%s>" % (m.group(1), m.group(1)), body)
+                        if cleaned != body and REVIEWERS not in removed:
+                            removed.append(REVIEWERS)
+                        body = cleaned
+                    target.writestr(_plain_info(entry.filename), body)
+        else:
+            raise Rejected(_("Tệp nén không được nhận."))
+    except Rejected:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise Rejected(_("Tài liệu bị lỗi, không đọc được.")) from exc
+    return CleanFile("document", content_type, extension, out.getvalue(), removed)
+
+
+def _plain_info(name: str, *, stored: bool = False) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date and no extra fields (the originals carry the editing times)."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+# ---------------------------------------------------------------- audio
+
+
+def _synchsafe(raw: bytes) -> int:
+    return (raw[0] << 21) | (raw[1] << 14) | (raw[2] << 7) | raw[3]
+
+
+def clean_mp3(data: bytes) -> CleanFile:
+    removed: list[object] = []
+    body = data
+    while body.startswith(b"ID3") and len(body) >= 10:
+        size = _synchsafe(body[6:10]) + 10 + (10 if body[5] & 0x10 else 0)
+        body = body[size:]
+        if TAGS not in removed:
+            removed.append(TAGS)
+    if len(body) >= 128 and body[-128:-125] == b"TAG":
+        body = body[:-128]
+        if TAGS not in removed:
+            removed.append(TAGS)
+    if len(body) >= 32 and body[-32:-24] == b"APETAGEX":
+        size = struct.unpack("<I", body[-20:-16])[0]
+        body = body[: -(size + 32)] if size + 32 <= len(body) else body
+        if TAGS not in removed:
+            removed.append(TAGS)
+    if len(body) < 4 or body[0] != 0xFF or body[1] & 0xE0 != 0xE0 or (body[1] >> 3) & 0x03 == 1 or (body[1] >> 1) & 0x03 == 0:
+        raise Rejected(_("Tệp âm thanh MP3 bị lỗi."))
+    return CleanFile("audio", "audio/mpeg", "mp3", body, removed)
+
+
+def clean_wav(data: bytes) -> CleanFile:
+    removed: list[object] = []
+    position, chunks = 12, []
+    while position + 8 <= len(data):
+        chunk_id = data[position : position + 4]
+        size = struct.unpack("<I", data[position + 4 : position + 8])[0]
+        payload = data[position + 8 : position + 8 + size]
+        if len(payload) != size:
+            raise Rejected(_("Tệp âm thanh WAV bị lỗi."))
+        if chunk_id in (b"fmt ", b"data"):
+            chunks.append(chunk_id + struct.pack("<I", size) + payload + (b"\0" if size % 2 else b""))
+        elif TAGS not in removed:
+            removed.append(TAGS)
+        position += 8 + size + (size % 2)
+    if len(chunks) < 2 or not chunks[0].startswith(b"fmt "):
+        raise Rejected(_("Tệp âm thanh WAV bị lỗi."))
+    body = b"WAVE" + b"".join(chunks)
+    return CleanFile("audio", "audio/wav", "wav", b"RIFF" + struct.pack("<I", len(body)) + body, removed)

@@ -1,0 +1,157 @@
+"""Redaction of identifying details from free text, as pure functions.
+
+Two sources of what to remove:
+
+- the reporter's own details (name, address, phone, ID number), given as *keyed hashes* of their folded
+  word sequences and digit strings (``identity_terms``). The same hashes are kept with the case, so text
+  the reporter writes later (answers, added information) is redacted without the identity ever being
+  readable on the server again;
+- generic patterns: e-mail addresses, phone numbers (0…/+84…, with or without separators) and
+  9- or 12-digit ID numbers.
+
+Matching is case- and diacritic-insensitive (``pakn.core.text.fold``) and on whole words; every match
+becomes ``[đã che]`` in the original text, which is otherwise kept exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pakn.core.text import fold
+from pakn.protection.crypto import keyed_hash
+
+REDACTED = "[đã che]"
+MAX_WORDS = 12  # the longest word sequence compared (a full address)
+MAX_GROUPS = 6  # the most digit groups one number is written in ("+84 91 234 56 78")
+
+_WORD = re.compile(r"[^\W_]+")
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
+_DIGIT_RUN = re.compile(r"(?<![\w.])\+?\d+(?:[ .\-]\d+)*(?![\w])")
+_GROUP = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Redaction:
+    text: str
+    count: int
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def national_digits(digits: str) -> str:
+    """+84 912… / 84912… → 0912…, so a phone number matches however it is written."""
+    if digits.startswith("84") and len(digits) in (11, 12):
+        return "0" + digits[2:]
+    return digits
+
+
+def identity_terms(identity: dict[str, str], key: bytes) -> list[str]:
+    """Keyed hashes of what identifies the reporter: ``w:`` word sequences, ``d:`` digit strings."""
+    phrases: set[str] = set()
+    name = _words(identity.get("name", ""))
+    if name:
+        phrases.add(" ".join(name))
+        if len(name) >= 3:
+            phrases.add(" ".join(name[-2:]))  # "Văn An" without the family name
+    address = identity.get("address", "")
+    if address:
+        words = _words(address)
+        if words:
+            phrases.add(" ".join(words[:MAX_WORDS]))
+        first = _words(address.split(",")[0])
+        if len(first) >= 2:
+            phrases.add(" ".join(first[:MAX_WORDS]))
+    digits = set()
+    for field in ("phone", "id_number"):
+        value = "".join(c for c in identity.get(field, "") if c.isdigit())
+        if len(value) >= 6:
+            digits.add(national_digits(value))
+    terms = {"w:" + keyed_hash(key, p) for p in phrases}
+    terms |= {"d:" + keyed_hash(key, d) for d in digits}
+    return sorted(terms)
+
+
+def _generic_number(digits: str, *, separated: bool) -> bool:
+    national = national_digits(digits)
+    is_phone = national.startswith("0") and len(national) in (10, 11)
+    if separated:
+        return is_phone  # "0912 345 678"; amounts like "150.000.000" never start with 0
+    return is_phone or len(digits) in (9, 12)
+
+
+def _folded_map(text: str) -> tuple[str, list[int]]:
+    """The folded text and, for each folded character, the index of the original character."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        folded = fold(char)
+        out.append(folded)
+        origin.extend([i] * len(folded))
+    return "".join(out), origin
+
+
+def find_spans(text: str, terms: Iterable[str], key: bytes) -> list[tuple[int, int]]:
+    wanted = set(terms)
+    spans: list[tuple[int, int]] = []
+    if any(t.startswith("w:") for t in wanted):
+        folded, origin = _folded_map(text)
+        tokens = [(m.group(0), origin[m.start()], origin[m.end() - 1] + 1) for m in _WORD.finditer(folded)]
+        for i in range(len(tokens)):
+            phrase = ""
+            for n in range(min(MAX_WORDS, len(tokens) - i)):
+                phrase = tokens[i][0] if n == 0 else f"{phrase} {tokens[i + n][0]}"
+                if "w:" + keyed_hash(key, phrase) in wanted:
+                    spans.append((tokens[i][1], tokens[i + n][2]))
+    for match in _DIGIT_RUN.finditer(text):
+        groups = list(_GROUP.finditer(match.group(0)))
+        base = match.start()
+        # The whole run, or else every window of up to MAX_GROUPS consecutive groups ("số 45 0912 345 678").
+        windows = [(0, len(groups))] + [
+            (a, b)
+            for a in range(len(groups))
+            for b in range(a + 1, min(len(groups), a + MAX_GROUPS) + 1)
+            if (a, b) != (0, len(groups))
+        ]
+        for a, b in windows:
+            digits = "".join(g.group(0) for g in groups[a:b])
+            if "d:" + keyed_hash(key, national_digits(digits)) in wanted or _generic_number(digits, separated=b > a + 1):
+                start = base if a == 0 else base + groups[a].start()
+                spans.append((start, base + groups[b - 1].end()))
+                if (a, b) == (0, len(groups)):
+                    break
+    for match in _EMAIL.finditer(text):
+        spans.append(match.span())
+    return spans
+
+
+def apply_spans(text: str, spans: list[tuple[int, int]]) -> Redaction:
+    if not spans:
+        return Redaction(text, 0)
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts, last = [], 0
+    for start, end in merged:
+        parts.append(text[last:start])
+        parts.append(REDACTED)
+        last = end
+    parts.append(text[last:])
+    return Redaction("".join(parts), len(merged))
+
+
+def redact(text: str, terms: Iterable[str], key: bytes) -> Redaction:
+    """``text`` with the reporter's details (``terms``) and every generic identifier replaced."""
+    if not text:
+        return Redaction(text or "", 0)
+    return apply_spans(text, find_spans(text, terms, key))
+
+
+def redact_identity(text: str, identity: dict[str, str], key: bytes) -> Redaction:
+    return redact(text, identity_terms(identity, key), key)

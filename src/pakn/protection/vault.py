@@ -1,0 +1,265 @@
+"""Sealing and opening vault items, storing encrypted files, and re-sealing when the recipients change.
+
+Who an item is sealed to (``recipients_for``): the active keys of the protection officers of the case's
+unit and of the unit above, and the escrow key. Re-sealing happens in memory with the data key unwrapped
+by an officer who just unlocked their key (or by the escrow key, ``pakn protection reseal``); plaintext is
+never written anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from pakn.protection import crypto, keys
+from pakn.protection.models import KeyWrap, RecipientKey, VaultItem
+
+VAULT_DIR = "vault"  # originals: random data key, sealed to the recipients
+FILES_DIR = "files"  # clean copies: the server files key
+
+
+# ---------------------------------------------------------------- blobs on disk
+
+
+def _folder(name: str) -> Path:
+    folder = Path(settings.DATA_DIR) / name
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def write_blob(folder: str, data: bytes) -> str:
+    name = secrets.token_hex(16)
+    target = _folder(folder) / name
+    temporary = target.with_suffix(".part")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    written = _written.get()
+    if written is not None:
+        written.append((folder, name))
+    return name
+
+
+def read_blob(folder: str, name: str) -> bytes:
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise FileNotFoundError(name)
+    return (_folder(folder) / name).read_bytes()
+
+
+def delete_blob(folder: str, name: str) -> None:
+    if name:
+        (_folder(folder) / name).unlink(missing_ok=True)
+
+
+@contextmanager
+def files_guard() -> Iterator[None]:
+    """Around a transaction that writes blobs: if it fails, the blobs it wrote are deleted (no orphans)."""
+    written: list[tuple[str, str]] = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        for folder, name in written:
+            delete_blob(folder, name)
+        raise
+    finally:
+        _written.reset(token)
+
+
+_written: ContextVar[list[tuple[str, str]] | None] = ContextVar("pakn_written_blobs", default=None)
+
+
+def write_clean(data: bytes) -> str:
+    return write_blob(FILES_DIR, crypto.encrypt(keys.files_key(), data))
+
+
+def read_clean(name: str) -> bytes:
+    return crypto.decrypt(keys.files_key(), read_blob(FILES_DIR, name))
+
+
+# ---------------------------------------------------------------- recipients
+
+
+def officer_user_ids(unit_ids: Iterable[int]) -> QuerySet[Any]:
+    from pakn.org.models import Membership, Role
+
+    return Membership.objects.filter(unit_id__in=list(unit_ids), role=Role.PROTECTION_OFFICER).values("user_id")
+
+
+def case_unit_ids(case: Any) -> list[int]:
+    unit = case.unit
+    return [unit.pk] + ([unit.parent_id] if unit.parent_id else [])
+
+
+def recipients_for(case: Any) -> list[RecipientKey]:
+    officers = RecipientKey.objects.filter(
+        kind=RecipientKey.Kind.OFFICER, retired_at__isnull=True, user_id__in=officer_user_ids(case_unit_ids(case))
+    ).order_by("pk")
+    return [keys.escrow_key(), *officers]
+
+
+def _wrap(item: VaultItem, recipients: Iterable[RecipientKey], data_key: bytes) -> None:
+    KeyWrap.objects.bulk_create(
+        [
+            KeyWrap(item=item, recipient=r, sealed_key=crypto.b64e(crypto.seal(crypto.b64d(r.public_key), data_key)))
+            for r in recipients
+        ]
+    )
+
+
+# ---------------------------------------------------------------- seal and open
+
+
+def seal_item(*, case: Any, kind: str, plaintext: bytes, as_file: bool = False) -> VaultItem:
+    data_key = crypto.new_data_key()
+    ciphertext = crypto.encrypt(data_key, plaintext)
+    item = VaultItem(case=case, kind=kind)
+    if as_file:
+        item.blob = write_blob(VAULT_DIR, ciphertext)
+    else:
+        item.ciphertext = crypto.b64e(ciphertext)
+    item.save()
+    _wrap(item, recipients_for(case), data_key)
+    return item
+
+
+def seal_json(*, case: Any, kind: str, data: dict[str, Any]) -> VaultItem:
+    return seal_item(case=case, kind=kind, plaintext=json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def _ciphertext(item: VaultItem) -> bytes:
+    return read_blob(VAULT_DIR, item.blob) if item.blob else crypto.b64d(item.ciphertext)
+
+
+def data_key_for(item: VaultItem, key: RecipientKey, private: bytes) -> bytes:
+    wrap = KeyWrap.objects.filter(item=item, recipient=key).first()
+    if wrap is None:
+        raise crypto.CryptoError("not sealed to this key")
+    return crypto.unseal(private, crypto.b64d(wrap.sealed_key))
+
+
+def open_item(item: VaultItem, key: RecipientKey, private: bytes) -> bytes:
+    return crypto.decrypt(data_key_for(item, key, private), _ciphertext(item))
+
+
+def open_json(item: VaultItem, key: RecipientKey, private: bytes) -> dict[str, Any]:
+    return dict(json.loads(open_item(item, key, private).decode("utf-8")))
+
+
+def remove_orphans() -> int:
+    """Delete blobs that no row refers to (a process killed mid-submission). Only files older than an
+    hour are considered, so a submission in progress is never touched."""
+    import time
+
+    from pakn.protection.models import Attachment
+
+    removed = 0
+    referenced_vault = set(VaultItem.objects.exclude(blob="").values_list("blob", flat=True))
+    referenced_files = set(Attachment.objects.exclude(clean_blob="").values_list("clean_blob", flat=True))
+    for folder, referenced in ((VAULT_DIR, referenced_vault), (FILES_DIR, referenced_files)):
+        for path in _folder(folder).iterdir():
+            if path.name not in referenced and time.time() - path.stat().st_mtime > 3600:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+# ---------------------------------------------------------------- recipients change
+
+
+def items_of_units(unit_ids: Iterable[int]) -> QuerySet[VaultItem]:
+    ids = list(unit_ids)
+    return VaultItem.objects.filter(Q(case__unit_id__in=ids) | Q(case__unit__parent_id__in=ids))
+
+
+def mark_for_reseal(items: QuerySet[VaultItem]) -> int:
+    return items.filter(needs_reseal=False).update(needs_reseal=True)
+
+
+def revoke_stale(items: QuerySet[VaultItem]) -> int:
+    """Remove at once the wraps of keys that are no longer recipients (an officer left the unit, a key
+    was retired): no key is needed for that. The data is re-keyed at the next re-seal."""
+    removed = 0
+    for item in items.select_related("case__unit"):
+        wanted = {r.pk for r in recipients_for(item.case)}
+        stale = KeyWrap.objects.filter(item=item).exclude(recipient_id__in=wanted)
+        count = stale.count()
+        if count:
+            stale.delete()
+            VaultItem.objects.filter(pk=item.pk).update(needs_rekey=True, needs_reseal=True)
+            removed += count
+    return removed
+
+
+def pending_for(key: RecipientKey) -> QuerySet[VaultItem]:
+    return VaultItem.objects.filter(Q(needs_reseal=True) | Q(needs_rekey=True), wraps__recipient=key).distinct()
+
+
+def pending_count(unit_ids: Iterable[int]) -> int:
+    return items_of_units(unit_ids).filter(Q(needs_reseal=True) | Q(needs_rekey=True)).count()
+
+
+def reseal(*, key: RecipientKey, private: bytes, items: QuerySet[VaultItem] | None = None) -> dict[str, int]:
+    """Bring every pending item this key can open to its current recipient set: seal the data key to the
+    new recipients, and where a recipient was removed, re-encrypt under a new data key. In memory only."""
+    counts = {"resealed": 0, "rekeyed": 0}
+    queryset = items if items is not None else pending_for(key)
+    for item in queryset.select_related("case__unit"):
+        with files_guard(), transaction.atomic():
+            item = VaultItem.objects.select_for_update().select_related("case__unit").get(pk=item.pk)
+            try:
+                data_key = data_key_for(item, key, private)
+            except crypto.CryptoError:
+                continue
+            wanted = recipients_for(item.case)
+            wanted_ids = {r.pk for r in wanted}
+            current = set(KeyWrap.objects.filter(item=item).values_list("recipient_id", flat=True))
+            if item.needs_rekey or current - wanted_ids:
+                plaintext = crypto.decrypt(data_key, _ciphertext(item))
+                new_key = crypto.new_data_key()
+                ciphertext = crypto.encrypt(new_key, plaintext)
+                del plaintext
+                old_blob = item.blob
+                if item.blob:
+                    item.blob = write_blob(VAULT_DIR, ciphertext)
+                else:
+                    item.ciphertext = crypto.b64e(ciphertext)
+                KeyWrap.objects.filter(item=item).delete()
+                _wrap(item, wanted, new_key)
+                item.key_version += 1
+                item.needs_rekey = item.needs_reseal = False
+                item.save(update_fields=["blob", "ciphertext", "key_version", "needs_rekey", "needs_reseal"])
+                if old_blob:
+                    transaction.on_commit(lambda name=old_blob: delete_blob(VAULT_DIR, name))
+                counts["rekeyed"] += 1
+            else:
+                _wrap(item, [r for r in wanted if r.pk not in current], data_key)
+                item.needs_reseal = False
+                item.save(update_fields=["needs_reseal"])
+                counts["resealed"] += 1
+    return counts
+
+
+def move_wraps(*, old: RecipientKey, old_private: bytes, new: RecipientKey) -> int:
+    """Key rotation: every data key sealed to ``old`` is unwrapped in memory and sealed to ``new``."""
+    moved = 0
+    new_public = crypto.b64d(new.public_key)
+    for wrap in KeyWrap.objects.filter(recipient=old).select_for_update():
+        data_key = crypto.unseal(old_private, crypto.b64d(wrap.sealed_key))
+        KeyWrap.objects.create(item_id=wrap.item_id, recipient=new, sealed_key=crypto.b64e(crypto.seal(new_public, data_key)))
+        wrap.delete()
+        moved += 1
+    return moved
