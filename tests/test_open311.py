@@ -225,6 +225,12 @@ def test_bad_posts_answer_the_spec_errors_and_store_nothing(
 
 
 @pytest.mark.django_db
+def test_a_body_over_the_upload_limit_answers_the_spec_error(client: Client, key: str) -> None:
+    assert_errors(post(client, good(key, description="a" * 3_000_000)), 400)
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_revoked_key_is_refused(client: Client, key: str) -> None:
     ApiKey.objects.update(revoked_at=datetime(2026, 1, 1, tzinfo=TZ))
     assert_errors(post(client, good(key)), 403)

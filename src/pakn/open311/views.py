@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -83,6 +83,8 @@ def open311_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Calla
             except PaknError as error:
                 status = error.http_status if 400 <= error.http_status < 500 else 400
                 return render_error(Open311Error(status, str(error.message)), fmt)
+            except SuspiciousOperation:  # a body over the upload limit, too many fields
+                return render_error(Open311Error(400, _("Yêu cầu quá lớn hoặc không hợp lệ.")), fmt)
 
         return wrapper
 
