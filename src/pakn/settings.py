@@ -26,6 +26,20 @@ SETTINGS_DOC: dict[str, str] = {
     "PAKN_SMS_BACKEND": "Dotted path of the SMS backend (default the log backend).",
     "PAKN_PUBLIC_URL": "Public base URL used in notifications (default http://127.0.0.1:8000).",
     "PAKN_DUE_SOON_WORKING_DAYS": "How many working days before a deadline a case counts as due soon (default 3).",
+    "PAKN_NOTIFY_KEY_FILE": "Private key that opens reporters' sealed notification contacts (created on first use, "
+    "mode 0600; default PAKN_DATA_DIR/keys/notify.key). Keep it out of database backups.",
+    "PAKN_SERVER_KEY_FILE": "Key of the clean attachment copies and of the redaction hashes (created on first use, "
+    "mode 0600; default PAKN_DATA_DIR/keys/server.key). Back it up apart from the database.",
+    "PAKN_ESCROW_KEY_FILE": "Where the escrow private key is written if the deployment creates it itself (demo; "
+    "default PAKN_DATA_DIR/keys/escrow.key). In production use `pakn protection init-escrow` and keep it offline.",
+    "PAKN_ARGON2_PROFILE": "Argon2id cost of officer keys and drop-box receipts: interactive (default), moderate or "
+    "sensitive.",
+    "PAKN_POW_BITS": "Proof of work on the public forms: 0 (default) is off; e.g. 16 makes the browser compute "
+    "about 65,000 hashes (needs JavaScript while on).",
+    "PAKN_THROTTLE_RATES": "Per-client limits, e.g. submit=20/3600,receipt=10/900,citizen=30/3600,unlock=10/900.",
+    "PAKN_CLIENT_IP_HEADER": "Header carrying the client address behind your proxy, e.g. X-Forwarded-For (last hop "
+    "is used); default the socket address. Used only, hashed, for throttling.",
+    "PAKN_UPLOAD_MAX_MB": "Largest attachment in MB (default 10); at most 5 files per submission.",
 }
 
 ENV = os.environ.get("PAKN_ENV", "development")
@@ -38,6 +52,18 @@ ALLOWED_HOSTS = os.environ.get("PAKN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PAKN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 PUBLIC_URL = os.environ.get("PAKN_PUBLIC_URL", "http://127.0.0.1:8000")
 DUE_SOON_WORKING_DAYS = int(os.environ.get("PAKN_DUE_SOON_WORKING_DAYS", "3"))
+
+# Reporter protection (docs/protection.md). Key files live outside the database and the settings.
+NOTIFY_KEY_FILE = os.environ.get("PAKN_NOTIFY_KEY_FILE", "")
+SERVER_KEY_FILE = os.environ.get("PAKN_SERVER_KEY_FILE", "")
+ESCROW_KEY_FILE = os.environ.get("PAKN_ESCROW_KEY_FILE", "")
+ARGON2_PROFILE = os.environ.get("PAKN_ARGON2_PROFILE", "interactive")
+if ARGON2_PROFILE not in ("interactive", "moderate", "sensitive") and not (ARGON2_PROFILE == "min" and ENV != "production"):
+    raise ImproperlyConfigured("PAKN_ARGON2_PROFILE must be interactive, moderate or sensitive.")
+POW_BITS = int(os.environ.get("PAKN_POW_BITS", "0"))
+THROTTLE_RATES = os.environ.get("PAKN_THROTTLE_RATES", "")
+CLIENT_IP_HEADER = os.environ.get("PAKN_CLIENT_IP_HEADER", "")
+UPLOAD_MAX_MB = int(os.environ.get("PAKN_UPLOAD_MAX_MB", "10"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -104,7 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        # secure_delete: deleted rows are overwritten with zeros, not left in free pages of the file.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+        "PRAGMA secure_delete=ON;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,6 +172,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads stay in memory (never a plaintext temporary file on disk) up to the size of one whole request.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = (5 * UPLOAD_MAX_MB + 2) * 1024 * 1024
+DEFAULT_EXCEPTION_REPORTER_FILTER = "pakn.protection.logs.PaknExceptionReporterFilter"
 
 _email_url = os.environ.get("PAKN_EMAIL_URL", "")
 if _email_url.startswith("smtp"):
@@ -158,15 +190,23 @@ if _email_url.startswith("smtp"):
     EMAIL_USE_TLS = EMAIL_PORT == 587
     EMAIL_USE_SSL = EMAIL_PORT == 465
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "pakn.protection.logs.MaskingConsoleEmailBackend"  # recipients masked in the log
 DEFAULT_FROM_EMAIL = os.environ.get("PAKN_DEFAULT_FROM_EMAIL", "pakn@localhost")
 SMS_BACKEND = os.environ.get("PAKN_SMS_BACKEND", "pakn.notify.channels.LogSmsBackend")
 
+# No log line holds a client address or user agent: every handler strips them (pakn.protection.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_client_address": {"()": "pakn.protection.logs.ClientAddressFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_client_address"]},
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        # Replace Django's own handlers (console, mail_admins, django.server), which print request objects.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.workflow import STATUS_LABELS, Status
 from pakn.org.models import Commune, Province, Unit
+
+PSEUDONYM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 class Kind(models.TextChoices):
@@ -108,8 +112,12 @@ class Case(models.Model):
 
     @property
     def pseudonym(self) -> str:
+        """What staff call the reporter: derived from the row id, never from the tracking code (the
+        citizen's key to the case) and never from the identity."""
         label = _("Người tố cáo") if self.kind == Kind.DENUNCIATION else _("Người gửi")
-        return f"{label} #{self.tracking_code[:4]}"
+        digest = hashlib.blake2b(f"pakn-pseudonym:{self.pk}".encode(), digest_size=4).digest()
+        tag = "".join(PSEUDONYM_ALPHABET[b % len(PSEUDONYM_ALPHABET)] for b in digest)
+        return f"{label} #{tag}"
 
 
 class NotifyChannel(models.TextChoices):
@@ -119,16 +127,17 @@ class NotifyChannel(models.TextChoices):
 
 
 class Reporter(models.Model):
-    """Who sent the case. Never shown on public pages; the protection issue moves this into an
-    encrypted vault."""
+    """That a case has an identified sender, and how to notify them — nothing that identifies them.
+
+    The identity (name, address, phone, e-mail, ID number, the original text and signed letter) is in the
+    vault (``pakn.protection``), sealed to the unit's protection officers. ``notify_sealed`` is the one
+    contact the reporter chose for notifications, sealed to the notifier key (opened only by the worker);
+    ``redaction_terms`` are keyed hashes of the identity, so later text from the reporter is redacted."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reporter")
-    name = models.CharField(_("họ và tên"), max_length=150, blank=True)
-    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
-    email = models.EmailField(_("thư điện tử"), blank=True)
-    id_number = models.CharField(_("số định danh / CCCD"), max_length=12, blank=True)
-    address = models.CharField(_("địa chỉ liên hệ"), max_length=300, blank=True)
-    notify_by = models.CharField(_("nhận thông báo qua"), max_length=10, choices=NotifyChannel.choices, default="email")
+    notify_by = models.CharField(_("nhận thông báo qua"), max_length=10, choices=NotifyChannel.choices, default="none")
+    notify_sealed = models.TextField(blank=True)
+    redaction_terms = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("người gửi")

@@ -81,6 +81,22 @@ class ReporterInput:
         """A name and some way to find the person: the statutory track needs an identifiable sender."""
         return bool(self.name and (self.phone or self.email or self.id_number or self.address))
 
+    @property
+    def given(self) -> bool:
+        return any((self.name, self.phone, self.email, self.id_number, self.address))
+
+    def identity(self) -> dict[str, str]:
+        return {"name": self.name, "phone": self.phone, "email": self.email, "id_number": self.id_number,
+                "address": self.address}
+
+    def contact(self) -> tuple[str, str] | None:
+        """The one contact the reporter chose for notifications, or None."""
+        if self.notify_by == NotifyChannel.EMAIL and self.email:
+            return "email", self.email
+        if self.notify_by == NotifyChannel.SMS and self.phone:
+            return "sms", self.phone
+        return None
+
 
 def _text(value: Any, field: str, errors: dict[str, list[Any]], *, required: bool, limit: int) -> str:
     if value is None:
@@ -191,15 +207,15 @@ def event_payload(event: AuditEvent, tracking_code: str) -> dict[str, Any]:
 
 
 def notify_reporter(case: Case, event: AuditEvent, subject: str, body: str) -> None:
+    """Queue a notification to the reporter's sealed contact (the worker opens it at send time). Subjects
+    and bodies carry the tracking code and the unit, never the identity."""
     from pakn.notify.services import queue
 
-    reporter = getattr(case, "reporter", None)
-    if reporter is None or reporter.notify_by == NotifyChannel.NONE:
+    reporter = Reporter.objects.filter(case_id=case.pk).first()
+    if reporter is None or reporter.notify_by == NotifyChannel.NONE or not reporter.notify_sealed:
         return
-    if reporter.notify_by == NotifyChannel.EMAIL and reporter.email:
-        queue(channel="email", recipient=reporter.email, subject=subject, body=body, key=f"{event.hash}:email", case=case)
-    elif reporter.notify_by == NotifyChannel.SMS and reporter.phone:
-        queue(channel="sms", recipient=reporter.phone, subject=subject, body=body, key=f"{event.hash}:sms", case=case)
+    queue(channel=reporter.notify_by, sealed_recipient=reporter.notify_sealed, subject=subject, body=body,
+          key=f"{event.hash}:{reporter.notify_by}", case=case)
 
 
 def notify_unit_staff(case: Case, unit: Unit, event_key: str, subject: str, body: str, *, roles: tuple[str, ...]) -> None:
@@ -321,8 +337,24 @@ def submit(
     channel: str = Channel.WEB,
     received_on: Any = None,
     citizen: Any = None,
+    attachments: Any = (),
+    original_letter: Any = None,
 ) -> Case:
-    """File a submission. Validates everything first, so nothing is stored half-way."""
+    """File a submission. Validates everything first, so nothing is stored half-way.
+
+    Identity protection (docs/protection.md): the title, content, address and subject are stored redacted;
+    the reporter's details, the original text and the files are sealed in the vault; the notification
+    contact is sealed to the notifier key. A submission without any name gets a drop-box receipt, set on
+    the returned case as ``case.new_receipt`` (shown once, stored only as a slow hash); what was removed
+    from each file is ``case.attachment_report``."""
+    from pakn.protection import keys as vault_keys
+    from pakn.protection import redact
+    from pakn.protection import services as protection
+    from pakn.protection.models import Attachment as StoredFile
+    from pakn.protection.models import Receipt, VaultItem
+    from pakn.protection.notifier import seal_contact
+    from pakn.protection.vault import files_guard, seal_json
+
     errors: dict[str, list[Any]] = {}
     if kind not in Kind.values:
         errors["kind"] = [_("Loại đơn không hợp lệ: chọn phản ánh, kiến nghị, khiếu nại, tố cáo hoặc góp ý.")]
@@ -370,25 +402,51 @@ def submit(
             place = resolve_place(province_code=province_code or None, commune_code=commune_code or None, address=address_text)
         except InvalidInput as exc:
             errors.update(exc.fields)
+    uploads: list[Any] = []
+    letter: list[Any] = []
+    try:
+        uploads = protection.check_uploads(list(attachments or ()))
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+    if original_letter:
+        try:
+            letter = protection.check_uploads([original_letter], field="original_letter", max_files=1)
+        except InvalidInput as exc:
+            errors.update(exc.fields)
     if errors or place is None:
         raise InvalidInput(fields=errors)
+
+    # Redaction: the reporter's own details and generic identifiers leave the text staff and search see.
+    redaction_key = vault_keys.redaction_key()
+    terms = redact.identity_terms(reporter_input.identity(), redaction_key)
+    redacted = {
+        name: redact.redact(value, terms, redaction_key)
+        for name, value in (("title", title_text), ("content", content_text), ("address", address_text),
+                            ("subject", subject_text))
+    }
+    originals_changed = any(r.count for r in redacted.values())
+    contact = reporter_input.contact()
+    sealed_contact = seal_contact(*contact) if contact else ""
+    receipt, receipt_digest = ("", "")
+    if not reporter_input.name and channel in (Channel.WEB, Channel.API):
+        receipt, receipt_digest = protection.new_receipt()
 
     unit = route(province_code=place.province_code, commune_code=place.commune_code, kind=kind, topic_code=topic.code if topic else None)
     for _attempt in range(5):
         try:
-            with transaction.atomic():
+            with files_guard(), transaction.atomic():
                 case = Case(
                     tracking_code=new_tracking_code(),
                     kind=kind,
                     complaint_round=complaint_round,
                     track=_track_for(kind, reporter_input),
-                    title=title_text,
-                    content=content_text,
+                    title=redacted["title"].text[:MAX_TITLE],
+                    content=redacted["content"].text,
                     topic=topic,
                     province_id=place.province_code,
                     commune_id=place.commune_code,
-                    address=address_text,
-                    subject=subject_text,
+                    address=redacted["address"].text[:300],
+                    subject=redacted["subject"].text[:300],
                     unit=unit,
                     status=Status.RECEIVED,
                     channel=channel,
@@ -398,16 +456,25 @@ def submit(
                     citizen=citizen if getattr(citizen, "is_authenticated", False) else None,
                 )
                 case.save()
-                if any((reporter_input.name, reporter_input.phone, reporter_input.email, reporter_input.id_number, reporter_input.address)):
+                if reporter_input.given or originals_changed:
+                    seal_json(case=case, kind=VaultItem.Kind.IDENTITY, data={
+                        **reporter_input.identity(), "notify_by": reporter_input.notify_by, "title": title_text,
+                        "content": content_text, "case_address": address_text, "subject": subject_text,
+                    })
+                if reporter_input.given:
                     Reporter.objects.create(
                         case=case,
-                        name=reporter_input.name,
-                        phone=reporter_input.phone,
-                        email=reporter_input.email,
-                        id_number=reporter_input.id_number,
-                        address=reporter_input.address,
-                        notify_by=reporter_input.notify_by,
+                        notify_by=reporter_input.notify_by if contact else NotifyChannel.NONE,
+                        notify_sealed=sealed_contact,
+                        redaction_terms=terms,
                     )
+                if receipt_digest:
+                    Receipt.objects.create(case=case, digest=receipt_digest)
+                stored = protection.store_uploads(case=case, uploads=uploads, source=(
+                    StoredFile.Source.CITIZEN if channel in (Channel.WEB, Channel.API) else StoredFile.Source.STAFF))
+                if letter:
+                    protection.store_uploads(case=case, uploads=letter, source=StoredFile.Source.STAFF,
+                                             kind=StoredFile.Kind.ORIGINAL_LETTER)
                 kind_, due, rule = _first_obligation(case, received)
                 _open_obligation(case, kind=kind_, opened_on=received, due_on=due, rule=rule)
                 event = record_event(
@@ -421,6 +488,7 @@ def submit(
                         "track": case.track,
                         "due_on": due.isoformat(),
                         "converted_from": place.converted_from,
+                        "attachments": len(stored) + len(letter),
                     },
                 )
                 notify_reporter(
@@ -436,7 +504,9 @@ def submit(
                     case, unit, f"{event.hash}:new", str(_("Đơn mới %(code)s") % {"code": case.tracking_code}),
                     case.title, roles=(Role.CLERK,),
                 )
-                return case
+            case.new_receipt = receipt  # type: ignore[attr-defined]
+            case.attachment_report = protection.removal_report(stored)  # type: ignore[attr-defined]
+            return case
         except IntegrityError:  # a tracking-code collision (2^-50): try another code
             continue
     raise PaknError(code="server_busy")
@@ -741,19 +811,55 @@ def merge_case(*, actor: Any, case: Case, into: Case) -> Case:
 # ---------------------------------------------------------------- citizen acts (by tracking code)
 
 
-def add_information(*, case: Case, body: str) -> Message:
+def add_information(*, case: Case, body: str, uploads: Any = (), return_attachments: bool = False) -> Any:
+    """The citizen adds information (and checked ``uploads`` from ``protection.check_uploads``). The text
+    is redacted like the submission; its original, if anything was removed, is sealed in the vault."""
+    from pakn.protection import services as protection
+    from pakn.protection.models import VaultItem
+    from pakn.protection.vault import files_guard, seal_json
+
+    errors: dict[str, list[Any]] = {}
+    body = _text(body, "body", errors, required=True, limit=MAX_MESSAGE)
+    if errors:
+        raise InvalidInput(fields=errors)
+    with files_guard(), transaction.atomic():
+        case = _lock(case)
+        if case.status in (Status.CLOSED, Status.WITHDRAWN, Status.MERGED):
+            raise InvalidTransition(_("Hồ sơ đã kết thúc, không thể bổ sung."))
+        redacted = protection.redact_for_case(case, body)
+        message = Message.objects.create(case=case, body=redacted.text, from_citizen=True)
+        if redacted.count:
+            seal_json(case=case, kind=VaultItem.Kind.ORIGINAL_MESSAGE, data={"message": message.pk, "body": body})
+        attachments = protection.store_uploads(case=case, uploads=list(uploads or ()), source="citizen", message=message)
+        event = record_event(case, "information_added", actor_label="citizen",
+                             data={"message": message.pk, "attachments": len(attachments)})
+        notify_unit_staff(case, case.unit, f"{event.hash}:info", str(_("Bổ sung thông tin %(code)s") % {"code": case.tracking_code}),
+                          redacted.text[:500], roles=(Role.CLERK,))
+        if return_attachments:
+            return message, attachments
+        return message
+
+
+def ask_reporter(*, actor: Any, case: Case, body: str) -> Message:
+    """The handler asks the reporter a question. The reporter reads it on their status page (tracking
+    code) or in the drop box (receipt) and answers with ``add_information``; a reporter who chose
+    notifications is told that there is a question, not what it says."""
     errors: dict[str, list[Any]] = {}
     body = _text(body, "body", errors, required=True, limit=MAX_MESSAGE)
     if errors:
         raise InvalidInput(fields=errors)
     with transaction.atomic():
         case = _lock(case)
+        require_handler(actor, case)
         if case.status in (Status.CLOSED, Status.WITHDRAWN, Status.MERGED):
-            raise InvalidTransition(_("Hồ sơ đã kết thúc, không thể bổ sung."))
-        message = Message.objects.create(case=case, body=body, from_citizen=True)
-        event = record_event(case, "information_added", actor_label="citizen", data={"message": message.pk})
-        notify_unit_staff(case, case.unit, f"{event.hash}:info", str(_("Bổ sung thông tin %(code)s") % {"code": case.tracking_code}),
-                          body[:500], roles=(Role.CLERK,))
+            raise InvalidTransition(_("Hồ sơ đã kết thúc."))
+        message = Message.objects.create(case=case, body=body, from_citizen=False)
+        event = record_event(case, "question_asked", actor=actor, data={"message": message.pk})
+        notify_reporter(
+            case, event, str(_("Câu hỏi về đơn %(code)s") % {"code": case.tracking_code}),
+            str(_("%(unit)s có câu hỏi về đơn của bạn. Xem và trả lời tại: %(url)s")
+                % {"unit": case.unit.name, "url": public_url(case)}),
+        )
         return message
 
 

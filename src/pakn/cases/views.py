@@ -128,6 +128,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "handler": handler,
         "reporter": getattr(case, "reporter", None) if show_identity else None,
         "action_labels": ACTION_LABELS,
+        "roles": roles_of(request.user),
     }
 
 

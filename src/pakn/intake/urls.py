@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from pakn.intake import accounts, views
+from pakn.protection import dropbox
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +13,13 @@ urlpatterns = [
     path("track/<str:code>/withdraw", views.withdraw, name="withdraw"),
     path("track/<str:code>/rate", views.rate, name="rate"),
     path("track/<str:code>/escalate", views.escalate, name="escalate"),
+    path("track/<str:code>/protect", views.protect, name="request_protection"),
+    path("dropbox/", dropbox.dropbox, name="dropbox"),
+    path("dropbox/open/", dropbox.dropbox_open, name="dropbox_open"),
+    path("dropbox/case/", dropbox.dropbox_case, name="dropbox_case"),
+    path("dropbox/case/reply", dropbox.dropbox_reply, name="dropbox_reply"),
+    path("dropbox/case/protect", dropbox.dropbox_protect, name="dropbox_protect"),
+    path("dropbox/leave", dropbox.dropbox_leave, name="dropbox_leave"),
     path("deadlines/", views.deadline_calculator, name="deadlines"),
     path("account/", accounts.my_cases, name="my_cases"),
     path("account/signup/", accounts.signup, name="signup"),

@@ -15,7 +15,10 @@ class Outbox(models.Model):
         FAILED = "failed", _("Gửi lỗi")
 
     channel = models.CharField(max_length=10)  # email | sms
-    recipient = models.CharField(max_length=254)
+    # Staff addresses are stored as they are; a reporter's contact only sealed to the notifier key
+    # (pakn.protection.keys), opened by the worker at send time.
+    recipient = models.CharField(max_length=254, blank=True)
+    sealed_recipient = models.TextField(blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
     dedupe_key = models.CharField(max_length=120, unique=True)

@@ -16,15 +16,39 @@ logger = logging.getLogger("pakn.notify")
 MAX_ATTEMPTS = 8
 
 
-def queue(*, channel: str, recipient: str, subject: str, body: str, key: str, case: Any = None) -> Outbox | None:
-    """Add a notification unless one with the same ``key`` exists (queuing twice sends once)."""
+def queue(
+    *, channel: str, recipient: str = "", subject: str, body: str, key: str, case: Any = None, sealed_recipient: str = ""
+) -> Outbox | None:
+    """Add a notification unless one with the same ``key`` exists (queuing twice sends once). A reporter's
+    contact comes as ``sealed_recipient`` (sealed to the notifier key) and is never stored in the clear."""
+    if not recipient and not sealed_recipient:
+        raise ValueError("a notification needs a recipient")
     try:
         with transaction.atomic():
             return Outbox.objects.create(
-                channel=channel, recipient=recipient, subject=subject[:200], body=body, dedupe_key=key[:120], case=case
+                channel=channel, recipient=recipient, sealed_recipient=sealed_recipient, subject=subject[:200],
+                body=body, dedupe_key=key[:120], case=case,
             )
     except IntegrityError:
         return None
+
+
+def _recipient(item: Outbox) -> str:
+    if not item.sealed_recipient:
+        return item.recipient
+    from pakn.protection.notifier import open_contact
+
+    return open_contact(item.sealed_recipient)
+
+
+def _safe_error(exc: Exception, recipient: str) -> str:
+    """The error text without the recipient (SMTP errors quote the refused address)."""
+    text = str(exc)
+    if recipient:
+        from pakn.protection.logs import mask_address
+
+        text = text.replace(recipient, mask_address(recipient))
+    return text[:1000]
 
 
 def deliver_pending(*, limit: int = 200) -> dict[str, int]:
@@ -41,16 +65,19 @@ def deliver_pending(*, limit: int = 200) -> dict[str, int]:
         )
         if not claimed:
             continue
+        recipient = ""
         try:
-            channel_for(item.channel).send(recipient=item.recipient, subject=item.subject, body=item.body)
+            recipient = _recipient(item)
+            channel_for(item.channel).send(recipient=recipient, subject=item.subject, body=item.body)
         except Exception as exc:  # any channel failure is retried, never lost
             attempts = item.attempts + 1
+            error = _safe_error(exc, recipient)
             Outbox.objects.filter(pk=item.pk).update(
-                last_error=str(exc)[:1000],
+                last_error=error,
                 status=Outbox.Status.FAILED if attempts >= MAX_ATTEMPTS else Outbox.Status.PENDING,
                 next_attempt_at=now + timedelta(minutes=2**attempts),
             )
-            logger.warning("notification %s failed (attempt %s): %s", item.pk, attempts, exc)
+            logger.warning("notification %s failed (attempt %s): %s", item.pk, attempts, error)
             counts["failed"] += 1
         else:
             Outbox.objects.filter(pk=item.pk).update(status=Outbox.Status.SENT, sent_at=timezone.now(), last_error="")

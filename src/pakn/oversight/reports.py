@@ -19,7 +19,7 @@ from pakn.org.models import Unit
 from pakn.public import stats
 
 FONT_DIRS = [
-    Path(__file__).resolve().parent.parent / "public" / "fonts",  # shipped with PAKN (DejaVu licence)
+    Path(__file__).resolve().parent.parent / "core" / "fonts",  # shipped with PAKN (DejaVu licence)
     Path("/usr/share/fonts/truetype/dejavu"),  # Debian fonts-dejavu-core
 ]
 
@@ -165,7 +165,7 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def font_paths() -> tuple[Path, Path]:
-    """A Unicode TTF with Vietnamese glyphs: the copy shipped in pakn/public/fonts, else Debian's."""
+    """A Unicode TTF with Vietnamese glyphs: the copy shipped in pakn/core/fonts, else Debian's."""
     for folder in FONT_DIRS:
         regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
         if regular.exists():

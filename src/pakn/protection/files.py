@@ -109,9 +109,7 @@ def _exif_findings(image: object) -> list[object]:
         label = _EXIF_LABELS.get(tag)
         if label is not None and label not in found:
             found.append(label)
-    if tags and not found:
-        found.append(OTHER_EXIF)
-    elif tags - set(_EXIF_LABELS) - {0x8769, 0x0112, 0x011A, 0x011B, 0x0128, 0x0213} and OTHER_EXIF not in found:
+    if tags and not found or tags - set(_EXIF_LABELS) - {0x8769, 0x0112, 0x011A, 0x011B, 0x0128, 0x0213} and OTHER_EXIF not in found:
         found.append(OTHER_EXIF)
     return found
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pakn.cases.models import Answer, AnswerKind, Case, Kind
+from pakn.cases.models import Answer, AnswerKind, Case, Kind, Track
 from pakn.cases.workflow import Status
 
 HIDDEN = "[đã ẩn]"
@@ -37,10 +37,14 @@ ART_40_NOTE = _(
 
 
 def published_cases() -> QuerySet[Case]:
-    """Cases the citizen agreed to publish that have an answer or conclusion."""
+    """Cases the citizen agreed to publish that have an answer or conclusion, and every statutory
+    denunciation with a conclusion: Art. 40 of the Law on Denunciations requires publishing those
+    whatever the denouncer chose (never with the denouncer)."""
     has_result = Answer.objects.filter(case=OuterRef("pk"), kind__in=RESULT_KINDS)
+    has_conclusion = Answer.objects.filter(case=OuterRef("pk"), kind=AnswerKind.CONCLUSION)
+    art_40 = Q(kind=Kind.DENUNCIATION, track=Track.STATUTORY) & Q(Exists(has_conclusion))
     return (
-        Case.objects.filter(publish=True, status__in=[Status.RESOLVED, Status.CLOSED])
+        Case.objects.filter(Q(publish=True) | art_40, status__in=[Status.RESOLVED, Status.CLOSED])
         .filter(Exists(has_result))
         .select_related("unit", "topic", "province")
     )

@@ -1,6 +1,6 @@
 """Excel (openpyxl) and PDF (fpdf2) renderings of a report made of titled tables, shared by the
-reception and plans reports. The PDF embeds DejaVu Sans (shipped in ``fonts/``, Bitstream Vera
-licence with DejaVu changes in the public domain: see ``fonts/LICENSE-DejaVu.txt``), which has every
+reception and plans reports. The PDF embeds DejaVu Sans (shipped in ``core/fonts/``, Bitstream Vera
+licence with DejaVu changes in the public domain: see ``core/fonts/LICENSE-DejaVu.txt``), which has every
 Vietnamese glyph; text is NFC-normalised before it is written."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from pakn.core.text import nfc
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent.parent / "core" / "fonts"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # the font subsetter logs every glyph at INFO
 NATIONAL_HEADER = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")

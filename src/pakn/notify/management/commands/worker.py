@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from pakn.cases.services import check_deadlines
 from pakn.notify.services import deliver_pending
+from pakn.oversight.services import check_recommendations
 
 
 class Command(BaseCommand):
@@ -15,9 +16,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         while True:
             deadlines = check_deadlines()
+            recommendations = check_recommendations()
             delivered = deliver_pending()
             self.stdout.write(
                 f"reminded={deadlines['reminded']} escalated={deadlines['escalated']} "
+                f"recommendations_reminded={recommendations['reminded']} "
+                f"recommendations_overdue={recommendations['overdue']} "
                 f"sent={delivered['sent']} failed={delivered['failed']}"
             )
             if not options["loop"]:

@@ -1,0 +1,21 @@
+"""The reporter's notification contact, sealed to the notifier key.
+
+At submission only the public half of the notifier key is needed; the private half (the key file,
+``PAKN_NOTIFY_KEY_FILE``) is used by the worker at send time. A copy of the database and the settings
+holds only sealed boxes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pakn.protection import crypto, keys
+
+
+def seal_contact(channel: str, address: str) -> str:
+    payload = json.dumps({"c": channel, "to": address}).encode()
+    return crypto.b64e(crypto.seal(keys.notify_public_key(), payload))
+
+
+def open_contact(sealed: str) -> str:
+    return str(json.loads(crypto.unseal(keys.notify_private_key(), crypto.b64d(sealed)))["to"])
