@@ -21,8 +21,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20_000)
     parser.add_argument("--probes", type=int, default=300)
     parser.add_argument("--database", default=None)
+    parser.add_argument("--reuse", action="store_true", help="keep the corpus an earlier run left (same --n)")
     args = parser.parse_args()
-    label = data.setup(args.database, n=args.n, name="search")
+    label = data.setup(args.database, n=args.n, name="search", reuse=args.reuse)
 
     from django.db.models import Q
 

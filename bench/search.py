@@ -23,9 +23,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=20_000)
     parser.add_argument("--database", default=None)
+    parser.add_argument("--reuse", action="store_true", help="keep the corpus an earlier run left (same --n)")
     parser.add_argument("--repeat", type=int, default=4, help="runs of each query (default 4)")
     args = parser.parse_args()
-    label = data.setup(args.database, n=args.n, name="search")
+    label = data.setup(args.database, n=args.n, name="search", reuse=args.reuse)
     if args.repeat <= 0:  # --repeat 0: only load the corpus
         print(f"loaded: {label}")
         return

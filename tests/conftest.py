@@ -37,6 +37,56 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         _ensure_units()
 
 
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """PAKN_DATA_DIR of the test session: the vault files, clean copies and key files of every test."""
+    return tmp_path_factory.mktemp("pakn-data")
+
+
+@pytest.fixture(autouse=True)
+def _protection_settings(settings: Any, data_dir: Any) -> Any:
+    """Key files and vault blobs in the session's own folder; the cheapest Argon2id cost (the real cost is
+    a setting, stored with every derived value); throttling counters and proof-of-work state reset."""
+    from django.core.cache import cache
+
+    settings.DATA_DIR = data_dir
+    settings.ARGON2_PROFILE = "min"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def escrow_private_key() -> bytes:
+    """Tests (and only tests) play the offline escrow holder."""
+    from pakn.protection.keys import key_path, read_key_file
+
+    return read_key_file(key_path("ESCROW_KEY_FILE", "escrow.key"))
+
+
+def identity_of(case: Any) -> dict[str, Any]:
+    """The sealed identity of ``case``, opened with the escrow key (what `pakn protection` does offline)."""
+    from pakn.protection import keys, vault
+    from pakn.protection.models import VaultItem
+
+    item = VaultItem.objects.filter(case_id=case.pk, kind=VaultItem.Kind.IDENTITY).order_by("pk").first()
+    if item is None:
+        return {}
+    return vault.open_json(item, keys.escrow_key(), escrow_private_key())
+
+
+def recipient_of(item: Any) -> str:
+    """Who an outbox row goes to: a staff address as stored, a reporter's contact unsealed as the worker does."""
+    from pakn.protection.notifier import open_contact
+
+    return item.recipient or open_contact(item.sealed_recipient)
+
+
+def outbox_to(address: str, **filters: Any) -> list[Any]:
+    from pakn.notify.models import Outbox
+
+    return [item for item in Outbox.objects.filter(**filters) if recipient_of(item) == address]
+
+
 @pytest.fixture(autouse=True)
 def _units_after_flush(request: pytest.FixtureRequest) -> None:
     """Transactional tests (browser, live server) flush the tables; load the units again after one."""

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from conftest import outbox_to
 from pakn.cases import services
 from pakn.cases.audit_check import verify_all
 from pakn.cases.deadlines import DEFAULT_RULES, compute_deadlines
@@ -172,7 +173,7 @@ def test_full_lifecycle(kind: str, clock: Any, make_case: Callable[..., Case], c
         "submitted", "accepted", "started", "resolved", "closed"]
     assert case.audit_count == 5
     # The reporter hears of the submission, the acceptance and the result.
-    assert Outbox.objects.filter(recipient=REPORTER_EMAIL, case=case).count() == 3
+    assert len(outbox_to(REPORTER_EMAIL, case=case)) == 3
     assert verify_all()[1] == []
 
 
@@ -223,7 +224,7 @@ def test_refuse_with_each_legal_reason(reason: str, make_case: Callable[..., Cas
     assert str(services.REFUSAL_REASONS[reason]) in answer.body
     assert open_obligations(case) == []
     assert AuditEvent.objects.get(case=case, action="refused").data["reason_code"] == reason
-    assert Outbox.objects.filter(recipient=REPORTER_EMAIL, case=case).count() == 2
+    assert len(outbox_to(REPORTER_EMAIL, case=case)) == 2
     with adds_events("closed"):
         services.close_case(actor=clerk, case=case)
 

@@ -25,6 +25,15 @@ SETTINGS_DOC: dict[str, str] = {
     "PAKN_DEFAULT_FROM_EMAIL": "Sender address of notifications.",
     "PAKN_SMS_BACKEND": "Dotted path of the SMS backend (default the log backend).",
     "PAKN_PUBLIC_URL": "Public base URL used in notifications (default http://127.0.0.1:8000).",
+    "PAKN_SMS_URL": "HTTP SMS gateway for pakn.notify.channels.HttpSmsBackend: POST JSON {to, text, sender}.",
+    "PAKN_SMS_TOKEN": "Bearer token sent to the SMS gateway.",
+    "PAKN_SMS_SENDER": "Sender name or number passed to the SMS gateway (optional).",
+    "PAKN_SMS_RETRIES": "Immediate retries of an SMS on network error, 408, 429 or 5xx (default 2).",
+    "PAKN_SMS_TIMEOUT": "Seconds to wait for the SMS gateway (default 10).",
+    "PAKN_API_RATE_LIMIT": "Requests per token or client address on /api/v1/, e.g. 120/m (default: no limit).",
+    "PAKN_OPEN311_RATE_LIMIT": "Open311 requests filed per API key per minute (default 60; 0 = no limit).",
+    "PAKN_OPEN311_JURISDICTION": "Open311 jurisdiction_id; when set, another value answers 404 (default: any).",
+    "PAKN_OPEN311_CONTACT": "Contact shown in Open311 service discovery (default PAKN_DEFAULT_FROM_EMAIL).",
     "PAKN_DUE_SOON_WORKING_DAYS": "How many working days before a deadline a case counts as due soon (default 3).",
     "PAKN_NOTIFY_KEY_FILE": "Private key that opens reporters' sealed notification contacts (created on first use, "
     "mode 0600; default PAKN_DATA_DIR/keys/notify.key). Keep it out of database backups.",
@@ -193,6 +202,15 @@ else:
     EMAIL_BACKEND = "pakn.protection.logs.MaskingConsoleEmailBackend"  # recipients masked in the log
 DEFAULT_FROM_EMAIL = os.environ.get("PAKN_DEFAULT_FROM_EMAIL", "pakn@localhost")
 SMS_BACKEND = os.environ.get("PAKN_SMS_BACKEND", "pakn.notify.channels.LogSmsBackend")
+SMS_URL = os.environ.get("PAKN_SMS_URL", "")
+SMS_TOKEN = os.environ.get("PAKN_SMS_TOKEN", "")
+SMS_SENDER = os.environ.get("PAKN_SMS_SENDER", "")
+SMS_RETRIES = int(os.environ.get("PAKN_SMS_RETRIES", "2"))
+SMS_TIMEOUT = float(os.environ.get("PAKN_SMS_TIMEOUT", "10"))
+API_RATE_LIMIT = os.environ.get("PAKN_API_RATE_LIMIT", "")
+OPEN311_RATE_LIMIT = int(os.environ.get("PAKN_OPEN311_RATE_LIMIT", "60"))
+OPEN311_JURISDICTION = os.environ.get("PAKN_OPEN311_JURISDICTION", "")
+OPEN311_CONTACT = os.environ.get("PAKN_OPEN311_CONTACT", DEFAULT_FROM_EMAIL)
 
 # No log line holds a client address or user agent: every handler strips them (pakn.protection.logs).
 LOGGING = {
@@ -208,5 +226,7 @@ LOGGING = {
         # Replace Django's own handlers (console, mail_admins, django.server), which print request objects.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Pillow logs every EXIF tag it reads at DEBUG (names in Artist fields, GPS positions).
+        "PIL": {"level": "INFO"},
     },
 }

@@ -24,7 +24,13 @@ DEMO_USERS = [
     ("mttq.badinh", "MTTQ-00004", "supervisor", False, "Hoàng Thị Em"),
     ("canbo.ngocha", "UBND-00008", "clerk", False, "Vũ Văn Giang"),
     ("danguy.badinh", "DU-00004", "clerk", False, "Đỗ Thị Hạnh"),
+    # Protection officers (identity vault): two, so a reveal can be requested by one and approved by the other.
+    ("baove.badinh", "UBND-00004", "protection_officer", False, "Ngô Thị Khánh"),
+    ("baove2.badinh", "UBND-00004", "protection_officer", False, "Bùi Văn Long"),
 ]
+
+# The receipt of the demo drop-box submission, kept in memory only so ``pakn demo`` can print it once.
+demo_receipts: list[str] = []
 
 REPORTERS = [
     {"name": "Nguyễn Văn An", "phone": "0912345678", "email": "an.nguyen@example.vn", "id_number": "001085012345"},
@@ -147,9 +153,22 @@ def ensure_demo_users() -> dict[str, Any]:
     return users
 
 
+def ensure_officer_keys(users: dict[str, Any]) -> None:
+    """The demo officers get their vault keys (locked with the demo password) before any case exists, so
+    every demo identity is sealed to them."""
+    from pakn.protection import keys
+    from pakn.protection import services as protection
+
+    for username, _unit, role, _wide, _name in DEMO_USERS:
+        user = users.get(username)
+        if role == "protection_officer" and user is not None and keys.active_key(user) is None:
+            protection.setup_key(user=user, password=DEMO_PASSWORD)
+
+
 def load_demo() -> int:
     """Create the demo accounts and cases; returns how many cases were created."""
     users = ensure_demo_users()
+    ensure_officer_keys(users)
     clerk = users.get("canbo.badinh")
     if clerk is None or Case.objects.filter(channel="letter", title=DEMO_CASES[0][1]).exists():
         return 0
@@ -197,7 +216,39 @@ def load_demo() -> int:
                         explanation="Nhà văn hóa do quận cũ quản lý, đã chuyển hướng dẫn.",
                     )
             created += 1
+        created += _load_protection_demo(users)
     return created
+
+
+def _load_protection_demo(users: dict[str, Any]) -> int:
+    """A drop-box tip with a question from the clerk, and a pending reveal request for the named
+    denunciation, so the whole protection flow can be walked in the browser."""
+    from pakn.protection import services as protection
+
+    clerk = users["canbo.badinh"]
+    tip = services.submit(
+        actor=None,
+        kind="denunciation",
+        title="Thu tiền trông xe trái phép tại chợ",
+        content="Tổ trông xe ở cổng chợ thu 20.000 đồng mỗi lượt, không có vé, nói là nộp cho cán bộ phường.",
+        province_code="01",
+        commune_code="00004",
+        channel="web",
+    )
+    demo_receipts.append(tip.new_receipt)  # type: ignore[attr-defined]
+    services.ask_reporter(actor=clerk, case=tip, body="Bạn có ảnh chụp hoặc biết thời gian cụ thể không?")
+    named = (
+        Case.objects.filter(unit__code="UBND-00004", kind__in=["denunciation", "complaint"], vault_items__kind="identity")
+        .order_by("pk")
+        .first()
+    )
+    officer = users.get("baove.badinh")
+    if named is not None and officer is not None:
+        protection.request_reveal(
+            actor=officer, case=named, legal_basis="verification",
+            reason="Tổ xác minh cần làm việc trực tiếp với người tố cáo để đối chiếu biên nhận.",
+        )
+    return 1
 
 
 def _not_before(day: date, floor: date) -> date:

@@ -487,7 +487,7 @@ def submit(
                         "unit": unit.name,
                         "track": case.track,
                         "due_on": due.isoformat(),
-                        "converted_from": place.converted_from,
+                        "converted_from": redacted["address"].text if place.converted_from else None,
                         "attachments": len(stored) + len(letter),
                     },
                 )

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pakn.cases import forms as case_forms
@@ -116,7 +117,11 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         for name, form_class in ACTION_FORMS.items()
         if name in actions
     }
-    show_identity = handler and case.kind != "denunciation"
+    from pakn.protection.access import is_officer_for
+    from pakn.protection.dropbox import conversation
+    from pakn.protection.forms import AskForm
+    from pakn.protection.models import Attachment, ProtectionRequest, VerificationCopy
+
     return {
         "case": case,
         "detail": presenters.case_detail(case),
@@ -126,9 +131,17 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "ratings": case.ratings.select_related("unit"),
         "action_forms": action_forms,
         "handler": handler,
-        "reporter": getattr(case, "reporter", None) if show_identity else None,
         "action_labels": ACTION_LABELS,
         "roles": roles_of(request.user),
+        # The identity is never on this page: a pseudonym, and for the unit's protection officers a link to
+        # the audited reveal (pakn.protection).
+        "has_reporter": hasattr(case, "reporter") or case.vault_items.filter(kind="identity").exists(),
+        "is_protection_officer": is_officer_for(request.user, case),
+        "conversation": conversation(case),
+        "ask_form": AskForm() if handler and case.status in OPEN else None,
+        "attachments": Attachment.objects.filter(case=case),
+        "protection_requests": ProtectionRequest.objects.filter(case=case),
+        "copies": VerificationCopy.objects.filter(case=case)[:5],
     }
 
 
@@ -212,12 +225,13 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     return render(request, "staff/case_detail.html", context, status=400)
 
 
+@sensitive_post_parameters()
 @staff_required
 def intake(request: HttpRequest) -> HttpResponse:
     if not handling_units(request.user).exists():
         raise NotFound()
     if request.method == "POST" and "choose_province" not in request.POST:
-        form = StaffIntakeForm(request.POST)
+        form = StaffIntakeForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 case = services.submit(actor=request.user, **form.service_arguments())

@@ -38,19 +38,36 @@ class LanguageMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Pages load nothing from other hosts: a strict CSP on everything but the admin and API docs."""
+    """Pages load nothing from other hosts: a strict CSP on everything but the admin and API docs.
+
+    The anonymous drop box (``/dropbox/``) is stricter still: no script at all (unless the proof of work is
+    switched on, which needs our own pow.js), no connections, no referrer, nothing cached."""
 
     CSP = (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     )
+    DROPBOX_CSP = (
+        "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'none'; connect-src 'none'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+    DROPBOX_PREFIX = "/dropbox/"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith(("/admin/", "/api/v1/docs")):
+        if request.path.startswith(self.DROPBOX_PREFIX):
+            from django.conf import settings
+
+            csp = self.DROPBOX_CSP
+            if getattr(settings, "POW_BITS", 0):
+                csp = csp.replace("script-src 'none'", "script-src 'self'")
+            response.headers["Content-Security-Policy"] = csp
+            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["Cache-Control"] = "no-store, max-age=0"
+        elif not request.path.startswith(("/admin/", "/api/v1/docs")):
             response.headers.setdefault("Content-Security-Policy", self.CSP)
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         return response

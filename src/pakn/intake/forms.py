@@ -13,6 +13,7 @@ from pakn.cases.models import Channel, Kind, NotifyChannel, Topic
 from pakn.core.errors import InvalidInput
 from pakn.org.models import Province
 from pakn.org.places import communes_of
+from pakn.protection.forms import ACCEPT, FILES_HELP, MultipleFileField
 
 KIND_HELP = {
     Kind.REPORT: _("Báo cho cơ quan biết một vấn đề, một việc làm chưa đúng."),
@@ -59,6 +60,7 @@ class SubmissionForm(forms.Form):
     reporter_notify_by = forms.ChoiceField(
         label=_("Nhận thông báo qua"), choices=NotifyChannel.choices, initial=NotifyChannel.EMAIL, required=False
     )
+    attachments = MultipleFileField(label=_("Tài liệu, ảnh, ghi âm kèm theo"), help_text=FILES_HELP)
     publish = forms.BooleanField(
         label=_(
             "Tôi đồng ý công khai nội dung và kết quả trả lời (không bao giờ công khai thông tin cá nhân của tôi)."
@@ -94,6 +96,7 @@ class SubmissionForm(forms.Form):
             "complaint_round": data.get("complaint_round") or 1,
             "publish": bool(data.get("publish")),
             "topic_code": data.get("topic_code") or None,
+            "attachments": data.get("attachments") or [],
             "reporter": {
                 "name": data.get("reporter_name", ""),
                 "phone": data.get("reporter_phone", ""),
@@ -122,6 +125,12 @@ class StaffIntakeForm(SubmissionForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Ngày đơn đến cơ quan (dấu bưu điện, ngày gọi, ngày tiếp công dân)."),
     )
+    original_letter = forms.FileField(
+        label=_("Đơn gốc có chữ ký (bản quét hoặc ảnh chụp)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=_("Được niêm phong cùng danh tính người gửi: cán bộ xử lý chỉ thấy nội dung đã che thông tin cá nhân."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -133,6 +142,7 @@ class StaffIntakeForm(SubmissionForm):
             **super().service_arguments(),
             "channel": self.cleaned_data["channel"],
             "received_on": self.cleaned_data["received_on"],
+            "original_letter": self.cleaned_data.get("original_letter"),
         }
 
 
@@ -142,6 +152,7 @@ class TrackForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Thông tin bổ sung"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+    files = MultipleFileField(label=_("Tài liệu, chứng cứ"), help_text=FILES_HELP)
 
 
 class WithdrawForm(forms.Form):

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pakn.cases import presenters, services
@@ -27,6 +29,11 @@ from pakn.intake.forms import (
     TrackForm,
     WithdrawForm,
 )
+from pakn.protection import services as protection
+from pakn.protection import throttle
+from pakn.protection.dropbox import conversation, pow_context, receipt_response
+from pakn.protection.forms import ProtectionRequestForm
+from pakn.protection.models import ProtectionRequest
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,12 +44,21 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+IDENTITY_FIELDS = ("reporter_name", "reporter_phone", "reporter_email", "reporter_id_number", "reporter_address",
+                   "title", "content")
+
+
+@sensitive_post_parameters(*IDENTITY_FIELDS)
+@never_cache
+@throttle.throttled("submit")
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "choose_province" not in request.POST:
-        form = SubmissionForm(request.POST)
+        form = SubmissionForm(request.POST, request.FILES)
         if form.is_valid():
-            if form.cleaned_data.get("website"):
+            if form.cleaned_data.get("website") or not throttle.verify(
+                request.POST.get("pow_challenge", ""), request.POST.get("pow_nonce", "")
+            ):
                 form.add_error(None, _("Không gửi được đơn. Vui lòng thử lại."))
             else:
                 try:
@@ -53,6 +69,10 @@ def submit(request: HttpRequest) -> HttpResponse:
                     form.add_service_errors(error)
                 else:
                     _join_similar(case, request.POST.get("duplicate_of", ""))
+                    if getattr(case, "new_receipt", ""):
+                        # No name at all: the drop-box receipt is shown in this response, once.
+                        return receipt_response(request, case)
+                    _report_files(request, getattr(case, "attachment_report", []))
                     # The code is shown only now, after the transaction committed.
                     request.session["new_case"] = case.tracking_code
                     return redirect("track_case", code=case.tracking_code)
@@ -66,7 +86,16 @@ def submit(request: HttpRequest) -> HttpResponse:
         )
         form = SubmissionForm(initial=initial)
         status = 200
-    return render(request, "public/submit.html", {"form": form, "kind_help": KIND_HELP}, status=status)
+    return render(request, "public/submit.html", {"form": form, "kind_help": KIND_HELP, **pow_context()}, status=status)
+
+
+def _report_files(request: HttpRequest, report: list[dict[str, Any]]) -> None:
+    """Tell the reporter what was removed from each file."""
+    for item in report:
+        if item["removed"]:
+            messages.info(request, _("%(name)s: đã xóa %(what)s.") % {"name": item["name"], "what": ", ".join(item["removed"])})
+        else:
+            messages.info(request, _("%(name)s: không có thông tin ẩn cần xóa.") % {"name": item["name"]})
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -95,6 +124,10 @@ def _status_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "can_escalate": services.can_escalate(case),
         "can_withdraw": case.status in ("received", "forwarded", "accepted", "in_progress", "suspended"),
         "can_add": case.status not in ("closed", "withdrawn", "merged"),
+        "conversation": conversation(case),
+        "protect_form": ProtectionRequestForm(),
+        "can_protect": case.kind == Kind.DENUNCIATION and case.status not in ("withdrawn", "merged"),
+        "protection_requests": ProtectionRequest.objects.filter(case=case),
     }
 
 
@@ -106,8 +139,9 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _citizen_act(request: HttpRequest, code: str, form_class: type, key: str, act: Any, done: str) -> HttpResponse:
+    throttle.check(request, "citizen")
     context = _status_context(request, code)
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
             act(context["case"], form.cleaned_data)
@@ -125,15 +159,30 @@ def _citizen_act(request: HttpRequest, code: str, form_class: type, key: str, ac
     return render(request, "public/status.html", context, status=400)
 
 
+@sensitive_post_parameters("body")
 @require_POST
 def add_information(request: HttpRequest, code: str) -> HttpResponse:
+    def act(case: Any, data: dict[str, Any]) -> None:
+        uploads = protection.check_uploads(data.get("files") or [], field="files")
+        _message, attachments = services.add_information(
+            case=case, body=data["body"], uploads=uploads, return_attachments=True
+        )
+        _report_files(request, protection.removal_report(attachments))
+
+    return _citizen_act(request, code, MessageForm, "message_form", act, _("Đã gửi thông tin bổ sung."))
+
+
+@sensitive_post_parameters("details")
+@require_POST
+def protect(request: HttpRequest, code: str) -> HttpResponse:
+    """The reporter asks for protection for themselves and their family (Law on Denunciations Art. 47–50)."""
     return _citizen_act(
         request,
         code,
-        MessageForm,
-        "message_form",
-        lambda case, d: services.add_information(case=case, body=d["body"]),
-        _("Đã gửi thông tin bổ sung."),
+        ProtectionRequestForm,
+        "protect_form",
+        lambda case, d: protection.request_protection(case=case, **d),
+        _("Đã gửi đề nghị bảo vệ. Cơ quan có thẩm quyền sẽ xem xét trong thời hạn."),
     )
 
 

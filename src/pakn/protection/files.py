@@ -93,23 +93,24 @@ _EXIF_LABELS = {
 }
 
 
+_NOT_PERSONAL = {0x8769, 0x8825, 0x0112, 0x011A, 0x011B, 0x0128, 0x0213, 0xA002, 0xA003}  # layout, IFD pointers
+
+
 def _exif_findings(image: object) -> list[object]:
-    found: list[object] = []
+    """Labels of what the EXIF block says about the photo and the person who took it."""
     exif = image.getexif()  # type: ignore[attr-defined]
     tags = set(exif.keys())
-    for ifd in (0x8769, 0x8825):  # Exif IFD, GPS IFD
-        try:
-            sub = exif.get_ifd(ifd)
-        except Exception:  # a corrupt IFD: still removed, just not itemised
-            sub = {}
-        if sub:
-            tags.add(ifd)
-            tags.update(sub.keys())
+    try:
+        tags |= set(exif.get_ifd(0x8769).keys())  # the Exif IFD: dates, owner, serial numbers
+        gps = bool(exif.get_ifd(0x8825))
+    except Exception:  # a corrupt IFD: still removed, just not itemised
+        gps = 0x8825 in tags
+    found: list[object] = [GPS] if gps else []
     for tag in sorted(tags):
         label = _EXIF_LABELS.get(tag)
         if label is not None and label not in found:
             found.append(label)
-    if tags and not found or tags - set(_EXIF_LABELS) - {0x8769, 0x0112, 0x011A, 0x011B, 0x0128, 0x0213} and OTHER_EXIF not in found:
+    if tags - set(_EXIF_LABELS) - _NOT_PERSONAL:
         found.append(OTHER_EXIF)
     return found
 

@@ -125,6 +125,39 @@ def find_spans(text: str, terms: Iterable[str], key: bytes) -> list[tuple[int, i
                     break
     for match in _EMAIL.finditer(text):
         spans.append(match.span())
+    spans.extend(self_introductions(text))
+    return spans
+
+
+# "Tôi là Nguyễn Văn An", "họ tên: TRẦN THỊ LAN", "người viết đơn Lê Văn C": a name written after a
+# self-introduction is removed even when the sender is anonymous (no identity to compare with).
+_INTRO = re.compile(
+    r"\b(toi la|toi ten la|toi ten|ten toi la|ten toi|ho va ten|ho ten|nguoi viet don|nguoi viet|nguoi gui|"
+    r"nguoi to cao|ky ten|chau la|con la|em la)\b[\s:,.\-]*"
+)
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def self_introductions(text: str) -> list[tuple[int, int]]:
+    folded, origin = _folded_map(text)
+    spans = []
+    for match in _INTRO.finditer(folded):
+        if match.end() >= len(origin):
+            continue
+        position = origin[match.end() - 1] + 1
+        words: list[tuple[int, int]] = []
+        while len(words) < 6:
+            word = _NAME_WORD.match(text, position)
+            if word is None or not word.group(0)[0].isupper():
+                break
+            words.append(word.span())
+            gap = re.match(r"[ \t]+", text[word.end():])
+            position = word.end() + (gap.end() if gap else 0)
+            if gap is None:
+                break
+        following = text[words[-1][1]:words[-1][1] + 1] if words else ""
+        if len(words) >= 2 or (words and following in ("", ",", ".", ";", ")", "\n")):
+            spans.append((words[0][0], words[-1][1]))
     return spans
 
 

@@ -118,8 +118,11 @@ def change_password(*, user: Any, old_password: str, new_password: str) -> None:
                     code="relock_needed",
                 ) from None
         user._pakn_relocking = True
-        user.set_password(new_password)
-        user.save()
+        try:
+            user.set_password(new_password)
+            user.save()
+        finally:
+            del user._pakn_relocking
         if key is not None and private is not None:
             keys.lock_into(key, private, new_password)
             key.relock_needed = False

@@ -11,6 +11,9 @@ class Command(BaseCommand):
         from pakn.reception.demo import load_demo as load_reception_demo
 
         load_reception_demo()
+        from pakn.open311.demo import ensure_demo_key
+
+        ensure_demo_key()
         self.stdout.write(
             f"Đã tạo {created} hồ sơ mẫu. Tài khoản (mật khẩu {DEMO_PASSWORD}): admin, "
             + ", ".join(u[0] for u in DEMO_USERS)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from pakn.cases.services import check_deadlines
 from pakn.notify.services import deliver_pending
+from pakn.notify.webhooks import deliver_webhooks
 from pakn.oversight.services import check_recommendations
 
 
@@ -18,11 +19,13 @@ class Command(BaseCommand):
             deadlines = check_deadlines()
             recommendations = check_recommendations()
             delivered = deliver_pending()
+            hooks = deliver_webhooks()
             self.stdout.write(
                 f"reminded={deadlines['reminded']} escalated={deadlines['escalated']} "
                 f"recommendations_reminded={recommendations['reminded']} "
                 f"recommendations_overdue={recommendations['overdue']} "
-                f"sent={delivered['sent']} failed={delivered['failed']}"
+                f"sent={delivered['sent']} failed={delivered['failed']} "
+                f"webhooks_sent={hooks['sent']} webhooks_failed={hooks['failed']}"
             )
             if not options["loop"]:
                 return
