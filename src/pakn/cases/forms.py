@@ -30,7 +30,7 @@ class CaseFilterForm(forms.Form):
         from pakn.cases.workflow import STATUS_LABELS
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
             ("", _("Tất cả")),
             ("open", _("Đang mở")),
             *((s.value, label) for s, label in STATUS_LABELS.items()),

@@ -988,7 +988,7 @@ def set_topic(*, actor: Any, case: Case, topic_code: str) -> Case:
     with transaction.atomic():
         case = _lock(case)
         require_handler(actor, case)
-        old = case.topic.code if case.topic_id else None
+        old = case.topic.code if case.topic else None
         if old == topic.code:
             return case
         case.topic = topic

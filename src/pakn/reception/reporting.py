@@ -121,7 +121,7 @@ def pdf_bytes(report: Report) -> bytes:
     from fpdf.enums import XPos, YPos
     from fpdf.fonts import FontFace
 
-    below = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}  # every block starts on the left margin
+    below: dict[str, Any] = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}  # every block starts on the left margin
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
