@@ -20,7 +20,16 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, REPORTER, escrow_private_key, identity_of, make_user
+from conftest import (
+    COMMUNE,
+    OTHER_COMMUNE,
+    PASSWORD,
+    REPORTER,
+    escrow_private_key,
+    identity_of,
+    make_user,
+    outbox_to,
+)
 from pakn.cases import services
 from pakn.cases.audit_check import verify_all
 from pakn.cases.models import AuditEvent, Case, Message, Reporter
@@ -107,11 +116,17 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
 
 def submit_form(client: Client, **extra: Any) -> Any:
     data = {
-        "kind": "denunciation", "title": "Tố cáo thu tiền sai quy định", "province_code": "01",
-        "commune_code": COMMUNE, "reporter_notify_by": "email",
+        "kind": "denunciation",
+        "title": "Tố cáo thu tiền sai quy định",
+        "province_code": "01",
+        "commune_code": COMMUNE,
+        "reporter_notify_by": "email",
         "content": f"Tôi là {REPORTER['name']} ({REPORTER['phone']}). Cán bộ phường thu tiền không có biên lai.",
-        "reporter_name": REPORTER["name"], "reporter_phone": REPORTER["phone"], "reporter_email": REPORTER["email"],
-        "reporter_id_number": REPORTER["id_number"], "reporter_address": REPORTER["address"],
+        "reporter_name": REPORTER["name"],
+        "reporter_phone": REPORTER["phone"],
+        "reporter_email": REPORTER["email"],
+        "reporter_id_number": REPORTER["id_number"],
+        "reporter_address": REPORTER["address"],
     }
     data.update(extra)
     return client.post("/submit/", data)
@@ -119,7 +134,10 @@ def submit_form(client: Client, **extra: Any) -> Any:
 
 def dropbox_submit(client: Client, **extra: Any) -> Any:
     data = {
-        "kind": "denunciation", "title": "Tố cáo thu tiền trông xe", "province_code": "01", "commune_code": COMMUNE,
+        "kind": "denunciation",
+        "title": "Tố cáo thu tiền trông xe",
+        "province_code": "01",
+        "commune_code": COMMUNE,
         "content": "Tổ trông xe ở cổng chợ thu 20.000 đồng mỗi lượt, không có vé.",
     }
     data.update(extra)
@@ -191,40 +209,75 @@ def assert_nowhere(secrets: list[str], *, logs: str = "") -> None:
 
 
 def test_database_files_and_logs_hold_no_identity(
-    client: Client, officer: Any, officer2: Any, clerk: Any, supervisor: Any, make_case: Callable[..., Case],
-    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str], login: Callable[[Any], Client],
+    client: Client,
+    officer: Any,
+    officer2: Any,
+    clerk: Any,
+    supervisor: Any,
+    make_case: Callable[..., Case],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    login: Callable[[Any], Client],
 ) -> None:
     caplog.set_level("DEBUG")
     # A named denunciation from the web form, with a GPS photo and a PDF signed by the reporter.
-    response = submit_form(client, attachments=[upload("an.jpg", gps_jpeg(REPORTER["name"])),
-                                                upload("don.pdf", authored_pdf(REPORTER["name"]))])
+    response = submit_form(
+        client,
+        attachments=[upload("an.jpg", gps_jpeg(REPORTER["name"])), upload("don.pdf", authored_pdf(REPORTER["name"]))],
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     web = Case.objects.get(channel="web")
     # The same person through the API and the staff intake (with the scanned signed letter).
-    api = Client().post("/api/v1/submissions", json.dumps({
-        "kind": "complaint", "title": "Khiếu nại", "content": f"Tôi, {REPORTER['name']}, khiếu nại quyết định số 5.",
-        "province_code": "01", "commune_code": COMMUNE, "reporter": REPORTER}), content_type="application/json")
+    api = Client().post(
+        "/api/v1/submissions",
+        json.dumps(
+            {
+                "kind": "complaint",
+                "title": "Khiếu nại",
+                "content": f"Tôi, {REPORTER['name']}, khiếu nại quyết định số 5.",
+                "province_code": "01",
+                "commune_code": COMMUNE,
+                "reporter": REPORTER,
+            }
+        ),
+        content_type="application/json",
+    )
     assert api.status_code == 201
     staff = login(clerk)
-    letter = staff.post("/staff/intake/", {
-        "channel": "letter", "received_on": "2026-01-05", "kind": "petition", "title": "Đơn kiến nghị",
-        "content": f"Người viết: {REPORTER['name']}, số điện thoại {REPORTER['phone']}.", "province_code": "01",
-        "commune_code": COMMUNE, "reporter_name": REPORTER["name"], "reporter_phone": REPORTER["phone"],
-        "reporter_id_number": REPORTER["id_number"], "reporter_notify_by": "sms",
-        "original_letter": upload("scan.jpg", gps_jpeg(REPORTER["name"])),
-    })
+    letter = staff.post(
+        "/staff/intake/",
+        {
+            "channel": "letter",
+            "received_on": "2026-01-05",
+            "kind": "petition",
+            "title": "Đơn kiến nghị",
+            "content": f"Người viết: {REPORTER['name']}, số điện thoại {REPORTER['phone']}.",
+            "province_code": "01",
+            "commune_code": COMMUNE,
+            "reporter_name": REPORTER["name"],
+            "reporter_phone": REPORTER["phone"],
+            "reporter_id_number": REPORTER["id_number"],
+            "reporter_notify_by": "sms",
+            "original_letter": upload("scan.jpg", gps_jpeg(REPORTER["name"])),
+        },
+    )
     assert letter.status_code == 302, letter.content.decode()[:3000]
     # An anonymous tip, answered through the drop box; more information by tracking code; a protection request.
-    tip = dropbox_submit(client, files=[upload("x.pdf", authored_pdf())])
+    tip = dropbox_submit(client, evidence=[upload("x.pdf", authored_pdf())])
     receipt = receipt_in(tip)
     tip_case = Case.objects.get(title="Tố cáo thu tiền trông xe")
     services.ask_reporter(actor=clerk, case=tip_case, body="Bạn có biên lai không?")
     client.post("/dropbox/open/", {"receipt": receipt})
     client.post("/dropbox/case/reply", {"body": f"Tôi là {REPORTER['name']}, gọi {REPORTER['phone']}."})
     client.post(f"/track/{web.tracking_code}/info", {"body": f"Bổ sung: CCCD {REPORTER['id_number']}."})
-    client.post(f"/track/{web.tracking_code}/protect", {
-        "persons": ["self", "child"], "measures": ["safety"],
-        "details": f"Tôi ({REPORTER['name']}, {REPORTER['phone']}) bị đe dọa."})
+    client.post(
+        f"/track/{web.tracking_code}/protect",
+        {
+            "persons": ["self", "child"],
+            "measures": ["safety"],
+            "details": f"Tôi ({REPORTER['name']}, {REPORTER['phone']}) bị đe dọa.",
+        },
+    )
     # The staff work: a verification copy, a reveal, the worker sending the notifications.
     staff.post(f"/protection/cases/{web.pk}/copy")
     revealed = reveal(officer, officer2, web)
@@ -292,8 +345,10 @@ def test_reveal_over_http_and_the_reporter_sees_it(
     denunciation: Case, officer: Any, officer2: Any, login: Callable[[Any], Client], supervisor: Any
 ) -> None:
     first, second = login(officer), login(officer2)
-    response = first.post(f"/protection/cases/{denunciation.pk}/reveal",
-                          {"legal_basis": "verification", "reason": "Tổ xác minh cần gặp người tố cáo."})
+    response = first.post(
+        f"/protection/cases/{denunciation.pk}/reveal",
+        {"legal_basis": "verification", "reason": "Tổ xác minh cần gặp người tố cáo."},
+    )
     assert response.status_code == 302
     request = RevealRequest.objects.get()
     # Without approval: refused, no identity.
@@ -319,11 +374,18 @@ def test_reveal_over_http_and_the_reporter_sees_it(
 
 
 def test_every_identity_route_is_closed_to_handlers_and_other_units(
-    denunciation: Case, officer: Any, officer2: Any, clerk: Any, head: Any, other_clerk: Any, supervisor: Any,
+    denunciation: Case,
+    officer: Any,
+    officer2: Any,
+    clerk: Any,
+    head: Any,
+    other_clerk: Any,
+    supervisor: Any,
     login: Callable[[Any], Client],
 ) -> None:
-    request = protection.request_reveal(actor=officer, case=denunciation, legal_basis="verification",
-                                        reason="Cần gặp trực tiếp để xác minh.")
+    request = protection.request_reveal(
+        actor=officer, case=denunciation, legal_basis="verification", reason="Cần gặp trực tiếp để xác minh."
+    )
     photo = protection.check_uploads([("a.jpg", gps_jpeg())])
     with vault.files_guard():
         [attachment] = protection.store_uploads(case=denunciation, uploads=photo, source="citizen")
@@ -356,8 +418,9 @@ def test_every_identity_route_is_closed_to_handlers_and_other_units(
 def test_officer_of_the_unit_above_can_approve(denunciation: Case, officer: Any) -> None:
     above = make_user("baove_tinh", unit_code="UBND-01", role="protection_officer")
     protection.setup_key(user=above, password=PASSWORD)
-    request = protection.request_reveal(actor=officer, case=denunciation, legal_basis="protection",
-                                        reason="Áp dụng biện pháp bảo vệ khẩn cấp.")
+    request = protection.request_reveal(
+        actor=officer, case=denunciation, legal_basis="protection", reason="Áp dụng biện pháp bảo vệ khẩn cấp."
+    )
     protection.decide_reveal(actor=above, request=request, approve=True)
     # The key of the officer above was created after the case: re-sealed when the first officer opens.
     revealed = protection.reveal_identity(actor=officer, request=request, password=PASSWORD)
@@ -427,7 +490,7 @@ def test_a_copy_of_database_and_settings_opens_nothing(denunciation: Case, offic
         with pytest.raises(crypto.CryptoError):
             crypto.unlock_private_key(keys.locked(key), guess)
     assert REPORTER["name"] not in crypto.b64d(item.ciphertext).decode("latin-1")
-    assert not Outbox.objects.exclude(sealed_recipient="").filter(recipient__contains="@").exists()
+    assert not Outbox.objects.filter(recipient__contains="@").exists()  # every address is sealed
 
 
 def test_officer_key_page(officer: Any, login: Callable[[Any], Client]) -> None:
@@ -464,8 +527,9 @@ def test_gps_photo_uploaded_then_downloaded_has_no_gps(
     assert 0x8825 not in exif and not exif.get_ifd(0x8825) and not dict(exif)
     assert b"Canon" not in data and b"Nguyen" not in data and "IMG_2041" not in download["Content-Disposition"]
     # The original (with its GPS) is kept for the officers, sealed: opened only under an approved reveal.
-    request = protection.request_reveal(actor=officer, case=attachment.case, legal_basis="verification",
-                                        reason="Đối chiếu vị trí chụp ảnh gốc.")
+    request = protection.request_reveal(
+        actor=officer, case=attachment.case, legal_basis="verification", reason="Đối chiếu vị trí chụp ảnh gốc."
+    )
     protection.decide_reveal(actor=officer2, request=request, approve=True)
     meta, original = protection.open_original(actor=officer, request=request, attachment=attachment, password=PASSWORD)
     assert meta["filename"] == "IMG_2041.jpg" and Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
@@ -551,8 +615,9 @@ def test_receipt_follow_up_is_two_way_and_anonymous(client: Client, clerk: Any, 
     assert reporter.post("/dropbox/open/", {"receipt": receipt}).status_code == 302
     page = reporter.get("/dropbox/case/")
     assert "Bạn chụp được ảnh biển số xe không?" in page.content.decode()
-    answer = reporter.post("/dropbox/case/reply", {"body": "Có, gửi kèm ảnh.",
-                                                   "files": [upload("bien-so.jpg", gps_jpeg())]})
+    answer = reporter.post(
+        "/dropbox/case/reply", {"body": "Có, gửi kèm ảnh.", "evidence": [upload("bien-so.jpg", gps_jpeg())]}
+    )
     assert answer.status_code == 200 and "vị trí GPS" in answer.content.decode()
     assert Message.objects.filter(case=case, from_citizen=True, body="Có, gửi kèm ảnh.").exists()
     assert Attachment.objects.filter(case=case, message__isnull=False).count() == 1
@@ -601,8 +666,15 @@ def test_honeypot_stores_nothing(client: Client) -> None:
 
 
 def test_anonymous_web_submission_gets_a_receipt_too(client: Client) -> None:
-    response = submit_form(client, reporter_name="", reporter_phone="", reporter_email="", reporter_id_number="",
-                           reporter_address="", content="Cán bộ phường thu tiền không có biên lai.")
+    response = submit_form(
+        client,
+        reporter_name="",
+        reporter_phone="",
+        reporter_email="",
+        reporter_id_number="",
+        reporter_address="",
+        content="Cán bộ phường thu tiền không có biên lai.",
+    )
     assert response.status_code == 201
     receipt_in(response)
     assert Case.objects.get().track == "anonymous"
@@ -616,12 +688,18 @@ def test_log_filter_strips_client_addresses() -> None:
 
     from pakn.protection.logs import ClientAddressFilter
 
-    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, "- Broken pipe from %s", (("203.0.113.77", 51234),), None)
+    record = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, "- Broken pipe from %s", (("203.0.113.77", 51234),), None
+    )
     record.request = object()  # type: ignore[attr-defined]
     assert ClientAddressFilter().filter(record)
     assert "203.0.113.77" not in record.getMessage() and record.request is None  # type: ignore[attr-defined]
-    handlers = [h for name in ("", "django", "django.server", "django.request")
-                for h in logging.getLogger(name).handlers if type(h).__module__.startswith("logging")]
+    handlers = [
+        h
+        for name in ("", "django", "django.server", "django.request")
+        for h in logging.getLogger(name).handlers
+        if type(h).__module__.startswith("logging")
+    ]
     assert handlers and all(any(isinstance(f, ClientAddressFilter) for f in h.filters) for h in handlers)
 
 
@@ -640,8 +718,13 @@ def test_no_client_address_in_logs_after_anonymous_submissions(monkeypatch: pyte
     client.post("/dropbox/open/", {"receipt": "1234"})
     client.get("/does-not-exist/")
     # What Django's runserver logs for a request and a broken pipe, through the configured handlers.
-    logging.getLogger("django.server").warning('"%s" %s %s', "POST /dropbox/ HTTP/1.1", "400", "10",
-                                               extra={"request": ("203.0.113.77", 5000), "status_code": 400})
+    logging.getLogger("django.server").warning(
+        '"%s" %s %s',
+        "POST /dropbox/ HTTP/1.1",
+        "400",
+        "10",
+        extra={"request": ("203.0.113.77", 5000), "status_code": 400},
+    )
     logging.getLogger("django.server").error("- Broken pipe from %s", ("203.0.113.77", 5000))
     text = stream.getvalue()
     assert "Broken pipe" in text and "Not Found: /does-not-exist/" in text and "POST /dropbox/" in text
@@ -678,11 +761,13 @@ def test_proof_of_work(client: Client, settings: Any) -> None:
 # ---------------------------------------------------------------- notifications
 
 
-def test_notification_reaches_the_reporter_through_the_sealed_contact(make_case: Callable[..., Case], clerk: Any) -> None:
+def test_notification_reaches_the_reporter_through_the_sealed_contact(
+    make_case: Callable[..., Case], clerk: Any
+) -> None:
     case = make_case()
     reporter = Reporter.objects.get(case=case)
     assert reporter.notify_by == "email" and REPORTER["email"] not in reporter.notify_sealed
-    [row] = Outbox.objects.exclude(sealed_recipient="")
+    [row] = outbox_to(REPORTER["email"])
     assert row.recipient == "" and REPORTER["email"] not in json.dumps(list(Outbox.objects.values()), default=str)
     services.ask_reporter(actor=clerk, case=case, body="Xin cho biết số nhà chính xác?")
     call_command("worker", stdout=io.StringIO())
@@ -696,7 +781,7 @@ def test_notification_reaches_the_reporter_through_the_sealed_contact(make_case:
 def test_no_notification_without_opt_in(make_case: Callable[..., Case]) -> None:
     case = make_case(reporter={**REPORTER, "notify_by": "none"})
     assert Reporter.objects.get(case=case).notify_sealed == ""
-    assert not Outbox.objects.exclude(sealed_recipient="").exists()
+    assert not outbox_to(REPORTER["email"]) and not outbox_to(REPORTER["phone"])
 
 
 def test_masking_console_backend() -> None:
@@ -705,7 +790,9 @@ def test_masking_console_backend() -> None:
     from pakn.protection.logs import MaskingConsoleEmailBackend
 
     stream = io.StringIO()
-    MaskingConsoleEmailBackend(stream=stream).send_messages([EmailMessage("S", "B", "pakn@localhost", [REPORTER["email"]])])
+    MaskingConsoleEmailBackend(stream=stream).send_messages(
+        [EmailMessage("S", "B", "pakn@localhost", [REPORTER["email"]])]
+    )
     assert REPORTER["email"] not in stream.getvalue() and "a…@e…" in stream.getvalue()
     assert settings.EMAIL_BACKEND.endswith("MaskingConsoleEmailBackend") or "locmem" in settings.EMAIL_BACKEND
 
@@ -716,16 +803,25 @@ def test_masking_console_backend() -> None:
 def test_protection_request_by_tracking_code_and_by_a_handler(
     denunciation: Case, clerk: Any, officer: Any, supervisor: Any, head: Any, login: Callable[[Any], Client]
 ) -> None:
-    response = Client().post(f"/track/{denunciation.tracking_code}/protect", {
-        "persons": ["self", "spouse"], "measures": ["job", "safety"], "details": f"Tôi, {REPORTER['name']}, bị dọa."})
+    response = Client().post(
+        f"/track/{denunciation.tracking_code}/protect",
+        {"persons": ["self", "spouse"], "measures": ["job", "safety"], "details": f"Tôi, {REPORTER['name']}, bị dọa."},
+    )
     assert response.status_code == 302
     request = ProtectionRequest.objects.get()
     assert request.origin == "reporter" and request.status == "received" and not request.urgent
     assert REPORTER["name"] not in request.summary and request.due_on > request.received_on
     assert "Luật Tố cáo" in request.citation
     # A handler records an urgent request after a phone call: shorter deadline.
-    assert login(clerk).post(f"/protection/cases/{denunciation.pk}/protect", {
-        "persons": ["child"], "measures": ["safety"], "urgent": "on"}).status_code == 302
+    assert (
+        login(clerk)
+        .post(
+            f"/protection/cases/{denunciation.pk}/protect",
+            {"persons": ["child"], "measures": ["safety"], "urgent": "on"},
+        )
+        .status_code
+        == 302
+    )
     urgent = ProtectionRequest.objects.get(urgent=True)
     assert urgent.origin == "handler" and urgent.due_on < request.due_on
     # Supervisors see both (status, deadline), never the details.
@@ -761,11 +857,30 @@ def test_demo_officers_can_walk_the_reveal(db: Any) -> None:
     assert protection.case_by_receipt(demo_receipts[-1]).title == "Thu tiền trông xe trái phép tại chợ"
     from pakn.cases.demo import REPORTERS
 
-    assert_nowhere([r["name"] for r in REPORTERS] + [r["phone"] for r in REPORTERS if r["phone"]]
-                   + [r["id_number"] for r in REPORTERS if r["id_number"]])
+    assert_nowhere(
+        [r["name"] for r in REPORTERS]
+        + [r["phone"] for r in REPORTERS if r["phone"]]
+        + [r["id_number"] for r in REPORTERS if r["id_number"]]
+    )
 
 
 def get_user(username: str) -> Any:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=username)
+
+
+def test_personal_data_outside_a_case_can_be_sealed_to_a_unit(officer: Any, officer2: Any) -> None:
+    """For other packages (e.g. the reception register): seal a person to the unit's officers."""
+    from pakn.org.models import Unit
+
+    item = vault.seal_for_unit(unit=Unit.objects.get(code=UNIT), data={"name": REPORTER["name"]})
+    assert item.case_id is None and REPORTER["name"] not in item.ciphertext
+    key, private = protection.unlock(user=officer, password=PASSWORD)
+    assert vault.open_json(item, key, private)["name"] == REPORTER["name"]
+    assert vault.open_json(item, keys.escrow_key(), escrow_private_key())["name"] == REPORTER["name"]
+    newcomer = make_user("baove_moi2", unit_code=UNIT, role="protection_officer")
+    protection.setup_key(user=newcomer, password=PASSWORD)
+    protection.reseal_pending(user=officer2, password=PASSWORD)
+    key, private = protection.unlock(user=newcomer, password=PASSWORD)
+    assert vault.open_json(VaultItem.objects.get(pk=item.pk), key, private)["name"] == REPORTER["name"]

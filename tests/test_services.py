@@ -279,7 +279,7 @@ def test_forward_creates_a_forward_and_an_obligation_at_the_target(
     assert case.due_on == forward.respond_by
     assert AuditEvent.objects.get(case=case, action="forwarded").data["respond_by"] == forward.respond_by.isoformat()
     # The target unit is notified, the reporter too.
-    assert Outbox.objects.filter(recipient=other_clerk.email, case=case).exists()
+    assert outbox_to(other_clerk.email, case=case)
 
     # The sending unit no longer handles it; the target does.
     with changes_nothing(case), pytest.raises(Forbidden):
@@ -440,7 +440,7 @@ def test_add_information(make_case: Callable[..., Case], clerk: Any) -> None:
         message = services.add_information(case=case, body="Bổ sung: đèn số 14 cũng hỏng.")
     assert Message.objects.get(case=case) == message
     assert message.from_citizen is True
-    assert Outbox.objects.filter(recipient=clerk.email, case=case, subject__contains=case.tracking_code).count() == 2
+    assert len(outbox_to(clerk.email, case=case, subject__contains=case.tracking_code)) == 2
     with changes_nothing(case), pytest.raises(InvalidInput):
         services.add_information(case=case, body=" \n ")
     services.resolve_case(actor=clerk, case=case, body="Đã sửa.")

@@ -67,7 +67,8 @@ NOTIFY_KEY_FILE = os.environ.get("PAKN_NOTIFY_KEY_FILE", "")
 SERVER_KEY_FILE = os.environ.get("PAKN_SERVER_KEY_FILE", "")
 ESCROW_KEY_FILE = os.environ.get("PAKN_ESCROW_KEY_FILE", "")
 ARGON2_PROFILE = os.environ.get("PAKN_ARGON2_PROFILE", "interactive")
-if ARGON2_PROFILE not in ("interactive", "moderate", "sensitive") and not (ARGON2_PROFILE == "min" and ENV != "production"):
+_TEST_ONLY_PROFILE = ARGON2_PROFILE == "min" and ENV != "production"
+if ARGON2_PROFILE not in ("interactive", "moderate", "sensitive") and not _TEST_ONLY_PROFILE:
     raise ImproperlyConfigured("PAKN_ARGON2_PROFILE must be interactive, moderate or sensitive.")
 POW_BITS = int(os.environ.get("PAKN_POW_BITS", "0"))
 THROTTLE_RATES = os.environ.get("PAKN_THROTTLE_RATES", "")

@@ -238,7 +238,8 @@ def _load_protection_demo(users: dict[str, Any]) -> int:
     demo_receipts.append(tip.new_receipt)  # type: ignore[attr-defined]
     services.ask_reporter(actor=clerk, case=tip, body="Bạn có ảnh chụp hoặc biết thời gian cụ thể không?")
     named = (
-        Case.objects.filter(unit__code="UBND-00004", kind__in=["denunciation", "complaint"], vault_items__kind="identity")
+        Case.objects.filter(unit__code="UBND-00004", kind__in=["denunciation", "complaint"])
+        .filter(vault_items__kind="identity")
         .order_by("pk")
         .first()
     )

@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from pakn.cases import deadlines, policy
 from pakn.cases.models import (
@@ -114,6 +115,7 @@ def _text(value: Any, field: str, errors: dict[str, list[Any]], *, required: boo
     return text
 
 
+@sensitive_variables()
 def clean_reporter(raw: Any, errors: dict[str, list[Any]]) -> ReporterInput:
     if raw in (None, ""):
         return ReporterInput()
@@ -320,6 +322,7 @@ def route(*, province_code: str, commune_code: str | None, kind: str, topic_code
 # ---------------------------------------------------------------- submit
 
 
+@sensitive_variables()
 def submit(
     *,
     actor: Any,
@@ -453,7 +456,11 @@ def submit(
                     received_on=received,
                     remote_area=unit.remote_area,
                     publish=bool(publish),
-                    citizen=citizen if getattr(citizen, "is_authenticated", False) else None,
+                    # A denunciation is never linked to the citizen's account: the account (e-mail, name) would
+                    # name the denouncer in plaintext (Law on Denunciations Art. 8, 9).
+                    citizen=citizen
+                    if getattr(citizen, "is_authenticated", False) and kind != Kind.DENUNCIATION
+                    else None,
                 )
                 case.save()
                 if reporter_input.given or originals_changed:
@@ -811,6 +818,7 @@ def merge_case(*, actor: Any, case: Case, into: Case) -> Case:
 # ---------------------------------------------------------------- citizen acts (by tracking code)
 
 
+@sensitive_variables()
 def add_information(*, case: Case, body: str, uploads: Any = (), return_attachments: bool = False) -> Any:
     """The citizen adds information (and checked ``uploads`` from ``protection.check_uploads``). The text
     is redacted like the submission; its original, if anything was removed, is sealed in the vault."""
@@ -830,7 +838,9 @@ def add_information(*, case: Case, body: str, uploads: Any = (), return_attachme
         message = Message.objects.create(case=case, body=redacted.text, from_citizen=True)
         if redacted.count:
             seal_json(case=case, kind=VaultItem.Kind.ORIGINAL_MESSAGE, data={"message": message.pk, "body": body})
-        attachments = protection.store_uploads(case=case, uploads=list(uploads or ()), source="citizen", message=message)
+        attachments = protection.store_uploads(
+            case=case, uploads=list(uploads or ()), source="citizen", message=message
+        )
         event = record_event(case, "information_added", actor_label="citizen",
                              data={"message": message.pk, "attachments": len(attachments)})
         notify_unit_staff(case, case.unit, f"{event.hash}:info", str(_("Bổ sung thông tin %(code)s") % {"code": case.tracking_code}),
@@ -873,8 +883,15 @@ def withdraw_case(*, case: Case, reason: str = "") -> Case:
         case.status = _transition(case, Action.WITHDRAW)
         case.save(update_fields=["status", "updated_at"])
         _close_obligations(case, met=False)
-        record_event(case, "withdrawn", actor_label="citizen", data={"reason": reason})
+        record_event(case, "withdrawn", actor_label="citizen", data={"reason": _redacted(case, reason)})
         return case
+
+
+def _redacted(case: Case, text: str) -> str:
+    """Free text from the citizen, with their identity and generic identifiers removed (docs/protection.md)."""
+    from pakn.protection.services import redact_for_case
+
+    return redact_for_case(case, text).text if text else text
 
 
 def rate_case(*, case: Case, level: Any, comment: str = "") -> Rating:
@@ -892,7 +909,7 @@ def rate_case(*, case: Case, level: Any, comment: str = "") -> Rating:
             raise InvalidTransition(_("Chỉ đánh giá được khi đã có kết quả."))
         if Rating.objects.filter(case=case, unit=case.unit).exists():
             raise InvalidTransition(_("Bạn đã đánh giá kết quả này."))
-        rating = Rating.objects.create(case=case, unit=case.unit, level=level, comment=comment)
+        rating = Rating.objects.create(case=case, unit=case.unit, level=level, comment=_redacted(case, comment))
         record_event(case, "rated", actor_label="citizen", data={"level": level})
         return rating
 
@@ -909,6 +926,7 @@ def escalate_case(*, case: Case, reason: str) -> Case:
     if not can_escalate(case):
         raise InvalidTransition(_("Chỉ đề nghị cấp trên một lần, sau khi đã đánh giá không hài lòng."))
     assert case.unit.parent is not None
+    reason = _redacted(case, reason) if isinstance(reason, str) else reason
     return forward_case(actor=None, case=case, to_unit=case.unit.parent, reason=reason, escalation=True)
 
 

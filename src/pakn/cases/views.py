@@ -138,7 +138,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "has_reporter": hasattr(case, "reporter") or case.vault_items.filter(kind="identity").exists(),
         "is_protection_officer": is_officer_for(request.user, case),
         "conversation": conversation(case),
-        "ask_form": AskForm() if handler and case.status in OPEN else None,
+        "ask_form": AskForm(prefix="ask") if handler and case.status in OPEN else None,
         "attachments": Attachment.objects.filter(case=case),
         "protection_requests": ProtectionRequest.objects.filter(case=case),
         "copies": VerificationCopy.objects.filter(case=case)[:5],

@@ -129,7 +129,9 @@ class StaffIntakeForm(SubmissionForm):
         label=_("Đơn gốc có chữ ký (bản quét hoặc ảnh chụp)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-        help_text=_("Được niêm phong cùng danh tính người gửi: cán bộ xử lý chỉ thấy nội dung đã che thông tin cá nhân."),
+        help_text=_(
+            "Được niêm phong cùng danh tính người gửi: cán bộ xử lý chỉ thấy nội dung đã che thông tin cá nhân."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -152,7 +154,7 @@ class TrackForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Thông tin bổ sung"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
-    files = MultipleFileField(label=_("Tài liệu, chứng cứ"), help_text=FILES_HELP)
+    evidence = MultipleFileField(label=_("Tài liệu, chứng cứ"), help_text=FILES_HELP)
 
 
 class WithdrawForm(forms.Form):

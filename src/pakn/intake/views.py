@@ -93,7 +93,8 @@ def _report_files(request: HttpRequest, report: list[dict[str, Any]]) -> None:
     """Tell the reporter what was removed from each file."""
     for item in report:
         if item["removed"]:
-            messages.info(request, _("%(name)s: đã xóa %(what)s.") % {"name": item["name"], "what": ", ".join(item["removed"])})
+            what = ", ".join(item["removed"])
+            messages.info(request, _("%(name)s: đã xóa %(what)s.") % {"name": item["name"], "what": what})
         else:
             messages.info(request, _("%(name)s: không có thông tin ẩn cần xóa.") % {"name": item["name"]})
 
@@ -163,7 +164,7 @@ def _citizen_act(request: HttpRequest, code: str, form_class: type, key: str, ac
 @require_POST
 def add_information(request: HttpRequest, code: str) -> HttpResponse:
     def act(case: Any, data: dict[str, Any]) -> None:
-        uploads = protection.check_uploads(data.get("files") or [], field="files")
+        uploads = protection.check_uploads(data.get("evidence") or [], field="evidence")
         _message, attachments = services.add_information(
             case=case, body=data["body"], uploads=uploads, return_attachments=True
         )

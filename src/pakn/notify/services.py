@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from pakn.notify.channels import channel_for
 from pakn.notify.models import Outbox
@@ -16,13 +17,28 @@ logger = logging.getLogger("pakn.notify")
 MAX_ATTEMPTS = 8
 
 
+@sensitive_variables()
 def queue(
-    *, channel: str, recipient: str = "", subject: str, body: str, key: str, case: Any = None, sealed_recipient: str = ""
+    *,
+    channel: str,
+    recipient: str = "",
+    subject: str,
+    body: str,
+    key: str,
+    case: Any = None,
+    sealed_recipient: str = "",
 ) -> Outbox | None:
-    """Add a notification unless one with the same ``key`` exists (queuing twice sends once). A reporter's
-    contact comes as ``sealed_recipient`` (sealed to the notifier key) and is never stored in the clear."""
+    """Add a notification unless one with the same ``key`` exists (queuing twice sends once).
+
+    No address is stored in the clear: a reporter's contact arrives already sealed (``sealed_recipient``);
+    any other ``recipient`` (a staff address, a citizen's booking contact) is sealed to the notifier key
+    here. The worker opens it at send time (``pakn.protection.notifier``)."""
     if not recipient and not sealed_recipient:
         raise ValueError("a notification needs a recipient")
+    if recipient and not sealed_recipient:
+        from pakn.protection.notifier import seal_contact
+
+        sealed_recipient, recipient = seal_contact(channel, recipient), ""
     try:
         with transaction.atomic():
             return Outbox.objects.create(
@@ -33,6 +49,7 @@ def queue(
         return None
 
 
+@sensitive_variables()
 def _recipient(item: Outbox) -> str:
     if not item.sealed_recipient:
         return item.recipient

@@ -21,6 +21,7 @@ import nacl.exceptions
 import nacl.public
 import nacl.secret
 import nacl.utils
+from django.views.decorators.debug import sensitive_variables
 from nacl.pwhash import argon2id
 
 KEY_SIZE = nacl.secret.SecretBox.KEY_SIZE  # 32
@@ -55,11 +56,13 @@ def new_data_key() -> bytes:
     return nacl.utils.random(KEY_SIZE)
 
 
+@sensitive_variables()
 def encrypt(key: bytes, plaintext: bytes) -> bytes:
     """Nonce + ciphertext + MAC."""
     return bytes(nacl.secret.SecretBox(key).encrypt(plaintext))
 
 
+@sensitive_variables()
 def decrypt(key: bytes, blob: bytes) -> bytes:
     try:
         return bytes(nacl.secret.SecretBox(key).decrypt(blob))
@@ -80,10 +83,12 @@ def public_of(private_key: bytes) -> bytes:
     return bytes(nacl.public.PrivateKey(private_key).public_key)
 
 
+@sensitive_variables()
 def seal(public_key: bytes, data: bytes) -> bytes:
     return bytes(nacl.public.SealedBox(nacl.public.PublicKey(public_key)).encrypt(data))
 
 
+@sensitive_variables()
 def unseal(private_key: bytes, blob: bytes) -> bytes:
     try:
         return bytes(nacl.public.SealedBox(nacl.public.PrivateKey(private_key)).decrypt(blob))
@@ -100,6 +105,7 @@ def fingerprint(public_key: bytes) -> str:
 # ---------------------------------------------------------------- passwords
 
 
+@sensitive_variables()
 def derive(secret: str | bytes, salt: bytes, *, opslimit: int, memlimit: int, size: int = KEY_SIZE) -> bytes:
     """Argon2id: the slow, memory-hard key derivation."""
     data = secret.encode("utf-8") if isinstance(secret, str) else secret
@@ -114,6 +120,7 @@ class LockedKey:
     memlimit: int
 
 
+@sensitive_variables()
 def lock_private_key(private_key: bytes, password: str, *, profile: str) -> LockedKey:
     opslimit, memlimit = PROFILES[profile]
     salt = nacl.utils.random(SALT_SIZE)
@@ -121,6 +128,7 @@ def lock_private_key(private_key: bytes, password: str, *, profile: str) -> Lock
     return LockedKey(box=encrypt(wrapping, private_key), salt=salt, opslimit=opslimit, memlimit=memlimit)
 
 
+@sensitive_variables()
 def unlock_private_key(locked: LockedKey, password: str) -> bytes:
     wrapping = derive(password, locked.salt, opslimit=locked.opslimit, memlimit=locked.memlimit)
     return decrypt(wrapping, locked.box)

@@ -37,7 +37,7 @@ SESSION_SECONDS = 30 * 60
 def _errors(form: Any, error: PaknError) -> None:
     if isinstance(error, InvalidInput) and error.fields:
         for name, msgs in error.fields.items():
-            field = {"attachments": "files", "reporter.name": None}.get(name, name)
+            field = {"attachments": "evidence", "files": "evidence"}.get(name, name)
             for m in msgs if isinstance(msgs, list | tuple) else [msgs]:
                 form.add_error(field if field in form.fields else None, str(m))
     else:
@@ -47,12 +47,17 @@ def _errors(form: Any, error: PaknError) -> None:
 def receipt_response(request: HttpRequest, case: Case) -> HttpResponse:
     """The page that shows the receipt: rendered in the response to the POST itself, never stored or
     redirected to, so the receipt is in no URL, session or log."""
-    return render(request, "public/receipt.html", {
-        "case": case,
-        "code": format_tracking_code(case.tracking_code),
-        "receipt": case.new_receipt,  # type: ignore[attr-defined]
-        "files": getattr(case, "attachment_report", []),
-    }, status=201)
+    return render(
+        request,
+        "public/receipt.html",
+        {
+            "case": case,
+            "code": format_tracking_code(case.tracking_code),
+            "receipt": case.new_receipt,  # type: ignore[attr-defined]
+            "files": getattr(case, "attachment_report", []),
+        },
+        status=201,
+    )
 
 
 @sensitive_post_parameters()
@@ -64,15 +69,23 @@ def dropbox(request: HttpRequest) -> HttpResponse:
         form = DropboxForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            if data.get("website") or not throttle.verify(request.POST.get("pow_challenge", ""), request.POST.get("pow_nonce", "")):
+            if data.get("website") or not throttle.verify(
+                request.POST.get("pow_challenge", ""), request.POST.get("pow_nonce", "")
+            ):
                 form.add_error(None, _("Không gửi được. Vui lòng thử lại."))
             else:
                 try:
                     case = case_services.submit(
-                        actor=None, kind=data["kind"], title=data["title"], content=data["content"],
-                        subject=data.get("subject", ""), province_code=data.get("province_code") or None,
-                        commune_code=data.get("commune_code") or None, reporter=None, channel="web",
-                        attachments=data.get("files") or [],
+                        actor=None,
+                        kind=data["kind"],
+                        title=data["title"],
+                        content=data["content"],
+                        subject=data.get("subject", ""),
+                        province_code=data.get("province_code") or None,
+                        commune_code=data.get("commune_code") or None,
+                        reporter=None,
+                        channel="web",
+                        attachments=data.get("evidence") or [],
                     )
                 except InvalidInput as error:
                     _errors(form, error)
@@ -160,14 +173,15 @@ def dropbox_reply(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             _message, attachments = protection.add_evidence(
-                case=case, files=form.cleaned_data["files"], body=form.cleaned_data["body"]
+                case=case, files=form.cleaned_data["evidence"], body=form.cleaned_data["body"]
             )
         except PaknError as error:
             _errors(form, error)
         else:
             report = protection.removal_report(attachments)
-            return render(request, "public/dropbox_case.html",
-                          _case_context(request, case, sent=True, sent_files=report))
+            return render(
+                request, "public/dropbox_case.html", _case_context(request, case, sent=True, sent_files=report)
+            )
     return render(request, "public/dropbox_case.html", _case_context(request, case, reply_form=form), status=400)
 
 

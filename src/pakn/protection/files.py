@@ -17,6 +17,7 @@ import struct
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,7 @@ class CleanFile:
     content_type: str
     extension: str
     data: bytes
-    removed: list[str] = field(default_factory=list)
+    removed: list[Any] = field(default_factory=list)  # lazy translated labels
 
 
 # Human labels of what was removed, shown to the reporter.
@@ -63,8 +64,10 @@ def inspect(data: bytes) -> CleanFile:
     if not data:
         raise Rejected(_("Tệp rỗng."))
     head = data[:16]
-    if head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n") or (
-        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if (
+        head.startswith(b"\xff\xd8\xff")
+        or head.startswith(b"\x89PNG\r\n\x1a\n")
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
     ):
         return clean_image(data)
     if head.startswith(b"%PDF-"):
@@ -76,8 +79,10 @@ def inspect(data: bytes) -> CleanFile:
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return clean_mp3(data)
     raise Rejected(
-        _("Loại tệp không được nhận. Chấp nhận: ảnh JPEG/PNG/WebP, PDF, Word (.docx), Excel (.xlsx), "
-          "OpenDocument (.odt), âm thanh MP3/WAV.")
+        _(
+            "Loại tệp không được nhận. Chấp nhận: ảnh JPEG/PNG/WebP, PDF, Word (.docx), Excel (.xlsx), "
+            "OpenDocument (.odt), âm thanh MP3/WAV."
+        )
     )
 
 
@@ -85,27 +90,39 @@ def inspect(data: bytes) -> CleanFile:
 
 _EXIF_LABELS = {
     0x8825: GPS,  # GPSInfo IFD
-    0x010F: DEVICE, 0x0110: DEVICE, 0xA431: DEVICE, 0xA430: AUTHOR, 0xA434: DEVICE, 0xA433: DEVICE,
-    0x0132: TAKEN, 0x9003: TAKEN, 0x9004: TAKEN,
-    0x013B: AUTHOR, 0x8298: AUTHOR, 0x9C9D: AUTHOR,
+    0x010F: DEVICE,
+    0x0110: DEVICE,
+    0xA431: DEVICE,
+    0xA430: AUTHOR,
+    0xA434: DEVICE,
+    0xA433: DEVICE,
+    0x0132: TAKEN,
+    0x9003: TAKEN,
+    0x9004: TAKEN,
+    0x013B: AUTHOR,
+    0x8298: AUTHOR,
+    0x9C9D: AUTHOR,
     0x0131: SOFTWARE,
-    0x010E: COMMENT, 0x9286: COMMENT, 0x9C9C: COMMENT, 0x9C9B: COMMENT,
+    0x010E: COMMENT,
+    0x9286: COMMENT,
+    0x9C9C: COMMENT,
+    0x9C9B: COMMENT,
 }
 
 
 _NOT_PERSONAL = {0x8769, 0x8825, 0x0112, 0x011A, 0x011B, 0x0128, 0x0213, 0xA002, 0xA003}  # layout, IFD pointers
 
 
-def _exif_findings(image: object) -> list[object]:
+def _exif_findings(image: Any) -> list[Any]:
     """Labels of what the EXIF block says about the photo and the person who took it."""
-    exif = image.getexif()  # type: ignore[attr-defined]
+    exif = image.getexif()
     tags = set(exif.keys())
     try:
         tags |= set(exif.get_ifd(0x8769).keys())  # the Exif IFD: dates, owner, serial numbers
         gps = bool(exif.get_ifd(0x8825))
     except Exception:  # a corrupt IFD: still removed, just not itemised
         gps = 0x8825 in tags
-    found: list[object] = [GPS] if gps else []
+    found: list[Any] = [GPS] if gps else []
     for tag in sorted(tags):
         label = _EXIF_LABELS.get(tag)
         if label is not None and label not in found:
@@ -124,7 +141,7 @@ def clean_image(data: bytes) -> CleanFile:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 probe.verify()
-            image = Image.open(io.BytesIO(data))
+            image: Any = Image.open(io.BytesIO(data))
             fmt = image.format
             if fmt not in ("JPEG", "PNG", "WEBP"):
                 raise Rejected(_("Ảnh phải là JPEG, PNG hoặc WebP."))
@@ -142,8 +159,14 @@ def clean_image(data: bytes) -> CleanFile:
             image.load()
     except Rejected:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ) as exc:
         raise Rejected(_("Ảnh bị lỗi hoặc quá lớn, không đọc được.")) from exc
     mode = image.mode
     if fmt == "JPEG" and mode not in ("RGB", "L", "CMYK"):
@@ -171,12 +194,12 @@ def clean_pdf(data: bytes) -> CleanFile:
     from pypdf.errors import PyPdfError
     from pypdf.generic import NameObject
 
-    removed: list[object] = []
+    removed: list[Any] = []
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise Rejected(_("PDF có mật khẩu: vui lòng gửi bản không đặt mật khẩu."))
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
         if any(k in info for k in ("/Author", "/Creator")):
             removed.append(AUTHOR)
         if "/Producer" in info:
@@ -185,7 +208,7 @@ def clean_pdf(data: bytes) -> CleanFile:
             removed.append(TAKEN)
         if any(k in info for k in ("/Title", "/Subject", "/Keywords")):
             removed.append(COMMENT)
-        root = reader.trailer["/Root"]
+        root: Any = reader.trailer["/Root"]
         if "/Metadata" in root:
             removed.append(XMP)
         if "/Names" in root or "/OpenAction" in root or "/AA" in root:
@@ -266,7 +289,7 @@ def _check_zip(archive: zipfile.ZipFile, size: int) -> None:
 
 
 def clean_office(data: bytes) -> CleanFile:
-    removed: list[object] = []
+    removed: list[Any] = []
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         _check_zip(archive, len(data))
@@ -346,7 +369,7 @@ def _synchsafe(raw: bytes) -> int:
 
 
 def clean_mp3(data: bytes) -> CleanFile:
-    removed: list[object] = []
+    removed: list[Any] = []
     body = data
     while body.startswith(b"ID3") and len(body) >= 10:
         size = _synchsafe(body[6:10]) + 10 + (10 if body[5] & 0x10 else 0)
@@ -362,13 +385,19 @@ def clean_mp3(data: bytes) -> CleanFile:
         body = body[: -(size + 32)] if size + 32 <= len(body) else body
         if TAGS not in removed:
             removed.append(TAGS)
-    if len(body) < 4 or body[0] != 0xFF or body[1] & 0xE0 != 0xE0 or (body[1] >> 3) & 0x03 == 1 or (body[1] >> 1) & 0x03 == 0:
+    if (
+        len(body) < 4
+        or body[0] != 0xFF
+        or body[1] & 0xE0 != 0xE0
+        or (body[1] >> 3) & 0x03 == 1
+        or (body[1] >> 1) & 0x03 == 0
+    ):
         raise Rejected(_("Tệp âm thanh MP3 bị lỗi."))
     return CleanFile("audio", "audio/mpeg", "mp3", body, removed)
 
 
 def clean_wav(data: bytes) -> CleanFile:
-    removed: list[object] = []
+    removed: list[Any] = []
     position, chunks = 12, []
     while position + 8 <= len(data):
         chunk_id = data[position : position + 4]

@@ -50,9 +50,15 @@ class RelockForm(PasswordForm):
 
 
 class ChangePasswordForm(forms.Form):
-    old_password = forms.CharField(label=_("Mật khẩu hiện tại"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label=_("Mật khẩu mới"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    confirm = forms.CharField(label=_("Nhập lại mật khẩu mới"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label=_("Mật khẩu hiện tại"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label=_("Mật khẩu mới"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    confirm = forms.CharField(
+        label=_("Nhập lại mật khẩu mới"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -72,7 +78,9 @@ class RevealRequestForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AskForm(forms.Form):
@@ -104,9 +112,15 @@ class ProtectionRequestForm(forms.Form):
 class ProtectionDecisionForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Kết quả"),
-        choices=[("granted", _("Áp dụng biện pháp bảo vệ")), ("refused", _("Không áp dụng")), ("ended", _("Chấm dứt bảo vệ"))],
+        choices=[
+            ("granted", _("Áp dụng biện pháp bảo vệ")),
+            ("refused", _("Không áp dụng")),
+            ("ended", _("Chấm dứt bảo vệ")),
+        ],
     )
-    decision = forms.CharField(label=_("Quyết định, biện pháp, lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    decision = forms.CharField(
+        label=_("Quyết định, biện pháp, lý do"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class ReceiptForm(forms.Form):
@@ -118,8 +132,13 @@ class ReceiptForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Trả lời, bổ sung thông tin"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, required=False)
-    files = MultipleFileField(label=_("Tài liệu, chứng cứ"), help_text=FILES_HELP)
+    body = forms.CharField(
+        label=_("Trả lời, bổ sung thông tin"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        required=False,
+    )
+    evidence = MultipleFileField(label=_("Tài liệu, chứng cứ"), help_text=FILES_HELP)
 
 
 class DropboxForm(forms.Form):
@@ -140,9 +159,11 @@ class DropboxForm(forms.Form):
     subject = forms.CharField(label=_("Người, cơ quan bị tố cáo/phản ánh"), max_length=300, required=False)
     province_code = forms.ChoiceField(label=_("Tỉnh/thành phố"), required=False)
     commune_code = forms.ChoiceField(label=_("Xã/phường/đặc khu"), required=False)
-    files = MultipleFileField(label=_("Tài liệu, chứng cứ"), help_text=FILES_HELP)
+    evidence = MultipleFileField(label=_("Tài liệu, chứng cứ"), help_text=FILES_HELP)
     website = forms.CharField(
-        required=False, label=_("Để trống ô này"), widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+        required=False,
+        label=_("Để trống ô này"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -151,9 +172,11 @@ class DropboxForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["province_code"].choices = [  # type: ignore[attr-defined]
-            ("", _("— Chọn tỉnh/thành phố —")), *((p.code, p.name) for p in Province.objects.all())
+            ("", _("— Chọn tỉnh/thành phố —")),
+            *((p.code, p.name) for p in Province.objects.all()),
         ]
         province = (self.data.get("province_code") if self.is_bound else None) or self.initial.get("province_code")
         self.fields["commune_code"].choices = [  # type: ignore[attr-defined]
-            ("", _("— Chọn xã/phường —")), *(communes_of(province) if province else [])
+            ("", _("— Chọn xã/phường —")),
+            *(communes_of(province) if province else []),
         ]

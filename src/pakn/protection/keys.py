@@ -23,6 +23,7 @@ from typing import Any
 import nacl.utils
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.views.decorators.debug import sensitive_variables
 
 from pakn.protection import crypto
 from pakn.protection.models import RecipientKey, VaultConfig
@@ -49,6 +50,7 @@ def write_key_file(path: Path, secret: bytes, comment: str) -> bool:
     return True
 
 
+@sensitive_variables()
 def read_key_file(path: Path) -> bytes:
     lines = [line.strip() for line in path.read_text(encoding="ascii").splitlines()]
     value = crypto.b64d(next(line for line in lines if line and not line.startswith("#")))
@@ -83,7 +85,7 @@ def notify_public_key() -> bytes:
 def _server_master() -> bytes:
     return _load_or_create(
         key_path("SERVER_KEY_FILE", "server.key"),
-        "PAKN server key: encrypts clean attachment copies, keys the redaction hashes. Back up apart from the database.",
+        "PAKN server key: encrypts clean attachment copies, keys the redaction hashes. Back up apart from the DB.",
     )
 
 
@@ -162,6 +164,7 @@ def locked(key: RecipientKey) -> crypto.LockedKey:
     )
 
 
+@sensitive_variables()
 def lock_into(key: RecipientKey, private: bytes, password: str) -> None:
     box = crypto.lock_private_key(private, password, profile=settings.ARGON2_PROFILE)
     key.locked_private_key = crypto.b64e(box.box)

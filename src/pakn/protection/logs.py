@@ -50,8 +50,17 @@ class ClientAddressFilter(logging.Filter):
 
 
 class PaknExceptionReporterFilter(SafeExceptionReporterFilter):
-    HIDDEN_META = ("REMOTE_ADDR", "REMOTE_HOST", "HTTP_USER_AGENT", "HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP",
-                   "HTTP_FORWARDED", "HTTP_COOKIE", "HTTP_REFERER", "HTTP_CF_CONNECTING_IP")
+    HIDDEN_META = (
+        "REMOTE_ADDR",
+        "REMOTE_HOST",
+        "HTTP_USER_AGENT",
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_X_REAL_IP",
+        "HTTP_FORWARDED",
+        "HTTP_COOKIE",
+        "HTTP_REFERER",
+        "HTTP_CF_CONNECTING_IP",
+    )
 
     def get_safe_request_meta(self, request: Any) -> dict[str, Any]:
         meta = super().get_safe_request_meta(request)

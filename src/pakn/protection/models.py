@@ -62,8 +62,12 @@ class VaultItem(models.Model):
         ORIGINAL_FILE = "original_file", _("Tệp gốc")
         ORIGINAL_MESSAGE = "original_message", _("Nội dung gốc của thông tin bổ sung")
         PROTECTION_DETAILS = "protection_details", _("Nội dung đề nghị bảo vệ")
+        PERSON = "person", _("Thông tin cá nhân (ngoài hồ sơ)")
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="vault_items")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="vault_items")
+    # For identities that belong to no case yet (e.g. a reception-day register entry): sealed to this unit's
+    # protection officers and those of the unit above. Exactly one of ``case`` and ``unit`` is set.
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     ciphertext = models.TextField(blank=True)  # base64, small items
     blob = models.CharField(max_length=64, blank=True)  # file name under PAKN_DATA_DIR/vault, large items
@@ -138,10 +142,19 @@ class Attachment(models.Model):
 
 
 class LegalBasis(models.TextChoices):
-    VERIFICATION = "verification", _("Cần làm việc trực tiếp với người tố cáo để xác minh (Luật Tố cáo 2018, Điều 9, 31)")
+    VERIFICATION = (
+        "verification",
+        _("Cần làm việc trực tiếp với người tố cáo để xác minh (Luật Tố cáo 2018, Điều 9, 31)"),
+    )
     PROTECTION = "protection", _("Áp dụng biện pháp bảo vệ người tố cáo (Luật Tố cáo 2018, Điều 47–50)")
-    FALSE_DENUNCIATION = "false_denunciation", _("Xử lý tố cáo sai sự thật có dấu hiệu tội phạm (Luật Tố cáo 2018, Điều 9)")
-    COMPETENT_AUTHORITY = "competent_authority", _("Yêu cầu bằng văn bản của cơ quan có thẩm quyền (điều tra, kiểm sát, tòa án)")
+    FALSE_DENUNCIATION = (
+        "false_denunciation",
+        _("Xử lý tố cáo sai sự thật có dấu hiệu tội phạm (Luật Tố cáo 2018, Điều 9)"),
+    )
+    COMPETENT_AUTHORITY = (
+        "competent_authority",
+        _("Yêu cầu bằng văn bản của cơ quan có thẩm quyền (điều tra, kiểm sát, tòa án)"),
+    )
     COMPLAINT_DIALOGUE = "complaint_dialogue", _("Đối thoại, giải quyết khiếu nại (Luật Khiếu nại 2011, Điều 30, 39)")
     OTHER = "other", _("Căn cứ khác (ghi rõ điều luật)")
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import json
 
+from django.views.decorators.debug import sensitive_variables
+
 from pakn.protection import crypto, keys
 
 
+@sensitive_variables()
 def seal_contact(channel: str, address: str) -> str:
     payload = json.dumps({"c": channel, "to": address}).encode()
     return crypto.b64e(crypto.seal(keys.notify_public_key(), payload))
 
 
+@sensitive_variables()
 def open_contact(sealed: str) -> str:
     return str(json.loads(crypto.unseal(keys.notify_private_key(), crypto.b64d(sealed)))["to"])

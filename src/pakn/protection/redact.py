@@ -118,7 +118,9 @@ def find_spans(text: str, terms: Iterable[str], key: bytes) -> list[tuple[int, i
         ]
         for a, b in windows:
             digits = "".join(g.group(0) for g in groups[a:b])
-            if "d:" + keyed_hash(key, national_digits(digits)) in wanted or _generic_number(digits, separated=b > a + 1):
+            if "d:" + keyed_hash(key, national_digits(digits)) in wanted or _generic_number(
+                digits, separated=b > a + 1
+            ):
                 start = base if a == 0 else base + groups[a].start()
                 spans.append((start, base + groups[b - 1].end()))
                 if (a, b) == (0, len(groups)):
@@ -151,11 +153,11 @@ def self_introductions(text: str) -> list[tuple[int, int]]:
             if word is None or not word.group(0)[0].isupper():
                 break
             words.append(word.span())
-            gap = re.match(r"[ \t]+", text[word.end():])
+            gap = re.match(r"[ \t]+", text[word.end() :])
             position = word.end() + (gap.end() if gap else 0)
             if gap is None:
                 break
-        following = text[words[-1][1]:words[-1][1] + 1] if words else ""
+        following = text[words[-1][1] : words[-1][1] + 1] if words else ""
         if len(words) >= 2 or (words and following in ("", ",", ".", ";", ")", "\n")):
             spans.append((words[0][0], words[-1][1]))
     return spans

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from pakn.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from pakn.org.access import can_handle
@@ -61,12 +62,14 @@ def _lock_case(case: Any) -> Any:
 # ---------------------------------------------------------------- officer keys
 
 
+@sensitive_variables()
 def _check_password(user: Any, password: str) -> None:
     throttle.hit("unlock", f"user{user.pk}")
     if not password or not user.check_password(password):
         raise InvalidInput(fields={"password": [_("Mật khẩu không đúng.")]})
 
 
+@sensitive_variables()
 def setup_key(*, user: Any, password: str) -> RecipientKey:
     """An officer creates their key pair; the private key is stored locked with their password."""
     if not is_officer(user):
@@ -84,21 +87,27 @@ def setup_key(*, user: Any, password: str) -> RecipientKey:
     return key
 
 
+@sensitive_variables()
 def unlock(*, user: Any, password: str) -> tuple[RecipientKey, bytes]:
     _check_password(user, password)
     key = keys.active_key(user)
     if key is None:
         raise InvalidTransition(_("Bạn chưa tạo khóa bảo vệ danh tính."), code="no_key")
     try:
-        return key, crypto.unlock_private_key(keys.locked(key), password)
+        private = crypto.unlock_private_key(keys.locked(key), password)
     except crypto.CryptoError:
         RecipientKey.objects.filter(pk=key.pk).update(relock_needed=True)
         raise InvalidTransition(
             _("Khóa của bạn đang được khóa bằng mật khẩu cũ. Vào trang Khóa của tôi để mở lại bằng mật khẩu cũ."),
             code="relock_needed",
         ) from None
+    if key.relock_needed:  # the hash changed but not the password (e.g. a hasher upgrade)
+        RecipientKey.objects.filter(pk=key.pk).update(relock_needed=False)
+        key.relock_needed = False
+    return key, private
 
 
+@sensitive_variables()
 def change_password(*, user: Any, old_password: str, new_password: str) -> None:
     """The account password and the key lock change together, in one transaction."""
     _check_password(user, old_password)
@@ -129,6 +138,7 @@ def change_password(*, user: Any, old_password: str, new_password: str) -> None:
             key.save(update_fields=["locked_private_key", "kdf_salt", "kdf_opslimit", "kdf_memlimit", "relock_needed"])
 
 
+@sensitive_variables()
 def relock_key(*, user: Any, old_password: str, password: str) -> None:
     """The password was changed elsewhere (admin, reset): open the key with the old one, lock it with the
     current one."""
@@ -145,6 +155,7 @@ def relock_key(*, user: Any, old_password: str, password: str) -> None:
     key.save(update_fields=["locked_private_key", "kdf_salt", "kdf_opslimit", "kdf_memlimit", "relock_needed"])
 
 
+@sensitive_variables()
 def rotate_key(*, user: Any, password: str) -> RecipientKey:
     """A new key pair; every data key sealed to the old one is re-sealed to the new one in memory."""
     old, old_private = unlock(user=user, password=password)
@@ -159,6 +170,7 @@ def rotate_key(*, user: Any, password: str) -> RecipientKey:
     return new
 
 
+@sensitive_variables()
 def reset_key(*, user: Any, password: str) -> RecipientKey:
     """The old password is lost: retire the old key (its wraps are removed, the data re-keyed at the next
     re-seal) and create a new one, which another officer or the escrow holder re-seals to."""
@@ -179,6 +191,7 @@ def reset_key(*, user: Any, password: str) -> RecipientKey:
     return new
 
 
+@sensitive_variables()
 def reseal_pending(*, user: Any, password: str) -> dict[str, int]:
     key, private = unlock(user=user, password=password)
     return vault.reseal(key=key, private=private)
@@ -199,6 +212,7 @@ class Upload:
     filename: str
 
 
+@sensitive_variables()
 def check_uploads(files: list[Any], *, field: str = "attachments", max_files: int = MAX_FILES) -> list[Upload]:
     """Read and check every file before anything is stored; InvalidInput names the file that failed."""
     from django.conf import settings
@@ -209,17 +223,29 @@ def check_uploads(files: list[Any], *, field: str = "attachments", max_files: in
         raise InvalidInput(fields={field: [_("Tối đa %(n)s tệp mỗi lần gửi.") % {"n": max_files}]})
     uploads: list[Upload] = []
     for number, item in enumerate(files, start=1):
-        name, data = (item if isinstance(item, tuple) else (getattr(item, "name", ""), None))
+        name, data = item if isinstance(item, tuple) else (getattr(item, "name", ""), None)
         if data is None:
             if getattr(item, "size", 0) > limit:
-                raise InvalidInput(fields={field: [_("Tệp %(n)s quá lớn (tối đa %(mb)s MB).") % {"n": number, "mb": settings.UPLOAD_MAX_MB}]})
+                raise InvalidInput(
+                    fields={
+                        field: [
+                            _("Tệp %(n)s quá lớn (tối đa %(mb)s MB).") % {"n": number, "mb": settings.UPLOAD_MAX_MB}
+                        ]
+                    }
+                )
             data = item.read()
         if len(data) > limit:
-            raise InvalidInput(fields={field: [_("Tệp %(n)s quá lớn (tối đa %(mb)s MB).") % {"n": number, "mb": settings.UPLOAD_MAX_MB}]})
+            raise InvalidInput(
+                fields={
+                    field: [_("Tệp %(n)s quá lớn (tối đa %(mb)s MB).") % {"n": number, "mb": settings.UPLOAD_MAX_MB}]
+                }
+            )
         try:
             clean = inspect(data)
         except Rejected as exc:
-            raise InvalidInput(fields={field: [_("Tệp %(n)s: %(error)s") % {"n": number, "error": exc.message}]}) from None
+            raise InvalidInput(
+                fields={field: [_("Tệp %(n)s: %(error)s") % {"n": number, "error": exc.message}]}
+            ) from None
         uploads.append(Upload(original=data, clean=clean, filename=str(name)[:200]))
     return uploads
 
@@ -240,7 +266,7 @@ def store_uploads(
     """Inside the caller's transaction (and ``vault.files_guard``): the original sealed to the officers,
     the clean copy encrypted with the server files key (none for an original signed letter)."""
     stored = []
-    number = (Attachment.objects.filter(case=case).order_by("-number").values_list("number", flat=True).first() or 0)
+    number = Attachment.objects.filter(case=case).order_by("-number").values_list("number", flat=True).first() or 0
     for upload in uploads:
         number += 1
         original = vault.seal_item(
@@ -250,9 +276,17 @@ def store_uploads(
         keep_clean = kind == Attachment.Kind.EVIDENCE
         stored.append(
             Attachment.objects.create(
-                case=case, message=message, kind=kind, source=source, number=number, file_kind=clean.kind,
-                content_type=clean.content_type, extension=clean.extension, size=len(clean.data) if keep_clean else 0,
-                clean_blob=vault.write_clean(clean.data) if keep_clean else "", original=original,
+                case=case,
+                message=message,
+                kind=kind,
+                source=source,
+                number=number,
+                file_kind=clean.kind,
+                content_type=clean.content_type,
+                extension=clean.extension,
+                size=len(clean.data) if keep_clean else 0,
+                clean_blob=vault.write_clean(clean.data) if keep_clean else "",
+                original=original,
                 removed=[str(label) for label in clean.removed],
             )
         )
@@ -314,8 +348,13 @@ def request_reveal(*, actor: Any, case: Any, legal_basis: str, reason: str) -> R
         if not VaultItem.objects.filter(case=case, kind=VaultItem.Kind.IDENTITY).exists():
             raise InvalidTransition(_("Hồ sơ này không có thông tin danh tính được lưu."))
         request = RevealRequest.objects.create(case=case, requested_by=actor, legal_basis=legal_basis, reason=reason)
-        _record(case, "reveal_requested", actor=actor, public=False,
-                data={"request": request.pk, "legal_basis": legal_basis, "reason": reason})
+        _record(
+            case,
+            "reveal_requested",
+            actor=actor,
+            public=False,
+            data={"request": request.pk, "legal_basis": legal_basis, "reason": reason},
+        )
         return request
 
 
@@ -329,10 +368,19 @@ def decide_reveal(*, actor: Any, request: RevealRequest, approve: bool, note: st
         if request.status != RevealRequest.Status.PENDING:
             raise InvalidTransition(_("Đề nghị này đã được xử lý."))
         request.status = RevealRequest.Status.APPROVED if approve else RevealRequest.Status.REJECTED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), (note or "").strip()[:2000]
+        request.decided_by, request.decided_at, request.decision_note = (
+            actor,
+            timezone.now(),
+            (note or "").strip()[:2000],
+        )
         request.save()
-        _record(case, "reveal_approved" if approve else "reveal_rejected", actor=actor, public=False,
-                data={"request": request.pk, "note": request.decision_note})
+        _record(
+            case,
+            "reveal_approved" if approve else "reveal_rejected",
+            actor=actor,
+            public=False,
+            data={"request": request.pk, "note": request.decision_note},
+        )
         return request
 
 
@@ -343,6 +391,7 @@ class Revealed:
     request: RevealRequest
 
 
+@sensitive_variables()
 def reveal_identity(*, actor: Any, request: RevealRequest, password: str) -> Revealed:
     """The approved requester, with their password, sees the identity once. Nothing is cached or stored."""
     with transaction.atomic():
@@ -372,8 +421,10 @@ def reveal_identity(*, actor: Any, request: RevealRequest, password: str) -> Rev
         identity = vault.open_json(item, key, private)
     except crypto.CryptoError:
         raise InvalidTransition(
-            _("Khóa của bạn chưa được niêm phong cho hồ sơ này. Cần một cán bộ bảo vệ khác (hoặc người giữ khóa "
-              "dự phòng) mở khóa để niêm phong lại."),
+            _(
+                "Khóa của bạn chưa được niêm phong cho hồ sơ này. Cần một cán bộ bảo vệ khác (hoặc người giữ khóa "
+                "dự phòng) mở khóa để niêm phong lại."
+            ),
             code="not_sealed_to_you",
         ) from None
     with transaction.atomic():
@@ -383,8 +434,17 @@ def reveal_identity(*, actor: Any, request: RevealRequest, password: str) -> Rev
         )
         if not updated:
             raise InvalidTransition(_("Đề nghị này không còn hiệu lực (đã xem, bị từ chối hoặc hết hạn)."))
-        _record(case, "identity_revealed", actor=actor, public=True,
-                data={"request": request.pk, "legal_basis": request.legal_basis, "approved_by": f"staff:{request.decided_by_id}"})
+        _record(
+            case,
+            "identity_revealed",
+            actor=actor,
+            public=True,
+            data={
+                "request": request.pk,
+                "legal_basis": request.legal_basis,
+                "approved_by": f"staff:{request.decided_by_id}",
+            },
+        )
     try:
         vault.reseal(key=key, private=private)  # while the key is open: bring pending items up to date
     except Exception:  # never let housekeeping hide the result the officer is entitled to
@@ -394,7 +454,10 @@ def reveal_identity(*, actor: Any, request: RevealRequest, password: str) -> Rev
     return Revealed(identity=identity, attachments=attachments, request=request)
 
 
-def open_original(*, actor: Any, request: RevealRequest, attachment: Attachment, password: str) -> tuple[dict[str, Any], bytes]:
+@sensitive_variables()
+def open_original(
+    *, actor: Any, request: RevealRequest, attachment: Attachment, password: str
+) -> tuple[dict[str, Any], bytes]:
     """An original file (with its metadata) under an approved reveal request of the same case, once."""
     if attachment.case_id != request.case_id or attachment.original_id is None:
         raise NotFound()
@@ -416,8 +479,13 @@ def open_original(*, actor: Any, request: RevealRequest, attachment: Attachment,
         raise InvalidTransition(_("Khóa của bạn chưa được niêm phong cho tệp này."), code="not_sealed_to_you") from None
     with transaction.atomic():
         case = _lock_case(case)
-        _record(case, "original_opened", actor=actor, public=False,
-                data={"request": request.pk, "attachment": attachment.number})
+        _record(
+            case,
+            "original_opened",
+            actor=actor,
+            public=False,
+            data={"request": request.pk, "attachment": attachment.number},
+        )
     return meta, data
 
 
@@ -428,9 +496,9 @@ def add_evidence(*, case: Any, files: list[Any], body: str = "") -> tuple[Any, l
     """The reporter adds files (and optionally a note) by tracking code or receipt."""
     from pakn.cases import services as case_services
 
-    uploads = check_uploads(files)
+    uploads = check_uploads(files, field="evidence")
     if not uploads and not (body or "").strip():
-        raise InvalidInput(fields={"files": [_("Chọn ít nhất một tệp hoặc ghi nội dung.")]})
+        raise InvalidInput(fields={"evidence": [_("Chọn ít nhất một tệp hoặc ghi nội dung.")]})
     message, attachments = case_services.add_information(
         case=case, body=body or str(_("(Bổ sung tài liệu)")), uploads=uploads, return_attachments=True
     )
@@ -470,8 +538,13 @@ def make_verification_copy(*, actor: Any, case: Any) -> VerificationCopy:
         attachments = list(Attachment.objects.filter(case=case, kind=Attachment.Kind.EVIDENCE).exclude(clean_blob=""))
         copy = VerificationCopy.objects.create(case=case, made_by=actor, text=_verification_text(case, attachments))
         copy.attachments.set(attachments)
-        _record(case, "verification_copy_made", actor=actor, public=False,
-                data={"copy": copy.pk, "attachments": len(attachments)})
+        _record(
+            case,
+            "verification_copy_made",
+            actor=actor,
+            public=False,
+            data={"copy": copy.pk, "attachments": len(attachments)},
+        )
         return copy
 
 
@@ -487,6 +560,7 @@ def verification_zip(copy: VerificationCopy) -> bytes:
 
 # ---------------------------------------------------------------- protection requests (Art. 47–50)
 
+
 def protection_deadline(*, urgent: bool, received: Any) -> tuple[Any, ProtectionDeadlineRule | None, str, str]:
     from pakn.cases import policy
 
@@ -499,14 +573,25 @@ def protection_deadline(*, urgent: bool, received: Any) -> tuple[Any, Protection
         amount, working, code, citation = rule.amount, rule.working_days, rule.code, rule.citation
     else:
         default = next(r for r in DEFAULT_DEADLINE_RULES if r["urgent"] == urgent)
-        amount, working, code, citation = default["amount"], default["working_days"], default["code"], default["citation"]
+        amount, working, code, citation = (
+            default["amount"],
+            default["working_days"],
+            default["code"],
+            default["citation"],
+        )
     calendar = policy.working_calendar()
     due = calendar.add_working_days(received, amount) if working else calendar.add_days(received, amount)
     return due, rule, code, citation
 
 
+@sensitive_variables()
 def request_protection(
-    *, case: Any, persons: list[str], measures: list[str], details: str = "", urgent: bool = False,
+    *,
+    case: Any,
+    persons: list[str],
+    measures: list[str],
+    details: str = "",
+    urgent: bool = False,
     actor: Any = None,
 ) -> ProtectionRequest:
     """By the reporter (tracking code or receipt; ``actor`` None) or by a handler or officer on their
@@ -530,16 +615,39 @@ def request_protection(
         today = timezone.localdate()
         due, _rule, code, citation = protection_deadline(urgent=urgent, received=today)
         summary = redact_for_case(case, details)
-        item = vault.seal_json(case=case, kind=VaultItem.Kind.PROTECTION_DETAILS, data={"details": details}) if details else None
+        item = (
+            vault.seal_json(case=case, kind=VaultItem.Kind.PROTECTION_DETAILS, data={"details": details})
+            if details
+            else None
+        )
         request = ProtectionRequest.objects.create(
-            case=case, origin=ProtectionRequest.Origin.HANDLER if actor else ProtectionRequest.Origin.REPORTER,
-            filed_by=actor if getattr(actor, "is_authenticated", False) else None, urgent=urgent, persons=persons,
-            measures=measures, summary=summary.text, details=item, received_on=today, due_on=due, rule_code=code,
+            case=case,
+            origin=ProtectionRequest.Origin.HANDLER if actor else ProtectionRequest.Origin.REPORTER,
+            filed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            urgent=urgent,
+            persons=persons,
+            measures=measures,
+            summary=summary.text,
+            details=item,
+            received_on=today,
+            due_on=due,
+            rule_code=code,
             citation=citation,
         )
-        _record(case, "protection_requested", actor=actor, actor_label="" if actor else "citizen", public=False,
-                data={"request": request.pk, "urgent": urgent, "due_on": due.isoformat(), "persons": persons,
-                      "measures": measures})
+        _record(
+            case,
+            "protection_requested",
+            actor=actor,
+            actor_label="" if actor else "citizen",
+            public=False,
+            data={
+                "request": request.pk,
+                "urgent": urgent,
+                "due_on": due.isoformat(),
+                "persons": persons,
+                "measures": measures,
+            },
+        )
         _notify_officers(case, request)
         return request
 
@@ -548,21 +656,29 @@ def _notify_officers(case: Any, request: ProtectionRequest) -> None:
     from pakn.cases.services import notify_unit_staff
 
     subject = str(_("Đề nghị bảo vệ người tố cáo: %(who)s") % {"who": case.pseudonym})
-    body = str(_("Hạn xem xét: %(date)s. Xem tại trang Bảo vệ người tố cáo.") % {"date": request.due_on.strftime("%d/%m/%Y")})
+    body = str(
+        _("Hạn xem xét: %(date)s. Xem tại trang Bảo vệ người tố cáo.") % {"date": request.due_on.strftime("%d/%m/%Y")}
+    )
     for unit in filter(None, [case.unit, case.unit.parent]):
-        notify_unit_staff(case, unit, f"protection:{request.pk}:{unit.pk}", subject, body,
-                          roles=(Role.PROTECTION_OFFICER, Role.HEAD))
+        notify_unit_staff(
+            case, unit, f"protection:{request.pk}:{unit.pk}", subject, body, roles=(Role.PROTECTION_OFFICER, Role.HEAD)
+        )
 
 
 def can_decide_protection(user: Any, case: Any) -> bool:
-    return is_officer_for(user, case) or Membership.objects.filter(
-        user=user, unit_id__in=vault.case_unit_ids(case), role=Role.HEAD
-    ).exists()
+    return (
+        is_officer_for(user, case)
+        or Membership.objects.filter(user=user, unit_id__in=vault.case_unit_ids(case), role=Role.HEAD).exists()
+    )
 
 
 def decide_protection(*, actor: Any, request: ProtectionRequest, status: str, decision: str) -> ProtectionRequest:
     decision = (decision or "").strip()
-    if status not in (ProtectionRequest.Status.GRANTED, ProtectionRequest.Status.REFUSED, ProtectionRequest.Status.ENDED):
+    if status not in (
+        ProtectionRequest.Status.GRANTED,
+        ProtectionRequest.Status.REFUSED,
+        ProtectionRequest.Status.ENDED,
+    ):
         raise InvalidInput(fields={"status": [_("Chọn kết quả.")]})
     if len(decision) < 5:
         raise InvalidInput(fields={"decision": [_("Ghi rõ quyết định, biện pháp hoặc lý do.")]})
@@ -571,7 +687,7 @@ def decide_protection(*, actor: Any, request: ProtectionRequest, status: str, de
         request = ProtectionRequest.objects.select_for_update().get(pk=request.pk)
         if not can_decide_protection(actor, case):
             raise Forbidden()
-        allowed = {
+        allowed: dict[str, set[str]] = {
             ProtectionRequest.Status.RECEIVED: {ProtectionRequest.Status.GRANTED, ProtectionRequest.Status.REFUSED},
             ProtectionRequest.Status.GRANTED: {ProtectionRequest.Status.ENDED},
         }
@@ -580,6 +696,5 @@ def decide_protection(*, actor: Any, request: ProtectionRequest, status: str, de
         request.status, request.decision = status, redact_for_case(case, decision).text[:5000]
         request.decided_by, request.decided_at = actor, timezone.now()
         request.save()
-        _record(case, "protection_decided", actor=actor, public=False,
-                data={"request": request.pk, "status": status})
+        _record(case, "protection_decided", actor=actor, public=False, data={"request": request.pk, "status": status})
         return request

@@ -14,12 +14,14 @@ import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.views.decorators.debug import sensitive_variables
 
 from pakn.protection import crypto, keys
 from pakn.protection.models import KeyWrap, RecipientKey, VaultItem
@@ -99,16 +101,27 @@ def officer_user_ids(unit_ids: Iterable[int]) -> QuerySet[Any]:
     return Membership.objects.filter(unit_id__in=list(unit_ids), role=Role.PROTECTION_OFFICER).values("user_id")
 
 
-def case_unit_ids(case: Any) -> list[int]:
-    unit = case.unit
+def unit_ids(unit: Any) -> list[int]:
     return [unit.pk] + ([unit.parent_id] if unit.parent_id else [])
 
 
-def recipients_for(case: Any) -> list[RecipientKey]:
+def case_unit_ids(case: Any) -> list[int]:
+    return unit_ids(case.unit)
+
+
+def recipients_for_units(ids: list[int]) -> list[RecipientKey]:
     officers = RecipientKey.objects.filter(
-        kind=RecipientKey.Kind.OFFICER, retired_at__isnull=True, user_id__in=officer_user_ids(case_unit_ids(case))
+        kind=RecipientKey.Kind.OFFICER, retired_at__isnull=True, user_id__in=officer_user_ids(ids)
     ).order_by("pk")
     return [keys.escrow_key(), *officers]
+
+
+def recipients_for(case: Any) -> list[RecipientKey]:
+    return recipients_for_units(case_unit_ids(case))
+
+
+def recipients_for_item(item: VaultItem) -> list[RecipientKey]:
+    return recipients_for(item.case) if item.case_id else recipients_for_units(unit_ids(item.unit))
 
 
 def _wrap(item: VaultItem, recipients: Iterable[RecipientKey], data_key: bytes) -> None:
@@ -123,6 +136,7 @@ def _wrap(item: VaultItem, recipients: Iterable[RecipientKey], data_key: bytes) 
 # ---------------------------------------------------------------- seal and open
 
 
+@sensitive_variables()
 def seal_item(*, case: Any, kind: str, plaintext: bytes, as_file: bool = False) -> VaultItem:
     data_key = crypto.new_data_key()
     ciphertext = crypto.encrypt(data_key, plaintext)
@@ -136,14 +150,30 @@ def seal_item(*, case: Any, kind: str, plaintext: bytes, as_file: bool = False) 
     return item
 
 
+@sensitive_variables()
 def seal_json(*, case: Any, kind: str, data: dict[str, Any]) -> VaultItem:
     return seal_item(case=case, kind=kind, plaintext=json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+@sensitive_variables()
+def seal_for_unit(*, unit: Any, data: dict[str, Any]) -> VaultItem:
+    """Seal personal data that belongs to no case (yet) — e.g. the name, ID number and phone of a person in
+    the reception-day register — to the protection officers of ``unit`` and of the unit above, and the
+    escrow key. Store the returned item's id instead of the data; open it with ``open_json``."""
+    data_key = crypto.new_data_key()
+    plaintext = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    item = VaultItem.objects.create(
+        unit=unit, kind=VaultItem.Kind.PERSON, ciphertext=crypto.b64e(crypto.encrypt(data_key, plaintext))
+    )
+    _wrap(item, recipients_for_units(unit_ids(unit)), data_key)
+    return item
 
 
 def _ciphertext(item: VaultItem) -> bytes:
     return read_blob(VAULT_DIR, item.blob) if item.blob else crypto.b64d(item.ciphertext)
 
 
+@sensitive_variables()
 def data_key_for(item: VaultItem, key: RecipientKey, private: bytes) -> bytes:
     wrap = KeyWrap.objects.filter(item=item, recipient=key).first()
     if wrap is None:
@@ -151,10 +181,12 @@ def data_key_for(item: VaultItem, key: RecipientKey, private: bytes) -> bytes:
     return crypto.unseal(private, crypto.b64d(wrap.sealed_key))
 
 
+@sensitive_variables()
 def open_item(item: VaultItem, key: RecipientKey, private: bytes) -> bytes:
     return crypto.decrypt(data_key_for(item, key, private), _ciphertext(item))
 
 
+@sensitive_variables()
 def open_json(item: VaultItem, key: RecipientKey, private: bytes) -> dict[str, Any]:
     return dict(json.loads(open_item(item, key, private).decode("utf-8")))
 
@@ -182,7 +214,9 @@ def remove_orphans() -> int:
 
 def items_of_units(unit_ids: Iterable[int]) -> QuerySet[VaultItem]:
     ids = list(unit_ids)
-    return VaultItem.objects.filter(Q(case__unit_id__in=ids) | Q(case__unit__parent_id__in=ids))
+    return VaultItem.objects.filter(
+        Q(case__unit_id__in=ids) | Q(case__unit__parent_id__in=ids) | Q(unit_id__in=ids) | Q(unit__parent_id__in=ids)
+    )
 
 
 def mark_for_reseal(items: QuerySet[VaultItem]) -> int:
@@ -193,8 +227,8 @@ def revoke_stale(items: QuerySet[VaultItem]) -> int:
     """Remove at once the wraps of keys that are no longer recipients (an officer left the unit, a key
     was retired): no key is needed for that. The data is re-keyed at the next re-seal."""
     removed = 0
-    for item in items.select_related("case__unit"):
-        wanted = {r.pk for r in recipients_for(item.case)}
+    for item in items.select_related("case__unit", "unit"):
+        wanted = {r.pk for r in recipients_for_item(item)}
         stale = KeyWrap.objects.filter(item=item).exclude(recipient_id__in=wanted)
         count = stale.count()
         if count:
@@ -212,19 +246,22 @@ def pending_count(unit_ids: Iterable[int]) -> int:
     return items_of_units(unit_ids).filter(Q(needs_reseal=True) | Q(needs_rekey=True)).count()
 
 
+@sensitive_variables()
 def reseal(*, key: RecipientKey, private: bytes, items: QuerySet[VaultItem] | None = None) -> dict[str, int]:
     """Bring every pending item this key can open to its current recipient set: seal the data key to the
     new recipients, and where a recipient was removed, re-encrypt under a new data key. In memory only."""
     counts = {"resealed": 0, "rekeyed": 0}
     queryset = items if items is not None else pending_for(key)
-    for item in queryset.select_related("case__unit"):
+    for item in queryset.select_related("case__unit", "unit"):
         with files_guard(), transaction.atomic():
-            item = VaultItem.objects.select_for_update().select_related("case__unit").get(pk=item.pk)
+            item = (
+                VaultItem.objects.select_for_update(of=("self",)).select_related("case__unit", "unit").get(pk=item.pk)
+            )
             try:
                 data_key = data_key_for(item, key, private)
             except crypto.CryptoError:
                 continue
-            wanted = recipients_for(item.case)
+            wanted = recipients_for_item(item)
             wanted_ids = {r.pk for r in wanted}
             current = set(KeyWrap.objects.filter(item=item).values_list("recipient_id", flat=True))
             if item.needs_rekey or current - wanted_ids:
@@ -243,7 +280,7 @@ def reseal(*, key: RecipientKey, private: bytes, items: QuerySet[VaultItem] | No
                 item.needs_rekey = item.needs_reseal = False
                 item.save(update_fields=["blob", "ciphertext", "key_version", "needs_rekey", "needs_reseal"])
                 if old_blob:
-                    transaction.on_commit(lambda name=old_blob: delete_blob(VAULT_DIR, name))
+                    transaction.on_commit(partial(delete_blob, VAULT_DIR, old_blob))
                 counts["rekeyed"] += 1
             else:
                 _wrap(item, [r for r in wanted if r.pk not in current], data_key)
@@ -253,13 +290,16 @@ def reseal(*, key: RecipientKey, private: bytes, items: QuerySet[VaultItem] | No
     return counts
 
 
+@sensitive_variables()
 def move_wraps(*, old: RecipientKey, old_private: bytes, new: RecipientKey) -> int:
     """Key rotation: every data key sealed to ``old`` is unwrapped in memory and sealed to ``new``."""
     moved = 0
     new_public = crypto.b64d(new.public_key)
     for wrap in KeyWrap.objects.filter(recipient=old).select_for_update():
         data_key = crypto.unseal(old_private, crypto.b64d(wrap.sealed_key))
-        KeyWrap.objects.create(item_id=wrap.item_id, recipient=new, sealed_key=crypto.b64e(crypto.seal(new_public, data_key)))
+        KeyWrap.objects.create(
+            item_id=wrap.item_id, recipient=new, sealed_key=crypto.b64e(crypto.seal(new_public, data_key))
+        )
         wrap.delete()
         moved += 1
     return moved

@@ -58,7 +58,7 @@ def _form_errors(form: Any, error: PaknError) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: Any = request.user
     officer = is_officer(user)
     listed = oversight_cases(user)
     if not officer and not listed.exists():
@@ -68,13 +68,20 @@ def home(request: HttpRequest) -> HttpResponse:
         "officer": officer,
         "key": keys.active_key(user),
         "to_approve": RevealRequest.objects.filter(case__in=own, status=RevealRequest.Status.PENDING)
-        .exclude(requested_by=user).select_related("case", "requested_by")[:100],
+        .exclude(requested_by=user)
+        .select_related("case", "requested_by")[:100],
         "mine": RevealRequest.objects.filter(requested_by=user).select_related("case")[:50],
-        "reveals": RevealRequest.objects.filter(case__in=listed).select_related("case", "requested_by", "decided_by")[:100],
+        "reveals": RevealRequest.objects.filter(case__in=listed).select_related("case", "requested_by", "decided_by")[
+            :100
+        ],
         "protection": ProtectionRequest.objects.filter(case__in=listed).select_related("case")[:100],
         "pending_reseal": vault.pending_count(officer_units(user).values_list("pk", flat=True)) if officer else 0,
-        "cases": own.filter(vault_items__kind="identity").distinct().select_related("unit").order_by("-created_at")[:100]
-        if officer else [],
+        "cases": own.filter(vault_items__kind="identity")
+        .distinct()
+        .select_related("unit")
+        .order_by("-created_at")[:100]
+        if officer
+        else [],
     }
     return render(request, "protection/home.html", context)
 
@@ -116,18 +123,25 @@ def key_page(request: HttpRequest) -> HttpResponse:
     key = keys.active_key(user)
     from pakn.protection.crypto import b64d, fingerprint
 
-    return _no_store(render(request, "protection/key.html", {
-        "key": key,
-        "fingerprint": fingerprint(b64d(key.public_key)) if key else "",
-        "forms": forms,
-        "pending_reseal": vault.pending_count(officer_units(user).values_list("pk", flat=True)),
-        "open_action": action,
-    }, status=status))
+    return _no_store(
+        render(
+            request,
+            "protection/key.html",
+            {
+                "key": key,
+                "fingerprint": fingerprint(b64d(key.public_key)) if key else "",
+                "forms": forms,
+                "pending_reseal": vault.pending_count(officer_units(user).values_list("pk", flat=True)),
+                "open_action": action,
+            },
+            status=status,
+        )
+    )
 
 
 @sensitive_variables("data")
 def _key_action(request: HttpRequest, action: str, data: dict[str, Any]) -> str:
-    user = request.user
+    user: Any = request.user
     if action == "setup":
         protection.setup_key(user=user, password=data["password"])
         return _("Đã tạo khóa. Các hồ sơ cũ sẽ được niêm phong cho bạn khi một cán bộ bảo vệ khác mở khóa.")
@@ -139,7 +153,10 @@ def _key_action(request: HttpRequest, action: str, data: dict[str, Any]) -> str:
         return _("Đã đổi khóa; mọi hồ sơ đã được niêm phong lại cho khóa mới.")
     if action == "reseal":
         counts = protection.reseal_pending(user=user, password=data["password"])
-        return _("Đã niêm phong lại %(a)s mục, mã hóa lại %(b)s mục.") % {"a": counts["resealed"], "b": counts["rekeyed"]}
+        return _("Đã niêm phong lại %(a)s mục, mã hóa lại %(b)s mục.") % {
+            "a": counts["resealed"],
+            "b": counts["rekeyed"],
+        }
     if action == "reset":
         protection.reset_key(user=user, password=data["password"])
         return _("Đã tạo khóa mới thay khóa bị mất. Cần cán bộ khác hoặc người giữ khóa dự phòng niêm phong lại.")
@@ -153,16 +170,35 @@ def _key_action(request: HttpRequest, action: str, data: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- one case
 
 
-def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+def _case_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    failed: PasswordForm | None = None,
+    open_request: int | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    # One form per row, each with its own element ids (the field names stay the same).
+    rows = []
+    for r in RevealRequest.objects.filter(case=case).select_related("requested_by", "decided_by"):
+        password_form = failed if failed is not None and open_request == r.pk else None
+        rows.append(
+            {
+                "request": r,
+                "decision_form": DecisionForm(auto_id=f"id_decide{r.pk}_%s"),
+                "password_form": password_form or PasswordForm(auto_id=f"id_open{r.pk}_%s"),
+            }
+        )
+    protection_rows = [
+        {"request": p, "form": ProtectionDecisionForm(auto_id=f"id_protection{p.pk}_%s")}
+        for p in ProtectionRequest.objects.filter(case=case)
+    ]
     return {
         "case": case,
         "reveal_form": RevealRequestForm(),
-        "decision_form": DecisionForm(),
-        "password_form": PasswordForm(),
-        "requests": RevealRequest.objects.filter(case=case).select_related("requested_by", "decided_by"),
+        "rows": rows,
         "attachments": Attachment.objects.filter(case=case),
-        "protection_requests": ProtectionRequest.objects.filter(case=case),
-        "protection_decision_form": ProtectionDecisionForm(),
+        "protection_rows": protection_rows,
         "can_decide": protection.can_decide_protection(request.user, case),
         "has_identity": case.vault_items.filter(kind="identity").exists(),
         **extra,
@@ -211,7 +247,9 @@ def reveal_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
     try:
-        protection.decide_reveal(actor=request.user, request=reveal, approve=approve, note=form.cleaned_data.get("note", ""))
+        protection.decide_reveal(
+            actor=request.user, request=reveal, approve=approve, note=form.cleaned_data.get("note", "")
+        )
     except PaknError as error:
         if error.http_status in (403, 404):
             raise
@@ -228,18 +266,31 @@ def reveal_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 def reveal_open(request: HttpRequest, request_id: int) -> HttpResponse:
     """The identity, once, in this response only."""
     reveal = _reveal_request(request, request_id)
-    form = PasswordForm(request.POST)
+    form = PasswordForm(request.POST, auto_id=f"id_open{reveal.pk}_%s")
     if form.is_valid():
         try:
-            revealed = protection.reveal_identity(actor=request.user, request=reveal, password=form.cleaned_data["password"])
+            revealed = protection.reveal_identity(
+                actor=request.user, request=reveal, password=form.cleaned_data["password"]
+            )
         except PaknError as error:
             _form_errors(form, error)
         else:
-            return _no_store(render(request, "protection/revealed.html", {
-                "case": reveal.case, "identity": revealed.identity, "attachments": revealed.attachments,
-                "request_obj": revealed.request, "password_form": PasswordForm(),
-            }))
-    context = _case_context(request, reveal.case, password_form=form, open_request=reveal.pk)
+            return _no_store(
+                render(
+                    request,
+                    "protection/revealed.html",
+                    {
+                        "case": reveal.case,
+                        "identity": revealed.identity,
+                        "attachments": revealed.attachments,
+                        "request_obj": revealed.request,
+                        "originals": [
+                            (a, PasswordForm(auto_id=f"id_original{a.number}_%s")) for a in revealed.attachments
+                        ],
+                    },
+                )
+            )
+    context = _case_context(request, reveal.case, failed=form, open_request=reveal.pk)
     return _no_store(render(request, "protection/case.html", context, status=400))
 
 
@@ -319,7 +370,7 @@ def _handled_case(request: HttpRequest, case_id: int) -> Case:
 @require_POST
 def ask(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id)
-    form = AskForm(request.POST)
+    form = AskForm(request.POST, prefix="ask")
     if form.is_valid():
         try:
             case_services.ask_reporter(actor=request.user, case=case, body=form.cleaned_data["body"])

@@ -53,6 +53,12 @@ class HandlingFact(models.Model):
             models.Index(fields=["unit", "received_on"], name="public_fact_unit_day"),
             models.Index(fields=["received_on", "province_id"], name="public_fact_day_prov"),
             models.Index(fields=["outcome", "due_on"], name="public_fact_open_due"),
+            # "still open and overdue" over a period, grouped by province, unit, topic or month, read from
+            # the index alone (the nationwide count took seconds at 1M facts through the indexes above)
+            models.Index(
+                fields=["outcome", "received_on", "due_on", "province_id", "unit", "topic_id"],
+                name="public_fact_open_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,191 +6,404 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProtectionDeadlineRule',
+            name="ProtectionDeadlineRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True)),
-                ('urgent', models.BooleanField(verbose_name='khẩn cấp')),
-                ('amount', models.PositiveSmallIntegerField(verbose_name='số ngày')),
-                ('working_days', models.BooleanField(default=True, verbose_name='tính theo ngày làm việc')),
-                ('effective_from', models.DateField(verbose_name='hiệu lực từ')),
-                ('citation', models.CharField(max_length=300, verbose_name='căn cứ')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True)),
+                ("urgent", models.BooleanField(verbose_name="khẩn cấp")),
+                ("amount", models.PositiveSmallIntegerField(verbose_name="số ngày")),
+                ("working_days", models.BooleanField(default=True, verbose_name="tính theo ngày làm việc")),
+                ("effective_from", models.DateField(verbose_name="hiệu lực từ")),
+                ("citation", models.CharField(max_length=300, verbose_name="căn cứ")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
             ],
             options={
-                'verbose_name': 'thời hạn xem xét đề nghị bảo vệ',
-                'verbose_name_plural': 'thời hạn xem xét đề nghị bảo vệ',
-                'ordering': ['urgent', '-effective_from'],
+                "verbose_name": "thời hạn xem xét đề nghị bảo vệ",
+                "verbose_name_plural": "thời hạn xem xét đề nghị bảo vệ",
+                "ordering": ["urgent", "-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='Receipt',
+            name="Receipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='receipt', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="receipt", to="cases.case"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RecipientKey',
+            name="RecipientKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('officer', 'Cán bộ bảo vệ người tố cáo'), ('escrow', 'Khóa dự phòng của hệ thống')], max_length=10)),
-                ('public_key', models.CharField(max_length=64)),
-                ('locked_private_key', models.TextField(blank=True)),
-                ('kdf_salt', models.CharField(blank=True, max_length=32)),
-                ('kdf_opslimit', models.PositiveIntegerField(default=0)),
-                ('kdf_memlimit', models.PositiveBigIntegerField(default=0)),
-                ('relock_needed', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='vault_keys', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("officer", "Cán bộ bảo vệ người tố cáo"), ("escrow", "Khóa dự phòng của hệ thống")],
+                        max_length=10,
+                    ),
+                ),
+                ("public_key", models.CharField(max_length=64)),
+                ("locked_private_key", models.TextField(blank=True)),
+                ("kdf_salt", models.CharField(blank=True, max_length=32)),
+                ("kdf_opslimit", models.PositiveIntegerField(default=0)),
+                ("kdf_memlimit", models.PositiveBigIntegerField(default=0)),
+                ("relock_needed", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vault_keys",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RevealRequest',
+            name="RevealRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('legal_basis', models.CharField(choices=[('verification', 'Cần làm việc trực tiếp với người tố cáo để xác minh (Luật Tố cáo 2018, Điều 9, 31)'), ('protection', 'Áp dụng biện pháp bảo vệ người tố cáo (Luật Tố cáo 2018, Điều 47–50)'), ('false_denunciation', 'Xử lý tố cáo sai sự thật có dấu hiệu tội phạm (Luật Tố cáo 2018, Điều 9)'), ('competent_authority', 'Yêu cầu bằng văn bản của cơ quan có thẩm quyền (điều tra, kiểm sát, tòa án)'), ('complaint_dialogue', 'Đối thoại, giải quyết khiếu nại (Luật Khiếu nại 2011, Điều 30, 39)'), ('other', 'Căn cứ khác (ghi rõ điều luật)')], max_length=30, verbose_name='căn cứ pháp lý')),
-                ('reason', models.TextField(verbose_name='lý do')),
-                ('status', models.CharField(choices=[('pending', 'Chờ phê duyệt'), ('approved', 'Đã phê duyệt'), ('rejected', 'Không phê duyệt'), ('used', 'Đã xem'), ('expired', 'Hết hạn')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reveal_requests', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        choices=[
+                            (
+                                "verification",
+                                "Cần làm việc trực tiếp với người tố cáo để xác minh (Luật Tố cáo 2018, Điều 9, 31)",
+                            ),
+                            ("protection", "Áp dụng biện pháp bảo vệ người tố cáo (Luật Tố cáo 2018, Điều 47–50)"),
+                            (
+                                "false_denunciation",
+                                "Xử lý tố cáo sai sự thật có dấu hiệu tội phạm (Luật Tố cáo 2018, Điều 9)",
+                            ),
+                            (
+                                "competent_authority",
+                                "Yêu cầu bằng văn bản của cơ quan có thẩm quyền (điều tra, kiểm sát, tòa án)",
+                            ),
+                            (
+                                "complaint_dialogue",
+                                "Đối thoại, giải quyết khiếu nại (Luật Khiếu nại 2011, Điều 30, 39)",
+                            ),
+                            ("other", "Căn cứ khác (ghi rõ điều luật)"),
+                        ],
+                        max_length=30,
+                        verbose_name="căn cứ pháp lý",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="lý do")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Chờ phê duyệt"),
+                            ("approved", "Đã phê duyệt"),
+                            ("rejected", "Không phê duyệt"),
+                            ("used", "Đã xem"),
+                            ("expired", "Hết hạn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.TextField(blank=True)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reveal_requests", to="cases.case"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='VaultConfig',
+            name="VaultConfig",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('receipt_salt', models.CharField(max_length=32)),
-                ('receipt_opslimit', models.PositiveIntegerField()),
-                ('receipt_memlimit', models.PositiveBigIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('escrow', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='protection.recipientkey')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("receipt_salt", models.CharField(max_length=32)),
+                ("receipt_opslimit", models.PositiveIntegerField()),
+                ("receipt_memlimit", models.PositiveBigIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "escrow",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="protection.recipientkey"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VaultItem',
+            name="VaultItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('identity', 'Danh tính người gửi và nội dung gốc'), ('original_file', 'Tệp gốc'), ('original_message', 'Nội dung gốc của thông tin bổ sung'), ('protection_details', 'Nội dung đề nghị bảo vệ')], max_length=20)),
-                ('ciphertext', models.TextField(blank=True)),
-                ('blob', models.CharField(blank=True, max_length=64)),
-                ('needs_reseal', models.BooleanField(default=False)),
-                ('needs_rekey', models.BooleanField(default=False)),
-                ('key_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vault_items', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("identity", "Danh tính người gửi và nội dung gốc"),
+                            ("original_file", "Tệp gốc"),
+                            ("original_message", "Nội dung gốc của thông tin bổ sung"),
+                            ("protection_details", "Nội dung đề nghị bảo vệ"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("ciphertext", models.TextField(blank=True)),
+                ("blob", models.CharField(blank=True, max_length=64)),
+                ("needs_reseal", models.BooleanField(default=False)),
+                ("needs_rekey", models.BooleanField(default=False)),
+                ("key_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="vault_items", to="cases.case"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ProtectionRequest',
+            name="ProtectionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin', models.CharField(choices=[('reporter', 'Người tố cáo đề nghị'), ('handler', 'Cán bộ ghi nhận thay (ví dụ qua điện thoại khẩn cấp)')], max_length=10)),
-                ('urgent', models.BooleanField(default=False, verbose_name='khẩn cấp')),
-                ('persons', models.JSONField(default=list, verbose_name='người được bảo vệ')),
-                ('measures', models.JSONField(default=list, verbose_name='biện pháp')),
-                ('summary', models.TextField(blank=True, verbose_name='nội dung (đã che thông tin cá nhân)')),
-                ('status', models.CharField(choices=[('received', 'Đã tiếp nhận'), ('granted', 'Đã quyết định áp dụng biện pháp bảo vệ'), ('refused', 'Không áp dụng (có lý do)'), ('ended', 'Đã chấm dứt bảo vệ')], default='received', max_length=10)),
-                ('received_on', models.DateField()),
-                ('due_on', models.DateField()),
-                ('rule_code', models.CharField(max_length=40)),
-                ('citation', models.CharField(max_length=300)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='protection_requests', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('filed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('details', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='protection.vaultitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("reporter", "Người tố cáo đề nghị"),
+                            ("handler", "Cán bộ ghi nhận thay (ví dụ qua điện thoại khẩn cấp)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("urgent", models.BooleanField(default=False, verbose_name="khẩn cấp")),
+                ("persons", models.JSONField(default=list, verbose_name="người được bảo vệ")),
+                ("measures", models.JSONField(default=list, verbose_name="biện pháp")),
+                ("summary", models.TextField(blank=True, verbose_name="nội dung (đã che thông tin cá nhân)")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Đã tiếp nhận"),
+                            ("granted", "Đã quyết định áp dụng biện pháp bảo vệ"),
+                            ("refused", "Không áp dụng (có lý do)"),
+                            ("ended", "Đã chấm dứt bảo vệ"),
+                        ],
+                        default="received",
+                        max_length=10,
+                    ),
+                ),
+                ("received_on", models.DateField()),
+                ("due_on", models.DateField()),
+                ("rule_code", models.CharField(max_length=40)),
+                ("citation", models.CharField(max_length=300)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="protection_requests", to="cases.case"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "details",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="protection.vaultitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='KeyWrap',
+            name="KeyWrap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sealed_key', models.CharField(max_length=128)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wraps', to='protection.recipientkey')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wraps', to='protection.vaultitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sealed_key", models.CharField(max_length=128)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="wraps", to="protection.recipientkey"
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="wraps", to="protection.vaultitem"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('evidence', 'Tài liệu, chứng cứ'), ('original_letter', 'Đơn gốc có chữ ký (bản quét)')], default='evidence', max_length=20)),
-                ('source', models.CharField(choices=[('citizen', 'Người gửi'), ('staff', 'Cán bộ tiếp nhận')], default='citizen', max_length=10)),
-                ('number', models.PositiveSmallIntegerField()),
-                ('file_kind', models.CharField(max_length=10)),
-                ('content_type', models.CharField(max_length=100)),
-                ('extension', models.CharField(max_length=8)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('clean_blob', models.CharField(blank=True, max_length=64)),
-                ('removed', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='cases.case')),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.message')),
-                ('original', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='protection.vaultitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("evidence", "Tài liệu, chứng cứ"),
+                            ("original_letter", "Đơn gốc có chữ ký (bản quét)"),
+                        ],
+                        default="evidence",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("citizen", "Người gửi"), ("staff", "Cán bộ tiếp nhận")],
+                        default="citizen",
+                        max_length=10,
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("file_kind", models.CharField(max_length=10)),
+                ("content_type", models.CharField(max_length=100)),
+                ("extension", models.CharField(max_length=8)),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("clean_blob", models.CharField(blank=True, max_length=64)),
+                ("removed", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="cases.case"
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.message",
+                    ),
+                ),
+                (
+                    "original",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="protection.vaultitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case_id', 'number'],
+                "ordering": ["case_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='VerificationCopy',
+            name="VerificationCopy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('attachments', models.ManyToManyField(blank=True, related_name='+', to='protection.attachment')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verification_copies', to='cases.case')),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("attachments", models.ManyToManyField(blank=True, related_name="+", to="protection.attachment")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="verification_copies", to="cases.case"
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='recipientkey',
-            constraint=models.UniqueConstraint(condition=models.Q(('retired_at__isnull', True)), fields=('user',), name='one_active_key_per_officer'),
+            model_name="recipientkey",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("retired_at__isnull", True)), fields=("user",), name="one_active_key_per_officer"
+            ),
         ),
         migrations.AddIndex(
-            model_name='vaultitem',
-            index=models.Index(fields=['needs_reseal'], name='protection__needs_r_827dbb_idx'),
+            model_name="vaultitem",
+            index=models.Index(fields=["needs_reseal"], name="protection__needs_r_827dbb_idx"),
         ),
         migrations.AddIndex(
-            model_name='vaultitem',
-            index=models.Index(fields=['needs_rekey'], name='protection__needs_r_8cbdbc_idx'),
+            model_name="vaultitem",
+            index=models.Index(fields=["needs_rekey"], name="protection__needs_r_8cbdbc_idx"),
         ),
         migrations.AlterUniqueTogether(
-            name='keywrap',
-            unique_together={('item', 'recipient')},
+            name="keywrap",
+            unique_together={("item", "recipient")},
         ),
         migrations.AlterUniqueTogether(
-            name='attachment',
-            unique_together={('case', 'number')},
+            name="attachment",
+            unique_together={("case", "number")},
         ),
     ]

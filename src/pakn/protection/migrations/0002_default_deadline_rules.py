@@ -22,7 +22,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("protection", "0001_initial"),
     ]
