@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from pakn.cases import deadlines, policy, presenters, services
@@ -81,11 +81,11 @@ def _submit(request: HttpRequest, payload: SubmissionIn, **extra: Any) -> Case:
 
 
 @public.post("/submissions", response={201: SubmissionOut}, operation_id="create_submission", auth=None)
-def create_submission(request: HttpRequest, payload: SubmissionIn) -> tuple[int, dict[str, Any]]:
+def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status[dict[str, Any]]:
     """File a report, petition, complaint, denunciation or opinion. The tracking code is returned only
     after the submission is committed."""
     case = _submit(request, payload, channel="api")
-    return 201, _submission_out(case)
+    return Status(201, _submission_out(case))
 
 
 @public.get("/submissions/{tracking_code}", response=PublicStatusOut, operation_id="get_submission_status", auth=None)
@@ -205,12 +205,12 @@ class _LazySummaries:
 
 
 @staff.post("/cases", response={201: CaseDetailOut}, operation_id="record_submission")
-def record_submission(request: HttpRequest, payload: StaffSubmissionIn) -> tuple[int, dict[str, Any]]:
+def record_submission(request: HttpRequest, payload: StaffSubmissionIn) -> Status[dict[str, Any]]:
     """Record a letter, hotline call, e-mail or reception-day contact with its real date received."""
     if not is_staff_member(request.user):  # a citizen account may not back-date submissions
         raise Forbidden()
     case = _submit(request, payload, channel=payload.channel, received_on=payload.received_on)
-    return 201, presenters.case_detail(case)
+    return Status(201, presenters.case_detail(case))
 
 
 @staff.get("/cases/{case_id}", response=CaseDetailOut, operation_id="get_case")
