@@ -37,6 +37,7 @@ from pakn.core.errors import Forbidden, InvalidInput, NotFound
 from pakn.core.tracking import normalise_tracking_code
 from pakn.org.access import access_case, is_staff_member, visible_cases
 from pakn.org.models import Unit
+from pakn.protection import throttle
 
 public = Router(tags=["public"])
 staff = Router(tags=["staff"])
@@ -53,6 +54,7 @@ def _submission_out(case: Case) -> dict[str, Any]:
         "received_on": case.received_on,
         "unit": case.unit.name,
         "track": case.track,
+        "receipt": getattr(case, "new_receipt", None),
         "due": {
             "accept_by": result.accept_by if case.track == "statutory" else None,
             "resolve_by": result.resolve_by if case.track == "statutory" else None,
@@ -84,6 +86,7 @@ def _submit(request: HttpRequest, payload: SubmissionIn, **extra: Any) -> Case:
 def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status[dict[str, Any]]:
     """File a report, petition, complaint, denunciation or opinion. The tracking code is returned only
     after the submission is committed."""
+    throttle.check(request, "submit")
     case = _submit(request, payload, channel="api")
     return Status(201, _submission_out(case))
 

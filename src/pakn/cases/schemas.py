@@ -57,6 +57,9 @@ class SubmissionOut(Schema):
     unit: str
     track: str
     due: DueDates
+    receipt: str | None = Field(
+        None, description="Anonymous submissions only: the 16-digit drop-box receipt, shown this once and never stored."
+    )
 
 
 class TimelineEntry(Schema):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from pakn.cases.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from pakn.cases.demo import DEMO_PASSWORD, DEMO_USERS, demo_receipts, load_demo
 
 
 class Command(BaseCommand):
@@ -18,3 +18,5 @@ class Command(BaseCommand):
             f"Đã tạo {created} hồ sơ mẫu. Tài khoản (mật khẩu {DEMO_PASSWORD}): admin, "
             + ", ".join(u[0] for u in DEMO_USERS)
         )
+        for receipt in demo_receipts:
+            self.stdout.write(f"Biên nhận hộp thư ẩn danh mẫu / demo drop-box receipt: {receipt}")

@@ -1,3 +1,4 @@
+import io
 import os
 
 from django.core.management import call_command
@@ -12,5 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        self.stdout.write(f"PAKN: http://{options['host']}:{options['port']}/  (Ctrl+C để dừng / to stop)")
-        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
+        # The banner names the page to open, not the bound address: server logs must not contain client
+        # or server IP addresses (docs/protection.md); runserver's own banner goes nowhere.
+        self.stdout.write(f"PAKN: http://localhost:{options['port']}/  (Ctrl+C để dừng / to stop)")
+        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False, stdout=io.StringIO())
