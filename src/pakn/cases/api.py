@@ -114,14 +114,27 @@ def calculate_deadlines(request: HttpRequest, query: Query[DeadlineQuery]) -> di
     (from ``accepted``, or from ``accept_by`` when it is not given); report, petition and opinion
     answer ``answer_by``. ``unit`` (a unit code) applies that unit's own answer period."""
     return deadline_answer(
-        kind=query.kind, received=query.received, accepted=query.accepted, complaint_round=query.round,
-        complex=query.complex, remote=query.remote, extensions=query.extensions, unit_code=query.unit,
+        kind=query.kind,
+        received=query.received,
+        accepted=query.accepted,
+        complaint_round=query.round,
+        complex=query.complex,
+        remote=query.remote,
+        extensions=query.extensions,
+        unit_code=query.unit,
     )
 
 
 def deadline_answer(
-    *, kind: str, received: date, accepted: date | None, complaint_round: int, complex: int, remote: int,
-    extensions: int, unit_code: str | None = None,
+    *,
+    kind: str,
+    received: date,
+    accepted: date | None,
+    complaint_round: int,
+    complex: int,
+    remote: int,
+    extensions: int,
+    unit_code: str | None = None,
 ) -> dict[str, Any]:
     from django.utils.translation import gettext as _
 
@@ -150,8 +163,15 @@ def deadline_answer(
         raise InvalidInput(fields=errors)
     try:
         result = deadlines.compute_deadlines(
-            policy.deadline_rules(), policy.working_calendar(), kind=kind, received=received, accepted=accepted,
-            complaint_round=complaint_round, complex=bool(complex), remote=bool(remote), extensions=extensions,
+            policy.deadline_rules(),
+            policy.working_calendar(),
+            kind=kind,
+            received=received,
+            accepted=accepted,
+            complaint_round=complaint_round,
+            complex=bool(complex),
+            remote=bool(remote),
+            extensions=extensions,
             answer_working_days=answer_days if kind not in ("complaint", "denunciation") else None,
         )
     except LookupError:
@@ -162,8 +182,15 @@ def deadline_answer(
         "answer_by": result.answer_by,
         "accepted_assumed": accepted is None and result.resolve_by is not None,
         "rules": [
-            {"code": r.code, "item": r.item.value, "amount": r.amount, "unit": r.unit.value, "citation": r.citation,
-             "effective_from": r.effective_from, "effective_to": r.effective_to}
+            {
+                "code": r.code,
+                "item": r.item.value,
+                "amount": r.amount,
+                "unit": r.unit.value,
+                "citation": r.citation,
+                "effective_from": r.effective_from,
+                "effective_to": r.effective_to,
+            }
             for r in result.rules
         ],
     }
@@ -296,8 +323,10 @@ def case_timeline(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 def case_messages(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     """Information the citizen added after filing (and notes to the citizen), oldest first."""
     case = access_case(request.user, case_id)
-    return [{"id": m.pk, "from_citizen": m.from_citizen, "body": m.body, "at": m.created_at}
-            for m in case.messages.order_by("created_at", "pk")]
+    return [
+        {"id": m.pk, "from_citizen": m.from_citizen, "body": m.body, "at": m.created_at}
+        for m in case.messages.order_by("created_at", "pk")
+    ]
 
 
 @public.get("/refusal-reasons", response=list[ChoiceOut], operation_id="list_refusal_reasons", auth=None)

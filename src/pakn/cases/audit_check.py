@@ -24,12 +24,18 @@ def verify_case(case: Case) -> Iterator[Problem]:
         if event.seq != expected_seq:
             yield Problem(case.tracking_code, expected_seq, f"event {expected_seq} is missing (next is {event.seq})")
         if event.prev_hash != prev:
-            yield Problem(case.tracking_code, event.seq, "link to the previous event is broken (an event was removed or changed)")
+            yield Problem(
+                case.tracking_code, event.seq, "link to the previous event is broken (an event was removed or changed)"
+            )
         if chain_hash(event.prev_hash, event_payload(event, case.tracking_code)) != event.hash:
             yield Problem(case.tracking_code, event.seq, "event content was changed")
         prev, expected_seq = event.hash, event.seq + 1
     if expected_seq - 1 != case.audit_count or prev != (case.audit_head or GENESIS):
-        yield Problem(case.tracking_code, None, f"the case records {case.audit_count} events; the chain ends at {expected_seq - 1}")
+        yield Problem(
+            case.tracking_code,
+            None,
+            f"the case records {case.audit_count} events; the chain ends at {expected_seq - 1}",
+        )
 
 
 def verify_all() -> tuple[int, list[Problem]]:

@@ -87,8 +87,13 @@ class ReporterInput:
         return any((self.name, self.phone, self.email, self.id_number, self.address))
 
     def identity(self) -> dict[str, str]:
-        return {"name": self.name, "phone": self.phone, "email": self.email, "id_number": self.id_number,
-                "address": self.address}
+        return {
+            "name": self.name,
+            "phone": self.phone,
+            "email": self.email,
+            "id_number": self.id_number,
+            "address": self.address,
+        }
 
     def contact(self) -> tuple[str, str] | None:
         """The one contact the reporter chose for notifications, or None."""
@@ -123,7 +128,9 @@ def clean_reporter(raw: Any, errors: dict[str, list[Any]]) -> ReporterInput:
         errors.setdefault("reporter", []).append(_("Thông tin người gửi không hợp lệ."))
         return ReporterInput()
     name = _text(raw.get("name"), "reporter.name", errors, required=False, limit=150)
-    phone = _text(raw.get("phone"), "reporter.phone", errors, required=False, limit=20).replace(" ", "").replace(".", "")
+    phone = (
+        _text(raw.get("phone"), "reporter.phone", errors, required=False, limit=20).replace(" ", "").replace(".", "")
+    )
     email = _text(raw.get("email"), "reporter.email", errors, required=False, limit=254)
     id_number = _text(raw.get("id_number"), "reporter.id_number", errors, required=False, limit=12)
     address = _text(raw.get("address"), "reporter.address", errors, required=False, limit=300)
@@ -136,7 +143,9 @@ def clean_reporter(raw: Any, errors: dict[str, list[Any]]) -> ReporterInput:
         except Exception:
             errors.setdefault("reporter.email", []).append(_("Địa chỉ thư điện tử không hợp lệ."))
     if id_number and not ID_RE.match(id_number):
-        errors.setdefault("reporter.id_number", []).append(_("Số định danh cá nhân / CCCD gồm 12 chữ số (CMND cũ 9 chữ số)."))
+        errors.setdefault("reporter.id_number", []).append(
+            _("Số định danh cá nhân / CCCD gồm 12 chữ số (CMND cũ 9 chữ số).")
+        )
     if notify_by not in NotifyChannel.values:
         errors.setdefault("reporter.notify_by", []).append(_("Kênh nhận thông báo không hợp lệ."))
     return ReporterInput(name=name, phone=phone, email=email, id_number=id_number, address=address, notify_by=notify_by)
@@ -216,11 +225,19 @@ def notify_reporter(case: Case, event: AuditEvent, subject: str, body: str) -> N
     reporter = Reporter.objects.filter(case_id=case.pk).first()
     if reporter is None or reporter.notify_by == NotifyChannel.NONE or not reporter.notify_sealed:
         return
-    queue(channel=reporter.notify_by, sealed_recipient=reporter.notify_sealed, subject=subject, body=body,
-          key=f"{event.hash}:{reporter.notify_by}", case=case)
+    queue(
+        channel=reporter.notify_by,
+        sealed_recipient=reporter.notify_sealed,
+        subject=subject,
+        body=body,
+        key=f"{event.hash}:{reporter.notify_by}",
+        case=case,
+    )
 
 
-def notify_unit_staff(case: Case, unit: Unit, event_key: str, subject: str, body: str, *, roles: tuple[str, ...]) -> None:
+def notify_unit_staff(
+    case: Case, unit: Unit, event_key: str, subject: str, body: str, *, roles: tuple[str, ...]
+) -> None:
     from pakn.notify.services import queue
 
     for membership in Membership.objects.filter(unit=unit, role__in=roles).select_related("user"):
@@ -260,13 +277,21 @@ def compute_for_case(case: Case, *, received: date, accepted: date | None = None
 
 def _open_obligation(case: Case, *, kind: str, opened_on: date, due_on: date, rule: deadlines.Rule) -> Obligation:
     obligation = Obligation.objects.create(
-        case=case, unit=case.unit, kind=kind, opened_on=opened_on, due_on=due_on, rule_code=rule.code, citation=rule.citation
+        case=case,
+        unit=case.unit,
+        kind=kind,
+        opened_on=opened_on,
+        due_on=due_on,
+        rule_code=rule.code,
+        citation=rule.citation,
     )
     _refresh_due(case)
     return obligation
 
 
-def _close_obligations(case: Case, *, kinds: tuple[str, ...] | None = None, met: bool = True, on: date | None = None) -> None:
+def _close_obligations(
+    case: Case, *, kinds: tuple[str, ...] | None = None, met: bool = True, on: date | None = None
+) -> None:
     queryset = Obligation.objects.filter(case=case, met_on__isnull=True, cancelled=False)
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
@@ -316,7 +341,9 @@ def route(*, province_code: str, commune_code: str | None, kind: str, topic_code
         unit = Unit.objects.filter(code=code, is_active=True).first()
         if unit:
             return unit
-    raise InvalidInput(_("Chưa có đơn vị tiếp nhận cho địa bàn này."), fields={"province_code": [_("Chưa có đơn vị tiếp nhận.")]})
+    raise InvalidInput(
+        _("Chưa có đơn vị tiếp nhận cho địa bàn này."), fields={"province_code": [_("Chưa có đơn vị tiếp nhận.")]}
+    )
 
 
 # ---------------------------------------------------------------- submit
@@ -402,7 +429,9 @@ def submit(
     place = None
     if "province_code" not in errors and "commune_code" not in errors:
         try:
-            place = resolve_place(province_code=province_code or None, commune_code=commune_code or None, address=address_text)
+            place = resolve_place(
+                province_code=province_code or None, commune_code=commune_code or None, address=address_text
+            )
         except InvalidInput as exc:
             errors.update(exc.fields)
     uploads: list[Any] = []
@@ -424,8 +453,12 @@ def submit(
     terms = redact.identity_terms(reporter_input.identity(), redaction_key)
     redacted = {
         name: redact.redact(value, terms, redaction_key)
-        for name, value in (("title", title_text), ("content", content_text), ("address", address_text),
-                            ("subject", subject_text))
+        for name, value in (
+            ("title", title_text),
+            ("content", content_text),
+            ("address", address_text),
+            ("subject", subject_text),
+        )
     }
     originals_changed = any(r.count for r in redacted.values())
     contact = reporter_input.contact()
@@ -434,7 +467,12 @@ def submit(
     if not reporter_input.name and channel in (Channel.WEB, Channel.API):
         receipt, receipt_digest = protection.new_receipt()
 
-    unit = route(province_code=place.province_code, commune_code=place.commune_code, kind=kind, topic_code=topic.code if topic else None)
+    unit = route(
+        province_code=place.province_code,
+        commune_code=place.commune_code,
+        kind=kind,
+        topic_code=topic.code if topic else None,
+    )
     for _attempt in range(5):
         try:
             with files_guard(), transaction.atomic():
@@ -464,10 +502,18 @@ def submit(
                 )
                 case.save()
                 if reporter_input.given or originals_changed:
-                    seal_json(case=case, kind=VaultItem.Kind.IDENTITY, data={
-                        **reporter_input.identity(), "notify_by": reporter_input.notify_by, "title": title_text,
-                        "content": content_text, "case_address": address_text, "subject": subject_text,
-                    })
+                    seal_json(
+                        case=case,
+                        kind=VaultItem.Kind.IDENTITY,
+                        data={
+                            **reporter_input.identity(),
+                            "notify_by": reporter_input.notify_by,
+                            "title": title_text,
+                            "content": content_text,
+                            "case_address": address_text,
+                            "subject": subject_text,
+                        },
+                    )
                 if reporter_input.given:
                     Reporter.objects.create(
                         case=case,
@@ -477,11 +523,17 @@ def submit(
                     )
                 if receipt_digest:
                     Receipt.objects.create(case=case, digest=receipt_digest)
-                stored = protection.store_uploads(case=case, uploads=uploads, source=(
-                    StoredFile.Source.CITIZEN if channel in (Channel.WEB, Channel.API) else StoredFile.Source.STAFF))
+                stored = protection.store_uploads(
+                    case=case,
+                    uploads=uploads,
+                    source=(
+                        StoredFile.Source.CITIZEN if channel in (Channel.WEB, Channel.API) else StoredFile.Source.STAFF
+                    ),
+                )
                 if letter:
-                    protection.store_uploads(case=case, uploads=letter, source=StoredFile.Source.STAFF,
-                                             kind=StoredFile.Kind.ORIGINAL_LETTER)
+                    protection.store_uploads(
+                        case=case, uploads=letter, source=StoredFile.Source.STAFF, kind=StoredFile.Kind.ORIGINAL_LETTER
+                    )
                 kind_, due, rule = _first_obligation(case, received)
                 _open_obligation(case, kind=kind_, opened_on=received, due_on=due, rule=rule)
                 event = record_event(
@@ -508,8 +560,12 @@ def submit(
                     ),
                 )
                 notify_unit_staff(
-                    case, unit, f"{event.hash}:new", str(_("Đơn mới %(code)s") % {"code": case.tracking_code}),
-                    case.title, roles=(Role.CLERK,),
+                    case,
+                    unit,
+                    f"{event.hash}:new",
+                    str(_("Đơn mới %(code)s") % {"code": case.tracking_code}),
+                    case.title,
+                    roles=(Role.CLERK,),
                 )
             case.new_receipt = receipt  # type: ignore[attr-defined]
             case.attachment_report = protection.removal_report(stored)  # type: ignore[attr-defined]
@@ -533,7 +589,9 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
 
 
-def accept_case(*, actor: Any, case: Case, accepted_on: date | None = None, complexity: str = Complexity.NORMAL) -> Case:
+def accept_case(
+    *, actor: Any, case: Case, accepted_on: date | None = None, complexity: str = Complexity.NORMAL
+) -> Case:
     with transaction.atomic():
         case = _lock(case)
         require_handler(actor, case)
@@ -557,20 +615,29 @@ def accept_case(*, actor: Any, case: Case, accepted_on: date | None = None, comp
         if case.kind in STATUTORY_KINDS and case.track == Track.STATUTORY:
             result = compute_for_case(case, received=case.received_on, accepted=accepted)
             assert result.resolve_by is not None
-            _open_obligation(case, kind=ObligationKind.RESOLVE, opened_on=accepted, due_on=result.resolve_by, rule=result.rules[1])
+            _open_obligation(
+                case, kind=ObligationKind.RESOLVE, opened_on=accepted, due_on=result.resolve_by, rule=result.rules[1]
+            )
             data["resolve_by"] = result.resolve_by.isoformat()
         elif case.track == Track.ANONYMOUS:
             result = compute_for_case(case, received=accepted)
             assert result.answer_by is not None
-            _open_obligation(case, kind=ObligationKind.ANSWER, opened_on=accepted, due_on=result.answer_by, rule=result.rules[0])
+            _open_obligation(
+                case, kind=ObligationKind.ANSWER, opened_on=accepted, due_on=result.answer_by, rule=result.rules[0]
+            )
             data["answer_by"] = result.answer_by.isoformat()
         merged_statutory = _open_merged_obligations(case, accepted)
         if merged_statutory:
             data["merged_statutory"] = merged_statutory
         event = record_event(case, "accepted", actor=actor, data=data)
         notify_reporter(
-            case, event, str(_("Đơn %(code)s đã được thụ lý") % {"code": case.tracking_code}),
-            str(_("%(unit)s đã thụ lý đơn của bạn ngày %(date)s.") % {"unit": case.unit.name, "date": accepted.strftime("%d/%m/%Y")}),
+            case,
+            event,
+            str(_("Đơn %(code)s đã được thụ lý") % {"code": case.tracking_code}),
+            str(
+                _("%(unit)s đã thụ lý đơn của bạn ngày %(date)s.")
+                % {"unit": case.unit.name, "date": accepted.strftime("%d/%m/%Y")}
+            ),
         )
         return case
 
@@ -579,7 +646,9 @@ def _open_merged_obligations(case: Case, accepted: date) -> list[str]:
     """Complaints and denunciations merged into this case keep their statutory track: accepting the
     surviving case meets their acceptance obligations and opens their own resolution deadlines."""
     merged = list(
-        Case.objects.filter(merged_into=case, kind__in=list(STATUTORY_KINDS), track=Track.STATUTORY).select_related("unit")
+        Case.objects.filter(merged_into=case, kind__in=list(STATUTORY_KINDS), track=Track.STATUTORY).select_related(
+            "unit"
+        )
     )
     if not merged:
         return []
@@ -589,7 +658,9 @@ def _open_merged_obligations(case: Case, accepted: date) -> list[str]:
     for other in merged:
         result = compute_for_case(other, received=other.received_on, accepted=accepted)
         assert result.resolve_by is not None
-        _open_obligation(case, kind=ObligationKind.RESOLVE, opened_on=accepted, due_on=result.resolve_by, rule=result.rules[1])
+        _open_obligation(
+            case, kind=ObligationKind.RESOLVE, opened_on=accepted, due_on=result.resolve_by, rule=result.rules[1]
+        )
     return [other.tracking_code for other in merged]
 
 
@@ -608,7 +679,9 @@ def refuse_case(*, actor: Any, case: Case, reason_code: str, explanation: str = 
         body = f"{REFUSAL_REASONS[reason_code]}\n{explanation}".strip()
         Answer.objects.create(case=case, unit=case.unit, kind=AnswerKind.REFUSAL, body=body, author=actor)
         _close_obligations(case)
-        event = record_event(case, "refused", actor=actor, data={"reason_code": reason_code, "explanation": explanation})
+        event = record_event(
+            case, "refused", actor=actor, data={"reason_code": reason_code, "explanation": explanation}
+        )
         notify_reporter(case, event, str(_("Đơn %(code)s không được thụ lý") % {"code": case.tracking_code}), body)
         return case
 
@@ -638,8 +711,12 @@ def forward_case(*, actor: Any, case: Case, to_unit: Unit, reason: str, escalati
         kind_, due, rule = _first_obligation(case, today)
         _open_obligation(case, kind=ObligationKind.FORWARD_RESPONSE, opened_on=today, due_on=due, rule=rule)
         Forward.objects.create(
-            case=case, from_unit=from_unit, to_unit=to_unit, reason=reason,
-            actor=actor if getattr(actor, "is_authenticated", False) else None, respond_by=due,
+            case=case,
+            from_unit=from_unit,
+            to_unit=to_unit,
+            reason=reason,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            respond_by=due,
         )
         event = record_event(
             case,
@@ -648,12 +725,23 @@ def forward_case(*, actor: Any, case: Case, to_unit: Unit, reason: str, escalati
             actor_label="" if getattr(actor, "is_authenticated", False) else "citizen",
             data={"from": from_unit.name, "to": to_unit.name, "reason": reason, "respond_by": due.isoformat()},
         )
-        notify_unit_staff(case, to_unit, f"{event.hash}:fwd", str(_("Đơn chuyển đến %(code)s") % {"code": case.tracking_code}),
-                          reason, roles=(Role.CLERK, Role.HEAD))
+        notify_unit_staff(
+            case,
+            to_unit,
+            f"{event.hash}:fwd",
+            str(_("Đơn chuyển đến %(code)s") % {"code": case.tracking_code}),
+            reason,
+            roles=(Role.CLERK, Role.HEAD),
+        )
         if not escalation:
             notify_reporter(
-                case, event, str(_("Đơn %(code)s đã được chuyển") % {"code": case.tracking_code}),
-                str(_("Đơn của bạn đã được chuyển đến %(unit)s. Lý do: %(reason)s") % {"unit": to_unit.name, "reason": reason}),
+                case,
+                event,
+                str(_("Đơn %(code)s đã được chuyển") % {"code": case.tracking_code}),
+                str(
+                    _("Đơn của bạn đã được chuyển đến %(unit)s. Lý do: %(reason)s")
+                    % {"unit": to_unit.name, "reason": reason}
+                ),
             )
         return case
 
@@ -688,7 +776,11 @@ def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str) -> 
     with transaction.atomic():
         case = _lock(case)
         require_handler(actor, case)
-        if case.kind != Kind.DENUNCIATION or case.track != Track.STATUTORY or case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+        if (
+            case.kind != Kind.DENUNCIATION
+            or case.track != Track.STATUTORY
+            or case.status not in (Status.ACCEPTED, Status.IN_PROGRESS)
+        ):
             raise InvalidTransition(_("Chỉ gia hạn được tố cáo đã thụ lý, đang giải quyết."))
         allowed = 2 if complexity == Complexity.ESPECIALLY_COMPLEX else 1
         if case.extensions + 1 > allowed:
@@ -701,7 +793,9 @@ def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str) -> 
         except ValueError as exc:
             raise InvalidTransition(str(exc)) from None
         case.save(update_fields=["extensions", "complexity", "updated_at"])
-        obligation = Obligation.objects.filter(case=case, kind=ObligationKind.RESOLVE, met_on__isnull=True, cancelled=False).first()
+        obligation = Obligation.objects.filter(
+            case=case, kind=ObligationKind.RESOLVE, met_on__isnull=True, cancelled=False
+        ).first()
         old_due = obligation.due_on if obligation else None
         assert result.resolve_by is not None
         paused = _days_paused(case)
@@ -712,12 +806,20 @@ def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str) -> 
             obligation.save()
             _refresh_due(case)
         event = record_event(
-            case, "extended", actor=actor,
-            data={"extensions": case.extensions, "from": old_due.isoformat() if old_due else None,
-                  "to": new_due.isoformat(), "reason": reason},
+            case,
+            "extended",
+            actor=actor,
+            data={
+                "extensions": case.extensions,
+                "from": old_due.isoformat() if old_due else None,
+                "to": new_due.isoformat(),
+                "reason": reason,
+            },
         )
         notify_reporter(
-            case, event, str(_("Gia hạn giải quyết đơn %(code)s") % {"code": case.tracking_code}),
+            case,
+            event,
+            str(_("Gia hạn giải quyết đơn %(code)s") % {"code": case.tracking_code}),
             str(_("Thời hạn giải quyết được gia hạn đến %(date)s.") % {"date": new_due.strftime("%d/%m/%Y")}),
         )
         return case
@@ -744,9 +846,13 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
         _close_obligations(case)
         event = record_event(case, "resolved", actor=actor, data={"answer_kind": kind})
         notify_reporter(
-            case, event, str(_("Đơn %(code)s đã có kết quả") % {"code": case.tracking_code}),
-            str(_("%(unit)s đã trả lời đơn của bạn. Xem và đánh giá mức độ hài lòng tại: %(url)s")
-                % {"unit": case.unit.name, "url": public_url(case)}),
+            case,
+            event,
+            str(_("Đơn %(code)s đã có kết quả") % {"code": case.tracking_code}),
+            str(
+                _("%(unit)s đã trả lời đơn của bạn. Xem và đánh giá mức độ hài lòng tại: %(url)s")
+                % {"unit": case.unit.name, "url": public_url(case)}
+            ),
         )
         return case
 
@@ -841,10 +947,20 @@ def add_information(*, case: Case, body: str, uploads: Any = (), return_attachme
         attachments = protection.store_uploads(
             case=case, uploads=list(uploads or ()), source="citizen", message=message
         )
-        event = record_event(case, "information_added", actor_label="citizen",
-                             data={"message": message.pk, "attachments": len(attachments)})
-        notify_unit_staff(case, case.unit, f"{event.hash}:info", str(_("Bổ sung thông tin %(code)s") % {"code": case.tracking_code}),
-                          redacted.text[:500], roles=(Role.CLERK,))
+        event = record_event(
+            case,
+            "information_added",
+            actor_label="citizen",
+            data={"message": message.pk, "attachments": len(attachments)},
+        )
+        notify_unit_staff(
+            case,
+            case.unit,
+            f"{event.hash}:info",
+            str(_("Bổ sung thông tin %(code)s") % {"code": case.tracking_code}),
+            redacted.text[:500],
+            roles=(Role.CLERK,),
+        )
         if return_attachments:
             return message, attachments
         return message
@@ -866,9 +982,13 @@ def ask_reporter(*, actor: Any, case: Case, body: str) -> Message:
         message = Message.objects.create(case=case, body=body, from_citizen=False)
         event = record_event(case, "question_asked", actor=actor, data={"message": message.pk})
         notify_reporter(
-            case, event, str(_("Câu hỏi về đơn %(code)s") % {"code": case.tracking_code}),
-            str(_("%(unit)s có câu hỏi về đơn của bạn. Xem và trả lời tại: %(url)s")
-                % {"unit": case.unit.name, "url": public_url(case)}),
+            case,
+            event,
+            str(_("Câu hỏi về đơn %(code)s") % {"code": case.tracking_code}),
+            str(
+                _("%(unit)s có câu hỏi về đơn của bạn. Xem và trả lời tại: %(url)s")
+                % {"unit": case.unit.name, "url": public_url(case)}
+            ),
         )
         return message
 
@@ -940,7 +1060,9 @@ def check_deadlines(*, today: date | None = None, due_soon_days: int | None = No
 
     today = today or timezone.localdate()
     calendar = policy.working_calendar()
-    horizon = calendar.add_working_days(today, due_soon_days if due_soon_days is not None else settings.DUE_SOON_WORKING_DAYS)
+    horizon = calendar.add_working_days(
+        today, due_soon_days if due_soon_days is not None else settings.DUE_SOON_WORKING_DAYS
+    )
     counts = {"reminded": 0, "escalated": 0}
     open_obligations = (
         Obligation.objects.filter(met_on__isnull=True, cancelled=False)
@@ -951,24 +1073,43 @@ def check_deadlines(*, today: date | None = None, due_soon_days: int | None = No
         with transaction.atomic():
             if Obligation.objects.filter(pk=obligation.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):
                 notify_unit_staff(
-                    obligation.case, obligation.unit, f"remind:{obligation.pk}",
+                    obligation.case,
+                    obligation.unit,
+                    f"remind:{obligation.pk}",
                     str(_("Sắp đến hạn: %(code)s") % {"code": obligation.case.tracking_code}),
-                    str(_("Hạn %(kind)s: %(date)s.") % {"kind": obligation.get_kind_display(), "date": obligation.due_on.strftime("%d/%m/%Y")}),
+                    str(
+                        _("Hạn %(kind)s: %(date)s.")
+                        % {"kind": obligation.get_kind_display(), "date": obligation.due_on.strftime("%d/%m/%Y")}
+                    ),
                     roles=(Role.CLERK, Role.HEAD),
                 )
                 counts["reminded"] += 1
     for obligation in open_obligations.filter(escalated_at__isnull=True, due_on__lt=today):
         with transaction.atomic():
-            if not Obligation.objects.filter(pk=obligation.pk, escalated_at__isnull=True).update(escalated_at=timezone.now()):
+            if not Obligation.objects.filter(pk=obligation.pk, escalated_at__isnull=True).update(
+                escalated_at=timezone.now()
+            ):
                 continue
             case = _lock(obligation.case)
             event = record_event(
-                case, "overdue", actor_label="system",
-                data={"obligation": obligation.kind, "due_on": obligation.due_on.isoformat(), "unit": obligation.unit.name},
+                case,
+                "overdue",
+                actor_label="system",
+                data={
+                    "obligation": obligation.kind,
+                    "due_on": obligation.due_on.isoformat(),
+                    "unit": obligation.unit.name,
+                },
             )
             subject = str(_("Quá hạn: %(code)s") % {"code": case.tracking_code})
-            body = str(_("%(unit)s chưa hoàn thành việc %(kind)s, hạn %(date)s.") % {
-                "unit": obligation.unit.name, "kind": obligation.get_kind_display(), "date": obligation.due_on.strftime("%d/%m/%Y")})
+            body = str(
+                _("%(unit)s chưa hoàn thành việc %(kind)s, hạn %(date)s.")
+                % {
+                    "unit": obligation.unit.name,
+                    "kind": obligation.get_kind_display(),
+                    "date": obligation.due_on.strftime("%d/%m/%Y"),
+                }
+            )
             notify_unit_staff(case, obligation.unit, f"{event.hash}:own", subject, body, roles=(Role.HEAD,))
             if obligation.unit.parent_id:
                 notify_unit_staff(case, obligation.unit.parent, f"{event.hash}:up", subject, body, roles=(Role.HEAD,))  # type: ignore[arg-type]
@@ -991,7 +1132,9 @@ def get_case_by_code(code: str) -> Case:
 
     canonical = normalise_tracking_code(code or "")
     if canonical is None:
-        raise NotFound(_("Mã tra cứu không đúng. Vui lòng kiểm tra lại (mã có ký tự kiểm tra)."), code="bad_tracking_code")
+        raise NotFound(
+            _("Mã tra cứu không đúng. Vui lòng kiểm tra lại (mã có ký tự kiểm tra)."), code="bad_tracking_code"
+        )
     case = Case.objects.select_related("unit", "province", "commune").filter(tracking_code=canonical).first()
     if case is None:
         raise NotFound(_("Không tìm thấy hồ sơ với mã này."))
