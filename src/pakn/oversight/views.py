@@ -358,38 +358,48 @@ def recommendation_detail(request: HttpRequest, rec_id: int) -> HttpResponse:
     )
 
 
-@oversight_required
-@require_POST
-def recommendation_answer(request: HttpRequest, rec_id: int) -> HttpResponse:
+def _recommendation_act(
+    request: HttpRequest, rec_id: int, form_class: type, act: Any, done: str, missing: str
+) -> HttpResponse:
+    """One form, one service call, back to the recommendation page with what happened."""
     rec = services.access_recommendation(request.user, rec_id)
-    form = AnswerForm(request.POST)
-    if form.is_valid():
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, missing)
+    else:
         try:
-            services.answer_recommendation(actor=request.user, recommendation=rec, answer=form.cleaned_data["answer"])
+            act(rec, form.cleaned_data)
         except PaknError as error:
             messages.error(request, str(error.message))
         else:
-            messages.success(request, _("Đã gửi trả lời kiến nghị."))
-    else:
-        messages.error(request, _("Nhập nội dung trả lời."))
+            messages.success(request, done)
     return redirect("oversight_recommendation", rec_id=rec.pk)
+
+
+@oversight_required
+@require_POST
+def recommendation_answer(request: HttpRequest, rec_id: int) -> HttpResponse:
+    return _recommendation_act(
+        request,
+        rec_id,
+        AnswerForm,
+        lambda rec, d: services.answer_recommendation(actor=request.user, recommendation=rec, answer=d["answer"]),
+        _("Đã gửi trả lời kiến nghị."),
+        _("Nhập nội dung trả lời."),
+    )
 
 
 @supervisor_required
 @require_POST
 def recommendation_withdraw(request: HttpRequest, rec_id: int) -> HttpResponse:
-    rec = services.access_recommendation(request.user, rec_id)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.withdraw_recommendation(actor=request.user, recommendation=rec, reason=form.cleaned_data["reason"])
-        except PaknError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Đã rút kiến nghị."))
-    else:
-        messages.error(request, _("Nhập lý do."))
-    return redirect("oversight_recommendation", rec_id=rec.pk)
+    return _recommendation_act(
+        request,
+        rec_id,
+        ReasonForm,
+        lambda rec, d: services.withdraw_recommendation(actor=request.user, recommendation=rec, reason=d["reason"]),
+        _("Đã rút kiến nghị."),
+        _("Nhập lý do."),
+    )
 
 
 # ---------------------------------------------------------------- scorecards
