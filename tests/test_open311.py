@@ -19,6 +19,7 @@ from django.test import Client
 from conftest import COMMUNE, REPORTER
 from pakn.cases import services
 from pakn.cases.models import AuditEvent, Case, Kind, Topic
+from pakn.open311.georeport import public_request_id as pid
 from pakn.open311.models import ApiKey, Open311Request
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -344,18 +345,18 @@ def test_list_filters(client: Client, clerk: Any) -> None:
             assert response.status_code == 200, response.content
             return {r["service_request_id"] for r in response.json()}
 
-        assert listed() == {march.tracking_code, april.tracking_code, answered.tracking_code}
-        assert private.tracking_code not in listed() and complaint.tracking_code not in listed()
-        assert listed(status="closed") == {answered.tracking_code}
-        assert listed(status="open") == {march.tracking_code, april.tracking_code}
+        assert listed() == {pid(march), pid(april), pid(answered)}
+        assert pid(private) not in listed() and pid(complaint) not in listed()
+        assert listed(status="closed") == {pid(answered)}
+        assert listed(status="open") == {pid(march), pid(april)}
         assert listed(status="open,closed") == listed()
-        assert listed(service_code="report-traffic_urban") == {march.tracking_code}
-        assert listed(service_code="opinion,report-traffic_urban") == {march.tracking_code, april.tracking_code}
-        assert listed(start_date="2026-04-01T00:00:00+07:00") == {april.tracking_code, answered.tracking_code}
-        assert listed(start_date="2026-03-01T00:00:00Z", end_date="2026-03-03T00:00:00Z") == {march.tracking_code}
-        assert listed(end_date="2026-03-03") == {march.tracking_code}
+        assert listed(service_code="report-traffic_urban") == {pid(march)}
+        assert listed(service_code="opinion,report-traffic_urban") == {pid(march), pid(april)}
+        assert listed(start_date="2026-04-01T00:00:00+07:00") == {pid(april), pid(answered)}
+        assert listed(start_date="2026-03-01T00:00:00Z", end_date="2026-03-03T00:00:00Z") == {pid(march)}
+        assert listed(end_date="2026-03-03") == {pid(march)}
         services.resolve_case(actor=clerk, case=services.accept_case(actor=clerk, case=complaint), body="Kết luận.")
-        assert complaint.tracking_code in listed(start_date="2026-03-01T00:00:00Z", end_date="2026-03-03T00:00:00Z")
+        assert pid(complaint) in listed(start_date="2026-03-01T00:00:00Z", end_date="2026-03-03T00:00:00Z")
         ids = f"{private.tracking_code}, nonsense,{march.tracking_code.lower()}"
         assert listed(service_request_id=ids, status="closed") == {private.tracking_code, march.tracking_code}
 
@@ -364,8 +365,8 @@ def test_list_filters(client: Client, clerk: Any) -> None:
                        {"start_date": "2026-04-01T00:00:00Z", "end_date": "2026-03-01T00:00:00Z"}):
             assert_errors(client.get(f"{V2}/requests.json", params), 400)
         root = ET.fromstring(client.get(f"{V2}/requests.xml", {"status": "closed"}).content)  # noqa: S314
-        assert [r.findtext("service_request_id") for r in root.findall("request")] == [answered.tracking_code,
-                                                                                      complaint.tracking_code]
+        assert [r.findtext("service_request_id") for r in root.findall("request")] == [pid(answered),
+                                                                                      pid(complaint)]
 
 
 @pytest.mark.django_db
@@ -427,3 +428,22 @@ def test_demo_key(client: Client) -> None:
     assert ensure_demo_key() == ensure_demo_key() == DEMO_KEY
     assert ApiKey.objects.count() == 1
     assert post(client, good(DEMO_KEY)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_public_listing_never_hands_out_tracking_codes(client: Client, key: str) -> None:
+    """A tracking code is the reporter's key (withdraw, add information, read the conversation):
+    listings show a public id, and a public id only reaches published cases."""
+    from pakn.cases import services
+
+    published = services.submit(actor=None, kind="report", title="Đèn hỏng", content="Đèn đường hỏng.",
+                                province_code="01", commune_code=COMMUNE, publish=True)
+    private = services.submit(actor=None, kind="report", title="Riêng", content="Không công khai.",
+                              province_code="01", commune_code=COMMUNE, publish=False)
+    listing = client.get(f"{V2}/requests.json").content.decode()
+    assert published.tracking_code not in listing and pid(published) in listing
+    assert client.get(f"{V2}/requests/{pid(private)}.json").status_code == 404
+    detail = client.get(f"{V2}/requests/{pid(published)}.json").json()
+    assert detail[0]["service_request_id"] == pid(published)
+    own = client.get(f"{V2}/requests/{private.tracking_code}.json").json()
+    assert own[0]["service_request_id"] == private.tracking_code

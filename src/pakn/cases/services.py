@@ -1017,7 +1017,7 @@ def _redacted(case: Case, text: str) -> str:
 def rate_case(*, case: Case, level: Any, comment: str = "") -> Rating:
     errors: dict[str, list[Any]] = {}
     comment = _text(comment, "comment", errors, required=False, limit=2000)
-    if isinstance(level, str) and level.strip().isdigit():
+    if isinstance(level, str) and level.strip().isdecimal():
         level = int(level)
     if isinstance(level, bool) or not isinstance(level, int) or level not in range(1, 6):
         errors["level"] = [_("Chọn một mức độ hài lòng.")]

@@ -135,18 +135,22 @@ def service_definition(service: Service) -> dict[str, Any]:
         },
     ]
     if service.kind == Kind.COMPLAINT:
-        attributes.append({
-            "code": "complaint_round",
-            "datatype": "singlevaluelist",
-            "description": _("Khiếu nại lần đầu hay lần hai."),
-            "values": _choices([("1", _("Lần đầu")), ("2", _("Lần hai"))]),
-        })
+        attributes.append(
+            {
+                "code": "complaint_round",
+                "datatype": "singlevaluelist",
+                "description": _("Khiếu nại lần đầu hay lần hai."),
+                "values": _choices([("1", _("Lần đầu")), ("2", _("Lần hai"))]),
+            }
+        )
     if service.kind in STATUTORY_KINDS:
-        attributes.append({
-            "code": "subject",
-            "datatype": "string",
-            "description": _("Người hoặc cơ quan bị khiếu nại, tố cáo."),
-        })
+        attributes.append(
+            {
+                "code": "subject",
+                "datatype": "string",
+                "description": _("Người hoặc cơ quan bị khiếu nại, tố cáo."),
+            }
+        )
     attributes += [
         {
             "code": "publish",
@@ -158,16 +162,28 @@ def service_definition(service: Service) -> dict[str, Any]:
             "code": "notify_by",
             "datatype": "singlevaluelist",
             "description": _("Người gửi nhận thông báo qua kênh nào (cần email hoặc số điện thoại tương ứng)."),
-            "values": _choices([("email", _("Thư điện tử")), ("sms", _("Tin nhắn SMS")),
-                                ("none", _("Không nhận thông báo"))]),
+            "values": _choices(
+                [("email", _("Thư điện tử")), ("sms", _("Tin nhắn SMS")), ("none", _("Không nhận thông báo"))]
+            ),
         },
     ]
     for order, attribute in enumerate(attributes, start=1):
         attribute.update({"variable": True, "required": False, "datatype_description": None, "order": order})
         attribute.setdefault("values", [])
     ordered = [
-        {k: a[k] for k in ("variable", "code", "datatype", "required", "datatype_description", "order",
-                           "description", "values")}
+        {
+            k: a[k]
+            for k in (
+                "variable",
+                "code",
+                "datatype",
+                "required",
+                "datatype_description",
+                "order",
+                "description",
+                "values",
+            )
+        }
         for a in attributes
     ]
     return {"service_code": service.code, "attributes": ordered}
@@ -190,7 +206,8 @@ def nearest_commune(lat: float, lon: float, *, max_km: float = MAX_DISTANCE_KM) 
     """The commune whose centre is nearest to the point, if one is within ``max_km``."""
     box = max_km / 111.0 + 0.01  # degrees of latitude; longitude degrees are shorter, so this is generous
     candidates = Commune.objects.filter(
-        latitude__gte=lat - box, latitude__lte=lat + box,
+        latitude__gte=lat - box,
+        latitude__lte=lat + box,
         longitude__gte=lon - box / max(math.cos(math.radians(lat)), 0.1),
         longitude__lte=lon + box / max(math.cos(math.radians(lat)), 0.1),
     ).values_list("code", "latitude", "longitude")
@@ -215,9 +232,28 @@ def service_code_of(case: Case) -> str:
     return f"{case.kind}-{case.topic.code}" if case.topic_id and case.topic else case.kind
 
 
-def request_item(case: Case, *, public_text: Any) -> dict[str, Any]:
+PUBLIC_ID_PREFIX = "P"
+
+
+def public_request_id(case: Case) -> str:
+    """The id a public listing shows. Not the tracking code: that code is the reporter's key (it lets its
+    holder read the conversation, add information, withdraw), so it is only ever echoed back to a caller
+    who already sent it."""
+    return f"{PUBLIC_ID_PREFIX}{case.pk}"
+
+
+def case_pk_from_public_id(text: str) -> int | None:
+    text = text.strip().upper()
+    digits = text[len(PUBLIC_ID_PREFIX) :]
+    if text.startswith(PUBLIC_ID_PREFIX) and digits.isascii() and digits.isdigit() and len(digits) < 19:
+        return int(digits)
+    return None
+
+
+def request_item(case: Case, *, public_text: Any, by_code: bool = False) -> dict[str, Any]:
     """A case as a service request. Never the reporter's identity, nor the text they wrote beyond the
-    title (masked as on the public portal); the place is the commune's centre, not the exact point."""
+    title (masked as on the public portal); the place is the commune's centre, not the exact point.
+    ``by_code``: the caller named the case by its tracking code, so the code may be echoed back."""
     commune = case.commune
     place = ", ".join(p for p in (commune.name if commune else "", case.province.name) if p)
     service = find_service(service_code_of(case)) or Service(code=case.kind, kind=case.kind, topic=None)
@@ -225,11 +261,9 @@ def request_item(case: Case, *, public_text: Any) -> dict[str, Any]:
     notes = case.status_label
     if answer is not None:
         notes = f"{notes}: {public_text(answer.body)}"
-    expected = (
-        timezone.make_aware(datetime.combine(case.due_on, time(23, 59, 59))) if case.due_on else None
-    )
+    expected = timezone.make_aware(datetime.combine(case.due_on, time(23, 59, 59))) if case.due_on else None
     return {
-        "service_request_id": case.tracking_code,
+        "service_request_id": case.tracking_code if by_code else public_request_id(case),
         "status": open311_status(case.status),
         "status_notes": notes,
         "service_name": service_item(service)["service_name"],

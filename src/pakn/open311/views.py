@@ -116,8 +116,13 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
         "contact": _setting("OPEN311_CONTACT", settings.DEFAULT_FROM_EMAIL),
         "key_service": _("Quản trị viên cấp khóa api_key (pakn open311key create)."),
         "endpoints": [
-            {"specification": georeport.SPEC_URL, "url": base, "changeset": "2026-01-01T00:00:00+07:00",
-             "type": "production", "formats": ["text/xml", "application/json"]},
+            {
+                "specification": georeport.SPEC_URL,
+                "url": base,
+                "changeset": "2026-01-01T00:00:00+07:00",
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            },
         ],
     }
     return render(data, fmt, root="discovery")
@@ -143,8 +148,8 @@ def _public_text(text: str) -> str:
     return mask(text)
 
 
-def _items(cases: QuerySet[Case] | list[Case]) -> list[dict[str, Any]]:
-    return [georeport.request_item(c, public_text=_public_text) for c in cases]
+def _items(cases: QuerySet[Case] | list[Case], *, by_code: frozenset[int] = frozenset()) -> list[dict[str, Any]]:
+    return [georeport.request_item(c, public_text=_public_text, by_code=c.pk in by_code) for c in cases]
 
 
 def _cases() -> QuerySet[Case]:
@@ -165,15 +170,33 @@ def _moment(value: str, name: str) -> datetime:
 def published_requests() -> QuerySet[Case]:
     """What anyone may list: reports, petitions and opinions their senders agreed to publish, and
     complaints and denunciations published only once answered (Law on Denunciations Art. 40)."""
-    return _cases().filter(publish=True).filter(
-        Q(kind__in=FEEDBACK_KINDS) | Q(status__in=[s for s in georeport.CLOSED_STATUSES])
-    ).exclude(status__in=["withdrawn", "merged", "refused"])
+    return (
+        _cases()
+        .filter(publish=True)
+        .filter(Q(kind__in=FEEDBACK_KINDS) | Q(status__in=[s for s in georeport.CLOSED_STATUSES]))
+        .exclude(status__in=["withdrawn", "merged", "refused"])
+    )
 
 
-def _by_ids(text: str) -> list[Case]:
-    codes = [normalise_tracking_code(c) for c in text.split(",") if c.strip()][:MAX_IDS]
-    found = {c.tracking_code: c for c in _cases().filter(tracking_code__in=[c for c in codes if c])}
-    return [found[c] for c in codes if c in found]
+def _lookup(ids: list[str]) -> tuple[list[Case], frozenset[int]]:
+    """Cases named by tracking code (any case: the caller holds its key) or by public id (published
+    cases only), in the order asked; and which of them were named by code."""
+    wanted: list[tuple[str, str]] = []
+    for text in ids[:MAX_IDS]:
+        code = normalise_tracking_code(text)
+        public_pk = None if code else georeport.case_pk_from_public_id(text)
+        if code:
+            wanted.append(("code", code))
+        elif public_pk is not None:
+            wanted.append(("pk", str(public_pk)))
+    by_code = {c.tracking_code: c for c in _cases().filter(tracking_code__in=[v for k, v in wanted if k == "code"])}
+    by_pk = {str(c.pk): c for c in published_requests().filter(pk__in=[int(v) for k, v in wanted if k == "pk"])}
+    found = [by_code.get(v) if k == "code" else by_pk.get(v) for k, v in wanted]
+    return [c for c in found if c is not None], frozenset(c.pk for c in by_code.values())
+
+
+def _by_ids(text: str) -> tuple[list[Case], frozenset[int]]:
+    return _lookup([c for c in text.split(",") if c.strip()])
 
 
 @open311_view("GET", "POST")
@@ -182,7 +205,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         return _create(request, fmt)
     ids = _param(request, "service_request_id")
     if ids:  # "overrides all other arguments"
-        return render(_items(_by_ids(ids)), fmt, root="service_requests")
+        cases, by_code = _by_ids(ids)
+        return render(_items(cases, by_code=by_code), fmt, root="service_requests")
     queryset = published_requests()
     codes = [c.strip() for c in _param(request, "service_code").split(",") if c.strip()]
     if codes:
@@ -216,13 +240,12 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @open311_view("GET")
 def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
-    code = normalise_tracking_code(request_id)
-    if code is None:
-        raise Open311Error(404, _("Mã tra cứu không đúng. Vui lòng kiểm tra lại (mã có ký tự kiểm tra)."))
-    case = _cases().filter(tracking_code=code).first()
-    if case is None:
+    cases, by_code = _lookup([request_id])
+    if not cases:
+        if normalise_tracking_code(request_id) is None and georeport.case_pk_from_public_id(request_id) is None:
+            raise Open311Error(404, _("Mã tra cứu không đúng. Vui lòng kiểm tra lại (mã có ký tự kiểm tra)."))
         raise Open311Error(404, _("Không tìm thấy yêu cầu với mã này."))
-    return render(_items([case]), fmt, root="service_requests")
+    return render(_items(cases, by_code=by_code), fmt, root="service_requests")
 
 
 @open311_view("GET")
@@ -230,8 +253,9 @@ def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     record = Open311Request.objects.select_related("case").filter(token=token[:32]).first()
     if record is None:
         raise Open311Error(404, _("Không tìm thấy token này."))
-    return render([{"service_request_id": record.case.tracking_code, "token": record.token}], fmt,
-                  root="service_requests")
+    return render(
+        [{"service_request_id": record.case.tracking_code, "token": record.token}], fmt, root="service_requests"
+    )
 
 
 @open311_view("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -377,8 +401,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
                 channel="api",
             )
             Open311Request.objects.create(
-                case=case, token=token, api_key=api_key, service_code=service.code, lat=lat, long=lon,
-                media_url=media_url, device_id=params.get("device_id", "")[:100],
+                case=case,
+                token=token,
+                api_key=api_key,
+                service_code=service.code,
+                lat=lat,
+                long=lon,
+                media_url=media_url,
+                device_id=params.get("device_id", "")[:100],
                 account_id=params.get("account_id", "")[:100],
             )
     except PaknError as error:
@@ -393,7 +423,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, *descriptions) from None
     due = case.due_on.strftime("%d/%m/%Y") if case.due_on else ""
     notice = _("%(unit)s đã tiếp nhận. Hạn xử lý: %(due)s. Tra cứu: %(url)s") % {
-        "unit": case.unit.name, "due": due, "url": services.public_url(case)}
-    data = [{"service_request_id": case.tracking_code, "token": token, "service_notice": notice,
-             "account_id": params.get("account_id") or None}]
+        "unit": case.unit.name,
+        "due": due,
+        "url": services.public_url(case),
+    }
+    data = [
+        {
+            "service_request_id": case.tracking_code,
+            "token": token,
+            "service_notice": notice,
+            "account_id": params.get("account_id") or None,
+        }
+    ]
     return render(data, fmt, root="service_requests")

@@ -107,7 +107,7 @@ def plan_new(request: HttpRequest, directive_id: int) -> HttpResponse:
     parents = [(p.pk, f"{p.number} – {p.unit.name}") for p in parents_qs]
     initial: dict[str, Any] = {}
     parent_id = request.GET.get("parent")
-    if parent_id and parent_id.isdigit():
+    if parent_id and parent_id.isdecimal():
         initial["parent"] = int(parent_id)
         assigned = units.filter(plan_tasks__plan_id=int(parent_id)).first()
         if assigned:

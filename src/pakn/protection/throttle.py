@@ -42,7 +42,7 @@ def rates() -> dict[str, tuple[int, int]]:
     for part in (getattr(settings, "THROTTLE_RATES", "") or "").split(","):
         name, _sep, value = part.strip().partition("=")
         count, _slash, seconds = value.partition("/")
-        if name and count.isdigit() and seconds.isdigit():
+        if name and count.isdecimal() and seconds.isdecimal():
             configured[name] = (int(count), int(seconds))
     return configured
 
@@ -148,7 +148,7 @@ def verify(challenge: str, nonce: str) -> bool:
     except signing.BadSignature:
         return False
     bits = int(data.get("b", 0))
-    if bits < required or not (nonce or "").isdigit() or len(nonce) > 20:
+    if bits < required or not (nonce or "").isdecimal() or len(nonce) > 20:
         return False
     if leading_zero_bits(hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()) < bits:
         return False

@@ -196,7 +196,7 @@ class OpenCasesForm(ServiceForm):
         for name, messages in error.fields.items():
             parts = name.split(".")
             field = None
-            if len(parts) >= 3 and parts[0] == "matters" and parts[1].isdigit() and int(parts[1]) < len(indexes):
+            if len(parts) >= 3 and parts[0] == "matters" and parts[1].isdecimal() and int(parts[1]) < len(indexes):
                 candidate = f"m{indexes[int(parts[1])]}_{parts[2]}"
                 field = candidate if candidate in self.fields else None
             for message in messages if isinstance(messages, list | tuple) else [messages]:
@@ -268,7 +268,7 @@ class ConclusionForm(ServiceForm):
         for name, messages in error.fields.items():
             parts = name.split(".")
             field: str | None = name if name in self.fields else None
-            if len(parts) == 3 and parts[0] == "tasks" and parts[1].isdigit() and int(parts[1]) < len(indexes):
+            if len(parts) == 3 and parts[0] == "tasks" and parts[1].isdecimal() and int(parts[1]) < len(indexes):
                 candidate = f"t{indexes[int(parts[1])]}_{parts[2]}"
                 field = candidate if candidate in self.fields else None
             for message in messages if isinstance(messages, list | tuple) else [messages]:

@@ -94,7 +94,7 @@ def a_time(value: Any, field: str, errors: Errors) -> time | None:
 
 
 def whole_number(value: Any, field: str, errors: Errors, *, low: int, high: int) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         errors.setdefault(field, []).append(_("Nhập một số từ %(low)s đến %(high)s.") % {"low": low, "high": high})

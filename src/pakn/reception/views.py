@@ -365,7 +365,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if unit:
         entries = entries.filter(unit=unit)
     year = request.GET.get("year")
-    if year and year.isdigit():
+    if year and year.isdecimal():
         entries = entries.filter(year=int(year))
     if request.GET.get("format") == "xlsx":
         if unit is None:
@@ -406,7 +406,7 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         session = fetch(request.user, Session.objects.select_related("unit"), source.get("session"), write=True)
     booking_id = source.get("booking")
     if booking_id and session is not None:
-        booking = session.bookings.filter(pk=booking_id if booking_id.isdigit() else 0).first()
+        booking = session.bookings.filter(pk=booking_id if booking_id.isdecimal() else 0).first()
         if booking is None:
             raise NotFound()
     initial: dict[str, Any] = {}
