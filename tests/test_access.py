@@ -87,8 +87,9 @@ def test_other_communes_clerk_gets_404_for_everything(
     # Searching by the exact code does not find it either.
     assert client.get("/api/v1/cases", {"q": theirs.tracking_code}).json()["count"] == 0
     # Nor can their own case be merged into it.
-    error = error_of(post_json(client, f"/api/v1/cases/{mine.pk}/merge", {"into_tracking_code": theirs.tracking_code}),
-                     400)
+    error = error_of(
+        post_json(client, f"/api/v1/cases/{mine.pk}/merge", {"into_tracking_code": theirs.tracking_code}), 400
+    )
     assert "into_tracking_code" in error["fields"]
     assert Case.objects.get(pk=mine.pk).status == "received"
     # The owner still can.
@@ -96,8 +97,7 @@ def test_other_communes_clerk_gets_404_for_everything(
 
 
 @pytest.mark.django_db
-def test_services_refuse_a_foreign_handler(make_case: Callable[..., Case], other_clerk: Any,
-                                           supervisor: Any) -> None:
+def test_services_refuse_a_foreign_handler(make_case: Callable[..., Case], other_clerk: Any, supervisor: Any) -> None:
     case = make_case(kind="complaint")
     for actor in (other_clerk, supervisor, AnonymousUser()):
         with pytest.raises(Forbidden):
@@ -114,8 +114,12 @@ def test_forwarded_case_moves_to_the_new_units_staff(
     case = make_case()
     mine, theirs = bearer_client(clerk), bearer_client(other_clerk)
     assert theirs.get(f"/api/v1/cases/{case.pk}").status_code == 404
-    services.forward_case(actor=clerk, case=case, to_unit=Unit.objects.get(code=f"UBND-{OTHER_COMMUNE}"),
-                          reason="Thuộc địa bàn phường Ngọc Hà")
+    services.forward_case(
+        actor=clerk,
+        case=case,
+        to_unit=Unit.objects.get(code=f"UBND-{OTHER_COMMUNE}"),
+        reason="Thuộc địa bàn phường Ngọc Hà",
+    )
     assert theirs.get(f"/api/v1/cases/{case.pk}").status_code == 200
     assert mine.get(f"/api/v1/cases/{case.pk}").status_code == 404
     assert post_json(theirs, f"/api/v1/cases/{case.pk}/accept", {}).json()["status"] == "accepted"
@@ -137,9 +141,7 @@ def test_province_head_with_subunits_sees_and_handles_commune_cases(
 
 
 @pytest.mark.django_db
-def test_province_head_without_subunits_sees_only_the_province_unit(
-    make_case: Callable[..., Case]
-) -> None:
+def test_province_head_without_subunits_sees_only_the_province_unit(make_case: Callable[..., Case]) -> None:
     narrow = make_user("narrow_head", unit_code="UBND-01", role="head", include_subunits=False)
     commune_case = make_case()
     province_case = make_case(commune_code=None)
@@ -172,9 +174,7 @@ def test_supervisor_sees_but_cannot_act(
 
 
 @pytest.mark.django_db
-def test_citizen_account_has_no_staff_access(
-    login: Callable[[Any], Client], make_case: Callable[..., Case]
-) -> None:
+def test_citizen_account_has_no_staff_access(login: Callable[[Any], Client], make_case: Callable[..., Case]) -> None:
     citizen = get_user_model().objects.create_user("citizen", "citizen@example.vn", "mat-khau-thu-nghiem-2026")
     case = make_case(citizen=citizen)
     client = login(citizen)
@@ -182,8 +182,14 @@ def test_citizen_account_has_no_staff_access(
     error_of(client.get(f"/api/v1/cases/{case.pk}"), 404)
     error_of(post_json(client, f"/api/v1/cases/{case.pk}/resolve", {"body": "Tự trả lời"}), 404)
     before = Case.objects.count()
-    payload = {"kind": "report", "title": "Thư gửi lùi ngày", "content": "Nội dung", "province_code": "01",
-               "channel": "letter", "received_on": "2020-01-01"}
+    payload = {
+        "kind": "report",
+        "title": "Thư gửi lùi ngày",
+        "content": "Nội dung",
+        "province_code": "01",
+        "channel": "letter",
+        "received_on": "2020-01-01",
+    }
     error_of(post_json(client, "/api/v1/cases", payload), 403)
     assert Case.objects.count() == before
 
@@ -194,8 +200,10 @@ def test_anonymous_requests_get_401(client: Client, make_case: Callable[..., Cas
     assert error_of(client.get("/api/v1/cases"), 401)["code"] == "not_authenticated"
     assert error_of(client.get(f"/api/v1/cases/{case.pk}"), 401)["code"] == "not_authenticated"
     for action, payload in actions(case.tracking_code):
-        assert error_of(post_json(client, f"/api/v1/cases/{case.pk}/{action}", payload), 401)["code"] == \
-            "not_authenticated"
+        assert (
+            error_of(post_json(client, f"/api/v1/cases/{case.pk}/{action}", payload), 401)["code"]
+            == "not_authenticated"
+        )
     error_of(post_json(client, "/api/v1/cases", {"kind": "report"}), 401)
     # The public endpoints stay open.
     assert client.get(f"/api/v1/submissions/{case.tracking_code}").status_code == 200

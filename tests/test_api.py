@@ -31,10 +31,22 @@ CAL = vietnam_calendar(
     extra_working_days=[d for d, working, _ in DECREED_OVERRIDES if working],
     extra_days_off=[d for d, working, _ in DECREED_OVERRIDES if not working],
 )
-REPORTER = {"name": "Nguyễn Văn An", "phone": "0912345678", "email": "an.nguyen@example.vn",
-            "id_number": "001085012345", "address": "12 Phố Đội Cấn"}
-SECRETS = [REPORTER["name"], REPORTER["phone"], REPORTER["email"], REPORTER["id_number"], REPORTER["address"],
-           "Nguyen Van An", "an.nguyen"]
+REPORTER = {
+    "name": "Nguyễn Văn An",
+    "phone": "0912345678",
+    "email": "an.nguyen@example.vn",
+    "id_number": "001085012345",
+    "address": "12 Phố Đội Cấn",
+}
+SECRETS = [
+    REPORTER["name"],
+    REPORTER["phone"],
+    REPORTER["email"],
+    REPORTER["id_number"],
+    REPORTER["address"],
+    "Nguyen Van An",
+    "an.nguyen",
+]
 BASE = {
     "kind": "complaint",
     "title": "Khiếu nại quyết định thu hồi đất",
@@ -84,14 +96,24 @@ def assert_error_shape(response: Any, status: int | None = None, code: str | Non
 
 def bearer(user: Any, *, revoked: bool = False) -> dict[str, str]:
     raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name="test", key_hash=ApiToken.hash_key(raw), prefix=raw[:8],
-                            revoked_at=timezone.now() if revoked else None)
+    ApiToken.objects.create(
+        user=user,
+        name="test",
+        key_hash=ApiToken.hash_key(raw),
+        prefix=raw[:8],
+        revoked_at=timezone.now() if revoked else None,
+    )
     return {"Authorization": f"Bearer {raw}"}
 
 
 def stored_counts() -> tuple[int, ...]:
-    return (Case.objects.count(), Reporter.objects.count(), AuditEvent.objects.count(), Obligation.objects.count(),
-            Outbox.objects.count())
+    return (
+        Case.objects.count(),
+        Reporter.objects.count(),
+        AuditEvent.objects.count(),
+        Obligation.objects.count(),
+        Outbox.objects.count(),
+    )
 
 
 # ---------------------------------------------------------------- public: submit
@@ -127,15 +149,19 @@ def test_submit_report(kind: str, client: Client, clock: Any) -> None:
     body = response.json()
     assert body["status"] == "received"
     assert body["track"] == "feedback"
-    assert body["due"] == {"accept_by": None, "resolve_by": None,
-                           "answer_by": expected(kind=kind, received=D0).answer_by.isoformat()}
+    assert body["due"] == {
+        "accept_by": None,
+        "resolve_by": None,
+        "answer_by": expected(kind=kind, received=D0).answer_by.isoformat(),
+    }
     assert body["due"]["answer_by"] == "2026-03-16"
 
 
 @pytest.mark.django_db
 def test_submit_anonymous_denunciation_is_accepted_on_its_own_track(client: Client, clock: Any) -> None:
-    response = post_json(client, "/api/v1/submissions", {**BASE, "kind": "denunciation", "reporter": None,
-                                                         "complaint_round": None})
+    response = post_json(
+        client, "/api/v1/submissions", {**BASE, "kind": "denunciation", "reporter": None, "complaint_round": None}
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["track"] == "anonymous"
@@ -144,8 +170,12 @@ def test_submit_anonymous_denunciation_is_accepted_on_its_own_track(client: Clie
 
 @pytest.mark.django_db
 def test_submit_with_old_address_only(client: Client) -> None:
-    payload = {**BASE, "province_code": None, "commune_code": None,
-               "address": "Số 5 phố Đội Cấn, phường Đội Cấn, quận Ba Đình, Hà Nội"}
+    payload = {
+        **BASE,
+        "province_code": None,
+        "commune_code": None,
+        "address": "Số 5 phố Đội Cấn, phường Đội Cấn, quận Ba Đình, Hà Nội",
+    }
     response = post_json(client, "/api/v1/submissions", payload)
     assert response.status_code == 201, response.content
     assert Case.objects.get().province_id == "01"
@@ -161,8 +191,9 @@ def test_public_status_shows_the_timeline_and_never_the_reporter(
     code = post_json(client, "/api/v1/submissions", BASE).json()["tracking_code"]
     case = Case.objects.get(tracking_code=code)
     case = services.accept_case(actor=clerk, case=case)
-    case = services.forward_case(actor=clerk, case=case, to_unit=case.unit.parent,
-                                 reason=f"Chuyển theo đề nghị của {REPORTER['name']}")
+    case = services.forward_case(
+        actor=clerk, case=case, to_unit=case.unit.parent, reason=f"Chuyển theo đề nghị của {REPORTER['name']}"
+    )
     services.add_information(case=case, body=f"Tôi là {REPORTER['name']}, điện thoại {REPORTER['phone']}")
 
     response = client.get(f"/api/v1/submissions/{code}")
@@ -208,7 +239,7 @@ def _mistype(code: str, position: int) -> str:
     for char in alphabet:
         # Skip look-alikes (O→0, I/L→1 are read as the same character).
         if char != code[position] and char not in "$*=~":
-            return code[:position] + char + code[position + 1:]
+            return code[:position] + char + code[position + 1 :]
     raise AssertionError
 
 
@@ -256,10 +287,11 @@ BAD_INPUT: list[tuple[str, Any]] = [
     ("1 MB address", {**BASE, "address": "x" * 1_000_000}),
     ("1 MB reporter name", {**BASE, "reporter": {**REPORTER, "name": "A" * 1_000_000}}),
     ("lone surrogate", b'{"kind": "report", "title": "\\ud800", "content": "abc", "province_code": "01"}'),
-    ("lone surrogate inside", b'{"kind": "report", "title": "Ti\\u00eau \\udfff \\u0111\\u1ec1", '
-                              b'"content": "abc", "province_code": "01"}'),
-    ("lone surrogate in content", b'{"kind": "report", "title": "abc", "content": "x\\udbff",'
-                                  b' "province_code": "01"}'),
+    (
+        "lone surrogate inside",
+        b'{"kind": "report", "title": "Ti\\u00eau \\udfff \\u0111\\u1ec1", "content": "abc", "province_code": "01"}',
+    ),
+    ("lone surrogate in content", b'{"kind": "report", "title": "abc", "content": "x\\udbff", "province_code": "01"}'),
     ("invalid UTF-8", b'{"kind": "report", "title": "\xff\xfe\xc3", "content": "abc", "province_code": "01"}'),
     ("overlong UTF-8", b'{"kind": "report", "title": "\xc0\xaf", "content": "abc", "province_code": "01"}'),
     ("replacement character", {**BASE, "title": "Ti\ufffdu \u0111\u1ec1"}),
@@ -303,13 +335,15 @@ SCHEMA_COERCES: set[str] = set()
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("label", "payload"),
-    [pytest.param(label, payload, marks=pytest.mark.xfail(strict=True, reason="lax schema, see SCHEMA_COERCES"))
-     if label in SCHEMA_COERCES else (label, payload) for label, payload in BAD_INPUT],
+    [
+        pytest.param(label, payload, marks=pytest.mark.xfail(strict=True, reason="lax schema, see SCHEMA_COERCES"))
+        if label in SCHEMA_COERCES
+        else (label, payload)
+        for label, payload in BAD_INPUT
+    ],
     ids=[label for label, _ in BAD_INPUT],
 )
-def test_bad_input_is_refused_with_the_error_shape_and_nothing_stored(
-    label: str, payload: Any, client: Client
-) -> None:
+def test_bad_input_is_refused_with_the_error_shape_and_nothing_stored(label: str, payload: Any, client: Client) -> None:
     before = stored_counts()
     response = post_json(client, "/api/v1/submissions", payload)
     error = assert_error_shape(response, 400)
@@ -356,8 +390,9 @@ def test_english_messages_on_request(payload: Any, client: Client) -> None:
     assert response["Content-Language"] == "en"
     # English when a translation exists, the Vietnamese text otherwise: whatever the catalogue says.
     with translation.override("en"):
-        expected_message = str(InvalidInput.default_message if error["code"] == "invalid"
-                               else PaknError.default_message)
+        expected_message = str(
+            InvalidInput.default_message if error["code"] == "invalid" else PaknError.default_message
+        )
     assert error["message"] == expected_message
     if error["fields"]:
         with translation.override("en"):
@@ -383,8 +418,9 @@ def deadlines(client: Client, **params: Any) -> Any:
 
 @pytest.mark.django_db
 def test_deadline_example_from_the_issue(client: Client) -> None:
-    response = deadlines(client, kind="complaint", round=1, received="2026-03-02", accepted="2026-03-09",
-                         complex=0, remote=0)
+    response = deadlines(
+        client, kind="complaint", round=1, received="2026-03-02", accepted="2026-03-09", complex=0, remote=0
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["accept_by"] == "2026-03-16"
@@ -423,8 +459,9 @@ def test_complaint_acceptance_after_the_2026_amendment(client: Client) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize(("extensions", "resolve_by"), [(0, "2026-04-08"), (1, "2026-05-08"), (2, "2026-06-08")])
 def test_denunciation_extensions(extensions: int, resolve_by: str, client: Client) -> None:
-    body = deadlines(client, kind="denunciation", received="2026-03-02", accepted="2026-03-09",
-                     extensions=extensions).json()
+    body = deadlines(
+        client, kind="denunciation", received="2026-03-02", accepted="2026-03-09", extensions=extensions
+    ).json()
     assert body["accept_by"] == "2026-03-11"  # 7 working days
     assert body["resolve_by"] == resolve_by  # 06-07 is a Sunday
     assert len(body["rules"]) == (3 if extensions else 2)
@@ -481,11 +518,18 @@ def test_deadline_unit_answer_period(client: Client) -> None:
 @pytest.mark.django_db
 def test_staff_endpoints_need_a_token(client: Client, make_case: Callable[..., Any], clerk: Any) -> None:
     case = make_case()
-    requests = [("get", "/api/v1/cases"), ("get", f"/api/v1/cases/{case.pk}"), ("post", "/api/v1/cases"),
-                ("post", f"/api/v1/cases/{case.pk}/accept"), ("post", f"/api/v1/cases/{case.pk}/close")]
+    requests = [
+        ("get", "/api/v1/cases"),
+        ("get", f"/api/v1/cases/{case.pk}"),
+        ("post", "/api/v1/cases"),
+        ("post", f"/api/v1/cases/{case.pk}/accept"),
+        ("post", f"/api/v1/cases/{case.pk}/close"),
+    ]
     for method, url in requests:
-        for headers in ({}, *({"Authorization": h} for h in ("Bearer nonsense", "Token abc", "Bearer ",
-                                                             "Basic Y2xlcms6eA=="))):
+        for headers in (
+            {},
+            *({"Authorization": h} for h in ("Bearer nonsense", "Token abc", "Bearer ", "Basic Y2xlcms6eA==")),
+        ):
             if method == "post":
                 response = post_json(client, url, {}, headers=headers)
             else:
@@ -518,8 +562,12 @@ def test_list_cases_with_filters_and_pagination(
     complaint = make_case(kind="complaint", title="Khiếu nại thu hồi đất")
     clock.move_to(datetime(2026, 3, 5, 9, tzinfo=TZ))
     denunciation = make_case(kind="denunciation", title="Tố cáo cán bộ nhũng nhiễu")
-    closed = services.close_case(actor=clerk, case=services.resolve_case(
-        actor=clerk, case=make_case(kind="opinion", title="Góp ý dự thảo"), body="Cảm ơn góp ý."))
+    closed = services.close_case(
+        actor=clerk,
+        case=services.resolve_case(
+            actor=clerk, case=make_case(kind="opinion", title="Góp ý dự thảo"), body="Cảm ơn góp ý."
+        ),
+    )
     make_case(kind="report", province_code="01", commune_code="00008")  # another commune's: not listed
 
     def listed(**params: Any) -> list[str]:
@@ -583,8 +631,9 @@ def test_workflow_through_the_api(client: Client, clock: Any, make_case: Callabl
     error = assert_error_shape(post_json(client, f"/api/v1/cases/{case.pk}/start", {}, headers=auth), 409)
     assert error["code"] == "invalid_transition"
     assert_error_shape(post_json(client, f"/api/v1/cases/{case.pk}/accept", {"complexity": "huge"}, headers=auth), 400)
-    assert_error_shape(post_json(client, f"/api/v1/cases/{case.pk}/accept", {"accepted_on": "2026-03-03"},
-                                 headers=auth), 400)  # in the future
+    assert_error_shape(
+        post_json(client, f"/api/v1/cases/{case.pk}/accept", {"accepted_on": "2026-03-03"}, headers=auth), 400
+    )  # in the future
 
     clock.move_to(datetime(2026, 3, 9, 9, tzinfo=TZ))
     body = act("accept", {"accepted_on": "2026-03-09", "complexity": "complex"})
@@ -594,8 +643,12 @@ def test_workflow_through_the_api(client: Client, clock: Any, make_case: Callabl
     assert body["status"] == "in_progress"
     body = act("extend", {"complexity": "complex", "reason": "Cần xác minh nhiều nơi"})
     assert (body["extensions"], body["due_on"]) == (1, "2026-05-08")
-    assert_error_shape(post_json(client, f"/api/v1/cases/{case.pk}/extend",
-                                 {"complexity": "complex", "reason": "Lần hai"}, headers=auth), 409)
+    assert_error_shape(
+        post_json(
+            client, f"/api/v1/cases/{case.pk}/extend", {"complexity": "complex", "reason": "Lần hai"}, headers=auth
+        ),
+        409,
+    )
     body = act("suspend", {"reason": "Chờ giám định"})
     assert body["status"] == "suspended"
     clock.move_to(datetime(2026, 3, 19, 9, tzinfo=TZ))
@@ -608,34 +661,57 @@ def test_workflow_through_the_api(client: Client, clock: Any, make_case: Callabl
     body = act("close")
     assert body["status"] == "closed" and body["allowed_actions"] == []
     assert list(AuditEvent.objects.filter(case=case).values_list("action", flat=True)) == [
-        "submitted", "accepted", "started", "extended", "suspended", "resumed", "resolved", "closed"]
+        "submitted",
+        "accepted",
+        "started",
+        "extended",
+        "suspended",
+        "resumed",
+        "resolved",
+        "closed",
+    ]
 
 
 @pytest.mark.django_db
 def test_refuse_forward_merge_through_the_api(client: Client, make_case: Callable[..., Any], clerk: Any) -> None:
     auth = bearer(clerk)
     refused = make_case(kind="complaint")
-    assert_error_shape(post_json(client, f"/api/v1/cases/{refused.pk}/refuse", {"reason_code": "because"},
-                                 headers=auth), 400)
-    body = post_json(client, f"/api/v1/cases/{refused.pk}/refuse", {"reason_code": "time_limit_passed"},
-                     headers=auth).json()
+    assert_error_shape(
+        post_json(client, f"/api/v1/cases/{refused.pk}/refuse", {"reason_code": "because"}, headers=auth), 400
+    )
+    body = post_json(
+        client, f"/api/v1/cases/{refused.pk}/refuse", {"reason_code": "time_limit_passed"}, headers=auth
+    ).json()
     assert body["status"] == "refused" and body["answers"][0]["kind"] == "refusal"
 
     forwarded = make_case(kind="complaint")
-    assert_error_shape(post_json(client, f"/api/v1/cases/{forwarded.pk}/forward",
-                                 {"to_unit_code": "NO-SUCH", "reason": "x"}, headers=auth), 400)
-    assert_error_shape(post_json(client, f"/api/v1/cases/{forwarded.pk}/forward",
-                                 {"to_unit_code": "DU-00004"}, headers=auth), 400)
-    response = post_json(client, f"/api/v1/cases/{forwarded.pk}/forward",
-                         {"to_unit_code": "DU-00004", "reason": "Thuộc thẩm quyền cấp ủy"}, headers=auth)
+    assert_error_shape(
+        post_json(
+            client, f"/api/v1/cases/{forwarded.pk}/forward", {"to_unit_code": "NO-SUCH", "reason": "x"}, headers=auth
+        ),
+        400,
+    )
+    assert_error_shape(
+        post_json(client, f"/api/v1/cases/{forwarded.pk}/forward", {"to_unit_code": "DU-00004"}, headers=auth), 400
+    )
+    response = post_json(
+        client,
+        f"/api/v1/cases/{forwarded.pk}/forward",
+        {"to_unit_code": "DU-00004", "reason": "Thuộc thẩm quyền cấp ủy"},
+        headers=auth,
+    )
     # The clerk forwarded it away: it is no longer theirs to see.
     assert response.status_code in (200, 404)
     assert Forward.objects.get(case=forwarded).to_unit.code == "DU-00004"
     assert_error_shape(client.get(f"/api/v1/cases/{forwarded.pk}", headers=auth), 404)
 
     first, second = make_case(), make_case()
-    assert_error_shape(post_json(client, f"/api/v1/cases/{first.pk}/merge",
-                                 {"into_tracking_code": refused.tracking_code + "X"}, headers=auth), 400)
+    assert_error_shape(
+        post_json(
+            client, f"/api/v1/cases/{first.pk}/merge", {"into_tracking_code": refused.tracking_code + "X"}, headers=auth
+        ),
+        400,
+    )
     typed = f" {format_tracking_code(second.tracking_code).lower().replace('0', 'o').replace('1', 'l')} "
     body = post_json(client, f"/api/v1/cases/{first.pk}/merge", {"into_tracking_code": typed}, headers=auth).json()
     assert body["status"] == "merged"
@@ -654,8 +730,11 @@ def test_record_a_letter(client: Client, clock: Any, clerk: Any) -> None:
     assert body["due_on"] == "2026-03-16"
     assert AuditEvent.objects.get(case_id=body["id"]).actor == clerk
     before = stored_counts()
-    for bad in ({**payload, "received_on": "2026-03-11"}, {**payload, "channel": "pigeon"},
-                {**payload, "received_on": "yesterday"}):
+    for bad in (
+        {**payload, "received_on": "2026-03-11"},
+        {**payload, "channel": "pigeon"},
+        {**payload, "received_on": "yesterday"},
+    ):
         assert_error_shape(post_json(client, "/api/v1/cases", bad, headers=auth), 400)
     assert stored_counts() == before
 
@@ -684,8 +763,18 @@ def test_openapi_document(client: Client) -> None:
             assert operation.get("operationId"), (method, path)
             ids.append(operation["operationId"])
     assert len(ids) == len(set(ids))
-    for expected_id in ("create_submission", "get_submission_status", "calculate_deadlines", "list_cases",
-                        "get_case", "accept_case", "refuse_case", "forward_case", "resolve_case", "close_case"):
+    for expected_id in (
+        "create_submission",
+        "get_submission_status",
+        "calculate_deadlines",
+        "list_cases",
+        "get_case",
+        "accept_case",
+        "refuse_case",
+        "forward_case",
+        "resolve_case",
+        "close_case",
+    ):
         assert expected_id in ids
     assert client.get("/api/v1/docs").status_code == 200
 
@@ -698,9 +787,15 @@ def test_me(client: Client, clerk: Any, province_head: Any) -> None:
     assert_error_shape(client.get("/api/v1/me"), 401, "not_authenticated")
     body = client.get("/api/v1/me", headers=bearer(clerk)).json()
     assert body["username"] == "clerk" and body["is_staff_member"] is True and body["roles"] == ["clerk"]
-    assert body["memberships"] == [{"unit_code": "UBND-00004", "unit": body["memberships"][0]["unit"],
-                                    "role": "clerk", "role_label": body["memberships"][0]["role_label"],
-                                    "include_subunits": False}]
+    assert body["memberships"] == [
+        {
+            "unit_code": "UBND-00004",
+            "unit": body["memberships"][0]["unit"],
+            "role": "clerk",
+            "role_label": body["memberships"][0]["role_label"],
+            "include_subunits": False,
+        }
+    ]
     head = client.get("/api/v1/me", headers=bearer(province_head)).json()
     assert head["roles"] == ["head"] and head["memberships"][0]["include_subunits"] is True
 
@@ -767,5 +862,13 @@ def test_rate_limit(client: Client, clerk: Any, settings: Any) -> None:
 def test_new_operation_ids_are_published(client: Client) -> None:
     document = client.get("/api/v1/openapi.json").json()
     ids = {op["operationId"] for operations in document["paths"].values() for op in operations.values()}
-    assert {"get_me", "get_case_timeline", "list_case_messages", "list_refusal_reasons", "list_topics",
-            "extend_deadline", "forward_case", "record_submission"} <= ids
+    assert {
+        "get_me",
+        "get_case_timeline",
+        "list_case_messages",
+        "list_refusal_reasons",
+        "list_topics",
+        "extend_deadline",
+        "forward_case",
+        "record_submission",
+    } <= ids

@@ -64,12 +64,22 @@ def clerk_setup(db: Any, keep_connection: None) -> dict[str, Any]:
     raw = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=clerk, name="schemathesis", key_hash=ApiToken.hash_key(raw), prefix=raw[:8])
     cases = [
-        services.submit(actor=None, kind=kind, title="Hồ sơ thử", content="Nội dung thử.", province_code="01",
-                        commune_code=COMMUNE, reporter=dict(REPORTER))
+        services.submit(
+            actor=None,
+            kind=kind,
+            title="Hồ sơ thử",
+            content="Nội dung thử.",
+            province_code="01",
+            commune_code=COMMUNE,
+            reporter=dict(REPORTER),
+        )
         for kind in ("report", "complaint", "denunciation")
     ]
-    return {"headers": {"Authorization": f"Bearer {raw}"}, "case_ids": [c.pk for c in cases],
-            "codes": [c.tracking_code for c in cases]}
+    return {
+        "headers": {"Authorization": f"Bearer {raw}"},
+        "case_ids": [c.pk for c in cases],
+        "codes": [c.tracking_code for c in cases],
+    }
 
 
 def test_the_document_is_published_with_stable_operation_ids() -> None:
@@ -78,8 +88,7 @@ def test_the_document_is_published_with_stable_operation_ids() -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
 def test_no_server_errors_and_one_error_shape(case: Any, clerk_setup: dict[str, Any]) -> None:
     turn = next(_turn)

@@ -184,8 +184,9 @@ def test_events_cannot_be_changed_or_deleted_through_the_model(history: list[Cas
 
 
 @pytest.mark.django_db
-def test_log_stays_valid_through_a_whole_lifecycle(make_case: Callable[..., Case], clerk: Any,
-                                                   province_head: Any) -> None:
+def test_log_stays_valid_through_a_whole_lifecycle(
+    make_case: Callable[..., Case], clerk: Any, province_head: Any
+) -> None:
     case = make_case(kind="complaint")
     case = services.accept_case(actor=clerk, case=case)
     case = services.resolve_case(actor=clerk, case=case, body="Kết luận", kind="conclusion")
@@ -196,5 +197,12 @@ def test_log_stays_valid_through_a_whole_lifecycle(make_case: Callable[..., Case
     services.merge_case(actor=province_head, case=case, into=other)
     verify()
     assert list(AuditEvent.objects.filter(case=case).values_list("action", flat=True)) == [
-        "submitted", "accepted", "resolved", "rated", "escalated", "accepted", "merged"]
+        "submitted",
+        "accepted",
+        "resolved",
+        "rated",
+        "escalated",
+        "accepted",
+        "merged",
+    ]
     assert Case.objects.get(pk=other.pk).audit_count == 2

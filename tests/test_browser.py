@@ -18,8 +18,9 @@ from pakn.core.tracking import format_tracking_code
 
 CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
-    pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True
+    )
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
 expect = sync_api.expect
 
@@ -27,8 +28,15 @@ from conftest import COMMUNE, OTHER_COMMUNE, PASSWORD, REPORTER, make_user  # no
 
 pytestmark = pytest.mark.browser
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # XXXX-XXXX-XXC: Crockford base32 body, the check character may also be one of * ~ $ = U.
 CODE_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}[0-9A-Z*~$=]$")
 REQUIRED = re.compile(r"Trường này là bắt buộc\.?")
@@ -75,9 +83,13 @@ def submit_case(**overrides: Any) -> Any:
     from pakn.cases import services
 
     data: dict[str, Any] = {
-        "actor": None, "kind": "report", "title": "Đèn đường hỏng trên phố Đội Cấn",
+        "actor": None,
+        "kind": "report",
+        "title": "Đèn đường hỏng trên phố Đội Cấn",
         "content": "Đèn đường trước số 12 phố Đội Cấn hỏng đã hai tuần, buổi tối rất tối và nguy hiểm.",
-        "province_code": "01", "commune_code": COMMUNE, "reporter": dict(REPORTER),
+        "province_code": "01",
+        "commune_code": COMMUNE,
+        "reporter": dict(REPORTER),
     }
     data.update(overrides)
     return services.submit(**data)
@@ -120,8 +132,9 @@ def tracking_code_on(page: Any) -> str:
     return code
 
 
-def assert_no_identity(page: Any, name: str = REPORTER["name"], phone: str = REPORTER["phone"],
-                       email: str = REPORTER["email"]) -> None:
+def assert_no_identity(
+    page: Any, name: str = REPORTER["name"], phone: str = REPORTER["phone"], email: str = REPORTER["email"]
+) -> None:
     html = page.content()
     for secret in (name, phone, email):
         assert secret not in html, f"the public status page shows {secret!r}"
@@ -392,4 +405,3 @@ def test_public_pages_accessibility_basics(page: Any, live_server: Any, path: st
     assert box is not None and box["x"] >= 0  # visible once focused
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
-

@@ -307,8 +307,7 @@ def test_not_accepted_resolves_as_if_accepted_on_accept_by() -> None:
 def test_resolve_rule_chosen_on_accepted_date() -> None:
     # A rule table where resolution changed on 2026-07-01: the acceptance date decides.
     changed = [
-        replace(r, effective_to=d("2026-06-30")) if r.code == "denunciation.resolve.2018" else r
-        for r in DEFAULT_RULES
+        replace(r, effective_to=d("2026-06-30")) if r.code == "denunciation.resolve.2018" else r for r in DEFAULT_RULES
     ] + [
         Rule(
             "denunciation.resolve.2026",
@@ -321,12 +320,8 @@ def test_resolve_rule_chosen_on_accepted_date() -> None:
             "y",
         )
     ]
-    before = compute_deadlines(
-        changed, CAL, kind="denunciation", received=d("2026-06-22"), accepted=d("2026-06-30")
-    )
-    after = compute_deadlines(
-        changed, CAL, kind="denunciation", received=d("2026-06-22"), accepted=d("2026-07-01")
-    )
+    before = compute_deadlines(changed, CAL, kind="denunciation", received=d("2026-06-22"), accepted=d("2026-06-30"))
+    after = compute_deadlines(changed, CAL, kind="denunciation", received=d("2026-06-22"), accepted=d("2026-07-01"))
     assert before.rules[1].amount == 30
     assert after.rules[1].amount == 20
     assert after.resolve_by == CAL.add_days(d("2026-07-01"), 20)
@@ -347,9 +342,7 @@ def test_answer_working_days_override() -> None:
     assert r.rules[0].amount == 3
     assert r.rules[0].unit == Unit.WORKING_DAYS
     assert r.rules[0].code == "report.answer.default"
-    assert _run({"kind": "report", "received": "2026-03-02", "answer_working_days": 0}).answer_by == d(
-        "2026-03-02"
-    )
+    assert _run({"kind": "report", "received": "2026-03-02", "answer_working_days": 0}).answer_by == d("2026-03-02")
     with pytest.raises(ValueError):
         _run({"kind": "report", "received": "2026-03-02", "answer_working_days": -1})
 
@@ -374,9 +367,7 @@ def test_extension_whole_period_counted_from_acceptance() -> None:
 
 
 def test_extension_chained_when_units_differ() -> None:
-    rules = [
-        replace(r, unit=Unit.WORKING_DAYS, amount=5) if r.item == Item.EXTENSION else r for r in DEFAULT_RULES
-    ]
+    rules = [replace(r, unit=Unit.WORKING_DAYS, amount=5) if r.item == Item.EXTENSION else r for r in DEFAULT_RULES]
     r = compute_deadlines(
         rules, CAL, kind="denunciation", received=d("2026-03-02"), accepted=d("2026-03-11"), extensions=2
     )
@@ -446,9 +437,7 @@ def test_complaint_resolution_grid(round_: int, complex_: bool, remote: bool, am
         remote=remote,
     )
     assert (rule.amount, rule.unit) == (amount, Unit.DAYS)
-    assert rule.citation == (
-        "Luật Khiếu nại 2011, Điều 28" if round_ == 1 else "Luật Khiếu nại 2011, Điều 37"
-    )
+    assert rule.citation == ("Luật Khiếu nại 2011, Điều 28" if round_ == 1 else "Luật Khiếu nại 2011, Điều 37")
 
 
 def test_more_specific_rule_wins() -> None:

@@ -37,8 +37,13 @@ def post(client: Client, data: dict[str, Any], fmt: str = "json", **kwargs: Any)
 
 
 def good(key: str, **extra: Any) -> dict[str, Any]:
-    return {"api_key": key, "service_code": "report-environment", "address_id": COMMUNE,
-            "description": "Rác thải đổ trộm ven hồ, bốc mùi.", **extra}
+    return {
+        "api_key": key,
+        "service_code": "report-environment",
+        "address_id": COMMUNE,
+        "description": "Rác thải đổ trộm ven hồ, bốc mùi.",
+        **extra,
+    }
 
 
 def assert_errors(response: Any, status: int, fmt: str = "json") -> list[dict[str, Any]]:
@@ -47,8 +52,10 @@ def assert_errors(response: Any, status: int, fmt: str = "json") -> list[dict[st
         assert response["Content-Type"].startswith("text/xml")
         root = ET.fromstring(response.content)  # noqa: S314
         assert root.tag == "errors"
-        errors = [{"code": int(e.findtext("code") or 0), "description": e.findtext("description")}
-                  for e in root.findall("error")]
+        errors = [
+            {"code": int(e.findtext("code") or 0), "description": e.findtext("description")}
+            for e in root.findall("error")
+        ]
     else:
         assert response["Content-Type"].startswith("application/json")
         errors = response.json()
@@ -114,41 +121,72 @@ def test_service_definition(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_post_request_files_a_case_through_the_services(client: Client, key: str) -> None:
-    response = post(client, good(
-        key, first_name="Văn An", last_name="Nguyễn", email=REPORTER["email"], phone="091 234 5678",
-        media_url="https://example.vn/anh.jpg", account_id="acc-7", device_id="dev-1",
-        **{"attribute[notify_by]": "sms", "attribute[publish]": "true", "attribute[unknown]": "x"},
-    ))
+    response = post(
+        client,
+        good(
+            key,
+            first_name="Văn An",
+            last_name="Nguyễn",
+            email=REPORTER["email"],
+            phone="091 234 5678",
+            media_url="https://example.vn/anh.jpg",
+            account_id="acc-7",
+            device_id="dev-1",
+            **{"attribute[notify_by]": "sms", "attribute[publish]": "true", "attribute[unknown]": "x"},
+        ),
+    )
     assert response.status_code == 200, response.content
     (created,) = response.json()
     assert set(created) == {"service_request_id", "token", "service_notice", "account_id"}
     assert created["account_id"] == "acc-7"
     case = Case.objects.get(tracking_code=created["service_request_id"])
     assert (case.kind, case.topic.code, case.commune_id, case.channel, case.publish) == (
-        "report", "environment", COMMUNE, "api", True)
+        "report",
+        "environment",
+        COMMUNE,
+        "api",
+        True,
+    )
     assert case.title == "Rác thải đổ trộm ven hồ, bốc mùi."
     assert "https://example.vn/anh.jpg" in case.content
     assert case.reporter.notify_by == "sms"  # the identity itself is in the protection vault
     assert AuditEvent.objects.get(case=case).data["channel"] == "api"
     record = Open311Request.objects.get(case=case)
-    assert (record.token, record.device_id, record.media_url) == (created["token"], "dev-1", "https://example.vn/anh.jpg")
+    assert (record.token, record.device_id, record.media_url) == (
+        created["token"],
+        "dev-1",
+        "https://example.vn/anh.jpg",
+    )
     assert ApiKey.objects.get().last_used_at is not None
     assert created["service_request_id"] in created["service_notice"]
 
 
 @pytest.mark.django_db
 def test_post_complaint_attributes_and_xml_answer(client: Client, key: str) -> None:
-    response = post(client, good(
-        key, service_code="complaint-land", first_name="An", last_name="Nguyễn Văn", email=REPORTER["email"],
-        **{"attribute[complaint_round]": "2", "attribute[subject]": "UBND phường", "attribute[title]": "Khiếu nại"},
-    ), fmt="xml")
+    response = post(
+        client,
+        good(
+            key,
+            service_code="complaint-land",
+            first_name="An",
+            last_name="Nguyễn Văn",
+            email=REPORTER["email"],
+            **{"attribute[complaint_round]": "2", "attribute[subject]": "UBND phường", "attribute[title]": "Khiếu nại"},
+        ),
+        fmt="xml",
+    )
     assert response.status_code == 200
     root = ET.fromstring(response.content)  # noqa: S314
     code = root.findtext("request/service_request_id")
     assert root.tag == "service_requests" and root.findtext("request/token")
     case = Case.objects.get(tracking_code=code)
     assert (case.kind, case.complaint_round, case.subject, case.title, case.track) == (
-        "complaint", 2, "UBND phường", "Khiếu nại", "statutory")
+        "complaint",
+        2,
+        "UBND phường",
+        "Khiếu nại",
+        "statutory",
+    )
 
 
 @pytest.mark.django_db
@@ -157,20 +195,32 @@ def test_place_from_coordinates(client: Client, key: str) -> None:
 
     for code in (COMMUNE, "00008", "25747"):
         commune = Commune.objects.get(code=code)
-        body = post(client, {**good(key), "address_id": "", "lat": commune.latitude + 0.0005,
-                             "long": commune.longitude - 0.0005}).json()
+        body = post(
+            client,
+            {**good(key), "address_id": "", "lat": commune.latitude + 0.0005, "long": commune.longitude - 0.0005},
+        ).json()
         assert Case.objects.get(tracking_code=body[0]["service_request_id"]).commune_id == code
     # Far out at sea: outside the service area, unless an address says where.
     assert_errors(post(client, {**good(key), "address_id": "", "lat": "10", "long": "150"}), 400)
-    body = post(client, {**good(key), "address_id": "", "lat": "10", "long": "150",
-                         "address_string": "Phường Ba Đình, Thành phố Hà Nội"}).json()
+    body = post(
+        client,
+        {
+            **good(key),
+            "address_id": "",
+            "lat": "10",
+            "long": "150",
+            "address_string": "Phường Ba Đình, Thành phố Hà Nội",
+        },
+    ).json()
     assert Case.objects.get(tracking_code=body[0]["service_request_id"]).commune_id == COMMUNE
 
 
 @pytest.mark.django_db
 def test_place_from_an_old_address_string(client: Client, key: str) -> None:
-    body = post(client, {**good(key), "address_id": "",
-                         "address_string": "Số 5 phố Đội Cấn, phường Đội Cấn, quận Ba Đình, Hà Nội"}).json()
+    body = post(
+        client,
+        {**good(key), "address_id": "", "address_string": "Số 5 phố Đội Cấn, phường Đội Cấn, quận Ba Đình, Hà Nội"},
+    ).json()
     case = Case.objects.get(tracking_code=body[0]["service_request_id"])
     assert case.province_id == "01" and case.commune_id
 
@@ -178,8 +228,9 @@ def test_place_from_an_old_address_string(client: Client, key: str) -> None:
 @pytest.mark.django_db
 def test_json_body_and_key_in_the_query_string(client: Client, key: str) -> None:
     data = {k: v for k, v in good(key).items() if k != "api_key"}
-    response = client.post(f"{V2}/requests.json?api_key={key}&jurisdiction_id=", json.dumps(data),
-                           content_type="application/json")
+    response = client.post(
+        f"{V2}/requests.json?api_key={key}&jurisdiction_id=", json.dumps(data), content_type="application/json"
+    )
     assert response.status_code == 200, response.content
 
 
@@ -274,9 +325,16 @@ def test_unknown_paths_and_methods(client: Client) -> None:
 
 
 def _filed(**overrides: Any) -> Case:
-    data: dict[str, Any] = {"actor": None, "kind": "report", "title": "Đèn đường hỏng", "content": "Tối om.",
-                            "province_code": "01", "commune_code": COMMUNE, "reporter": dict(REPORTER),
-                            "publish": True}
+    data: dict[str, Any] = {
+        "actor": None,
+        "kind": "report",
+        "title": "Đèn đường hỏng",
+        "content": "Tối om.",
+        "province_code": "01",
+        "commune_code": COMMUNE,
+        "reporter": dict(REPORTER),
+        "publish": True,
+    }
     data.update(overrides)
     return services.submit(**data)
 
@@ -292,10 +350,25 @@ def test_request_by_id_never_shows_the_reporter(client: Client, clerk: Any) -> N
             assert secret not in text
         assert clerk.username not in text
     (item,) = client.get(f"{V2}/requests/{case.tracking_code.lower()}.json").json()
-    assert list(item) == ["service_request_id", "status", "status_notes", "service_name", "service_code",
-                          "description", "agency_responsible", "service_notice", "requested_datetime",
-                          "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat",
-                          "long", "media_url"]
+    assert list(item) == [
+        "service_request_id",
+        "status",
+        "status_notes",
+        "service_name",
+        "service_code",
+        "description",
+        "agency_responsible",
+        "service_notice",
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+        "address",
+        "address_id",
+        "zipcode",
+        "lat",
+        "long",
+        "media_url",
+    ]
     assert item["description"].startswith("Đèn hỏng, gọi [") and "0912345678" not in item["description"]
     assert item["expected_datetime"].startswith(case.due_on.isoformat())
     assert item["requested_datetime"].endswith("+07:00")
@@ -360,20 +433,24 @@ def test_list_filters(client: Client, clerk: Any) -> None:
         ids = f"{private.tracking_code}, nonsense,{march.tracking_code.lower()}"
         assert listed(service_request_id=ids, status="closed") == {private.tracking_code, march.tracking_code}
 
-        for params in ({"status": "pending"}, {"service_code": "praise"}, {"start_date": "yesterday"},
-                       {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-30T00:00:00Z"},
-                       {"start_date": "2026-04-01T00:00:00Z", "end_date": "2026-03-01T00:00:00Z"}):
+        for params in (
+            {"status": "pending"},
+            {"service_code": "praise"},
+            {"start_date": "yesterday"},
+            {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-04-30T00:00:00Z"},
+            {"start_date": "2026-04-01T00:00:00Z", "end_date": "2026-03-01T00:00:00Z"},
+        ):
             assert_errors(client.get(f"{V2}/requests.json", params), 400)
         root = ET.fromstring(client.get(f"{V2}/requests.xml", {"status": "closed"}).content)  # noqa: S314
-        assert [r.findtext("service_request_id") for r in root.findall("request")] == [pid(answered),
-                                                                                      pid(complaint)]
+        assert [r.findtext("service_request_id") for r in root.findall("request")] == [pid(answered), pid(complaint)]
 
 
 @pytest.mark.django_db
 def test_token_lookup(client: Client, key: str) -> None:
     created = post(client, good(key)).json()[0]
     assert client.get(f"{V2}/tokens/{created['token']}.json").json() == [
-        {"service_request_id": created["service_request_id"], "token": created["token"]}]
+        {"service_request_id": created["service_request_id"], "token": created["token"]}
+    ]
 
 
 @pytest.mark.django_db
@@ -409,8 +486,9 @@ def test_open311key_command(client: Client) -> None:
 @pytest.mark.django_db
 def test_admin_issues_a_key_once_and_revokes_it(admin_user: Any, login: Any) -> None:
     browser = login(admin_user)
-    response = browser.post("/admin/open311/apikey/add/", {"name": "Ứng dụng quận", "contact": "x@example.vn"},
-                             follow=True)
+    response = browser.post(
+        "/admin/open311/apikey/add/", {"name": "Ứng dụng quận", "contact": "x@example.vn"}, follow=True
+    )
     assert response.status_code == 200
     shown = [str(m) for m in response.context["messages"]]
     record = ApiKey.objects.get()
@@ -436,10 +514,24 @@ def test_public_listing_never_hands_out_tracking_codes(client: Client, key: str)
     listings show a public id, and a public id only reaches published cases."""
     from pakn.cases import services
 
-    published = services.submit(actor=None, kind="report", title="Đèn hỏng", content="Đèn đường hỏng.",
-                                province_code="01", commune_code=COMMUNE, publish=True)
-    private = services.submit(actor=None, kind="report", title="Riêng", content="Không công khai.",
-                              province_code="01", commune_code=COMMUNE, publish=False)
+    published = services.submit(
+        actor=None,
+        kind="report",
+        title="Đèn hỏng",
+        content="Đèn đường hỏng.",
+        province_code="01",
+        commune_code=COMMUNE,
+        publish=True,
+    )
+    private = services.submit(
+        actor=None,
+        kind="report",
+        title="Riêng",
+        content="Không công khai.",
+        province_code="01",
+        commune_code=COMMUNE,
+        publish=False,
+    )
     listing = client.get(f"{V2}/requests.json").content.decode()
     assert published.tracking_code not in listing and pid(published) in listing
     assert client.get(f"{V2}/requests/{pid(private)}.json").status_code == 404

@@ -109,9 +109,15 @@ def test_open311_client_round_trip(live_server: Any, api_key: str) -> None:
 
     commune = Commune.objects.get(code=COMMUNE)
     posted = client.post_service_request(
-        service_code="report-environment", lat=str(commune.latitude + 0.002), long=str(commune.longitude),
-        description="Rác thải đổ trộm bên hồ, bốc mùi cả tuần nay.", first_name="Văn An", last_name="Nguyễn",
-        email=REPORTER["email"], phone="091-234-5678", **{"attribute[publish]": "true"},
+        service_code="report-environment",
+        lat=str(commune.latitude + 0.002),
+        long=str(commune.longitude),
+        description="Rác thải đổ trộm bên hồ, bốc mùi cả tuần nay.",
+        first_name="Văn An",
+        last_name="Nguyễn",
+        email=REPORTER["email"],
+        phone="091-234-5678",
+        **{"attribute[publish]": "true"},
     )
     created = posted["service_requests"]["request"]
     request_id, token = created["service_request_id"], created["token"]
@@ -144,8 +150,9 @@ def test_open311_client_is_refused_without_a_valid_key(live_server: Any, api_key
     Open311 = load_open311()
     client = Open311(endpoint=f"{live_server.url}/open311/v2", api_key="not-a-key")
     with pytest.raises(urllib.error.HTTPError) as caught:
-        client.post_service_request(service_code="report", address_string="Phường Ba Đình, Hà Nội",
-                                    description="Đèn đường hỏng")
+        client.post_service_request(
+            service_code="report", address_string="Phường Ba Đình, Hà Nội", description="Đèn đường hỏng"
+        )
     assert caught.value.code == 403
     body = ET.fromstring(caught.value.read())  # noqa: S314
     assert body.tag == "errors" and body.find("error/code").text == "403"  # type: ignore[union-attr]
@@ -158,16 +165,34 @@ def test_georeport_client(live_server: Any, api_key: str, output_format: str) ->
     from pakn.cases.models import Case
 
     clerk_case = services.submit(
-        actor=None, kind="complaint", title="Khiếu nại quyết định thu hồi đất", content="Nội dung khiếu nại.",
-        province_code="01", commune_code=COMMUNE, reporter=dict(REPORTER), publish=True, topic_code="land",
+        actor=None,
+        kind="complaint",
+        title="Khiếu nại quyết định thu hồi đất",
+        content="Nội dung khiếu nại.",
+        province_code="01",
+        commune_code=COMMUNE,
+        reporter=dict(REPORTER),
+        publish=True,
+        topic_code="land",
     )
     published = services.submit(
-        actor=None, kind="report", title="Ổ gà trên đường", content="Ổ gà lớn trước số 5.", province_code="01",
-        commune_code=COMMUNE, publish=True, topic_code="traffic_urban",
+        actor=None,
+        kind="report",
+        title="Ổ gà trên đường",
+        content="Ổ gà lớn trước số 5.",
+        province_code="01",
+        commune_code=COMMUNE,
+        publish=True,
+        topic_code="traffic_urban",
     )
     private = services.submit(
-        actor=None, kind="report", title="Tiếng ồn quán karaoke", content="Ồn sau 23 giờ.", province_code="01",
-        commune_code=COMMUNE, publish=False,
+        actor=None,
+        kind="report",
+        title="Tiếng ồn quán karaoke",
+        content="Ồn sau 23 giờ.",
+        province_code="01",
+        commune_code=COMMUNE,
+        publish=False,
     )
     client = GeoReport(f"{live_server.url}/open311/v2", output_format=output_format)
 

@@ -119,6 +119,92 @@ def test_server_log_has_no_client_address_after_anonymous_submissions(tmp_path: 
             assert CLIENT.encode() not in data and b"Server-Log-Probe" not in data, path
 
 
+def _variants(text: str) -> set[bytes]:
+    """How a secret could sit in a file: NFC, NFD, without diacritics (the search index), UTF-16 (a Windows
+    tool's export)."""
+    import unicodedata
+
+    from pakn.core.text import fold
+
+    forms = {text, unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text), fold(text)}
+    return {f.encode("utf-8") for f in forms if f} | {f.encode("utf-16-le") for f in forms if len(f) > 5}
+
+
+def _secrets_of_demo_reporters() -> dict[str, set[bytes]]:
+    from pakn.cases.demo import REPORTERS
+
+    found: dict[str, set[bytes]] = {}
+    for reporter in REPORTERS:
+        for field in ("name", "phone", "id_number", "email"):
+            if reporter.get(field):
+                found[reporter[field]] = _variants(reporter[field])
+                if field == "phone":  # as staff often type it: "0912 345 678", "+84912345678"
+                    phone = reporter[field]
+                    found[reporter[field]] |= _variants(f"{phone[:4]} {phone[4:7]} {phone[7:]}")
+                    found[reporter[field]] |= _variants("+84" + phone[1:])
+    return found
+
+
+def test_demo_instance_holds_no_demo_reporter_identity(tmp_path: Path) -> None:
+    """The issue's check: a working instance with the demo data (cases from every channel, drop box,
+    reception register and bookings, plans, delivered notifications), its database and every file under its
+    data folder and its logs, searched for every demo reporter's name, phone, ID number and e-mail."""
+    env = _env(tmp_path)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for name, args in (
+        ("migrate", ("migrate", "--noinput")),
+        ("loadunits", ("loadunits",)),
+        ("demo", ("demo",)),
+        ("worker", ("worker",)),
+        ("audit", ("audit", "verify")),
+    ):
+        result = subprocess.run(  # noqa: S603 - our own command
+            [sys.executable, "-m", "pakn.cli", *args], env=env, capture_output=True, cwd=ROOT, timeout=600
+        )
+        (logs / f"{name}.log").write_bytes(result.stdout + result.stderr)
+        assert result.returncode == 0, (name, result.stderr[-3000:])
+    # The data is really there (not an empty instance that trivially holds nothing).
+    check = subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-c", DEMO_COUNTS_SCRIPT], env=env, capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert "COUNTS" in check.stdout, check.stderr[-3000:]
+    counts = dict(item.split("=") for item in check.stdout.split("COUNTS", 1)[1].split())
+    assert int(counts["identities"]) >= 10 and int(counts["entries"]) >= 2 and int(counts["bookings"]) >= 1, counts
+    assert int(counts["sent"]) >= 1 and counts["escrow_opens"] == "ok", counts
+    secrets = _secrets_of_demo_reporters()
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".sqlite3" or p.name.endswith(".db") or "sqlite" in p.name for p in files), files
+    # The search reads what is stored: the demo's non-secret text is found the same way.
+    assert any("Đội Cấn".encode() in path.read_bytes() for path in files)
+    leaks = [
+        (secret, str(path.relative_to(tmp_path)))
+        for path in files
+        for secret, forms in secrets.items()
+        if any(form in path.read_bytes() for form in forms)
+    ]
+    assert not leaks, leaks
+
+
+DEMO_COUNTS_SCRIPT = r"""
+import django
+django.setup()
+from pakn.cases.demo import REPORTERS
+from pakn.notify.models import Outbox
+from pakn.protection import keys, vault
+from pakn.protection.models import VaultItem
+from pakn.reception.models import Booking, Entry
+
+private = keys.read_key_file(keys.key_path("ESCROW_KEY_FILE", "escrow.key"))
+names = {vault.open_json(item, keys.escrow_key(), private).get("name")
+         for item in VaultItem.objects.filter(kind__in=["identity", "person"])}
+opens = "ok" if {r["name"] for r in REPORTERS} <= names else f"missing:{names}"
+print("COUNTS", f"identities={VaultItem.objects.filter(kind__in=['identity', 'person']).count()}",
+      f"entries={Entry.objects.count()}", f"bookings={Booking.objects.count()}",
+      f"sent={Outbox.objects.filter(status='sent').count()}", f"escrow_opens={opens}")
+"""
+
+
 MIGRATION_SCRIPT = r"""
 import django
 django.setup()
@@ -176,3 +262,68 @@ def test_migration_seals_plaintext_reporters(tmp_path: Path) -> None:
             data = path.read_bytes()
             for secret in ("Nguyễn Văn An", "0912345678", "001085012345", "an@example.vn"):
                 assert secret.encode() not in data, (secret, path)
+
+
+def test_migration_seals_the_reception_register(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    result = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, "-c", RECEPTION_MIGRATION_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert "MIGRATED" in result.stdout, result.stderr[-3000:]
+    _pakn(env, "protection", "scrub")
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for secret in ("Lê Thị Sổ", "0913000111", "001185077777", "so.le@example.vn", "Đặng Văn Hẹn"):
+                assert secret.encode() not in data, (secret, path)
+
+
+RECEPTION_MIGRATION_SCRIPT = r"""
+import datetime
+import django
+django.setup()
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+executor = MigrationExecutor(connection)
+target = [("reception", "0001_initial")]
+executor.migrate(target)
+old = executor.loader.project_state(target).apps
+Province, Unit = old.get_model("org", "Province"), old.get_model("org", "Unit")
+User = old.get_model("auth", "User")
+Session, Booking, Entry = (old.get_model("reception", n) for n in ("Session", "Booking", "Entry"))
+Province.objects.create(code="01", name="Hà Nội", short_name="Hà Nội")
+unit = Unit.objects.create(code="UBND-01", name="UBND", kind="peoples_committee", level="province", province_id="01")
+clerk = User.objects.create(username="clerk")
+session = Session.objects.create(unit=unit, date=datetime.date(2026, 3, 4), start_time=datetime.time(8),
+                                 end_time=datetime.time(11), presider_name="Chủ tịch", status="held", created_by=clerk)
+Booking.objects.create(session=session, code="ABCDEFGHJK", slot=1, name="Đặng Văn Hẹn", phone="",
+                       email="so.le@example.vn", summary="Tôi là Đặng Văn Hẹn, hỏi về đất.")
+Entry.objects.create(unit=unit, year=2026, number=1, received_on=datetime.date(2026, 3, 4), session=session,
+                     name="Lê Thị Sổ", address="7 Hàng Bài", id_number="001185077777", phone="0913000111",
+                     summary="Bà Lê Thị Sổ (0913 000 111) khiếu nại.", kind="complaint", competence="yes",
+                     notice_due_on=datetime.date(2026, 3, 18), notice_rule="x", created_by=clerk)
+executor = MigrationExecutor(connection)
+executor.migrate(executor.loader.graph.leaf_nodes())
+
+from pakn.protection import keys, vault
+from pakn.protection.notifier import open_contact
+from pakn.reception.models import Booking, Entry
+
+private = keys.read_key_file(keys.key_path("ESCROW_KEY_FILE", "escrow.key"))
+entry, booking = Entry.objects.get(), Booking.objects.get()
+assert "Lê Thị Sổ" not in entry.summary and "0913 000 111" not in entry.summary, entry.summary
+assert vault.open_json(entry.identity, keys.escrow_key(), private)["id_number"] == "001185077777"
+assert open_contact(entry.notify_sealed) == "0913000111" and entry.verifiable
+assert vault.open_json(booking.identity, keys.escrow_key(), private)["email"] == "so.le@example.vn"
+assert open_contact(booking.notify_sealed) == "so.le@example.vn" and "Đặng Văn Hẹn" not in booking.summary
+for table in ("reception_entry", "reception_booking"):
+    columns = [c.name for c in connection.introspection.get_table_description(connection.cursor(), table)]
+    assert "name" not in columns and "phone" not in columns, columns
+print("MIGRATED")
+"""

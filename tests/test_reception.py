@@ -620,9 +620,10 @@ def test_staff_walk_schedule_hold_register_open_case_conclude(head: Any, login: 
     url = reverse("reception_session_action", args=[session.pk, "held"])
     assert client.post(url, {"presider_name": "Chủ tịch UBND phường", "presided_by_head": "on"}).status_code == 302
     detail = client.get(reverse("reception_session", args=[session.pk])).content.decode()
-    assert PUBLIC_NAME in detail and "Đã tiếp" in detail  # staff see who booked
+    assert booking.pseudonym in detail and "Đã tiếp" in detail  # staff see a pseudonym, never who booked
+    assert PUBLIC_NAME not in detail and PUBLIC_PHONE not in detail
     form = client.get(reverse("reception_entry_new") + f"?session={session.pk}&booking={booking.pk}").content.decode()
-    assert PUBLIC_NAME in form
+    assert PUBLIC_NAME not in form and "Đề nghị sửa cống thoát nước" in form
     response = client.post(
         reverse("reception_entry_new"),
         {
@@ -630,8 +631,6 @@ def test_staff_walk_schedule_hold_register_open_case_conclude(head: Any, login: 
             "booking": booking.pk,
             "unit": owner.pk,
             "received_on": "2026-04-29",
-            "name": PUBLIC_NAME,
-            "phone": PUBLIC_PHONE,
             "summary": "Đề nghị sửa cống thoát nước",
             "kind": "petition",
             "people_count": 1,
@@ -642,6 +641,7 @@ def test_staff_walk_schedule_hold_register_open_case_conclude(head: Any, login: 
     entry = Entry.objects.get()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ATTENDED and entry.booking_id == booking.pk
+    assert entry.identity_id == booking.identity_id and entry.verifiable  # the sealed booking details are kept
     response = client.post(
         reverse("reception_entry_action", args=[entry.pk, "open_cases"]),
         {"m0_kind": "petition", "m0_title": "Sửa cống thoát nước ngõ 5", "m0_content": "Cống thoát nước ngõ 5 bị tắc."},
@@ -649,7 +649,8 @@ def test_staff_walk_schedule_hold_register_open_case_conclude(head: Any, login: 
     assert response.status_code == 302
     case = Case.objects.get(channel="reception")
     page = client.get(reverse("reception_entry", args=[entry.pk])).content.decode()
-    assert case.tracking_code in page
+    assert case.tracking_code in page and PUBLIC_NAME not in page
+    assert identity_of(case)["name"] == PUBLIC_NAME and case.track == "feedback"
     response = client.post(
         reverse("reception_session_action", args=[session.pk, "conclude"]),
         {
@@ -710,12 +711,98 @@ def test_another_units_register_and_sessions_answer_not_found(
     assert login(make_user("citizen_account")).get(reverse("reception_staff")).status_code == 404
 
 
-def test_a_denouncers_identity_is_hidden_from_supervisors(clerk: Any, supervisor: Any, login: Any, travel: Any) -> None:
-    entry = register(clerk, kind="denunciation", name="Người Tố Cáo Kín")
-    assert "Người Tố Cáo Kín" in login(clerk).get(reverse("reception_entry", args=[entry.pk])).content.decode()
-    watcher = login(supervisor)
-    assert "Người Tố Cáo Kín" not in watcher.get(reverse("reception_entry", args=[entry.pk])).content.decode()
-    assert "Người Tố Cáo Kín" not in watcher.get(reverse("reception_register")).content.decode()
+def test_register_identities_are_sealed_from_staff_supervisors_and_exports(
+    clerk: Any, supervisor: Any, login: Any, travel: Any
+) -> None:
+    entry = register(
+        clerk,
+        kind="denunciation",
+        name="Người Tố Cáo Kín",
+        phone="0911222333",
+        summary="Tôi là Người Tố Cáo Kín, số máy 0911 222 333, tố cáo cán bộ thu tiền.",
+    )
+    assert "Người Tố Cáo Kín" not in entry.summary and "0911 222 333" not in entry.summary
+    assert "[đã che]" in entry.summary and "tố cáo cán bộ thu tiền" in entry.summary
+    row = Entry.objects.filter(pk=entry.pk).values().get()
+    assert not any("Người Tố Cáo Kín" in str(v) or "0911222333" in str(v) for v in row.values())
+    for user in (clerk, supervisor):
+        client = login(user)
+        for url in (reverse("reception_entry", args=[entry.pk]), reverse("reception_register")):
+            page = client.get(url).content.decode()
+            assert entry.pseudonym in page and "Người Tố Cáo Kín" not in page and "0911222333" not in page, url
+            assert "Đề nghị mở danh tính" not in page  # only protection officers get a way in
+    from openpyxl import load_workbook
+
+    export = login(clerk).get(reverse("reception_register") + f"?unit={entry.unit_id}&format=xlsx")
+    cells = [
+        str(c) for r in load_workbook(io.BytesIO(export.content)).worksheets[0].iter_rows(values_only=True) for c in r
+    ]
+    assert entry.pseudonym in cells and not any("Người Tố Cáo Kín" in c for c in cells)
+    # The escrow holder (offline) can still open it: nothing was lost.
+    from conftest import escrow_private_key
+    from pakn.protection import keys, vault
+
+    assert entry.identity is not None
+    opened = vault.open_json(entry.identity, keys.escrow_key(), escrow_private_key())
+    assert opened == {
+        "name": "Người Tố Cáo Kín",
+        "address": "5 Liễu Giai, Ba Đình",
+        "id_number": "001085099999",
+        "phone": "0911222333",
+    }
+
+
+def test_register_person_reveal_takes_two_officers_and_shows_on_the_cases(
+    clerk: Any, other_clerk: Any, supervisor: Any, login: Any, travel: Any
+) -> None:
+    from pakn.protection import services as protection
+    from pakn.protection.models import RevealRequest
+
+    officers = []
+    for name in ("baove.reception1", "baove.reception2"):
+        user = make_user(name, unit_code=f"UBND-{COMMUNE}", role="protection_officer")
+        protection.setup_key(user=user, password="mat-khau-thu-nghiem-2026")
+        officers.append(user)
+    first, second = officers
+    entry = register(clerk, kind="denunciation")
+    (case,) = services.open_cases(
+        actor=clerk,
+        entry=entry,
+        matters=[{"kind": "denunciation", "title": "Tố cáo cán bộ thu tiền", "content": "Thu tiền ngoài quy định."}],
+    )
+    assert entry.identity is not None
+    person = reverse("protection_person", args=[entry.identity_id])
+    assert login(clerk).get(person).status_code == 403  # staff of the unit: forbidden
+    assert login(supervisor).get(person).status_code == 403
+    assert login(other_clerk).get(person).status_code == 404  # another unit: not even its existence
+    officer = login(first)
+    page = officer.get(reverse("protection_home")).content.decode()
+    assert person in page and entry.identity.label in page  # "Sổ tiếp công dân số 1/2026"
+    response = officer.post(
+        person + "reveal", {"legal_basis": "verification", "reason": "Xác minh người tố cáo theo Điều 28."}
+    )
+    assert response.status_code == 302
+    request = RevealRequest.objects.get(item=entry.identity)
+    with pytest.raises(Forbidden):
+        protection.decide_reveal(actor=first, request=request, approve=True)
+    shown = officer.post(
+        reverse("protection_reveal_open", args=[request.pk]), {"password": "mat-khau-thu-nghiem-2026"}
+    ).content.decode()
+    assert "Trần Văn Bình" not in shown  # not approved yet
+    assert (
+        login(second).post(reverse("protection_reveal_decide", args=[request.pk]), {"decision": "approve"}).status_code
+        == 302
+    )
+    shown = officer.post(
+        reverse("protection_reveal_open", args=[request.pk]), {"password": "mat-khau-thu-nghiem-2026"}
+    ).content.decode()
+    assert "Trần Văn Bình" in shown and "001085099999" in shown
+    again = officer.post(reverse("protection_reveal_open", args=[request.pk]), {"password": "mat-khau-thu-nghiem-2026"})
+    assert "Trần Văn Bình" not in again.content.decode()  # once
+    actions = list(AuditEvent.objects.filter(case=case).values_list("action", "public"))
+    assert ("reveal_requested", False) in actions and ("identity_revealed", True) in actions
+    listing = login(supervisor).get(reverse("protection_home")).content.decode()
+    assert entry.identity.label in listing  # the supervisor sees that a register person was revealed
 
 
 def test_province_head_sees_communes_below(clerk: Any, province_head: Any, login: Any, travel: Any) -> None:
@@ -778,4 +865,5 @@ def test_register_excel_is_one_unit_at_a_time(clerk: Any, login: Any, travel: An
     assert client.get(reverse("reception_register") + "?format=xlsx").status_code == 404
     response = client.get(reverse("reception_register") + f"?unit={entry.unit_id}&format=xlsx")
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
-    assert any(r[0] == "1/2026" and r[2] == "Trần Văn Bình" and r[4] == "001085099999" for r in rows)
+    assert any(r[0] == "1/2026" and r[2] == entry.pseudonym and r[4] == "(niêm phong)" for r in rows)
+    assert not any("Trần Văn Bình" in str(c) or "001085099999" in str(c) for r in rows for c in r)

@@ -76,12 +76,24 @@ def adds_events(*actions: str) -> Iterator[None]:
 @contextmanager
 def changes_nothing(case: Case) -> Iterator[None]:
     before = Case.objects.values().get(pk=case.pk)
-    counts = (AuditEvent.objects.count(), Obligation.objects.count(), Answer.objects.count(), Forward.objects.count(),
-              Rating.objects.count(), Outbox.objects.count())
+    counts = (
+        AuditEvent.objects.count(),
+        Obligation.objects.count(),
+        Answer.objects.count(),
+        Forward.objects.count(),
+        Rating.objects.count(),
+        Outbox.objects.count(),
+    )
     yield
     assert Case.objects.values().get(pk=case.pk) == before
-    assert counts == (AuditEvent.objects.count(), Obligation.objects.count(), Answer.objects.count(),
-                      Forward.objects.count(), Rating.objects.count(), Outbox.objects.count())
+    assert counts == (
+        AuditEvent.objects.count(),
+        Obligation.objects.count(),
+        Answer.objects.count(),
+        Forward.objects.count(),
+        Rating.objects.count(),
+        Outbox.objects.count(),
+    )
 
 
 def open_obligations(case: Case) -> list[Obligation]:
@@ -170,7 +182,12 @@ def test_full_lifecycle(kind: str, clock: Any, make_case: Callable[..., Case], c
     case = reload(case)
     assert case.status == Status.CLOSED
     assert list(AuditEvent.objects.filter(case=case).values_list("action", flat=True)) == [
-        "submitted", "accepted", "started", "resolved", "closed"]
+        "submitted",
+        "accepted",
+        "started",
+        "resolved",
+        "closed",
+    ]
     assert case.audit_count == 5
     # The reporter hears of the submission, the acceptance and the result.
     assert len(outbox_to(REPORTER_EMAIL, case=case)) == 3
@@ -329,8 +346,10 @@ def test_escalate_once_after_unsatisfied_rating(
     go(clock, date(2026, 3, 25))
     case = services.accept_case(actor=province_head, case=case)
     [resolve] = open_obligations(case)
-    assert resolve.due_on == expected(
-        kind="complaint", complaint_round=2, received=D0, accepted=date(2026, 3, 25)).resolve_by
+    assert (
+        resolve.due_on
+        == expected(kind="complaint", complaint_round=2, received=D0, accepted=date(2026, 3, 25)).resolve_by
+    )
     assert resolve.due_on == CAL.add_days(date(2026, 3, 25), 45)
     case = services.resolve_case(actor=province_head, case=case, body="Quyết định lần hai.", kind="conclusion")
     # The new unit's answer can be rated (once), but there is no second escalation.
@@ -493,9 +512,7 @@ def accepted_denunciation(clock: Any, make_case: Callable[..., Case], clerk: Any
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("complexity", "allowed"), [("complex", 1), ("especially_complex", 2)])
-def test_denunciation_extensions(
-    complexity: str, allowed: int, accepted_denunciation: Case, clerk: Any
-) -> None:
+def test_denunciation_extensions(complexity: str, allowed: int, accepted_denunciation: Case, clerk: Any) -> None:
     case = accepted_denunciation
     [obligation] = open_obligations(case)
     assert obligation.due_on == date(2026, 4, 8)
@@ -506,8 +523,10 @@ def test_denunciation_extensions(
         obligation.refresh_from_db()
         assert obligation.met_on is None
         assert reload(case).extensions == k
-        assert obligation.due_on == expected(
-            kind="denunciation", received=D0, accepted=ACCEPTED, complex=True, extensions=k).resolve_by
+        assert (
+            obligation.due_on
+            == expected(kind="denunciation", received=D0, accepted=ACCEPTED, complex=True, extensions=k).resolve_by
+        )
         assert obligation.due_on == CAL.add_days(ACCEPTED, 30 * (k + 1))
         assert (obligation.due_on - previous).days >= 30  # moved by 30 days (then off a weekend)
         assert reload(case).due_on == obligation.due_on
@@ -563,9 +582,7 @@ def test_suspend_resume_shifts_the_due_date(clock: Any, make_case: Callable[...,
 
 
 @pytest.mark.django_db
-def test_extension_after_suspension_keeps_the_paused_days(
-    clock: Any, accepted_denunciation: Case, clerk: Any
-) -> None:
+def test_extension_after_suspension_keeps_the_paused_days(clock: Any, accepted_denunciation: Case, clerk: Any) -> None:
     case = accepted_denunciation
     go(clock, date(2026, 3, 10))
     case = services.suspend_case(actor=clerk, case=case, reason="Chờ giám định")
@@ -681,8 +698,11 @@ ALL_PAIRS = list(itertools.product(Action, Status))
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("action", "status"), [p for p in ALL_PAIRS if p not in TRANSITIONS],
-                         ids=[f"{a}-from-{s}" for a, s in ALL_PAIRS if (a, s) not in TRANSITIONS])
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [p for p in ALL_PAIRS if p not in TRANSITIONS],
+    ids=[f"{a}-from-{s}" for a, s in ALL_PAIRS if (a, s) not in TRANSITIONS],
+)
 def test_every_transition_outside_the_table_is_refused(
     action: Action, status: Status, make_case: Callable[..., Case], admin_user: Any
 ) -> None:

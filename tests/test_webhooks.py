@@ -26,8 +26,14 @@ from pakn.notify.channels import DeliveryError, HttpSmsBackend, channel_for
 from pakn.open311.models import WebhookDelivery, WebhookEndpoint
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SECRETS = [REPORTER["name"], REPORTER["phone"], REPORTER["email"], REPORTER["id_number"], REPORTER["address"],
-           "Đèn đường trước số 12"]
+SECRETS = [
+    REPORTER["name"],
+    REPORTER["phone"],
+    REPORTER["email"],
+    REPORTER["id_number"],
+    REPORTER["address"],
+    "Đèn đường trước số 12",
+]
 
 
 class Receiver:
@@ -44,12 +50,19 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                receiver.received.append({
-                    "path": self.path, "headers": headers, "body": body,
-                    "verified": webhooks.verify(receiver.secret, body=body,
-                                                timestamp=headers.get("x-pakn-timestamp"),
-                                                signature=headers.get("x-pakn-signature")),
-                })
+                receiver.received.append(
+                    {
+                        "path": self.path,
+                        "headers": headers,
+                        "body": body,
+                        "verified": webhooks.verify(
+                            receiver.secret,
+                            body=body,
+                            timestamp=headers.get("x-pakn-timestamp"),
+                            signature=headers.get("x-pakn-signature"),
+                        ),
+                    }
+                )
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
@@ -126,17 +139,19 @@ def test_payloads_never_carry_the_reporter_or_the_citizens_key(
     endpoint: WebhookEndpoint, make_case: Callable[..., Any], clerk: Any
 ) -> None:
     case = make_case(kind="denunciation")
-    services.forward_case(actor=clerk, case=case, to_unit=case.unit.parent,
-                          reason=f"Theo đề nghị của {REPORTER['name']}, {REPORTER['phone']}")
+    services.forward_case(
+        actor=clerk,
+        case=case,
+        to_unit=case.unit.parent,
+        reason=f"Theo đề nghị của {REPORTER['name']}, {REPORTER['phone']}",
+    )
     for delivery in WebhookDelivery.objects.all():
         for secret in [*SECRETS, case.tracking_code, clerk.username, clerk.email]:
             assert secret not in delivery.payload
 
 
 @pytest.mark.django_db
-def test_only_wanted_events_and_provinces(
-    endpoint: WebhookEndpoint, make_case: Callable[..., Any], clerk: Any
-) -> None:
+def test_only_wanted_events_and_provinces(endpoint: WebhookEndpoint, make_case: Callable[..., Any], clerk: Any) -> None:
     endpoint.events = "resolved, closed"
     endpoint.save()
     hcm = WebhookEndpoint.objects.create(name="TP HCM", url=endpoint.url, province_id="79")
@@ -144,7 +159,9 @@ def test_only_wanted_events_and_provinces(
     case = make_case()
     services.close_case(actor=clerk, case=services.resolve_case(actor=clerk, case=case, body="Đã sửa."))
     assert sorted(WebhookDelivery.objects.values_list("endpoint__name", "event_type")) == [
-        ("Hệ thống một cửa", "case.closed"), ("Hệ thống một cửa", "case.resolved")]
+        ("Hệ thống một cửa", "case.closed"),
+        ("Hệ thống một cửa", "case.resolved"),
+    ]
     make_case(province_code="79", commune_code="25747")
     assert WebhookDelivery.objects.filter(endpoint=hcm, event_type="case.submitted").count() == 1
 
@@ -259,8 +276,11 @@ def test_http_sms_backend_posts_json_with_the_token(receiver: Receiver) -> None:
     backend.send(recipient="0912345678", subject="ignored", body="Đơn ABCD đã được tiếp nhận.")
     (request,) = receiver.received
     assert request["headers"]["authorization"] == "Bearer gateway-token"
-    assert json.loads(request["body"]) == {"to": "+84912345678", "text": "Đơn ABCD đã được tiếp nhận.",
-                                           "sender": "PAKN"}
+    assert json.loads(request["body"]) == {
+        "to": "+84912345678",
+        "text": "Đơn ABCD đã được tiếp nhận.",
+        "sender": "PAKN",
+    }
 
 
 def test_http_sms_backend_retries_then_gives_up(receiver: Receiver) -> None:

@@ -385,9 +385,7 @@ def compute_deadlines(
     if kind in ANSWER_KINDS:
         if extensions:
             raise ValueError(f"{kind} has no extension rule")
-        rule = rule_in_force(
-            rules, case_kind=kind, item=Item.ANSWER, on=received, complex=complex, remote=remote
-        )
+        rule = rule_in_force(rules, case_kind=kind, item=Item.ANSWER, on=received, complex=complex, remote=remote)
         if answer_working_days is not None:
             if answer_working_days < 0:
                 raise ValueError(f"answer_working_days must be >= 0, got {answer_working_days}")

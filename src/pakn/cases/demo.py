@@ -246,7 +246,9 @@ def _load_protection_demo(users: dict[str, Any]) -> int:
     officer = users.get("baove.badinh")
     if named is not None and officer is not None:
         protection.request_reveal(
-            actor=officer, case=named, legal_basis="verification",
+            actor=officer,
+            case=named,
+            legal_basis="verification",
             reason="Tổ xác minh cần làm việc trực tiếp với người tố cáo để đối chiếu biên nhận.",
         )
     return 1

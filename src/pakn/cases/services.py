@@ -104,6 +104,19 @@ class ReporterInput:
         return None
 
 
+@dataclass(frozen=True)
+class SealedReporter:
+    """A reporter whose identity is already in the vault (a person in the reception register): the case
+    gets a copy of the sealed item, never the plaintext. ``terms`` are the keyed redaction hashes;
+    ``notify_sealed`` a contact already sealed to the notifier key (``notify_by`` says which channel)."""
+
+    item: Any
+    terms: list[str]
+    verifiable: bool
+    notify_by: str = "none"
+    notify_sealed: str = ""
+
+
 def _text(value: Any, field: str, errors: dict[str, list[Any]], *, required: bool, limit: int) -> str:
     if value is None:
         value = ""
@@ -151,10 +164,10 @@ def clean_reporter(raw: Any, errors: dict[str, list[Any]]) -> ReporterInput:
     return ReporterInput(name=name, phone=phone, email=email, id_number=id_number, address=address, notify_by=notify_by)
 
 
-def _track_for(kind: str, reporter: ReporterInput) -> str:
+def _track_for(kind: str, verifiable: bool) -> str:
     if kind not in STATUTORY_KINDS:
         return Track.FEEDBACK
-    return Track.STATUTORY if reporter.verifiable else Track.ANONYMOUS
+    return Track.STATUTORY if verifiable else Track.ANONYMOUS
 
 
 # ---------------------------------------------------------------- audit and outbox
@@ -369,6 +382,7 @@ def submit(
     citizen: Any = None,
     attachments: Any = (),
     original_letter: Any = None,
+    sealed_reporter: SealedReporter | None = None,
 ) -> Case:
     """File a submission. Validates everything first, so nothing is stored half-way.
 
@@ -383,7 +397,7 @@ def submit(
     from pakn.protection.models import Attachment as StoredFile
     from pakn.protection.models import Receipt, VaultItem
     from pakn.protection.notifier import seal_contact
-    from pakn.protection.vault import files_guard, seal_json
+    from pakn.protection.vault import files_guard, seal_json, share_with_case
 
     errors: dict[str, list[Any]] = {}
     if kind not in Kind.values:
@@ -393,6 +407,8 @@ def submit(
     address_text = _text(address, "address", errors, required=False, limit=300)
     subject_text = _text(subject, "subject", errors, required=False, limit=300)
     reporter_input = clean_reporter(reporter, errors)
+    if sealed_reporter is not None and reporter_input.given:
+        raise ValueError("a submission has a plaintext reporter or a sealed one, not both")
     if kind == Kind.COMPLAINT:
         if complaint_round in (None, ""):
             complaint_round = 1
@@ -450,7 +466,11 @@ def submit(
 
     # Redaction: the reporter's own details and generic identifiers leave the text staff and search see.
     redaction_key = vault_keys.redaction_key()
-    terms = redact.identity_terms(reporter_input.identity(), redaction_key)
+    terms = (
+        list(sealed_reporter.terms)
+        if sealed_reporter is not None
+        else redact.identity_terms(reporter_input.identity(), redaction_key)
+    )
     redacted = {
         name: redact.redact(value, terms, redaction_key)
         for name, value in (
@@ -463,8 +483,13 @@ def submit(
     originals_changed = any(r.count for r in redacted.values())
     contact = reporter_input.contact()
     sealed_contact = seal_contact(*contact) if contact else ""
+    notify_by = reporter_input.notify_by if contact else NotifyChannel.NONE
+    verifiable = reporter_input.verifiable
+    if sealed_reporter is not None:
+        sealed_contact, verifiable = sealed_reporter.notify_sealed, sealed_reporter.verifiable
+        notify_by = sealed_reporter.notify_by if sealed_contact else NotifyChannel.NONE
     receipt, receipt_digest = ("", "")
-    if not reporter_input.name and channel in (Channel.WEB, Channel.API):
+    if not reporter_input.name and sealed_reporter is None and channel in (Channel.WEB, Channel.API):
         receipt, receipt_digest = protection.new_receipt()
 
     unit = route(
@@ -480,7 +505,7 @@ def submit(
                     tracking_code=new_tracking_code(),
                     kind=kind,
                     complaint_round=complaint_round,
-                    track=_track_for(kind, reporter_input),
+                    track=_track_for(kind, verifiable),
                     title=redacted["title"].text[:MAX_TITLE],
                     content=redacted["content"].text,
                     topic=topic,
@@ -501,7 +526,20 @@ def submit(
                     else None,
                 )
                 case.save()
-                if reporter_input.given or originals_changed:
+                if sealed_reporter is not None:
+                    share_with_case(sealed_reporter.item, case=case)
+                    if originals_changed:
+                        seal_json(
+                            case=case,
+                            kind=VaultItem.Kind.ORIGINAL_MESSAGE,
+                            data={
+                                "title": title_text,
+                                "content": content_text,
+                                "case_address": address_text,
+                                "subject": subject_text,
+                            },
+                        )
+                elif reporter_input.given or originals_changed:
                     seal_json(
                         case=case,
                         kind=VaultItem.Kind.IDENTITY,
@@ -514,10 +552,10 @@ def submit(
                             "subject": subject_text,
                         },
                     )
-                if reporter_input.given:
+                if reporter_input.given or sealed_reporter is not None:
                     Reporter.objects.create(
                         case=case,
-                        notify_by=reporter_input.notify_by if contact else NotifyChannel.NONE,
+                        notify_by=notify_by,
                         notify_sealed=sealed_contact,
                         redaction_terms=terms,
                     )

@@ -64,3 +64,40 @@ def oversight_cases(user: Any) -> QuerySet[Any]:
 
     ids = visible_cases(user).values("pk")
     return Case.objects.filter(Q(pk__in=ids) | Q(pk__in=officer_cases(user).values("pk")))
+
+
+def officer_items(user: Any) -> QuerySet[Any]:
+    """People sealed outside any case (register entries, bookings) the user is a protection officer for."""
+    from pakn.protection.models import VaultItem
+
+    units = list(officer_units(user).values_list("pk", flat=True))
+    if not units:
+        return VaultItem.objects.none()
+    return VaultItem.objects.filter(kind=VaultItem.Kind.PERSON).filter(
+        Q(unit_id__in=units) | Q(unit__parent_id__in=units)
+    )
+
+
+def item_overseers_units(user: Any) -> QuerySet[Unit]:
+    """Units whose register people's reveal requests the user may list (never the identity itself): the
+    units whose reception register they may read (staff and supervisors), and their officer units."""
+    from pakn.reception.access import readable_units
+
+    return Unit.objects.filter(Q(pk__in=readable_units(user).values("pk")) | Q(pk__in=officer_units(user).values("pk")))
+
+
+def access_identity_item(user: Any, item_id: Any) -> Any:
+    """Like ``access_identity_case`` for a person sealed outside any case: the officer gets the item; staff
+    of its unit get 403; anybody else 404."""
+    from pakn.protection.models import VaultItem
+
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    item = officer_items(user).select_related("unit").filter(pk=pk).first()
+    if item is not None:
+        return item
+    if VaultItem.objects.filter(pk=pk, kind=VaultItem.Kind.PERSON, unit__in=item_overseers_units(user)).exists():
+        raise Forbidden()
+    raise NotFound()

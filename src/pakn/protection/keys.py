@@ -97,6 +97,12 @@ def redaction_key() -> bytes:
     return crypto.subkey(_server_master(), "redaction-terms")
 
 
+def contact_digest(channel: str, contact: str) -> str:
+    """A keyed hash of a phone number or e-mail address, to find the same contact again (one booking per
+    person and session) without storing it."""
+    return channel + ":" + crypto.keyed_hash(crypto.subkey(_server_master(), "contact-lookup"), contact.strip().lower())
+
+
 # ---------------------------------------------------------------- escrow and deployment config
 
 

@@ -68,6 +68,13 @@ class VaultItem(models.Model):
     # For identities that belong to no case yet (e.g. a reception-day register entry): sealed to this unit's
     # protection officers and those of the unit above. Exactly one of ``case`` and ``unit`` is set.
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # What a case-less item is, for the officers' pages ("Sổ tiếp công dân 3/2026"): never identifying.
+    label = models.CharField(max_length=200, blank=True)
+    # A case's identity copied from a register entry's item (same ciphertext, same data key): a reveal of
+    # either is recorded on the case, so the reporter's status page shows it.
+    shared_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="shared_copies"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     ciphertext = models.TextField(blank=True)  # base64, small items
     blob = models.CharField(max_length=64, blank=True)  # file name under PAKN_DATA_DIR/vault, large items
@@ -161,7 +168,9 @@ class LegalBasis(models.TextChoices):
 
 class RevealRequest(models.Model):
     """Four eyes: one officer asks with a legal basis, a second officer approves, then the first sees the
-    identity once. Every step is an audit event of the case."""
+    identity once. Every step is an audit event of the case. A request is about a case's identity
+    (``case``) or about a person sealed outside any case (``item``, e.g. a reception-register entry);
+    exactly one of the two is set."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ phê duyệt")
@@ -170,7 +179,10 @@ class RevealRequest(models.Model):
         USED = "used", _("Đã xem")
         EXPIRED = "expired", _("Hết hạn")
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="reveal_requests")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="reveal_requests"
+    )
+    item = models.ForeignKey(VaultItem, on_delete=models.CASCADE, null=True, blank=True, related_name="reveal_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=30, choices=LegalBasis.choices)
     reason = models.TextField(_("lý do"))
@@ -185,9 +197,16 @@ class RevealRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=True, item__isnull=False)
+                | models.Q(case__isnull=False, item__isnull=True),
+                name="reveal_request_case_or_item",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"reveal {self.pk} of {self.case_id} ({self.status})"
+        return f"reveal {self.pk} of {self.case_id or f'item {self.item_id}'} ({self.status})"
 
 
 class Person(models.TextChoices):

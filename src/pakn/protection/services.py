@@ -24,7 +24,7 @@ from pakn.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFoun
 from pakn.org.access import can_handle
 from pakn.org.models import Membership, Role
 from pakn.protection import crypto, keys, redact, throttle, vault
-from pakn.protection.access import is_officer, is_officer_for, officer_units
+from pakn.protection.access import is_officer, is_officer_for, officer_items, officer_units
 from pakn.protection.defaults import DEFAULT_DEADLINE_RULES
 from pakn.protection.files import CleanFile, Rejected, inspect
 from pakn.protection.models import (
@@ -331,7 +331,40 @@ def _officer_for(actor: Any, case: Any) -> None:
         raise Forbidden(_("Chỉ cán bộ bảo vệ người tố cáo của đơn vị mới được thực hiện."))
 
 
-def request_reveal(*, actor: Any, case: Any, legal_basis: str, reason: str) -> RevealRequest:
+def _lock_subject(actor: Any, request: RevealRequest) -> Any:
+    """Lock what a reveal request is about (the case, or the sealed person) and check ``actor`` is one of
+    its protection officers."""
+    if request.case_id is not None:
+        case = _lock_case(request.case)
+        _officer_for(actor, case)
+        return case
+    item = VaultItem.objects.select_for_update().get(pk=request.item_id or 0)
+    if not officer_items(actor).filter(pk=item.pk).exists():
+        raise Forbidden(_("Chỉ cán bộ bảo vệ người tố cáo của đơn vị mới được thực hiện."))
+    return item
+
+
+def _record_reveal(request: RevealRequest, action: str, *, actor: Any, public: bool, data: dict[str, Any]) -> None:
+    """A step of a reveal: an event of the case; for a person sealed outside any case, an event of every
+    case opened from it (so its reporter's status page shows a reveal too) and a log line."""
+    data = {"request": request.pk, **data}
+    if request.case_id is not None:
+        _record(request.case, action, actor=actor, public=public, data=data)
+        return
+    from pakn.cases.models import Case
+
+    for case in Case.objects.filter(vault_items__shared_from_id=request.item_id).distinct():
+        _record(_lock_case(case), action, actor=actor, public=public, data={**data, "register": True})
+    logger.info("%s: request %s, item %s, user %s", action, request.pk, request.item_id, actor.pk)
+
+
+def request_reveal(
+    *, actor: Any, case: Any = None, item: VaultItem | None = None, legal_basis: str, reason: str
+) -> RevealRequest:
+    """Ask to see the identity of a case's reporter (``case``) or of a person sealed outside any case
+    (``item``, e.g. a reception-register entry)."""
+    if (case is None) == (item is None):
+        raise ValueError("a reveal request is about a case or an item")
     errors: dict[str, list[Any]] = {}
     reason = (reason or "").strip()
     if legal_basis not in LegalBasis.values:
@@ -343,26 +376,28 @@ def request_reveal(*, actor: Any, case: Any, legal_basis: str, reason: str) -> R
     if errors:
         raise InvalidInput(fields=errors)
     with transaction.atomic():
-        case = _lock_case(case)
-        _officer_for(actor, case)
-        if not VaultItem.objects.filter(case=case, kind=VaultItem.Kind.IDENTITY).exists():
-            raise InvalidTransition(_("Hồ sơ này không có thông tin danh tính được lưu."))
-        request = RevealRequest.objects.create(case=case, requested_by=actor, legal_basis=legal_basis, reason=reason)
-        _record(
-            case,
-            "reveal_requested",
-            actor=actor,
-            public=False,
-            data={"request": request.pk, "legal_basis": legal_basis, "reason": reason},
+        if case is not None:
+            case = _lock_case(case)
+            _officer_for(actor, case)
+            if not VaultItem.objects.filter(case=case, kind=VaultItem.Kind.IDENTITY).exists():
+                raise InvalidTransition(_("Hồ sơ này không có thông tin danh tính được lưu."))
+            request = RevealRequest(case=case)
+        else:
+            assert item is not None
+            request = RevealRequest(item=item)
+            _lock_subject(actor, request)
+        request.requested_by, request.legal_basis, request.reason = actor, legal_basis, reason
+        request.save()
+        _record_reveal(
+            request, "reveal_requested", actor=actor, public=False, data={"legal_basis": legal_basis, "reason": reason}
         )
         return request
 
 
 def decide_reveal(*, actor: Any, request: RevealRequest, approve: bool, note: str = "") -> RevealRequest:
     with transaction.atomic():
-        case = _lock_case(request.case)
+        _lock_subject(actor, request)
         request = RevealRequest.objects.select_for_update().get(pk=request.pk)
-        _officer_for(actor, case)
         if request.requested_by_id == actor.pk:
             raise Forbidden(_("Người đề nghị không được tự phê duyệt (nguyên tắc hai người)."), code="self_approval")
         if request.status != RevealRequest.Status.PENDING:
@@ -374,12 +409,12 @@ def decide_reveal(*, actor: Any, request: RevealRequest, approve: bool, note: st
             (note or "").strip()[:2000],
         )
         request.save()
-        _record(
-            case,
+        _record_reveal(
+            request,
             "reveal_approved" if approve else "reveal_rejected",
             actor=actor,
             public=False,
-            data={"request": request.pk, "note": request.decision_note},
+            data={"note": request.decision_note},
         )
         return request
 
@@ -395,9 +430,8 @@ class Revealed:
 def reveal_identity(*, actor: Any, request: RevealRequest, password: str) -> Revealed:
     """The approved requester, with their password, sees the identity once. Nothing is cached or stored."""
     with transaction.atomic():
-        case = _lock_case(request.case)
+        _lock_subject(actor, request)
         request = RevealRequest.objects.select_for_update().get(pk=request.pk)
-        _officer_for(actor, case)
         if request.requested_by_id != actor.pk:
             raise Forbidden(_("Chỉ người đã đề nghị mới xem được."))
         if request.status == RevealRequest.Status.PENDING:
@@ -407,14 +441,19 @@ def reveal_identity(*, actor: Any, request: RevealRequest, password: str) -> Rev
         if request.decided_at and timezone.now() - request.decided_at > REVEAL_VALID:
             request.status = RevealRequest.Status.EXPIRED
             request.save(update_fields=["status"])
-            _record(case, "reveal_expired", actor=actor, public=False, data={"request": request.pk})
+            _record_reveal(request, "reveal_expired", actor=actor, public=False, data={})
             return_expired = True
         else:
             return_expired = False
     if return_expired:
         raise InvalidTransition(_("Phê duyệt đã quá 24 giờ: cần đề nghị lại."), code="expired")
     key, private = unlock(user=actor, password=password)
-    item = VaultItem.objects.filter(case=case, kind=VaultItem.Kind.IDENTITY).order_by("pk").first()
+    if request.item_id is not None:
+        item = request.item
+    else:
+        item = (
+            VaultItem.objects.filter(case_id=request.case_id or 0, kind=VaultItem.Kind.IDENTITY).order_by("pk").first()
+        )
     if item is None:
         raise InvalidTransition(_("Hồ sơ này không có thông tin danh tính được lưu."))
     try:
@@ -428,29 +467,27 @@ def reveal_identity(*, actor: Any, request: RevealRequest, password: str) -> Rev
             code="not_sealed_to_you",
         ) from None
     with transaction.atomic():
-        case = _lock_case(case)
+        _lock_subject(actor, request)
         updated = RevealRequest.objects.filter(pk=request.pk, status=RevealRequest.Status.APPROVED).update(
             status=RevealRequest.Status.USED, used_at=timezone.now()
         )
         if not updated:
             raise InvalidTransition(_("Đề nghị này không còn hiệu lực (đã xem, bị từ chối hoặc hết hạn)."))
-        _record(
-            case,
+        _record_reveal(
+            request,
             "identity_revealed",
             actor=actor,
             public=True,
-            data={
-                "request": request.pk,
-                "legal_basis": request.legal_basis,
-                "approved_by": f"staff:{request.decided_by_id}",
-            },
+            data={"legal_basis": request.legal_basis, "approved_by": f"staff:{request.decided_by_id}"},
         )
     try:
         vault.reseal(key=key, private=private)  # while the key is open: bring pending items up to date
     except Exception:  # never let housekeeping hide the result the officer is entitled to
         logger.exception("re-seal after reveal failed")
     request.refresh_from_db()
-    attachments = list(Attachment.objects.filter(case=case, original__isnull=False))
+    attachments = (
+        list(Attachment.objects.filter(case_id=request.case_id, original__isnull=False)) if request.case_id else []
+    )
     return Revealed(identity=identity, attachments=attachments, request=request)
 
 

@@ -156,17 +156,43 @@ def seal_json(*, case: Any, kind: str, data: dict[str, Any]) -> VaultItem:
 
 
 @sensitive_variables()
-def seal_for_unit(*, unit: Any, data: dict[str, Any]) -> VaultItem:
+def seal_for_unit(*, unit: Any, data: dict[str, Any], label: str = "") -> VaultItem:
     """Seal personal data that belongs to no case (yet) — e.g. the name, ID number and phone of a person in
     the reception-day register — to the protection officers of ``unit`` and of the unit above, and the
-    escrow key. Store the returned item's id instead of the data; open it with ``open_json``."""
+    escrow key. Store the returned item's id instead of the data; open it with ``open_json``. ``label``
+    says what the item is on the officers' pages and must not identify anybody."""
     data_key = crypto.new_data_key()
     plaintext = json.dumps(data, ensure_ascii=False).encode("utf-8")
     item = VaultItem.objects.create(
-        unit=unit, kind=VaultItem.Kind.PERSON, ciphertext=crypto.b64e(crypto.encrypt(data_key, plaintext))
+        unit=unit,
+        kind=VaultItem.Kind.PERSON,
+        label=label[:200],
+        ciphertext=crypto.b64e(crypto.encrypt(data_key, plaintext)),
     )
     _wrap(item, recipients_for_units(unit_ids(unit)), data_key)
     return item
+
+
+def share_with_case(item: VaultItem, *, case: Any) -> VaultItem:
+    """The identity of a case opened from a person sealed outside any case (a register entry): the same
+    ciphertext under the same data key, so no key is needed and nothing is decrypted. Where the case's
+    recipients differ from the item's (the case went to another unit), the copy is marked: the next
+    officer who unlocks (or ``pakn protection reseal``) seals it to the missing recipients and re-keys it
+    away from the ones that no longer belong."""
+    copy = VaultItem.objects.create(
+        case=case, kind=VaultItem.Kind.IDENTITY, ciphertext=item.ciphertext, blob="", shared_from=item
+    )
+    wraps = list(KeyWrap.objects.filter(item=item))
+    KeyWrap.objects.bulk_create(
+        [KeyWrap(item=copy, recipient_id=w.recipient_id, sealed_key=w.sealed_key) for w in wraps]
+    )
+    current = {w.recipient_id for w in wraps}
+    wanted = {r.pk for r in recipients_for(case)}
+    copy.needs_reseal = bool(wanted - current) or item.needs_reseal
+    copy.needs_rekey = bool(current - wanted) or item.needs_rekey
+    if copy.needs_reseal or copy.needs_rekey:
+        copy.save(update_fields=["needs_reseal", "needs_rekey"])
+    return copy
 
 
 def _ciphertext(item: VaultItem) -> bytes:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +23,16 @@ from pakn.core.errors import Forbidden, InvalidInput, NotFound, PaknError
 from pakn.org.access import access_case, can_handle, visible_cases
 from pakn.protection import keys, vault
 from pakn.protection import services as protection
-from pakn.protection.access import access_identity_case, is_officer, officer_cases, officer_units, oversight_cases
+from pakn.protection.access import (
+    access_identity_case,
+    access_identity_item,
+    is_officer,
+    item_overseers_units,
+    officer_cases,
+    officer_items,
+    officer_units,
+    oversight_cases,
+)
 from pakn.protection.forms import (
     AskForm,
     ChangePasswordForm,
@@ -33,7 +43,7 @@ from pakn.protection.forms import (
     RelockForm,
     RevealRequestForm,
 )
-from pakn.protection.models import Attachment, ProtectionRequest, RevealRequest, VerificationCopy
+from pakn.protection.models import Attachment, ProtectionRequest, RevealRequest, VaultItem, VerificationCopy
 
 PASSWORD_FIELDS = ("password", "old_password", "new_password", "confirm")
 
@@ -61,19 +71,23 @@ def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     officer = is_officer(user)
     listed = oversight_cases(user)
-    if not officer and not listed.exists():
+    if not officer and not listed.exists() and not item_overseers_units(user).exists():
         raise NotFound()
     own = officer_cases(user)
+    own_items = officer_items(user)
     context: dict[str, Any] = {
         "officer": officer,
         "key": keys.active_key(user),
-        "to_approve": RevealRequest.objects.filter(case__in=own, status=RevealRequest.Status.PENDING)
+        "to_approve": RevealRequest.objects.filter(
+            Q(case__in=own) | Q(item__in=own_items), status=RevealRequest.Status.PENDING
+        )
         .exclude(requested_by=user)
-        .select_related("case", "requested_by")[:100],
-        "mine": RevealRequest.objects.filter(requested_by=user).select_related("case")[:50],
-        "reveals": RevealRequest.objects.filter(case__in=listed).select_related("case", "requested_by", "decided_by")[
-            :100
-        ],
+        .select_related("case", "item", "requested_by")[:100],
+        "mine": RevealRequest.objects.filter(requested_by=user).select_related("case", "item")[:50],
+        "reveals": RevealRequest.objects.filter(
+            Q(case__in=listed) | Q(item__unit__in=item_overseers_units(user))
+        ).select_related("case", "item", "requested_by", "decided_by")[:100],
+        "people": own_items.select_related("unit").order_by("-created_at")[:100] if officer else [],
         "protection": ProtectionRequest.objects.filter(case__in=listed).select_related("case")[:100],
         "pending_reseal": vault.pending_count(officer_units(user).values_list("pk", flat=True)) if officer else 0,
         "cases": own.filter(vault_items__kind="identity")
@@ -170,17 +184,12 @@ def _key_action(request: HttpRequest, action: str, data: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- one case
 
 
-def _case_context(
-    request: HttpRequest,
-    case: Case,
-    *,
-    failed: PasswordForm | None = None,
-    open_request: int | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
+def _reveal_rows(
+    requests: Any, *, failed: PasswordForm | None = None, open_request: int | None = None
+) -> list[dict[str, Any]]:
     # One form per row, each with its own element ids (the field names stay the same).
     rows = []
-    for r in RevealRequest.objects.filter(case=case).select_related("requested_by", "decided_by"):
+    for r in requests.select_related("requested_by", "decided_by"):
         password_form = failed if failed is not None and open_request == r.pk else None
         rows.append(
             {
@@ -189,6 +198,18 @@ def _case_context(
                 "password_form": password_form or PasswordForm(auto_id=f"id_open{r.pk}_%s"),
             }
         )
+    return rows
+
+
+def _case_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    failed: PasswordForm | None = None,
+    open_request: int | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    rows = _reveal_rows(RevealRequest.objects.filter(case=case), failed=failed, open_request=open_request)
     protection_rows = [
         {"request": p, "form": ProtectionDecisionForm(auto_id=f"id_protection{p.pk}_%s")}
         for p in ProtectionRequest.objects.filter(case=case)
@@ -227,16 +248,67 @@ def reveal_request(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "protection/case.html", _case_context(request, case, reveal_form=form), status=400)
 
 
+def _person_context(
+    item: VaultItem, *, failed: PasswordForm | None = None, open_request: int | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "item": item,
+        "reveal_form": RevealRequestForm(),
+        "rows": _reveal_rows(RevealRequest.objects.filter(item=item), failed=failed, open_request=open_request),
+        "shared_cases": Case.objects.filter(vault_items__shared_from=item).distinct(),
+        **extra,
+    }
+
+
+@login_required
+def person_page(request: HttpRequest, item_id: int) -> HttpResponse:
+    """A person sealed outside any case (a reception-register entry, a booking): the same four-eyes reveal."""
+    item = access_identity_item(request.user, item_id)
+    return _no_store(render(request, "protection/person.html", _person_context(item)))
+
+
+@login_required
+@require_POST
+def person_reveal_request(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = access_identity_item(request.user, item_id)
+    form = RevealRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            protection.request_reveal(actor=request.user, item=item, **form.cleaned_data)
+        except PaknError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã gửi đề nghị. Cần một cán bộ bảo vệ khác phê duyệt."))
+            return redirect("protection_person", item_id=item.pk)
+    return render(request, "protection/person.html", _person_context(item, reveal_form=form), status=400)
+
+
 def _reveal_request(request: HttpRequest, request_id: int) -> RevealRequest:
     try:
         pk = int(request_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    reveal = RevealRequest.objects.select_related("case").filter(pk=pk).first()
+    reveal = RevealRequest.objects.select_related("case", "item").filter(pk=pk).first()
     if reveal is None:
         raise NotFound()
-    access_identity_case(request.user, reveal.case_id)
+    if reveal.case_id is not None:
+        access_identity_case(request.user, reveal.case_id)
+    else:
+        access_identity_item(request.user, reveal.item_id)
     return reveal
+
+
+def _subject_page(reveal: RevealRequest) -> HttpResponse:
+    if reveal.case_id is not None:
+        return redirect("protection_case", case_id=reveal.case_id)
+    return redirect("protection_person", item_id=reveal.item_id)
+
+
+def _subject_context(request: HttpRequest, reveal: RevealRequest, failed: PasswordForm) -> tuple[str, dict[str, Any]]:
+    if reveal.case is not None:
+        return "protection/case.html", _case_context(request, reveal.case, failed=failed, open_request=reveal.pk)
+    assert reveal.item is not None
+    return "protection/person.html", _person_context(reveal.item, failed=failed, open_request=reveal.pk)
 
 
 @login_required
@@ -254,9 +326,9 @@ def reveal_decide(request: HttpRequest, request_id: int) -> HttpResponse:
         if error.http_status in (403, 404):
             raise
         messages.error(request, str(error.message))
-        return redirect("protection_case", case_id=reveal.case_id)
+        return _subject_page(reveal)
     messages.success(request, _("Đã phê duyệt.") if approve else _("Đã từ chối."))
-    return redirect("protection_case", case_id=reveal.case_id)
+    return _subject_page(reveal)
 
 
 @sensitive_post_parameters(*PASSWORD_FIELDS)
@@ -281,6 +353,7 @@ def reveal_open(request: HttpRequest, request_id: int) -> HttpResponse:
                     "protection/revealed.html",
                     {
                         "case": reveal.case,
+                        "item": reveal.item,
                         "identity": revealed.identity,
                         "attachments": revealed.attachments,
                         "request_obj": revealed.request,
@@ -290,8 +363,8 @@ def reveal_open(request: HttpRequest, request_id: int) -> HttpResponse:
                     },
                 )
             )
-    context = _case_context(request, reveal.case, failed=form, open_request=reveal.pk)
-    return _no_store(render(request, "protection/case.html", context, status=400))
+    template, context = _subject_context(request, reveal, form)
+    return _no_store(render(request, template, context, status=400))
 
 
 @sensitive_post_parameters(*PASSWORD_FIELDS)
@@ -300,7 +373,7 @@ def reveal_open(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_POST
 def original_file(request: HttpRequest, request_id: int, number: int) -> HttpResponse:
     reveal = _reveal_request(request, request_id)
-    attachment = Attachment.objects.filter(case_id=reveal.case_id, number=number).first()
+    attachment = Attachment.objects.filter(case_id=reveal.case_id or 0, number=number).first()
     if attachment is None:
         raise NotFound()
     form = PasswordForm(request.POST)

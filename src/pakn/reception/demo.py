@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pakn.cases import policy
-from pakn.cases.demo import DEMO_PASSWORD, ensure_demo_users
+from pakn.cases.demo import DEMO_PASSWORD, REPORTERS, ensure_demo_users
 from pakn.org.models import Membership, Unit
 from pakn.plans import services as plans
 from pakn.plans.models import Directive
@@ -85,10 +85,11 @@ def load_demo() -> int:
             topic="Tiếp đột xuất: nhiều hộ dân ngõ 12 Đội Cấn",
             publish=True,
         )
+        an, lan = REPORTERS[0], REPORTERS[1]  # the demo reporters: sealed here as in the cases
         services.book_slot(
             session=held,
-            name="Nguyễn Văn An",
-            phone="0912345678",
+            name=an["name"],
+            phone=an["phone"],
             summary="Nhà bị nứt do công trình bên cạnh thi công.",
         )
         services.record_session_held(
@@ -105,10 +106,10 @@ def load_demo() -> int:
             session=held,
             booking=booking,
             received_on=today,
-            name="Nguyễn Văn An",
+            name=an["name"],
             address="12 Đội Cấn, Ba Đình",
-            id_number="001085012345",
-            phone="0912345678",
+            id_number=an["id_number"],
+            phone=an["phone"],
             kind="mixed",
             summary="Khiếu nại việc cấp phép xây dựng công trình số 14 và tố cáo cán bộ địa chính bỏ qua vi phạm.",
             people_count=5,
@@ -137,7 +138,7 @@ def load_demo() -> int:
             unit=ward,
             session=held,
             received_on=today,
-            name="Trần Thị Lan",
+            name=lan["name"],
             address="3 Liễu Giai",
             summary="Hỏi thủ tục cấp lại giấy chứng nhận quyền sử dụng đất bị mất.",
             kind="petition",

@@ -120,7 +120,7 @@ class HeldForm(ServiceForm):
 class EntryForm(ServiceForm):
     unit = UnitChoiceField(label=_("Sổ của đơn vị"))
     received_on = forms.DateField(label=_("Ngày tiếp"), widget=DATE)
-    name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     id_number = forms.CharField(label=_("Số định danh cá nhân / CCCD"), max_length=12, required=False)
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)

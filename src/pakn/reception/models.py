@@ -4,11 +4,13 @@ conclusions and their follow-up tasks. Writes happen only in ``services.py``."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pakn.cases.models import Case, Kind
+from pakn.cases.models import PSEUDONYM_ALPHABET, Case, Kind
 from pakn.org.models import Unit, UnitKind, UnitLevel
 
 
@@ -141,17 +143,28 @@ class BookingStatus(models.TextChoices):
     ATTENDED = "attended", _("Đã được tiếp")
 
 
+def pseudonym_for(namespace: str, pk: int | None) -> str:
+    """What staff call a person in the register: derived from the row id, never from the identity."""
+    digest = hashlib.blake2b(f"pakn-{namespace}:{pk}".encode(), digest_size=4).digest()
+    return "".join(PSEUDONYM_ALPHABET[b % len(PSEUDONYM_ALPHABET)] for b in digest)
+
+
 class Booking(models.Model):
-    """A slot a citizen booked online. The contact details are personal data: shown to the unit's
-    staff only, never on a public page."""
+    """A slot a citizen booked online. The name, phone, e-mail and address are sealed in the vault
+    (``identity``, opened only by the unit's protection officers through the four-eyes reveal); the one
+    contact used for notices is sealed to the notifier key; ``contact_digests`` are keyed hashes of the
+    phone and e-mail, so the same person cannot book one session twice."""
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
     code = models.CharField(_("mã đăng ký"), max_length=16, unique=True, editable=False)
     slot = models.PositiveSmallIntegerField(_("lượt số"))
-    name = models.CharField(_("họ và tên"), max_length=150)
-    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
-    email = models.EmailField(_("thư điện tử"), blank=True)
-    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    identity = models.ForeignKey(
+        "protection.VaultItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notify_channel = models.CharField(max_length=10, blank=True)
+    notify_sealed = models.TextField(blank=True)
+    contact_digests = models.JSONField(default=list, blank=True)
+    redaction_terms = models.JSONField(default=list, blank=True)
     people_count = models.PositiveSmallIntegerField(_("số người cùng đến"), default=1)
     summary = models.TextField(_("tóm tắt nội dung"))
     status = models.CharField(
@@ -171,6 +184,10 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} #{self.slot}"
+
+    @property
+    def pseudonym(self) -> str:
+        return _("Người đăng ký #%(tag)s") % {"tag": pseudonym_for("reception-booking", self.pk)}
 
 
 class EntryKind(models.TextChoices):
@@ -197,7 +214,12 @@ class NoticeOutcome(models.TextChoices):
 class Entry(models.Model):
     """One line of the reception register (sổ tiếp công dân), with the columns the regulations list:
     number, date, name, address, ID number, summary, kind, number of people, bodies that handled it
-    before, competent or not, guidance/forwarding document, follow-up."""
+    before, competent or not, guidance/forwarding document, follow-up.
+
+    The name, address, ID number and phone are sealed in the vault (``identity``) to the unit's protection
+    officers and those of the unit above; staff see a pseudonym. ``redaction_terms`` (keyed hashes of the
+    identity) keep the person's details out of the summary and of the cases opened from the entry;
+    ``notify_sealed`` is the phone, sealed to the notifier key, for the cases' SMS notices."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reception_entries", verbose_name=_("đơn vị"))
     year = models.PositiveSmallIntegerField(_("năm"))
@@ -207,10 +229,12 @@ class Entry(models.Model):
         Session, on_delete=models.PROTECT, null=True, blank=True, related_name="entries", verbose_name=_("buổi tiếp")
     )
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="entry")
-    name = models.CharField(_("họ và tên"), max_length=150)
-    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
-    id_number = models.CharField(_("số định danh / CCCD"), max_length=12, blank=True)
-    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    identity = models.ForeignKey(
+        "protection.VaultItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    redaction_terms = models.JSONField(default=list, blank=True)
+    verifiable = models.BooleanField(default=False)  # a name and a way to find the person (statutory track)
+    notify_sealed = models.TextField(blank=True)
     summary = models.TextField(_("nội dung vụ việc"))
     kind = models.CharField(_("phân loại"), max_length=20, choices=EntryKind.choices)
     people_count = models.PositiveSmallIntegerField(_("số người"), default=1)
@@ -243,6 +267,10 @@ class Entry(models.Model):
     @property
     def reference(self) -> str:
         return f"{self.number}/{self.year}"
+
+    @property
+    def pseudonym(self) -> str:
+        return _("Công dân #%(tag)s") % {"tag": pseudonym_for("reception-entry", self.pk)}
 
 
 class EntryCase(models.Model):

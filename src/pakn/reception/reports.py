@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpResponse
 
 from pakn.org.models import Unit
-from pakn.reception.models import Entry, EntryKind
+from pakn.reception.models import Entry
 from pakn.reception.queries import UnitCompliance
 from pakn.reception.reporting import Report, Table, pdf_response, xlsx_response
 
@@ -88,6 +88,7 @@ def compliance_download(rows: list[UnitCompliance], *, start: date, end: date, f
     return xlsx_response(report, filename) if fmt == "xlsx" else pdf_response(report, filename)
 
 
+SEALED = "(niêm phong)"
 REGISTER_HEADERS = [
     "Số TT",
     "Ngày tiếp",
@@ -107,20 +108,18 @@ REGISTER_HEADERS = [
 ]
 
 
-def register_xlsx(entries: Iterable[Entry], *, unit: Unit, user: Any) -> HttpResponse:
-    from pakn.reception.access import can_write
-
-    writer = can_write(user, unit)
+def register_xlsx(entries: Iterable[Entry], *, unit: Unit) -> HttpResponse:
+    """The register in the regulation's columns. The person's name, address and ID number are sealed in
+    the vault: the export shows the pseudonym (an officer reveals a person through the four-eyes path)."""
     rows = []
     for e in entries.prefetch_related("entry_cases__case"):  # type: ignore[attr-defined]
-        hidden = e.kind == EntryKind.DENUNCIATION and not writer
         rows.append(
             [
                 e.reference,
                 e.received_on,
-                "(được bảo vệ)" if hidden else e.name,
-                "" if hidden else e.address,
-                "" if hidden else e.id_number,
+                e.pseudonym,
+                SEALED,
+                SEALED,
                 e.summary,
                 e.get_kind_display(),
                 e.people_count,
@@ -135,7 +134,8 @@ def register_xlsx(entries: Iterable[Entry], *, unit: Unit, user: Any) -> HttpRes
         )
     report = Report(
         title=f"Sổ tiếp công dân – {unit.name}",
-        subtitle="Mẫu sổ theo quy định về quy trình tiếp công dân",
+        subtitle="Mẫu sổ theo quy định về quy trình tiếp công dân. Họ tên, địa chỉ, số định danh được niêm phong "
+        "(cán bộ bảo vệ người tố cáo mở theo quy trình hai người phê duyệt).",
         tables=[
             Table("Sổ tiếp công dân", REGISTER_HEADERS, rows, (4, 6, 10, 12, 8, 22, 7, 4, 10, 7, 10, 12, 6, 10, 10))
         ],

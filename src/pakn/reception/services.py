@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from pakn.cases import policy
 from pakn.cases import services as case_services
@@ -46,6 +47,25 @@ from pakn.reception.models import (
 
 MAX_SUMMARY = 5_000
 MAX_BODY = 20_000
+
+
+# ---------------------------------------------------------------- personal data (docs/protection.md)
+
+
+@sensitive_variables()
+def _seal_person(unit: Unit, identity: dict[str, str], label: str) -> tuple[Any, list[str]]:
+    """Seal a person's details to the unit's protection officers; return the vault item and the keyed
+    hashes that keep those details out of the text staff see."""
+    from pakn.protection import keys, redact, vault
+
+    item = vault.seal_for_unit(unit=unit, data=identity, label=label)
+    return item, redact.identity_terms(identity, keys.redaction_key())
+
+
+def _redacted(text: str, terms: list[str]) -> str:
+    from pakn.protection import keys, redact
+
+    return redact.redact(text, terms, keys.redaction_key()).text
 
 
 # ---------------------------------------------------------------- activity log and rules
@@ -219,10 +239,14 @@ def publish_session(*, actor: Any, session: Session) -> Session:
 def _notify_booking(booking: Booking, key: str, subject: str, body: str) -> None:
     from pakn.notify.services import queue
 
-    if booking.email:
-        queue(channel="email", recipient=booking.email, subject=subject, body=body, key=f"{key}:email")
-    elif booking.phone:
-        queue(channel="sms", recipient=booking.phone, subject=subject, body=body, key=f"{key}:sms")
+    if booking.notify_sealed:
+        queue(
+            channel=booking.notify_channel,
+            sealed_recipient=booking.notify_sealed,
+            subject=subject,
+            body=body,
+            key=f"{key}:{booking.notify_channel}",
+        )
 
 
 def cancel_session(*, actor: Any, session: Session, reason: Any) -> Session:
@@ -312,6 +336,7 @@ def slot_time(session: Session, slot: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@sensitive_variables()
 def book_slot(
     *,
     session: Session,
@@ -323,7 +348,8 @@ def book_slot(
     people_count: Any = 1,
 ) -> Booking:
     """A citizen books the next free slot of a published session, with a short summary of the matter.
-    The contact details are kept for the unit only."""
+    The name and contacts are sealed in the vault for the unit's protection officers; the contact for
+    notices is sealed to the notifier key; the summary is stored with the person's details removed."""
     errors: v.Errors = {}
     name_text = v.text(name, "name", errors, required=True, limit=150)
     summary_text = v.text(summary, "summary", errors, required=True, limit=2000)
@@ -334,20 +360,24 @@ def book_slot(
     if not phone_text and not email_text and "phone" not in errors and "email" not in errors:
         errors.setdefault("phone", []).append(_("Cần số điện thoại hoặc thư điện tử để cơ quan liên hệ."))
     v.raise_if(errors)
+    from pakn.protection.keys import contact_digest
+    from pakn.protection.notifier import seal_contact
+
+    digests = [contact_digest(c, t) for c, t in (("sms", phone_text), ("email", email_text)) if t]
+    notify_channel, notify_to = ("email", email_text) if email_text else ("sms", phone_text)
+    identity = {"name": name_text, "phone": phone_text, "email": email_text, "address": address_text}
     with transaction.atomic():
         session = _lock_session(session)
         if session.status != SessionStatus.PUBLISHED or session.date < timezone.localdate():
             raise InvalidTransition(_("Buổi tiếp này không còn nhận đăng ký."))
         booked = session.bookings.filter(status=BookingStatus.BOOKED)
-        duplicate = (phone_text and booked.filter(phone=phone_text).exists()) or (
-            email_text and booked.filter(email=email_text).exists()
-        )
-        if duplicate:
+        if any(digest in (b or []) for b in booked.values_list("contact_digests", flat=True) for digest in digests):
             raise InvalidInput(fields={"phone": [_("Số điện thoại hoặc thư điện tử này đã đăng ký buổi tiếp này.")]})
         taken = set(booked.values_list("slot", flat=True))
         free = next((n for n in range(1, session.capacity + 1) if n not in taken), None)
         if free is None:
             raise InvalidTransition(_("Buổi tiếp đã hết lượt đăng ký. Vui lòng chọn buổi khác."), code="full")
+        item, terms = _seal_person(session.unit, identity, f"Đăng ký tiếp lượt {free}, ngày {session.date:%d/%m/%Y}")
         for _attempt in range(5):
             try:
                 with transaction.atomic():
@@ -355,12 +385,13 @@ def book_slot(
                         session=session,
                         code=new_tracking_code(),
                         slot=free,
-                        name=name_text,
-                        phone=phone_text,
-                        email=email_text,
-                        address=address_text,
+                        identity=item,
+                        notify_channel=notify_channel,
+                        notify_sealed=seal_contact(notify_channel, notify_to),
+                        contact_digests=digests,
+                        redaction_terms=terms,
                         people_count=people,
-                        summary=summary_text,
+                        summary=_redacted(summary_text, terms),
                     )
                 break
             except IntegrityError:  # a code collision (2^-50): try another code
@@ -416,12 +447,19 @@ def cancel_booking(*, booking: Booking) -> Booking:
 # ---------------------------------------------------------------- the register
 
 
+def _seal_phone(phone: str) -> str:
+    from pakn.protection.notifier import seal_contact
+
+    return seal_contact("sms", phone) if phone else ""
+
+
 def notice_deadline(unit: Unit, received_on: date, *, complex: bool) -> tuple[date, str]:
     rule = time_rule(TimeRule.Item.NOTICE, unit_kind=unit.kind, on=received_on)
     days = rule.complex_working_days if complex and rule.complex_working_days else rule.working_days
     return rules.notice_due(policy.working_calendar(), received_on=received_on, working_days=days), rule.citation
 
 
+@sensitive_variables()
 def register_contact(
     *,
     actor: Any,
@@ -443,11 +481,15 @@ def register_contact(
     booking: Booking | None = None,
 ) -> Entry:
     """Write a contact into the unit's reception register, numbered in sequence within the year, with
-    the deadline for telling the citizen whether the matter was accepted, forwarded or refused."""
+    the deadline for telling the citizen whether the matter was accepted, forwarded or refused.
+
+    The person's name, address, ID number and phone are sealed in the vault (docs/protection.md); the
+    register shows a pseudonym. Registering a booked citizen with no name given keeps the details sealed
+    at booking (the same vault item)."""
     errors: v.Errors = {}
     today = timezone.localdate()
     day = v.a_date(received_on, "received_on", errors)
-    name_text = v.text(name, "name", errors, required=True, limit=150)
+    name_text = v.text(name, "name", errors, required=booking is None, limit=150)
     summary_text = v.text(summary, "summary", errors, required=True, limit=MAX_SUMMARY)
     kind = v.choice(kind, "kind", errors, EntryKind.values)
     competence = v.choice(competence, "competence", errors, Competence.values)
@@ -458,6 +500,8 @@ def register_contact(
     before = v.text(handled_before, "handled_before", errors, limit=500)
     guidance = v.text(guidance_document, "guidance_document", errors, limit=300)
     follow = v.text(follow_up, "follow_up", errors, limit=MAX_SUMMARY)
+    if (address_text or id_text or phone_text) and not name_text and "name" not in errors:
+        errors["name"] = [_("Trường này là bắt buộc.")]
     if day and (day > today or day.year < 2000):
         errors.setdefault("received_on", []).append(_("Ngày tiếp phải từ năm 2000 đến hôm nay."))
     if session is not None and session.unit_id != unit.pk:
@@ -477,6 +521,15 @@ def register_contact(
             booking.save(update_fields=["status"])
         due, citation = notice_deadline(locked, day, complex=bool(complex))
         last = Entry.objects.filter(unit=locked, year=day.year).aggregate(n=Max("number"))["n"] or 0
+        if booking is not None and not (name_text or address_text or id_text or phone_text):
+            item, terms = booking.identity, list(booking.redaction_terms)
+            verifiable = item is not None
+            notify_sealed = booking.notify_sealed if booking.notify_channel == "sms" else ""
+        else:
+            identity = {"name": name_text, "address": address_text, "id_number": id_text, "phone": phone_text}
+            item, terms = _seal_person(locked, identity, f"Sổ tiếp công dân số {last + 1}/{day.year}")
+            verifiable = bool(name_text and (address_text or id_text or phone_text))
+            notify_sealed = _seal_phone(phone_text)
         entry = Entry.objects.create(
             unit=locked,
             year=day.year,
@@ -484,17 +537,17 @@ def register_contact(
             received_on=day,
             session=session,
             booking=booking,
-            name=name_text,
-            address=address_text,
-            id_number=id_text,
-            phone=phone_text,
-            summary=summary_text,
+            identity=item,
+            redaction_terms=terms,
+            verifiable=verifiable,
+            notify_sealed=notify_sealed,
+            summary=_redacted(summary_text, terms),
             kind=kind,
             people_count=people,
             handled_before=before,
             competence=competence,
             guidance_document=guidance,
-            follow_up=follow,
+            follow_up=_redacted(follow, terms),
             complex=bool(complex),
             notice_due_on=due,
             notice_rule=citation,
@@ -522,7 +575,7 @@ def update_entry(
     with transaction.atomic():
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         require_writer(actor, entry.unit_id)
-        entry.guidance_document, entry.follow_up = guidance, follow
+        entry.guidance_document, entry.follow_up = guidance, _redacted(follow, entry.redaction_terms)
         fields = ["guidance_document", "follow_up", "updated_at"]
         if before is not None:
             entry.handled_before = before
@@ -545,7 +598,17 @@ def open_cases(*, actor: Any, entry: Entry, matters: list[dict[str, Any]]) -> li
     with transaction.atomic():
         entry = Entry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
         require_writer(actor, entry.unit)
-        reporter = {"name": entry.name, "phone": entry.phone, "id_number": entry.id_number, "address": entry.address}
+        reporter = (
+            case_services.SealedReporter(
+                item=entry.identity,
+                terms=list(entry.redaction_terms),
+                verifiable=entry.verifiable,
+                notify_by="sms",
+                notify_sealed=entry.notify_sealed,
+            )
+            if entry.identity_id
+            else None
+        )
         cases: list[Case] = []
         for index, matter in enumerate(matters):
             if not isinstance(matter, dict):
@@ -565,7 +628,7 @@ def open_cases(*, actor: Any, entry: Entry, matters: list[dict[str, Any]]) -> li
                     province_code=matter.get("province_code") or entry.unit.province_id,
                     commune_code=matter.get("commune_code") or entry.unit.commune_id,
                     address=matter.get("address") or "",
-                    reporter=reporter,
+                    sealed_reporter=reporter,
                 )
             except InvalidInput as error:
                 fields = {f"matters.{index}.{name}": msgs for name, msgs in error.fields.items()}

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -352,9 +353,14 @@ def session_action(request: HttpRequest, session_id: int, action: str) -> HttpRe
 # ---------------------------------------------------------------- staff: register
 
 
-def can_see_identity(user: Any, entry: Entry) -> bool:
-    """A denouncer's identity is for the unit handling it only (Law on Denunciations Art. 8–9)."""
-    return entry.kind != EntryKind.DENUNCIATION or can_write(user, entry.unit_id)
+def identity_link(user: Any, item_id: int | None) -> str:
+    """Where a protection officer of the unit asks to see a sealed person (four-eyes reveal); nobody else
+    sees a way in."""
+    from pakn.protection.access import officer_items
+
+    if item_id and officer_items(user).filter(pk=item_id).exists():
+        return reverse("protection_person", args=[item_id])
+    return ""
 
 
 @staff_required
@@ -370,10 +376,8 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         if unit is None:
             raise NotFound()
-        return reports.register_xlsx(entries.order_by("year", "number"), unit=unit, user=request.user)
+        return reports.register_xlsx(entries.order_by("year", "number"), unit=unit)
     page = Paginator(entries.order_by("-received_on", "-number"), 50).get_page(request.GET.get("page"))
-    for e in page:
-        e.show_identity = can_see_identity(request.user, e)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     units = Unit.objects.filter(pk__in=Entry.objects.filter(unit__in=readable).values("unit_id").distinct()).order_by(
@@ -414,14 +418,12 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         initial.update(unit=session.unit_id, received_on=session.date, session=session.pk)
     if booking:
         initial.update(
-            name=booking.name,
-            phone=booking.phone,
-            address=booking.address,
             summary=booking.summary,
             people_count=booking.people_count,
             booking=booking.pk,
         )
     form = f.EntryForm(request.POST or None, units=units, initial=initial)
+    form.fields["name"].required = booking is None  # a booked citizen's details are already sealed
     status = 200
     if request.method == "POST":
         status = 400
@@ -488,7 +490,7 @@ def _entry_context(request: HttpRequest, entry: Entry, bound: dict[str, Any] | N
         "action_forms": forms,
         "labels": ENTRY_ACTIONS,
         "cases": [ec.case for ec in entry.entry_cases.select_related("case__unit")],
-        "show_identity": can_see_identity(request.user, entry),
+        "identity_link": identity_link(request.user, entry.identity_id),
         "notice_overdue": entry.notified_on is None and entry.notice_due_on < today,
         "notice_late": entry.notified_on is not None and entry.notified_on > entry.notice_due_on,
         "tasks": entry.tasks.select_related("owner_unit"),

@@ -6,249 +6,561 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='ngày')),
-                ('is_working_day', models.BooleanField(verbose_name='là ngày làm việc')),
-                ('reason', models.CharField(max_length=300, verbose_name='căn cứ')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(unique=True, verbose_name="ngày")),
+                ("is_working_day", models.BooleanField(verbose_name="là ngày làm việc")),
+                ("reason", models.CharField(max_length=300, verbose_name="căn cứ")),
             ],
             options={
-                'verbose_name': 'điều chỉnh lịch làm việc',
-                'verbose_name_plural': 'điều chỉnh lịch làm việc',
-                'ordering': ['date'],
+                "verbose_name": "điều chỉnh lịch làm việc",
+                "verbose_name_plural": "điều chỉnh lịch làm việc",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='DeadlineRule',
+            name="DeadlineRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True, verbose_name='mã')),
-                ('case_kind', models.CharField(choices=[('report', 'Phản ánh'), ('petition', 'Kiến nghị'), ('complaint', 'Khiếu nại'), ('denunciation', 'Tố cáo'), ('opinion', 'Góp ý')], max_length=20, verbose_name='loại hồ sơ')),
-                ('item', models.CharField(max_length=20, verbose_name='việc')),
-                ('amount', models.PositiveSmallIntegerField(verbose_name='số ngày')),
-                ('unit', models.CharField(max_length=20, verbose_name='đơn vị tính')),
-                ('effective_from', models.DateField(verbose_name='hiệu lực từ')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('citation', models.CharField(max_length=300, verbose_name='căn cứ')),
-                ('complaint_round', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('complex', models.BooleanField(blank=True, null=True)),
-                ('remote', models.BooleanField(blank=True, null=True)),
-                ('max_count', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=60, unique=True, verbose_name="mã")),
+                (
+                    "case_kind",
+                    models.CharField(
+                        choices=[
+                            ("report", "Phản ánh"),
+                            ("petition", "Kiến nghị"),
+                            ("complaint", "Khiếu nại"),
+                            ("denunciation", "Tố cáo"),
+                            ("opinion", "Góp ý"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại hồ sơ",
+                    ),
+                ),
+                ("item", models.CharField(max_length=20, verbose_name="việc")),
+                ("amount", models.PositiveSmallIntegerField(verbose_name="số ngày")),
+                ("unit", models.CharField(max_length=20, verbose_name="đơn vị tính")),
+                ("effective_from", models.DateField(verbose_name="hiệu lực từ")),
+                ("effective_to", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến")),
+                ("citation", models.CharField(max_length=300, verbose_name="căn cứ")),
+                ("complaint_round", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("complex", models.BooleanField(blank=True, null=True)),
+                ("remote", models.BooleanField(blank=True, null=True)),
+                ("max_count", models.PositiveSmallIntegerField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'quy định thời hạn',
-                'verbose_name_plural': 'quy định thời hạn',
-                'ordering': ['case_kind', 'item', 'effective_from'],
+                "verbose_name": "quy định thời hạn",
+                "verbose_name_plural": "quy định thời hạn",
+                "ordering": ["case_kind", "item", "effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=120, verbose_name='tên')),
-                ('name_en', models.CharField(max_length=120, verbose_name='tên tiếng Anh')),
-                ('keywords', models.TextField(blank=True, verbose_name='từ khóa (mỗi dòng một từ, không dấu)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=120, verbose_name="tên")),
+                ("name_en", models.CharField(max_length=120, verbose_name="tên tiếng Anh")),
+                ("keywords", models.TextField(blank=True, verbose_name="từ khóa (mỗi dòng một từ, không dấu)")),
             ],
             options={
-                'verbose_name': 'lĩnh vực',
-                'verbose_name_plural': 'lĩnh vực',
-                'ordering': ['name'],
+                "verbose_name": "lĩnh vực",
+                "verbose_name_plural": "lĩnh vực",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_code', models.CharField(editable=False, max_length=16, unique=True, verbose_name='mã tra cứu')),
-                ('kind', models.CharField(choices=[('report', 'Phản ánh'), ('petition', 'Kiến nghị'), ('complaint', 'Khiếu nại'), ('denunciation', 'Tố cáo'), ('opinion', 'Góp ý')], max_length=20, verbose_name='loại')),
-                ('complaint_round', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='lần khiếu nại')),
-                ('track', models.CharField(choices=[('statutory', 'Theo luật (có thời hạn luật định)'), ('anonymous', 'Nặc danh / không xác định được người gửi (Điều 25 Luật Tố cáo)'), ('feedback', 'Phản ánh, kiến nghị, góp ý')], max_length=20, verbose_name='luồng xử lý')),
-                ('title', models.CharField(max_length=200, verbose_name='tiêu đề')),
-                ('content', models.TextField(verbose_name='nội dung')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='địa chỉ (như người dân ghi)')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='người, cơ quan bị phản ánh / tố cáo')),
-                ('status', models.CharField(choices=[('received', 'Đã tiếp nhận'), ('accepted', 'Đã thụ lý'), ('refused', 'Không thụ lý'), ('forwarded', 'Đã chuyển đơn'), ('in_progress', 'Đang giải quyết'), ('resolved', 'Đã trả lời / kết luận'), ('closed', 'Đã kết thúc'), ('withdrawn', 'Người gửi đã rút'), ('merged', 'Đã gộp vào hồ sơ khác'), ('suspended', 'Tạm đình chỉ')], max_length=20, verbose_name='trạng thái')),
-                ('channel', models.CharField(choices=[('web', 'Cổng thông tin'), ('api', 'Ứng dụng (API)'), ('letter', 'Thư, đơn qua bưu điện'), ('hotline', 'Đường dây nóng'), ('email', 'Thư điện tử'), ('reception', 'Tiếp công dân'), ('direct', 'Nộp trực tiếp')], max_length=20, verbose_name='kênh tiếp nhận')),
-                ('received_on', models.DateField(verbose_name='ngày nhận')),
-                ('accepted_on', models.DateField(blank=True, null=True, verbose_name='ngày thụ lý')),
-                ('complexity', models.CharField(choices=[('normal', 'Thông thường'), ('complex', 'Phức tạp'), ('especially_complex', 'Đặc biệt phức tạp')], default='normal', max_length=20, verbose_name='mức độ')),
-                ('remote_area', models.BooleanField(default=False, verbose_name='vùng sâu, vùng xa')),
-                ('extensions', models.PositiveSmallIntegerField(default=0, verbose_name='số lần gia hạn')),
-                ('publish', models.BooleanField(default=False, verbose_name='đồng ý công khai')),
-                ('escalated', models.BooleanField(default=False, verbose_name='đã đề nghị cấp trên')),
-                ('due_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='hạn xử lý hiện tại')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('audit_head', models.CharField(blank=True, editable=False, max_length=64)),
-                ('audit_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('citizen', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='own_cases', to=settings.AUTH_USER_MODEL)),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='org.commune', verbose_name='xã, phường')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged', to='cases.case')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.province', verbose_name='tỉnh, thành phố')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='org.unit', verbose_name='đơn vị xử lý')),
-                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='cases.topic', verbose_name='lĩnh vực')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "tracking_code",
+                    models.CharField(editable=False, max_length=16, unique=True, verbose_name="mã tra cứu"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("report", "Phản ánh"),
+                            ("petition", "Kiến nghị"),
+                            ("complaint", "Khiếu nại"),
+                            ("denunciation", "Tố cáo"),
+                            ("opinion", "Góp ý"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "complaint_round",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="lần khiếu nại"),
+                ),
+                (
+                    "track",
+                    models.CharField(
+                        choices=[
+                            ("statutory", "Theo luật (có thời hạn luật định)"),
+                            ("anonymous", "Nặc danh / không xác định được người gửi (Điều 25 Luật Tố cáo)"),
+                            ("feedback", "Phản ánh, kiến nghị, góp ý"),
+                        ],
+                        max_length=20,
+                        verbose_name="luồng xử lý",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="tiêu đề")),
+                ("content", models.TextField(verbose_name="nội dung")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="địa chỉ (như người dân ghi)")),
+                (
+                    "subject",
+                    models.CharField(blank=True, max_length=300, verbose_name="người, cơ quan bị phản ánh / tố cáo"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Đã tiếp nhận"),
+                            ("accepted", "Đã thụ lý"),
+                            ("refused", "Không thụ lý"),
+                            ("forwarded", "Đã chuyển đơn"),
+                            ("in_progress", "Đang giải quyết"),
+                            ("resolved", "Đã trả lời / kết luận"),
+                            ("closed", "Đã kết thúc"),
+                            ("withdrawn", "Người gửi đã rút"),
+                            ("merged", "Đã gộp vào hồ sơ khác"),
+                            ("suspended", "Tạm đình chỉ"),
+                        ],
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Cổng thông tin"),
+                            ("api", "Ứng dụng (API)"),
+                            ("letter", "Thư, đơn qua bưu điện"),
+                            ("hotline", "Đường dây nóng"),
+                            ("email", "Thư điện tử"),
+                            ("reception", "Tiếp công dân"),
+                            ("direct", "Nộp trực tiếp"),
+                        ],
+                        max_length=20,
+                        verbose_name="kênh tiếp nhận",
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="ngày nhận")),
+                ("accepted_on", models.DateField(blank=True, null=True, verbose_name="ngày thụ lý")),
+                (
+                    "complexity",
+                    models.CharField(
+                        choices=[
+                            ("normal", "Thông thường"),
+                            ("complex", "Phức tạp"),
+                            ("especially_complex", "Đặc biệt phức tạp"),
+                        ],
+                        default="normal",
+                        max_length=20,
+                        verbose_name="mức độ",
+                    ),
+                ),
+                ("remote_area", models.BooleanField(default=False, verbose_name="vùng sâu, vùng xa")),
+                ("extensions", models.PositiveSmallIntegerField(default=0, verbose_name="số lần gia hạn")),
+                ("publish", models.BooleanField(default=False, verbose_name="đồng ý công khai")),
+                ("escalated", models.BooleanField(default=False, verbose_name="đã đề nghị cấp trên")),
+                ("due_on", models.DateField(blank=True, db_index=True, null=True, verbose_name="hạn xử lý hiện tại")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("audit_head", models.CharField(blank=True, editable=False, max_length=64)),
+                ("audit_count", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "citizen",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="own_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.commune",
+                        verbose_name="xã, phường",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="org.province", verbose_name="tỉnh, thành phố"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="org.unit",
+                        verbose_name="đơn vị xử lý",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="cases.topic",
+                        verbose_name="lĩnh vực",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hồ sơ',
-                'verbose_name_plural': 'hồ sơ',
-                'ordering': ['-created_at'],
+                "verbose_name": "hồ sơ",
+                "verbose_name_plural": "hồ sơ",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('answer', 'Văn bản trả lời'), ('conclusion', 'Kết luận / quyết định giải quyết'), ('refusal', 'Thông báo không thụ lý')], max_length=20, verbose_name='loại văn bản')),
-                ('body', models.TextField(verbose_name='nội dung')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("answer", "Văn bản trả lời"),
+                            ("conclusion", "Kết luận / quyết định giải quyết"),
+                            ("refusal", "Thông báo không thụ lý"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại văn bản",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="nội dung")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Forward',
+            name="Forward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='lý do')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('respond_by', models.DateField(verbose_name='hạn đơn vị nhận xử lý')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='forwards', to='cases.case')),
-                ('from_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
-                ('to_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.TextField(verbose_name="lý do")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("respond_by", models.DateField(verbose_name="hạn đơn vị nhận xử lý")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="forwards", to="cases.case"
+                    ),
+                ),
+                (
+                    "from_unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"),
+                ),
+                (
+                    "to_unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_citizen', models.BooleanField(default=True)),
-                ('body', models.TextField(verbose_name='nội dung')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("from_citizen", models.BooleanField(default=True)),
+                ("body", models.TextField(verbose_name="nội dung")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Reporter',
+            name="Reporter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=150, verbose_name='họ và tên')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='điện thoại')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('id_number', models.CharField(blank=True, max_length=12, verbose_name='số định danh / CCCD')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='địa chỉ liên hệ')),
-                ('notify_by', models.CharField(choices=[('email', 'Thư điện tử'), ('sms', 'Tin nhắn SMS'), ('none', 'Không nhận thông báo')], default='email', max_length=10, verbose_name='nhận thông báo qua')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reporter', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=150, verbose_name="họ và tên")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="điện thoại")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử")),
+                ("id_number", models.CharField(blank=True, max_length=12, verbose_name="số định danh / CCCD")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="địa chỉ liên hệ")),
+                (
+                    "notify_by",
+                    models.CharField(
+                        choices=[("email", "Thư điện tử"), ("sms", "Tin nhắn SMS"), ("none", "Không nhận thông báo")],
+                        default="email",
+                        max_length=10,
+                        verbose_name="nhận thông báo qua",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reporter", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'người gửi',
-                'verbose_name_plural': 'người gửi',
+                "verbose_name": "người gửi",
+                "verbose_name_plural": "người gửi",
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(blank=True, choices=[('report', 'Phản ánh'), ('petition', 'Kiến nghị'), ('complaint', 'Khiếu nại'), ('denunciation', 'Tố cáo'), ('opinion', 'Góp ý')], max_length=20, verbose_name='loại')),
-                ('target', models.CharField(choices=[('commune_pc', 'UBND xã/phường nơi xảy ra'), ('commune_party', 'Đảng ủy xã/phường nơi xảy ra'), ('province_pc', 'UBND tỉnh/thành phố'), ('province_party', 'Tỉnh ủy/Thành ủy'), ('unit', 'Đơn vị cụ thể')], max_length=20, verbose_name='chuyển đến')),
-                ('priority', models.PositiveSmallIntegerField(default=100)),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú, căn cứ')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='org.commune')),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='org.province')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='org.unit')),
-                ('topic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='cases.topic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("report", "Phản ánh"),
+                            ("petition", "Kiến nghị"),
+                            ("complaint", "Khiếu nại"),
+                            ("denunciation", "Tố cáo"),
+                            ("opinion", "Góp ý"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[
+                            ("commune_pc", "UBND xã/phường nơi xảy ra"),
+                            ("commune_party", "Đảng ủy xã/phường nơi xảy ra"),
+                            ("province_pc", "UBND tỉnh/thành phố"),
+                            ("province_party", "Tỉnh ủy/Thành ủy"),
+                            ("unit", "Đơn vị cụ thể"),
+                        ],
+                        max_length=20,
+                        verbose_name="chuyển đến",
+                    ),
+                ),
+                ("priority", models.PositiveSmallIntegerField(default=100)),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="ghi chú, căn cứ")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to="org.commune"
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to="org.province"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to="org.unit"
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to="cases.topic"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quy tắc phân luồng',
-                'verbose_name_plural': 'quy tắc phân luồng',
-                'ordering': ['priority', 'id'],
+                "verbose_name": "quy tắc phân luồng",
+                "verbose_name_plural": "quy tắc phân luồng",
+                "ordering": ["priority", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField()),
-                ('action', models.CharField(max_length=40)),
-                ('actor_label', models.CharField(max_length=60)),
-                ('public', models.BooleanField(default=True)),
-                ('data', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField()),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveIntegerField()),
+                ("action", models.CharField(max_length=40)),
+                ("actor_label", models.CharField(max_length=60)),
+                ("public", models.BooleanField(default=True)),
+                ("data", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField()),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.unit"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case_id', 'seq'],
-                'unique_together': {('case', 'seq')},
+                "ordering": ["case_id", "seq"],
+                "unique_together": {("case", "seq")},
             },
         ),
         migrations.CreateModel(
-            name='Obligation',
+            name="Obligation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('accept', 'Thụ lý hoặc trả lời không thụ lý'), ('resolve', 'Giải quyết'), ('answer', 'Trả lời'), ('triage', 'Xem xét, kiểm tra tin nặc danh'), ('forward_response', 'Xử lý đơn được chuyển đến')], max_length=20, verbose_name='nghĩa vụ')),
-                ('opened_on', models.DateField(verbose_name='tính từ ngày')),
-                ('due_on', models.DateField(verbose_name='hạn')),
-                ('rule_code', models.CharField(max_length=60)),
-                ('citation', models.CharField(max_length=300, verbose_name='căn cứ')),
-                ('met_on', models.DateField(blank=True, null=True, verbose_name='hoàn thành ngày')),
-                ('cancelled', models.BooleanField(default=False)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='obligations', to='cases.case')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='obligations', to='org.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("accept", "Thụ lý hoặc trả lời không thụ lý"),
+                            ("resolve", "Giải quyết"),
+                            ("answer", "Trả lời"),
+                            ("triage", "Xem xét, kiểm tra tin nặc danh"),
+                            ("forward_response", "Xử lý đơn được chuyển đến"),
+                        ],
+                        max_length=20,
+                        verbose_name="nghĩa vụ",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="tính từ ngày")),
+                ("due_on", models.DateField(verbose_name="hạn")),
+                ("rule_code", models.CharField(max_length=60)),
+                ("citation", models.CharField(max_length=300, verbose_name="căn cứ")),
+                ("met_on", models.DateField(blank=True, null=True, verbose_name="hoàn thành ngày")),
+                ("cancelled", models.BooleanField(default=False)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="obligations", to="cases.case"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="obligations", to="org.unit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on'],
-                'indexes': [models.Index(fields=['met_on', 'cancelled', 'due_on'], name='cases_oblig_met_on_43311a_idx')],
+                "ordering": ["due_on"],
+                "indexes": [
+                    models.Index(fields=["met_on", "cancelled", "due_on"], name="cases_oblig_met_on_43311a_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(5, 'Rất hài lòng'), (4, 'Hài lòng'), (3, 'Bình thường'), (2, 'Không hài lòng'), (1, 'Rất không hài lòng')], verbose_name='mức độ hài lòng')),
-                ('comment', models.TextField(blank=True, verbose_name='nhận xét')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='cases.case')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='org.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (5, "Rất hài lòng"),
+                            (4, "Hài lòng"),
+                            (3, "Bình thường"),
+                            (2, "Không hài lòng"),
+                            (1, "Rất không hài lòng"),
+                        ],
+                        verbose_name="mức độ hài lòng",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="nhận xét")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="cases.case"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="ratings", to="org.unit"
+                    ),
+                ),
             ],
             options={
-                'unique_together': {('case', 'unit')},
+                "unique_together": {("case", "unit")},
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['unit', 'status'], name='cases_case_unit_id_93ea2e_idx'),
+            model_name="case",
+            index=models.Index(fields=["unit", "status"], name="cases_case_unit_id_93ea2e_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'due_on'], name='cases_case_status_c1dcde_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "due_on"], name="cases_case_status_c1dcde_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['received_on'], name='cases_case_receive_10214c_idx'),
+            model_name="case",
+            index=models.Index(fields=["received_on"], name="cases_case_receive_10214c_idx"),
         ),
     ]

@@ -30,11 +30,16 @@ def seal_legacy_reporters(apps, schema_editor):
         path = key_path("ESCROW_KEY_FILE", "escrow.key")
         if not path.exists():
             write_key_file(path, crypto.new_keypair()[1], "PAKN escrow private key: move it offline.")
-        escrow = RecipientKey.objects.create(kind="escrow", public_key=crypto.b64e(crypto.public_of(read_key_file(path))))
+        escrow = RecipientKey.objects.create(
+            kind="escrow", public_key=crypto.b64e(crypto.public_of(read_key_file(path)))
+        )
         opslimit, memlimit = crypto.PROFILES[settings.ARGON2_PROFILE]
         config = VaultConfig.objects.create(
-            pk=1, escrow=escrow, receipt_salt=crypto.b64e(crypto.new_data_key()[:16]),
-            receipt_opslimit=opslimit, receipt_memlimit=memlimit,
+            pk=1,
+            escrow=escrow,
+            receipt_salt=crypto.b64e(crypto.new_data_key()[:16]),
+            receipt_opslimit=opslimit,
+            receipt_memlimit=memlimit,
         )
     escrow_public = crypto.b64d(config.escrow.public_key)
     key = redaction_key()
@@ -42,14 +47,23 @@ def seal_legacy_reporters(apps, schema_editor):
         case = Case.objects.get(pk=reporter.case_id)
         identity = {f: getattr(reporter, f) for f in ("name", "phone", "email", "id_number", "address")}
         data_key = crypto.new_data_key()
-        payload = {**identity, "notify_by": reporter.notify_by, "title": case.title, "content": case.content,
-                   "case_address": case.address, "subject": case.subject}
+        payload = {
+            **identity,
+            "notify_by": reporter.notify_by,
+            "title": case.title,
+            "content": case.content,
+            "case_address": case.address,
+            "subject": case.subject,
+        }
         item = VaultItem.objects.create(
-            case_id=case.pk, kind="identity", needs_reseal=True,
+            case_id=case.pk,
+            kind="identity",
+            needs_reseal=True,
             ciphertext=crypto.b64e(crypto.encrypt(data_key, json.dumps(payload, ensure_ascii=False).encode())),
         )
-        KeyWrap.objects.create(item=item, recipient=config.escrow,
-                               sealed_key=crypto.b64e(crypto.seal(escrow_public, data_key)))
+        KeyWrap.objects.create(
+            item=item, recipient=config.escrow, sealed_key=crypto.b64e(crypto.seal(escrow_public, data_key))
+        )
         terms = redact.identity_terms(identity, key)
         case.title = redact.redact(case.title, terms, key).text[:200]
         case.content = redact.redact(case.content, terms, key).text
@@ -72,7 +86,6 @@ def seal_legacy_reporters(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("cases", "0001_initial"),
         ("protection", "0001_initial"),

@@ -90,7 +90,14 @@ class Command(BaseCommand):
                 cursor.execute("VACUUM")
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             else:
-                for table in ("cases_reporter", "cases_case", "cases_message", "notify_outbox"):
+                for table in (
+                    "cases_reporter",
+                    "cases_case",
+                    "cases_message",
+                    "notify_outbox",
+                    "reception_entry",
+                    "reception_booking",
+                ):
                     cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")
         self.stdout.write("done")
 
