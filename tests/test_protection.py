@@ -596,6 +596,63 @@ def test_verification_copy_is_what_handlers_download(
     assert login(other_clerk).get(response["Location"]).status_code == 404
 
 
+def text_pdf(text: str) -> bytes:
+    from fpdf import FPDF
+
+    from pakn.reception.reporting import FONT_DIR
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.set_font("DejaVu", size=12)
+    pdf.multi_cell(0, 8, text)
+    return bytes(pdf.output())
+
+
+def text_docx(text: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return out.getvalue()
+
+
+def test_verification_copy_withholds_files_whose_text_names_the_reporter(
+    denunciation: Case, clerk: Any, login: Callable[[Any], Client]
+) -> None:
+    files = [
+        ("bien-lai.pdf", text_pdf("Biên lai thu tiền trông xe: 5.000 đồng, không đóng dấu.")),
+        ("don.pdf", text_pdf(f"Người viết đơn: {REPORTER['name']}, điện thoại {REPORTER['phone']}.")),
+        ("ghi-chep.docx", text_docx(f"Ghi chép của {fold(REPORTER['name']).title()} về buổi thu tiền.")),
+        ("bang-ke.docx", text_docx("Bảng kê các lần thu tiền trông xe tại chợ.")),
+        ("anh.jpg", gps_jpeg()),
+    ]
+    uploads = protection.check_uploads(files)
+    with vault.files_guard():
+        protection.store_uploads(case=denunciation, uploads=uploads, source="citizen")
+    response = login(clerk).post(f"/protection/cases/{denunciation.pk}/copy")
+    archive = zipfile.ZipFile(io.BytesIO(login(clerk).get(response["Location"]).content))
+    assert sorted(archive.namelist()) == ["ban-sao-xac-minh.txt", "tep-1.pdf", "tep-4.docx", "tep-5.jpg"]
+    text = archive.read("ban-sao-xac-minh.txt").decode()
+    withheld = text.split("Tài liệu giữ lại", 1)[1]
+    assert "tep-2.pdf" in withheld and "tep-3.docx" in withheld and "tep-1.pdf" not in withheld
+    assert "tep-5.jpg (ảnh, bản quét hoặc âm thanh" in text
+    event = AuditEvent.objects.get(case=denunciation, action="verification_copy_made")
+    assert event.data["withheld"] == [2, 3] and event.data["to_look_at"] == [5]
+    for name in archive.namelist():
+        body = archive.read(name)
+        assert REPORTER["phone"].encode() not in body, name
+
+
 # ---------------------------------------------------------------- drop box
 
 

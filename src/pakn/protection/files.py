@@ -414,3 +414,45 @@ def clean_wav(data: bytes) -> CleanFile:
         raise Rejected(_("Tệp âm thanh WAV bị lỗi."))
     body = b"WAVE" + b"".join(chunks)
     return CleanFile("audio", "audio/wav", "wav", b"RIFF" + struct.pack("<I", len(body)) + body, removed)
+
+
+# ---------------------------------------------------------------- text inside a clean copy
+
+_XML_TAG = re.compile(rb"<[^>]+>")
+_TEXT_PARTS = re.compile(
+    r"^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|xl/sharedStrings\.xml|"
+    r"xl/worksheets/sheet\d+\.xml|content\.xml|styles\.xml)$"
+)
+MAX_TEXT = 2_000_000
+
+
+def readable_text(data: bytes, file_kind: str) -> str | None:
+    """The text a reader of the file sees (PDF text layer, words of a Word/Excel/OpenDocument file), to check
+    a clean copy for identifying details. None when the file holds no machine-readable text (photos,
+    scans, audio): a person has to look at it."""
+    if file_kind == "pdf":
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                reader = PdfReader(io.BytesIO(data))
+                text = "\n".join((page.extract_text() or "") for page in reader.pages)
+        except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+            return None
+        return text[:MAX_TEXT] if text.strip() else None
+    if file_kind == "document":
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            parts = [
+                _XML_TAG.sub(b" ", archive.read(name)).decode("utf-8", "replace")
+                for name in archive.namelist()
+                if _TEXT_PARTS.match(name)
+            ]
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            return None
+        import html
+
+        return html.unescape(" ".join(parts))[:MAX_TEXT]
+    return None

@@ -545,7 +545,34 @@ def add_evidence(*, case: Any, files: list[Any], body: str = "") -> tuple[Any, l
 # ---------------------------------------------------------------- verification copy (Art. 56)
 
 
-def _verification_text(case: Any, attachments: list[Attachment]) -> str:
+@dataclass
+class Screened:
+    """The evidence files of a verification copy, sorted by what their content allows."""
+
+    included: list[Attachment]  # machine-readable text with nothing identifying
+    to_look_at: list[Attachment]  # photos, scans, audio: included, but a person must look before sending
+    withheld: list[Attachment]  # text that names or numbers a person: left out of the copy
+
+
+def screen_attachments(case: Any, attachments: list[Attachment]) -> Screened:
+    """Art. 56: nothing identifying leaves with the verification copy. A file whose text contains the
+    reporter's details (or any phone number, e-mail, ID-like number, self-introduction) is withheld for the
+    officer to redact by hand; files without a text layer are flagged for a visual check."""
+    from pakn.protection.files import readable_text
+
+    screened = Screened([], [], [])
+    for attachment in attachments:
+        text = readable_text(vault.read_clean(attachment.clean_blob), attachment.file_kind)
+        if text is None:
+            screened.to_look_at.append(attachment)
+        elif redact_for_case(case, text).count:
+            screened.withheld.append(attachment)
+        else:
+            screened.included.append(attachment)
+    return screened
+
+
+def _verification_text(case: Any, screened: Screened) -> str:
     lines = [
         str(_("BẢN SAO PHỤC VỤ XÁC MINH (Luật Tố cáo 2018, Điều 56)")),
         str(_("Mọi thông tin có thể xác định người tố cáo đã được loại bỏ.")),
@@ -560,9 +587,16 @@ def _verification_text(case: Any, attachments: list[Attachment]) -> str:
     if messages:
         lines += ["", str(_("Thông tin người gửi bổ sung")) + ":"]
         lines += [f"- {timezone.localtime(m.created_at):%d/%m/%Y}: {m.body}" for m in messages]
-    if attachments:
+    if screened.included or screened.to_look_at:
         lines += ["", str(_("Tài liệu kèm theo (đã xóa siêu dữ liệu)")) + ":"]
-        lines += [f"- {a.name}" for a in attachments]
+        lines += [f"- {a.name}" for a in screened.included]
+        lines += [
+            f"- {a.name} " + str(_("(ảnh, bản quét hoặc âm thanh: cán bộ đã kiểm tra bằng mắt trước khi chuyển)"))
+            for a in screened.to_look_at
+        ]
+    if screened.withheld:
+        lines += ["", str(_("Tài liệu giữ lại (nội dung có thông tin có thể xác định người tố cáo)")) + ":"]
+        lines += [f"- {a.name}" for a in screened.withheld]
     text = "\n".join(lines)
     return redact_for_case(case, text).text  # once more, in case staff typed something identifying
 
@@ -572,15 +606,22 @@ def make_verification_copy(*, actor: Any, case: Any) -> VerificationCopy:
         case = _lock_case(case)
         if not (can_handle(actor, case) or is_officer_for(actor, case)):
             raise Forbidden()
-        attachments = list(Attachment.objects.filter(case=case, kind=Attachment.Kind.EVIDENCE).exclude(clean_blob=""))
-        copy = VerificationCopy.objects.create(case=case, made_by=actor, text=_verification_text(case, attachments))
-        copy.attachments.set(attachments)
+        evidence = list(Attachment.objects.filter(case=case, kind=Attachment.Kind.EVIDENCE).exclude(clean_blob=""))
+        screened = screen_attachments(case, evidence)
+        shared = screened.included + screened.to_look_at
+        copy = VerificationCopy.objects.create(case=case, made_by=actor, text=_verification_text(case, screened))
+        copy.attachments.set(shared)
         _record(
             case,
             "verification_copy_made",
             actor=actor,
             public=False,
-            data={"copy": copy.pk, "attachments": len(attachments)},
+            data={
+                "copy": copy.pk,
+                "attachments": len(shared),
+                "to_look_at": [a.number for a in screened.to_look_at],
+                "withheld": [a.number for a in screened.withheld],
+            },
         )
         return copy
 
