@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+
+from pakn.core.cache_url import cache_from_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -19,6 +21,8 @@ SETTINGS_DOC: dict[str, str] = {
     "PAKN_DEBUG": "1 to show debug pages (never in production).",
     "PAKN_DATA_DIR": "Folder for the SQLite database and uploaded files (default ./var).",
     "DATABASE_URL": "Database URL, e.g. postgres://user@host:5432/pakn (default SQLite in PAKN_DATA_DIR).",
+    "PAKN_CACHE_URL": "Cache shared by all processes, for throttling and rate limits: redis://host:6379/0 or "
+    "db://pakn_cache (default: each process's own memory, fine for one process).",
     "PAKN_ALLOWED_HOSTS": "Comma-separated host names served (default localhost,127.0.0.1).",
     "PAKN_CSRF_TRUSTED_ORIGINS": "Comma-separated origins, e.g. https://pakn.example.gov.vn.",
     "PAKN_EMAIL_URL": "smtp://user:pass@host:587 to send e-mail; default writes e-mail to the console log.",
@@ -145,6 +149,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA secure_delete=ON;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = {"default": cache_from_url(os.environ.get("PAKN_CACHE_URL", ""))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
