@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from pakn.core.cache_url import cache_from_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("PAKN_DATA_DIR", Path.cwd() / "var")).resolve()

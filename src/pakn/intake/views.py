@@ -44,8 +44,15 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-IDENTITY_FIELDS = ("reporter_name", "reporter_phone", "reporter_email", "reporter_id_number", "reporter_address",
-                   "title", "content")
+IDENTITY_FIELDS = (
+    "reporter_name",
+    "reporter_phone",
+    "reporter_email",
+    "reporter_id_number",
+    "reporter_address",
+    "title",
+    "content",
+)
 
 
 @sensitive_post_parameters(*IDENTITY_FIELDS)

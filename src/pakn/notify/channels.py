@@ -98,8 +98,14 @@ class HttpSmsBackend:
     retries later. (A gateway that timed out may still have sent: delivery is at least once.)"""
 
     def __init__(
-        self, *, url: str | None = None, token: str | None = None, sender: str | None = None,
-        retries: int | None = None, timeout: float | None = None, backoff: float = 0.5,
+        self,
+        *,
+        url: str | None = None,
+        token: str | None = None,
+        sender: str | None = None,
+        retries: int | None = None,
+        timeout: float | None = None,
+        backoff: float = 0.5,
     ):
         self.url = url if url is not None else getattr(settings, "SMS_URL", "")
         self.token = token if token is not None else getattr(settings, "SMS_TOKEN", "")
@@ -127,8 +133,14 @@ class HttpSmsBackend:
         headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "PAKN"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        post(self.url, json.dumps(payload, ensure_ascii=False).encode(), headers, timeout=self.timeout,
-             retries=self.retries, backoff=self.backoff)
+        post(
+            self.url,
+            json.dumps(payload, ensure_ascii=False).encode(),
+            headers,
+            timeout=self.timeout,
+            retries=self.retries,
+            backoff=self.backoff,
+        )
         logger.info("SMS to %s…%s sent through the gateway (%d chars)", recipient[:3], recipient[-2:], len(body))
 
 

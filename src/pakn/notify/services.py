@@ -42,8 +42,13 @@ def queue(
     try:
         with transaction.atomic():
             return Outbox.objects.create(
-                channel=channel, recipient=recipient, sealed_recipient=sealed_recipient, subject=subject[:200],
-                body=body, dedupe_key=key[:120], case=case,
+                channel=channel,
+                recipient=recipient,
+                sealed_recipient=sealed_recipient,
+                subject=subject[:200],
+                body=body,
+                dedupe_key=key[:120],
+                case=case,
             )
     except IntegrityError:
         return None

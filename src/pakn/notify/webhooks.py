@@ -44,7 +44,12 @@ def sign(secret: str, timestamp: int | str, body: bytes) -> str:
 
 
 def verify(
-    secret: str, *, body: bytes, timestamp: str | None, signature: str | None, now: float | None = None,
+    secret: str,
+    *,
+    body: bytes,
+    timestamp: str | None,
+    signature: str | None,
+    now: float | None = None,
     tolerance: int = TOLERANCE_SECONDS,
 ) -> bool:
     """What a receiver does: the signature matches and the timestamp is recent."""
@@ -95,7 +100,8 @@ def on_case_changed(sender: Any, *, case: Any, event: Any, **kwargs: Any) -> Non
     from pakn.open311.models import WebhookDelivery, WebhookEndpoint
 
     endpoints = [
-        e for e in WebhookEndpoint.objects.filter(active=True).filter(
+        e
+        for e in WebhookEndpoint.objects.filter(active=True).filter(
             Q(province__isnull=True) | Q(province_id=case.province_id)
         )
         if e.wants(event.action)
@@ -104,8 +110,10 @@ def on_case_changed(sender: Any, *, case: Any, event: Any, **kwargs: Any) -> Non
         return
     body = json.dumps(event_payload(case, event), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(endpoint=e, event_id=event.hash, event_type=f"case.{event.action}", payload=body)
-         for e in endpoints],
+        [
+            WebhookDelivery(endpoint=e, event_id=event.hash, event_type=f"case.{event.action}", payload=body)
+            for e in endpoints
+        ],
         ignore_conflicts=True,  # the same event twice for an endpoint is one delivery
     )
 
@@ -187,6 +195,8 @@ def retry(deliveries: Any) -> int:
     """Put failed (or pending) deliveries back in the queue, due now, with a fresh attempt count."""
     from pakn.open311.models import WebhookDelivery
 
-    return int(deliveries.exclude(status=WebhookDelivery.Status.SENT).update(
-        status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None
-    ))
+    return int(
+        deliveries.exclude(status=WebhookDelivery.Status.SENT).update(
+            status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None
+        )
+    )

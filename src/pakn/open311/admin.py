@@ -64,8 +64,18 @@ class Open311RequestAdmin(admin.ModelAdmin):
     list_display = ["token", "case", "service_code", "api_key", "created_at"]
     list_select_related = ["case", "api_key"]
     search_fields = ["token", "case__tracking_code"]
-    fields = ("token", "case", "api_key", "service_code", "lat", "long", "media_url", "device_id", "account_id",
-              "created_at")
+    fields = (
+        "token",
+        "case",
+        "api_key",
+        "service_code",
+        "lat",
+        "long",
+        "media_url",
+        "device_id",
+        "account_id",
+        "created_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -97,8 +107,18 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ["id", "endpoint", "event_type", "status", "attempts", "created_at", "delivered_at", "last_error"]
     list_filter = ["status", "endpoint", "event_type"]
     list_select_related = ["endpoint"]
-    fields = ("endpoint", "event_id", "event_type", "status", "attempts", "next_attempt_at", "created_at",
-              "delivered_at", "last_error", "payload")
+    fields = (
+        "endpoint",
+        "event_id",
+        "event_type",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "delivered_at",
+        "last_error",
+        "payload",
+    )
     readonly_fields = fields
     actions = ["retry"]
 
@@ -112,6 +132,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def retry(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         count = webhooks.retry(queryset)
         self.message_user(
-            request, ngettext("Đã xếp lại %(count)d lần gửi.", "Đã xếp lại %(count)d lần gửi.", count)
-            % {"count": count}, messages.SUCCESS,
+            request,
+            ngettext("Đã xếp lại %(count)d lần gửi.", "Đã xếp lại %(count)d lần gửi.", count) % {"count": count},
+            messages.SUCCESS,
         )

@@ -49,7 +49,10 @@ class ApiKey(models.Model):
         """A new key; the key itself is returned once and never stored."""
         key = new_key()
         record = cls.objects.create(
-            name=name, contact=contact, key_hash=cls.hash_key(key), prefix=key[:8],
+            name=name,
+            contact=contact,
+            key_hash=cls.hash_key(key),
+            prefix=key[:8],
             created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
         )
         return record, key
@@ -88,11 +91,15 @@ class WebhookEndpoint(models.Model):
     name = models.CharField(_("hệ thống nhận"), max_length=100)
     url = models.URLField(_("địa chỉ nhận (URL)"), max_length=500)
     secret = models.CharField(
-        _("khóa ký"), max_length=100, blank=True,
+        _("khóa ký"),
+        max_length=100,
+        blank=True,
         help_text=_("Để trống để tạo tự động. Bên nhận dùng khóa này kiểm tra chữ ký HMAC-SHA256."),
     )
     events = models.CharField(
-        _("sự kiện"), max_length=500, default="*",
+        _("sự kiện"),
+        max_length=500,
+        default="*",
         help_text=_("Các hành động, cách nhau bởi dấu phẩy (submitted, accepted, resolved…), hoặc * cho tất cả."),
     )
     province = models.ForeignKey(

@@ -30,8 +30,13 @@ def me(request: HttpRequest) -> Any:
         "is_staff_member": is_staff_member(user),
         "roles": sorted(roles_of(user)),
         "memberships": [
-            {"unit_code": m.unit.code, "unit": m.unit.name, "role": m.role, "role_label": m.get_role_display(),
-             "include_subunits": m.include_subunits}
+            {
+                "unit_code": m.unit.code,
+                "unit": m.unit.name,
+                "role": m.role,
+                "role_label": m.get_role_display(),
+                "include_subunits": m.include_subunits,
+            }
             for m in memberships
         ],
     }
@@ -59,7 +64,13 @@ def units(request: HttpRequest, province: str = "", commune: str = "") -> Any:
     if not province and not commune:
         queryset = queryset.filter(level="province")
     return [
-        {"code": u.code, "name": u.name, "kind": u.kind, "level": u.level, "province_code": u.province_id,
-         "commune_code": u.commune_id}
+        {
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "level": u.level,
+            "province_code": u.province_id,
+            "commune_code": u.commune_id,
+        }
         for u in queryset[:500]
     ]

@@ -5,36 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Outbox',
+            name="Outbox",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(max_length=10)),
-                ('recipient', models.CharField(max_length=254)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('dedupe_key', models.CharField(max_length=120, unique=True)),
-                ('status', models.CharField(choices=[('pending', 'Chờ gửi'), ('sent', 'Đã gửi'), ('failed', 'Gửi lỗi')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("channel", models.CharField(max_length=10)),
+                ("recipient", models.CharField(max_length=254)),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("dedupe_key", models.CharField(max_length=120, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Chờ gửi"), ("sent", "Đã gửi"), ("failed", "Gửi lỗi")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thông báo',
-                'verbose_name_plural': 'hàng đợi thông báo',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='notify_outb_status_4d7131_idx')],
+                "verbose_name": "thông báo",
+                "verbose_name_plural": "hàng đợi thông báo",
+                "ordering": ["id"],
+                "indexes": [models.Index(fields=["status", "next_attempt_at"], name="notify_outb_status_4d7131_idx")],
             },
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notify', '0001_initial'),
+        ("notify", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outbox',
-            name='sealed_recipient',
+            model_name="outbox",
+            name="sealed_recipient",
             field=models.TextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='outbox',
-            name='recipient',
+            model_name="outbox",
+            name="recipient",
             field=models.CharField(blank=True, max_length=254),
         ),
     ]

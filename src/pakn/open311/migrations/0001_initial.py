@@ -6,94 +6,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('org', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiKey',
+            name="ApiKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='ứng dụng')),
-                ('contact', models.CharField(blank=True, max_length=200, verbose_name='liên hệ của bên phát triển')),
-                ('key_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('prefix', models.CharField(editable=False, max_length=8, verbose_name='tiền tố')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='thu hồi lúc')),
-                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='dùng lần cuối')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="ứng dụng")),
+                ("contact", models.CharField(blank=True, max_length=200, verbose_name="liên hệ của bên phát triển")),
+                ("key_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("prefix", models.CharField(editable=False, max_length=8, verbose_name="tiền tố")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="thu hồi lúc")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="dùng lần cuối"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'khóa Open311',
-                'verbose_name_plural': 'khóa Open311',
-                'ordering': ['-created_at'],
+                "verbose_name": "khóa Open311",
+                "verbose_name_plural": "khóa Open311",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Open311Request',
+            name="Open311Request",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(editable=False, max_length=32, unique=True)),
-                ('service_code', models.CharField(max_length=80)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('long', models.FloatField(blank=True, null=True)),
-                ('media_url', models.URLField(blank=True, max_length=1000)),
-                ('device_id', models.CharField(blank=True, max_length=100)),
-                ('account_id', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('api_key', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='open311.apikey')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='open311', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.CharField(editable=False, max_length=32, unique=True)),
+                ("service_code", models.CharField(max_length=80)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("long", models.FloatField(blank=True, null=True)),
+                ("media_url", models.URLField(blank=True, max_length=1000)),
+                ("device_id", models.CharField(blank=True, max_length=100)),
+                ("account_id", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "api_key",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="requests", to="open311.apikey"
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="open311", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'yêu cầu Open311',
-                'verbose_name_plural': 'yêu cầu Open311',
+                "verbose_name": "yêu cầu Open311",
+                "verbose_name_plural": "yêu cầu Open311",
             },
         ),
         migrations.CreateModel(
-            name='WebhookEndpoint',
+            name="WebhookEndpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='hệ thống nhận')),
-                ('url', models.URLField(max_length=500, verbose_name='địa chỉ nhận (URL)')),
-                ('secret', models.CharField(blank=True, help_text='Để trống để tạo tự động. Bên nhận dùng khóa này kiểm tra chữ ký HMAC-SHA256.', max_length=100, verbose_name='khóa ký')),
-                ('events', models.CharField(default='*', help_text='Các hành động, cách nhau bởi dấu phẩy (submitted, accepted, resolved…), hoặc * cho tất cả.', max_length=500, verbose_name='sự kiện')),
-                ('active', models.BooleanField(default=True, verbose_name='đang dùng')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='org.province', verbose_name='chỉ hồ sơ của tỉnh')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="hệ thống nhận")),
+                ("url", models.URLField(max_length=500, verbose_name="địa chỉ nhận (URL)")),
+                (
+                    "secret",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống để tạo tự động. Bên nhận dùng khóa này kiểm tra chữ ký HMAC-SHA256.",
+                        max_length=100,
+                        verbose_name="khóa ký",
+                    ),
+                ),
+                (
+                    "events",
+                    models.CharField(
+                        default="*",
+                        help_text="Các hành động, cách nhau bởi dấu phẩy (submitted, accepted, resolved…), hoặc * cho tất cả.",
+                        max_length=500,
+                        verbose_name="sự kiện",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="đang dùng")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="org.province",
+                        verbose_name="chỉ hồ sơ của tỉnh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'webhook',
-                'verbose_name_plural': 'webhook',
-                'ordering': ['name'],
+                "verbose_name": "webhook",
+                "verbose_name_plural": "webhook",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=64)),
-                ('event_type', models.CharField(max_length=60)),
-                ('payload', models.TextField()),
-                ('status', models.CharField(choices=[('pending', 'Chờ gửi'), ('sent', 'Đã gửi'), ('failed', 'Gửi lỗi')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('endpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='open311.webhookendpoint')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("event_id", models.CharField(max_length=64)),
+                ("event_type", models.CharField(max_length=60)),
+                ("payload", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Chờ gửi"), ("sent", "Đã gửi"), ("failed", "Gửi lỗi")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "endpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="open311.webhookendpoint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lần gửi webhook',
-                'verbose_name_plural': 'lần gửi webhook',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='open311_web_status_2576f6_idx')],
-                'constraints': [models.UniqueConstraint(fields=('endpoint', 'event_id'), name='open311_webhook_once')],
+                "verbose_name": "lần gửi webhook",
+                "verbose_name_plural": "lần gửi webhook",
+                "ordering": ["id"],
+                "indexes": [models.Index(fields=["status", "next_attempt_at"], name="open311_web_status_2576f6_idx")],
+                "constraints": [models.UniqueConstraint(fields=("endpoint", "event_id"), name="open311_webhook_once")],
             },
         ),
     ]

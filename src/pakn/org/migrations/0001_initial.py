@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,94 +14,187 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('code', models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name='mã')),
-                ('name', models.CharField(max_length=100, verbose_name='tên')),
-                ('short_name', models.CharField(max_length=100, verbose_name='tên ngắn')),
+                ("code", models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name="mã")),
+                ("name", models.CharField(max_length=100, verbose_name="tên")),
+                ("short_name", models.CharField(max_length=100, verbose_name="tên ngắn")),
             ],
             options={
-                'verbose_name': 'tỉnh, thành phố',
-                'verbose_name_plural': 'tỉnh, thành phố',
-                'ordering': ['code'],
+                "verbose_name": "tỉnh, thành phố",
+                "verbose_name_plural": "tỉnh, thành phố",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='tên')),
-                ('key_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('prefix', models.CharField(editable=False, max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="tên")),
+                ("key_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("prefix", models.CharField(editable=False, max_length=8)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mã truy cập API',
-                'verbose_name_plural': 'mã truy cập API',
+                "verbose_name": "mã truy cập API",
+                "verbose_name_plural": "mã truy cập API",
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='mã')),
-                ('name', models.CharField(max_length=100, verbose_name='tên')),
-                ('short_name', models.CharField(max_length=100, verbose_name='tên ngắn')),
-                ('kind', models.CharField(max_length=20, verbose_name='loại')),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='org.province')),
+                ("code", models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name="mã")),
+                ("name", models.CharField(max_length=100, verbose_name="tên")),
+                ("short_name", models.CharField(max_length=100, verbose_name="tên ngắn")),
+                ("kind", models.CharField(max_length=20, verbose_name="loại")),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="communes", to="org.province"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'xã, phường, đặc khu',
-                'verbose_name_plural': 'xã, phường, đặc khu',
-                'ordering': ['province_id', 'name'],
+                "verbose_name": "xã, phường, đặc khu",
+                "verbose_name_plural": "xã, phường, đặc khu",
+                "ordering": ["province_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='mã đơn vị')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('kind', models.CharField(choices=[('peoples_committee', 'Ủy ban nhân dân'), ('party_committee', 'Cấp ủy Đảng'), ('front_committee', 'Ủy ban Mặt trận Tổ quốc'), ('inspection_board', 'Ban Thanh tra nhân dân'), ('department', 'Sở, ban, ngành'), ('agency', 'Cơ quan, đơn vị')], max_length=30, verbose_name='loại')),
-                ('level', models.CharField(choices=[('province', 'Cấp tỉnh'), ('commune', 'Cấp xã')], max_length=10, verbose_name='cấp')),
-                ('remote_area', models.BooleanField(default=False, verbose_name='vùng sâu, vùng xa')),
-                ('answer_working_days', models.PositiveSmallIntegerField(blank=True, help_text='Để trống để dùng quy định chung.', null=True, verbose_name='hạn trả lời phản ánh, kiến nghị (ngày làm việc)')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang hoạt động')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='units', to='org.commune')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.unit')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='org.province')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="mã đơn vị")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("peoples_committee", "Ủy ban nhân dân"),
+                            ("party_committee", "Cấp ủy Đảng"),
+                            ("front_committee", "Ủy ban Mặt trận Tổ quốc"),
+                            ("inspection_board", "Ban Thanh tra nhân dân"),
+                            ("department", "Sở, ban, ngành"),
+                            ("agency", "Cơ quan, đơn vị"),
+                        ],
+                        max_length=30,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "Cấp tỉnh"), ("commune", "Cấp xã")], max_length=10, verbose_name="cấp"
+                    ),
+                ),
+                ("remote_area", models.BooleanField(default=False, verbose_name="vùng sâu, vùng xa")),
+                (
+                    "answer_working_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Để trống để dùng quy định chung.",
+                        null=True,
+                        verbose_name="hạn trả lời phản ánh, kiến nghị (ngày làm việc)",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang hoạt động")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="org.commune",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.unit",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="units", to="org.province"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị',
-                'verbose_name_plural': 'đơn vị',
-                'ordering': ['province_id', 'level', 'name'],
+                "verbose_name": "đơn vị",
+                "verbose_name_plural": "đơn vị",
+                "ordering": ["province_id", "level", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('clerk', 'Cán bộ tiếp nhận, xử lý'), ('head', 'Người đứng đầu'), ('supervisor', 'Giám sát (MTTQ, Ban TTND)'), ('admin', 'Quản trị đơn vị')], max_length=20, verbose_name='vai trò')),
-                ('include_subunits', models.BooleanField(default=False, help_text='Cho phép xem hồ sơ của các đơn vị trực thuộc.', verbose_name='xem cả đơn vị cấp dưới')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='org.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("clerk", "Cán bộ tiếp nhận, xử lý"),
+                            ("head", "Người đứng đầu"),
+                            ("supervisor", "Giám sát (MTTQ, Ban TTND)"),
+                            ("admin", "Quản trị đơn vị"),
+                        ],
+                        max_length=20,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                (
+                    "include_subunits",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Cho phép xem hồ sơ của các đơn vị trực thuộc.",
+                        verbose_name="xem cả đơn vị cấp dưới",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="org.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phân công',
-                'verbose_name_plural': 'phân công',
+                "verbose_name": "phân công",
+                "verbose_name_plural": "phân công",
             },
         ),
         migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['province', 'commune', 'kind'], name='org_unit_provinc_b0dbe5_idx'),
+            model_name="unit",
+            index=models.Index(fields=["province", "commune", "kind"], name="org_unit_provinc_b0dbe5_idx"),
         ),
         migrations.AlterUniqueTogether(
-            name='membership',
-            unique_together={('user', 'unit', 'role')},
+            name="membership",
+            unique_together={("user", "unit", "role")},
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('clerk', 'Cán bộ tiếp nhận, xử lý'), ('head', 'Người đứng đầu'), ('supervisor', 'Giám sát (MTTQ, Ban TTND)'), ('admin', 'Quản trị đơn vị'), ('protection_officer', 'Cán bộ bảo vệ người tố cáo (giữ khóa danh tính)')], max_length=20, verbose_name='vai trò'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("clerk", "Cán bộ tiếp nhận, xử lý"),
+                    ("head", "Người đứng đầu"),
+                    ("supervisor", "Giám sát (MTTQ, Ban TTND)"),
+                    ("admin", "Quản trị đơn vị"),
+                    ("protection_officer", "Cán bộ bảo vệ người tố cáo (giữ khóa danh tính)"),
+                ],
+                max_length=20,
+                verbose_name="vai trò",
+            ),
         ),
     ]

@@ -6,100 +6,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Directive',
+            name="Directive",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='Ví dụ: 54-KL/TW', max_length=60, unique=True, verbose_name='số, ký hiệu')),
-                ('title', models.CharField(max_length=300, verbose_name='trích yếu')),
-                ('issuer', models.CharField(max_length=200, verbose_name='cơ quan ban hành')),
-                ('issued_on', models.DateField(verbose_name='ngày ban hành')),
-                ('summary', models.TextField(blank=True, verbose_name='nội dung chính')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="Ví dụ: 54-KL/TW", max_length=60, unique=True, verbose_name="số, ký hiệu"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="trích yếu")),
+                ("issuer", models.CharField(max_length=200, verbose_name="cơ quan ban hành")),
+                ("issued_on", models.DateField(verbose_name="ngày ban hành")),
+                ("summary", models.TextField(blank=True, verbose_name="nội dung chính")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ thị, kết luận',
-                'verbose_name_plural': 'chỉ thị, kết luận',
-                'ordering': ['-issued_on', 'number'],
+                "verbose_name": "chỉ thị, kết luận",
+                "verbose_name_plural": "chỉ thị, kết luận",
+                "ordering": ["-issued_on", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='Ví dụ: 165-KH/TU', max_length=60, verbose_name='số, ký hiệu')),
-                ('title', models.CharField(max_length=300, verbose_name='trích yếu')),
-                ('issued_on', models.DateField(verbose_name='ngày ban hành')),
-                ('summary', models.TextField(blank=True, verbose_name='nội dung chính')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('directive', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='plans.directive')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='plans.plan', verbose_name='thực hiện kế hoạch cấp trên')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='org.unit', verbose_name='đơn vị ban hành')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(help_text="Ví dụ: 165-KH/TU", max_length=60, verbose_name="số, ký hiệu")),
+                ("title", models.CharField(max_length=300, verbose_name="trích yếu")),
+                ("issued_on", models.DateField(verbose_name="ngày ban hành")),
+                ("summary", models.TextField(blank=True, verbose_name="nội dung chính")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "directive",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="plans", to="plans.directive"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="plans.plan",
+                        verbose_name="thực hiện kế hoạch cấp trên",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="org.unit",
+                        verbose_name="đơn vị ban hành",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kế hoạch',
-                'verbose_name_plural': 'kế hoạch',
-                'ordering': ['issued_on', 'id'],
+                "verbose_name": "kế hoạch",
+                "verbose_name_plural": "kế hoạch",
+                "ordering": ["issued_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='nhiệm vụ')),
-                ('description', models.TextField(blank=True, verbose_name='yêu cầu cụ thể')),
-                ('due_on', models.DateField(verbose_name='thời hạn')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='ngày hoàn thành')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('assignee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plan_tasks', to='org.unit', verbose_name='đơn vị thực hiện')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='plans.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=500, verbose_name="nhiệm vụ")),
+                ("description", models.TextField(blank=True, verbose_name="yêu cầu cụ thể")),
+                ("due_on", models.DateField(verbose_name="thời hạn")),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="ngày hoàn thành")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plan_tasks",
+                        to="org.unit",
+                        verbose_name="đơn vị thực hiện",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="tasks", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhiệm vụ',
-                'verbose_name_plural': 'nhiệm vụ',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "nhiệm vụ",
+                "verbose_name_plural": "nhiệm vụ",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, help_text='Ví dụ: 12-BC/ĐU', max_length=60, verbose_name='số báo cáo')),
-                ('reported_on', models.DateField(verbose_name='ngày báo cáo')),
-                ('percent', models.PositiveSmallIntegerField(verbose_name='mức độ hoàn thành (%)')),
-                ('body', models.TextField(verbose_name='kết quả thực hiện')),
-                ('is_final', models.BooleanField(default=False, verbose_name='đã hoàn thành nhiệm vụ')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='plans.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.CharField(blank=True, help_text="Ví dụ: 12-BC/ĐU", max_length=60, verbose_name="số báo cáo"),
+                ),
+                ("reported_on", models.DateField(verbose_name="ngày báo cáo")),
+                ("percent", models.PositiveSmallIntegerField(verbose_name="mức độ hoàn thành (%)")),
+                ("body", models.TextField(verbose_name="kết quả thực hiện")),
+                ("is_final", models.BooleanField(default=False, verbose_name="đã hoàn thành nhiệm vụ")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="plans.task"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo tiến độ',
-                'verbose_name_plural': 'báo cáo tiến độ',
-                'ordering': ['reported_on', 'id'],
+                "verbose_name": "báo cáo tiến độ",
+                "verbose_name_plural": "báo cáo tiến độ",
+                "ordering": ["reported_on", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('directive', 'unit'), name='plans_one_plan_per_unit'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(fields=("directive", "unit"), name="plans_one_plan_per_unit"),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('unit', 'number'), name='plans_unique_number'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(fields=("unit", "number"), name="plans_unique_number"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['assignee', 'completed_on'], name='plans_task_assigne_45b760_idx'),
+            model_name="task",
+            index=models.Index(fields=["assignee", "completed_on"], name="plans_task_assigne_45b760_idx"),
         ),
     ]
