@@ -390,7 +390,30 @@ def test_every_identity_route_is_closed_to_handlers_and_other_units(
     with vault.files_guard():
         [attachment] = protection.store_uploads(case=denunciation, uploads=photo, source="citizen")
     other_unit_officer = make_user("baove_other", unit_code=f"UBND-{OTHER_COMMUNE}", role="protection_officer")
+    # The same person, in the unit's reception register (sealed outside any case) with a reveal request.
+    from datetime import date
+
+    from pakn.reception import services as reception
+
+    entry = reception.register_contact(
+        actor=clerk,
+        unit=denunciation.unit,
+        received_on=date(2026, 1, 5),
+        name=REPORTER["name"],
+        phone=REPORTER["phone"],
+        id_number=REPORTER["id_number"],
+        summary="Tố cáo cán bộ thu tiền.",
+        kind="denunciation",
+        competence="yes",
+    )
+    person_request = protection.request_reveal(
+        actor=officer, item=entry.identity, legal_basis="verification", reason="Cần gặp trực tiếp để xác minh."
+    )
     routes = [
+        ("get", f"/protection/people/{entry.identity_id}/", {}),
+        ("post", f"/protection/people/{entry.identity_id}/reveal", {"legal_basis": "verification", "reason": "x" * 20}),
+        ("post", f"/protection/reveal/{person_request.pk}/decide", {"decision": "approve"}),
+        ("post", f"/protection/reveal/{person_request.pk}/open", {"password": PASSWORD}),
         ("get", f"/protection/cases/{denunciation.pk}/", {}),
         ("post", f"/protection/cases/{denunciation.pk}/reveal", {"legal_basis": "verification", "reason": "x" * 20}),
         ("post", f"/protection/reveal/{request.pk}/decide", {"decision": "approve"}),
@@ -412,7 +435,10 @@ def test_every_identity_route_is_closed_to_handlers_and_other_units(
     for user in (clerk, head, supervisor):
         page = login(user).get(f"/staff/cases/{denunciation.pk}/").content.decode()
         assert denunciation.pseudonym in page and REPORTER["phone"] not in page
+        page = login(user).get(f"/reception/staff/register/{entry.pk}/").content.decode()
+        assert entry.pseudonym in page and REPORTER["phone"] not in page and REPORTER["name"] not in page
     assert RevealRequest.objects.get(pk=request.pk).status == "pending"
+    assert RevealRequest.objects.get(pk=person_request.pk).status == "pending"
 
 
 def test_officer_of_the_unit_above_can_approve(denunciation: Case, officer: Any) -> None:
