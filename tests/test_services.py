@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -359,6 +359,51 @@ def test_escalate_once_after_unsatisfied_rating(
     with changes_nothing(case), pytest.raises(InvalidTransition):
         services.escalate_case(case=case, reason="Lần nữa")
     assert Rating.objects.filter(case=case).count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "remote", "last_day"),
+    [
+        # Answered Friday 2026-03-20: 30 days → Sunday 2026-04-19, moved to Monday 04-20 (Civil Code Art. 148).
+        ("complaint", False, date(2026, 4, 20)),
+        # Remote area: 45 days → Monday 2026-05-04 (2026-05-01 Labour Day falls before it, nothing to move).
+        ("complaint", True, date(2026, 5, 4)),
+        ("report", False, date(2026, 4, 20)),
+        ("denunciation", False, None),  # Luật Tố cáo 2018, Điều 37: no limit
+    ],
+)
+def test_escalation_period_and_escalating_after_the_unit_closed_the_case(
+    kind: str, remote: bool, last_day: date | None, clock: Any, make_case: Callable[..., Case], clerk: Any
+) -> None:
+    case = make_case(kind=kind)
+    if remote:  # the unit serves a remote area (accepting takes the flag from the unit)
+        Unit.objects.filter(pk=case.unit_id).update(remote_area=True)
+        Case.objects.filter(pk=case.pk).update(remote_area=True)
+        case = reload(case)
+    go(clock, ACCEPTED)
+    if kind in ("complaint", "denunciation"):
+        case = services.accept_case(actor=clerk, case=case)
+    go(clock, date(2026, 3, 20))
+    case = services.resolve_case(actor=clerk, case=case, body="Trả lời.", kind="conclusion")
+    services.rate_case(case=case, level=1)
+    case = services.close_case(actor=clerk, case=case)  # the unit closes at once
+    assert case.status == Status.CLOSED and not open_obligations(case)
+    assert services.escalation_ends(case) == last_day
+    if last_day is not None:
+        assert services.can_escalate(case, today=last_day)
+        assert not services.can_escalate(case, today=last_day + timedelta(days=1))
+        go(clock, last_day + timedelta(days=1))
+        with changes_nothing(case), pytest.raises(InvalidTransition):
+            services.escalate_case(case=case, reason="Quá hạn mới đề nghị")
+        go(clock, last_day)
+    else:
+        go(clock, date(2027, 3, 1))  # a year later: still allowed
+    with adds_events("escalated"):
+        case = services.escalate_case(case=case, reason="Tôi không đồng ý với kết quả")
+    case = reload(case)
+    assert case.status == Status.FORWARDED and case.unit.code == "UBND-01"
+    assert Forward.objects.get(case=case).escalation is True
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ __all__ = [
     "Rule",
     "Unit",
     "apply_period",
+    "escalation_ends",
     "compute_deadlines",
     "find_ambiguities",
     "matching_rules",
@@ -329,6 +330,20 @@ def apply_period(calendar: WorkingCalendar, start: date, amount: int, unit: Unit
     if Unit(unit) is Unit.DAYS:
         return calendar.add_days(start, amount)
     return calendar.add_working_days(start, amount)
+
+
+# How long after the answer an unsatisfied citizen may take the case to the unit above. For a complaint this
+# is the second-time complaint: 30 days from receiving the first decision, 45 in remote areas (Luật Khiếu
+# nại 2011, Điều 33). Reports, petitions and opinions use the same period (a product rule: they have no
+# statutory one); a denunciation has none (Luật Tố cáo 2018, Điều 37).
+ESCALATION_DAYS = 30
+ESCALATION_DAYS_REMOTE = 45
+ESCALATION_CITATION = "Luật Khiếu nại 2011, Điều 33"
+
+
+def escalation_ends(calendar: WorkingCalendar, answered_on: date, *, remote_area: bool) -> date:
+    """Last day the citizen may ask the unit above, counted in days from the answer (moved off a holiday)."""
+    return apply_period(calendar, answered_on, ESCALATION_DAYS_REMOTE if remote_area else ESCALATION_DAYS, Unit.DAYS)
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,8 @@ class Forward(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="forwards")
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # Taken to the unit above by the unsatisfied citizen, not sent on by the unit.
+    escalation = models.BooleanField(_("người gửi đề nghị cấp trên"), default=False)
     reason = models.TextField(_("lý do"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

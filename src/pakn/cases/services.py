@@ -752,6 +752,7 @@ def forward_case(*, actor: Any, case: Case, to_unit: Unit, reason: str, escalati
             case=case,
             from_unit=from_unit,
             to_unit=to_unit,
+            escalation=escalation,
             reason=reason,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             respond_by=due,
@@ -1072,17 +1073,39 @@ def rate_case(*, case: Case, level: Any, comment: str = "") -> Rating:
         return rating
 
 
-def can_escalate(case: Case) -> bool:
-    last = Rating.objects.filter(case=case, unit=case.unit).first()
-    return bool(
-        case.status == Status.RESOLVED and not case.escalated and case.unit.parent_id and last and last.level <= 2
+def escalation_ends(case: Case) -> date | None:
+    """Last day the citizen may take the answered case to the unit above; None when there is no limit
+    (a denunciation: Luật Tố cáo 2018, Điều 37 sets none) or no answer yet."""
+    answered = AuditEvent.objects.filter(case=case, action="resolved").order_by("-seq").first()
+    if answered is None or case.kind == Kind.DENUNCIATION:
+        return None
+    return deadlines.escalation_ends(
+        policy.working_calendar(), timezone.localdate(answered.created_at), remote_area=case.remote_area
     )
+
+
+def can_escalate(case: Case, *, today: date | None = None) -> bool:
+    """Once, after an unsatisfied rating (1–2 of 5), to the unit above — also after the unit closed the
+    case — within the escalation period (complaints: the second-time complaint period)."""
+    if case.status not in (Status.RESOLVED, Status.CLOSED) or case.escalated or not case.unit.parent_id:
+        return False
+    last = Rating.objects.filter(case=case, unit=case.unit).first()
+    if last is None or last.level > 2:
+        return False
+    ends = escalation_ends(case)
+    return ends is None or (today or timezone.localdate()) <= ends
 
 
 def escalate_case(*, case: Case, reason: str) -> Case:
     """An unsatisfied citizen may take the case once to the unit above (for a complaint: the second time)."""
     if not can_escalate(case):
-        raise InvalidTransition(_("Chỉ đề nghị cấp trên một lần, sau khi đã đánh giá không hài lòng."))
+        raise InvalidTransition(
+            _(
+                "Chỉ đề nghị cấp trên một lần, sau khi đã đánh giá không hài lòng, trong %(days)s ngày kể từ khi có "
+                "kết quả (%(remote)s ngày ở vùng khó khăn; tố cáo không giới hạn)."
+            )
+            % {"days": deadlines.ESCALATION_DAYS, "remote": deadlines.ESCALATION_DAYS_REMOTE}
+        )
     assert case.unit.parent is not None
     reason = _redacted(case, reason) if isinstance(reason, str) else reason
     return forward_case(actor=None, case=case, to_unit=case.unit.parent, reason=reason, escalation=True)

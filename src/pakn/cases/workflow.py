@@ -67,12 +67,17 @@ TRANSITIONS: dict[tuple[Action, Status], Status] = {
     (Action.SUSPEND, S.IN_PROGRESS): S.SUSPENDED,
     (Action.RESUME, S.SUSPENDED): S.IN_PROGRESS,
     (Action.ESCALATE, S.RESOLVED): S.FORWARDED,
+    # Closing is the unit's bookkeeping; the unsatisfied citizen keeps the right to go to the unit above
+    # within the escalation period (``services.can_escalate`` checks the period).
+    (Action.ESCALATE, S.CLOSED): S.FORWARDED,
     **{(Action.WITHDRAW, s): S.WITHDRAWN for s in (S.RECEIVED, S.FORWARDED, S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED)},
     **{(Action.MERGE, s): S.MERGED for s in (S.RECEIVED, S.FORWARDED, S.ACCEPTED, S.IN_PROGRESS)},
 }
 
-TERMINAL = frozenset({S.CLOSED, S.WITHDRAWN, S.MERGED})
-OPEN = frozenset(set(Status) - TERMINAL - {S.REFUSED, S.RESOLVED})
+# Never left. CLOSED is not among them: the unit is done with it, but the unsatisfied citizen may still
+# take it to the unit above within the escalation period.
+TERMINAL = frozenset({S.WITHDRAWN, S.MERGED})
+OPEN = frozenset(set(Status) - TERMINAL - {S.REFUSED, S.RESOLVED, S.CLOSED})
 
 
 def next_status(action: Action | str, current: Status | str) -> Status | None:

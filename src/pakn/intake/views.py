@@ -130,6 +130,7 @@ def _status_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "escalate_form": EscalateForm(),
         "can_rate": case.status in ("resolved", "closed") and not case.ratings.filter(unit=case.unit).exists(),
         "can_escalate": services.can_escalate(case),
+        "escalation_ends": services.escalation_ends(case),
         "can_withdraw": case.status in ("received", "forwarded", "accepted", "in_progress", "suspended"),
         "can_add": case.status not in ("closed", "withdrawn", "merged"),
         "conversation": conversation(case),

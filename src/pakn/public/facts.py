@@ -53,7 +53,7 @@ class ForwardRow:
     from_unit_id: int
     to_unit_id: int
     at: datetime
-    escalation: bool  # taken up by the unsatisfied citizen (no staff actor), not sent on by the unit
+    escalation: bool  # taken up by the unsatisfied citizen, not sent on by the unit
 
 
 @dataclass(frozen=True)
@@ -220,12 +220,12 @@ CASE_FIELDS = (
 def _load(case_ids: Sequence[int]) -> Iterator[list[Fact]]:
     cases = [CaseRow(*row) for row in Case.objects.filter(pk__in=case_ids).order_by("pk").values_list(*CASE_FIELDS)]
     forwards: dict[int, list[ForwardRow]] = defaultdict(list)
-    for case_id, from_unit, to_unit, at, actor in (
+    for case_id, from_unit, to_unit, at, escalation in (
         Forward.objects.filter(case_id__in=case_ids)
         .order_by("id")
-        .values_list("case_id", "from_unit_id", "to_unit_id", "created_at", "actor_id")
+        .values_list("case_id", "from_unit_id", "to_unit_id", "created_at", "escalation")
     ):
-        forwards[case_id].append(ForwardRow(from_unit, to_unit, at, actor is None))
+        forwards[case_id].append(ForwardRow(from_unit, to_unit, at, escalation))
     answers: dict[int, list[AnswerRow]] = defaultdict(list)
     for case_id, unit_id, kind, at, author in (
         Answer.objects.filter(case_id__in=case_ids)
