@@ -15,6 +15,7 @@ from django.db import connection
 from pakn.cases import services
 from pakn.cases.audit_check import verify_all
 from pakn.cases.models import AuditEvent, Case
+from pakn.core import append_only
 
 
 def verify() -> tuple[str, str]:
@@ -39,7 +40,10 @@ def raw(sql: str, *params: Any) -> int:
 
 @pytest.fixture
 def history(make_case: Callable[..., Case], clerk: Any) -> list[Case]:
-    """Three cases with some history: 2, 5 and 1 events."""
+    """Three cases with some history: 2, 5 and 1 events. The database's append-only trigger is dropped
+    first (inside the test's transaction): these tests play an attacker with schema rights, to show that
+    ``pakn audit verify`` still catches what they do."""
+    append_only.uninstall(connection)
     first = services.resolve_case(actor=clerk, case=make_case(), body="Đã thay bóng đèn.")
     second = make_case(kind="complaint")
     second = services.accept_case(actor=clerk, case=second)
@@ -206,3 +210,22 @@ def test_log_stays_valid_through_a_whole_lifecycle(
         "merged",
     ]
     assert Case.objects.get(pk=other.pk).audit_count == 2
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_change_or_remove_events(make_case: Callable[..., Case], clerk: Any) -> None:
+    from django.db import DatabaseError, transaction
+
+    case = services.resolve_case(actor=clerk, case=make_case(), body="Đã thay bóng đèn.")
+    first = events(case)[0]
+    statements = ["UPDATE {table} SET data = '{}' WHERE id = %s"]
+    if connection.vendor == "postgresql":  # SQLite keeps DELETE for its test flush (see append_only)
+        statements.append("DELETE FROM {table} WHERE id = %s")
+    for sql in statements:
+        with pytest.raises(DatabaseError) as refused, transaction.atomic():
+            raw(sql, first.pk)
+        assert "append-only" in str(refused.value)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=first.pk).update(data={"forged": True})
+    assert AuditEvent.objects.get(pk=first.pk).data == first.data
+    verify()
