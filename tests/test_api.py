@@ -748,6 +748,34 @@ def test_citizen_messages_are_not_exposed_to_the_public(client: Client, make_cas
     assert "0912345678" not in text
 
 
+@pytest.mark.django_db
+def test_question_and_answer_through_the_api(
+    client: Client, make_case: Callable[..., Any], clerk: Any, other_clerk: Any, supervisor: Any
+) -> None:
+    case = make_case(kind="denunciation", reporter=REPORTER)
+    auth = bearer(clerk)
+    url = f"/api/v1/cases/{case.pk}/questions"
+    assert_error_shape(post_json(client, url, {"body": "  "}, headers=auth), 400)
+    assert post_json(client, url, {"body": "Câu hỏi"}, headers=bearer(other_clerk)).status_code == 404
+    assert post_json(client, url, {"body": "Câu hỏi"}, headers=bearer(supervisor)).status_code == 403
+    asked = post_json(client, url, {"body": "Bạn có biên lai thu tiền không?"}, headers=auth)
+    assert asked.status_code == 201 and asked.json()["from_citizen"] is False
+    # The reporter reads it by tracking code (no account) and answers.
+    mine = f"/api/v1/submissions/{case.tracking_code}/messages"
+    assert [m["body"] for m in client.get(mine).json()] == ["Bạn có biên lai thu tiền không?"]
+    answer = post_json(client, mine, {"body": f"Có, tôi là {REPORTER['name']}, gọi {REPORTER['phone']}."})
+    assert answer.status_code == 201 and answer.json()["from_citizen"] is True
+    for secret in (REPORTER["name"], REPORTER["phone"]):
+        assert secret not in answer.content.decode()  # stored redacted; the original is sealed
+    staff_view = client.get(f"/api/v1/cases/{case.pk}/messages", headers=auth).json()
+    assert [m["from_citizen"] for m in staff_view] == [False, True] and "[đã che]" in staff_view[1]["body"]
+    assert client.get("/api/v1/submissions/ABCDEFGHJK/messages").status_code in (400, 404)
+    assert_error_shape(post_json(client, mine, {"body": ""}), 400)
+    services.withdraw_case(case=case)
+    assert_error_shape(post_json(client, mine, {"body": "Thêm"}), 409)
+    assert_error_shape(post_json(client, url, {"body": "Thêm"}, headers=auth), 409)
+
+
 # ---------------------------------------------------------------- OpenAPI
 
 

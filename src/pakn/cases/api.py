@@ -22,6 +22,7 @@ from pakn.cases.schemas import (
     ExtendIn,
     ForwardIn,
     MergeIn,
+    MessageIn,
     MessageOut,
     PublicStatusOut,
     ReasonIn,
@@ -327,6 +328,46 @@ def case_messages(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
         {"id": m.pk, "from_citizen": m.from_citizen, "body": m.body, "at": m.created_at}
         for m in case.messages.order_by("created_at", "pk")
     ]
+
+
+def _message_out(message: Any) -> dict[str, Any]:
+    return {"id": message.pk, "from_citizen": message.from_citizen, "body": message.body, "at": message.created_at}
+
+
+@staff.post("/cases/{case_id}/questions", response={201: MessageOut}, operation_id="ask_reporter")
+def ask_question(request: HttpRequest, case_id: int, payload: MessageIn) -> Status[dict[str, Any]]:
+    """Ask the reporter a question. They read it on their status page or in the drop box (and through
+    ``GET /submissions/{tracking_code}/messages``); a reporter who chose notifications is told there is a
+    question, never what it says. The reporter's identity is not needed and never shown."""
+    case = access_case(request.user, case_id)
+    return Status(201, _message_out(services.ask_reporter(actor=request.user, case=case, body=payload.body)))
+
+
+@public.get(
+    "/submissions/{tracking_code}/messages",
+    response=list[MessageOut],
+    operation_id="list_submission_messages",
+    auth=None,
+)
+def submission_messages(request: HttpRequest, tracking_code: str) -> list[dict[str, Any]]:
+    """The reporter's conversation with the unit (questions and what they added), oldest first, as stored:
+    redacted of their own details. The tracking code is the key."""
+    case = services.get_case_by_code(tracking_code)
+    return [_message_out(m) for m in case.messages.order_by("created_at", "pk")]
+
+
+@public.post(
+    "/submissions/{tracking_code}/messages",
+    response={201: MessageOut},
+    operation_id="add_submission_information",
+    auth=None,
+)
+def add_submission_information(request: HttpRequest, tracking_code: str, payload: MessageIn) -> Status[dict[str, Any]]:
+    """The reporter answers a question or adds information (text only here; files through the web page).
+    Throttled per client like the web form."""
+    throttle.check(request, "citizen")
+    case = services.get_case_by_code(tracking_code)
+    return Status(201, _message_out(services.add_information(case=case, body=payload.body)))
 
 
 @public.get("/refusal-reasons", response=list[ChoiceOut], operation_id="list_refusal_reasons", auth=None)

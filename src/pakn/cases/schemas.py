@@ -181,6 +181,10 @@ class ReasonIn(Schema):
     reason: str
 
 
+class MessageIn(Schema):
+    body: str
+
+
 class MergeIn(Schema):
     into_tracking_code: str
 
