@@ -54,13 +54,14 @@ def test_nearby_communes() -> None:
 
 
 @pytest.mark.django_db
-def test_similar_while_typing_is_public_and_anonymous(make_case: Callable[..., Case]) -> None:
+@pytest.mark.parametrize("prefix", ["/language/api", "/api/v1/language"])
+def test_similar_while_typing_is_public_and_anonymous(prefix: str, make_case: Callable[..., Case]) -> None:
     first = make_case(title=POTHOLE[0], content=POTHOLE[1], publish=True)
     make_case(title=POTHOLE[0], content=POTHOLE[1], publish=False)  # not published: never shown
     make_case(kind="denunciation", title="Tố cáo cán bộ để ổ gà phố Đội Cấn", content=POTHOLE[1], publish=True)
     make_case(title=UNRELATED[0], content=UNRELATED[1], publish=True)
     response = Client().get(
-        "/language/api/similar",
+        f"{prefix}/similar",
         {"title": REWORDED[0][0], "content": REWORDED[0][1], "province_code": "01", "commune_code": "00004"},
     )
     assert response.status_code == 200, response.content
@@ -74,10 +75,10 @@ def test_similar_while_typing_is_public_and_anonymous(make_case: Callable[..., C
     for secret in (first.tracking_code, "Nguyễn Văn An", "0912345678", "an.nguyen@example.vn", "001085012345"):
         assert secret not in body
     post = Client().post(
-        "/language/api/similar", {"text": REWORDED[2][1], "commune_code": "00004"}, content_type="application/json"
+        f"{prefix}/similar", {"text": REWORDED[2][1], "commune_code": "00004"}, content_type="application/json"
     )
     assert post.json()["count"] == 1
-    missing = Client().get("/language/api/similar", {"title": "ổ gà"})
+    missing = Client().get(f"{prefix}/similar", {"title": "ổ gà"})
     assert missing.status_code == 400 and missing.json()["error"]["code"] == "invalid"
 
 

@@ -124,6 +124,16 @@ api.add_router("/", org_router)
 api.add_router("/", me_router)
 
 
+def _language_router() -> Any:
+    from pakn.language.api import build_router
+
+    return build_router()
+
+
+# Similar cases, ranked search, topic suggestions and duplicate flags (also at /language/api/ for the pages).
+api.add_router("/language", _language_router())
+
+
 def _error(request: HttpRequest, error: PaknError) -> HttpResponse:
     return api.create_response(request, error.as_dict(), status=error.http_status)
 
