@@ -967,3 +967,34 @@ def test_personal_data_outside_a_case_can_be_sealed_to_a_unit(officer: Any, offi
     protection.reseal_pending(user=officer2, password=PASSWORD)
     key, private = protection.unlock(user=newcomer, password=PASSWORD)
     assert vault.open_json(VaultItem.objects.get(pk=item.pk), key, private)["name"] == REPORTER["name"]
+
+
+def test_error_reports_hold_no_submitted_value_nor_local_variable(settings: Any) -> None:
+    """Outside DEBUG, the report Django mails to the administrators (and logs) of a crash in any view —
+    even one that did not mark its parameters sensitive — shows names and the traceback, never values."""
+    import sys
+
+    from django.test import RequestFactory
+    from django.views.debug import ExceptionReporter
+
+    settings.DEBUG = False
+    address, agent = ".".join(["203", "0", "113", "77"]), "Probe/" + "1.0"  # not literally in this source
+    request = RequestFactory().post(
+        "/reception/staff/register/new",
+        {"name": REPORTER["name"], "phone": REPORTER["phone"], "summary": f"Ông {REPORTER['name']} trình bày"},
+        REMOTE_ADDR=address,
+        HTTP_USER_AGENT=agent,
+    )
+
+    def crashing_view(data: dict[str, Any]) -> None:
+        person = data["name"]  # a local holding the identity
+        raise ValueError(f"crash while handling {len(person)} characters")
+
+    try:
+        crashing_view(dict(request.POST.items()))
+    except ValueError:
+        reporter = ExceptionReporter(request, *sys.exc_info())
+        text = reporter.get_traceback_text() + reporter.get_traceback_html()
+    assert "crashing_view" in text and "crash while handling" in text and "person" in text
+    for secret in (REPORTER["name"], REPORTER["phone"], address, agent):
+        assert secret not in text, secret

@@ -69,6 +69,22 @@ class PaknExceptionReporterFilter(SafeExceptionReporterFilter):
                 meta[key] = self.cleansed_substitute
         return meta
 
+    # Any submitted value and any local variable may hold a reporter's details (a name typed into a
+    # summary, a phone in a form's cleaned data), and a view need not remember to mark them sensitive:
+    # outside DEBUG, error reports keep the parameter and variable names and the traceback, never values.
+    def get_post_parameters(self, request: Any) -> Any:
+        if request is None or not self.is_active(request):
+            return super().get_post_parameters(request)
+        cleansed = request.POST.copy()
+        for key in cleansed:
+            cleansed[key] = self.cleansed_substitute
+        return cleansed
+
+    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> Any:
+        if not self.is_active(request):
+            return super().get_traceback_frame_variables(request, tb_frame)
+        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
 
 def mask_address(address: str) -> str:
     local, _at, domain = address.partition("@")
