@@ -154,7 +154,7 @@ def generate(n: int, *, months: int, seed: int) -> dict[str, Any]:
     obl_cols = ["case_id", "unit_id", "kind", "opened_on", "due_on", "rule_code", "citation", "met_on", "cancelled"]
     ans_cols = ["case_id", "unit_id", "kind", "body", "author_id", "created_at"]
     rat_cols = ["case_id", "unit_id", "level", "comment", "created_at"]
-    fwd_cols = ["case_id", "from_unit_id", "to_unit_id", "reason", "actor_id", "created_at", "respond_by"]
+    fwd_cols = ["case_id", "from_unit_id", "to_unit_id", "reason", "actor_id", "created_at", "respond_by", "escalation"]
     counts = {"cases": 0, "obligations": 0, "answers": 0, "ratings": 0, "forwards": 0}
     start_id = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
 
@@ -248,6 +248,7 @@ def generate(n: int, *, months: int, seed: int) -> dict[str, Any]:
                         rng.choice(user_ids),
                         dt(forward_day, 10),
                         d(forward_day + timedelta(days=5)),
+                        False,  # sent on by the unit, not the citizen's escalation
                     )
                 )
                 due = forward_day + timedelta(days=14)
@@ -451,6 +452,15 @@ def main() -> int:
         lambda: naive_median_by_province(year.start, year.end),
     )
     measure("Portal page data, whole country", lambda: statistics_context(stats.Scope.nation(), year), None)
+    from pakn.public.views import portal_cached
+
+    nation = stats.Scope.nation()
+    measure(
+        "Portal page data, whole country, a reload within PAKN_PUBLIC_CACHE_SECONDS (cache)",
+        lambda: portal_cached("statistics", nation, year, lambda: statistics_context(nation, year)),
+        lambda: statistics_context(nation, year),
+        "baseline: computed again",
+    )
     measure("Portal page data, Hà Nội", lambda: statistics_context(hanoi, year), None)
     measure("Portal page data, one commune", lambda: statistics_context(stats.Scope.units(commune_unit), year), None)
     measure(

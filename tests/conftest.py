@@ -51,6 +51,7 @@ def _protection_settings(settings: Any, data_dir: Any) -> Any:
 
     settings.DATA_DIR = data_dir
     settings.ARGON2_PROFILE = "min"
+    settings.PUBLIC_CACHE_SECONDS = 0  # figures computed on every request (test_public checks the cache)
     cache.clear()
     yield
     cache.clear()

@@ -204,6 +204,38 @@ def test_statistics_follow_the_cases(make_case: Any, clerk: Any) -> None:
     )
 
 
+def test_portal_figures_are_cached_and_say_when_they_were_computed(
+    make_case: Any, clerk: Any, settings: Any, time_machine: Any
+) -> None:
+
+    from django.core.cache import cache
+
+    settings.PUBLIC_CACHE_SECONDS = 300
+    time_machine.move_to("2026-06-10 09:00 +07:00", tick=False)
+    make_case()
+    client = Client()
+
+    def received_on_statistics_page() -> tuple[str, str]:
+        page = client.get("/public/statistics/").content.decode()
+        at = re.search(r'id="computed-at">[^<]*?(\d\d:\d\d \d\d/\d\d/\d{4})', page)
+        assert at, page[:3000]
+        return at.group(1), page
+
+    first_at, first = received_on_statistics_page()
+    assert first_at == "09:00 10/06/2026"
+    time_machine.move_to("2026-06-10 09:02 +07:00", tick=False)
+    make_case(title="Một việc nữa")
+    again_at, again = received_on_statistics_page()
+    assert again_at == first_at and again == first  # the same figures, from the cache
+    time_machine.move_to("2026-06-10 09:06 +07:00", tick=False)  # past 300 s: computed again
+    later_at, later = received_on_statistics_page()
+    assert later_at == "09:06 10/06/2026" and later != first
+    cache.clear()
+    settings.PUBLIC_CACHE_SECONDS = 0
+    assert received_on_statistics_page()[0] == "09:06 10/06/2026"
+    assert "computed-at" in client.get("/public/").content.decode()
+
+
 def test_escalated_answer_stays_with_the_unit_that_gave_it(make_case: Any, clerk: Any) -> None:
     case = make_case()
     services.resolve_case(actor=clerk, case=case, body="Đã xử lý.")

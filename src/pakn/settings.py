@@ -38,6 +38,8 @@ SETTINGS_DOC: dict[str, str] = {
     "PAKN_OPEN311_RATE_LIMIT": "Open311 requests filed per API key per minute (default 60; 0 = no limit).",
     "PAKN_OPEN311_JURISDICTION": "Open311 jurisdiction_id; when set, another value answers 404 (default: any).",
     "PAKN_OPEN311_CONTACT": "Contact shown in Open311 service discovery (default PAKN_DEFAULT_FROM_EMAIL).",
+    "PAKN_PUBLIC_CACHE_SECONDS": "How long the public portal's statistics are kept in the cache before being "
+    "computed again (default 300; 0 = always computed; the page says when its figures were computed).",
     "PAKN_DUE_SOON_WORKING_DAYS": "How many working days before a deadline a case counts as due soon (default 3).",
     "PAKN_NOTIFY_KEY_FILE": "Private key that opens reporters' sealed notification contacts (created on first use, "
     "mode 0600; default PAKN_DATA_DIR/keys/notify.key). Keep it out of database backups.",
@@ -65,6 +67,7 @@ ALLOWED_HOSTS = os.environ.get("PAKN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PAKN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 PUBLIC_URL = os.environ.get("PAKN_PUBLIC_URL", "http://127.0.0.1:8000")
 DUE_SOON_WORKING_DAYS = int(os.environ.get("PAKN_DUE_SOON_WORKING_DAYS", "3"))
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PAKN_PUBLIC_CACHE_SECONDS", "300"))
 
 # Reporter protection (docs/protection.md). Key files live outside the database and the settings.
 NOTIFY_KEY_FILE = os.environ.get("PAKN_NOTIFY_KEY_FILE", "")

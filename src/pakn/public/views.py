@@ -3,11 +3,16 @@ officials, statistics with charts, and open data. Nothing here reads the reporte
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -71,10 +76,27 @@ def statistics_context(scope: stats.Scope, period: stats.Period) -> dict[str, An
     }
 
 
+def portal_cached(name: str, scope: stats.Scope, period: stats.Period, compute: Callable[[], Any]) -> Any:
+    """Public figures from the shared cache, computed at most every ``PAKN_PUBLIC_CACHE_SECONDS``: the
+    nationwide page aggregates every case of the country, and a journalist's reload must not redo it. The
+    value carries the time it was computed, which the page shows."""
+    seconds = settings.PUBLIC_CACHE_SECONDS
+    if seconds <= 0:
+        return compute(), timezone.now()
+    raw = f"{name}|{scope.province_id}|{scope.unit_ids}|{period.start}|{period.end}|{translation.get_language()}"
+    key = "pakn:portal:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    hit = cache.get(key)
+    if hit is None:
+        hit = (compute(), timezone.now())
+        cache.set(key, hit, seconds)
+    return hit
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     period = stats.Period.default()
-    total = stats.totals(stats.Scope.nation(), period, medians=False)
+    nation = stats.Scope.nation()
+    total, computed_at = portal_cached("home", nation, period, lambda: stats.totals(nation, period, medians=False))
     latest = published_items(published_cases().order_by("-pk")[:5], with_body=False)
     discipline = DisciplineResult.objects.filter(retracted_at__isnull=True).select_related("unit")[:5]
     return render(
@@ -83,6 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "total": total,
+            "computed_at": computed_at,
             "latest": latest,
             "discipline": discipline,
             "section": "home",
@@ -93,7 +116,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.GET or None)
-    context = statistics_context(form.scope(), form.period())
+    scope, period = form.scope(), form.period()
+    context, computed_at = portal_cached("statistics", scope, period, lambda: statistics_context(scope, period))
+    context = {**context, "computed_at": computed_at}
     context["form"] = form
     context["query"] = request.GET.urlencode()
     context["section"] = "statistics"
