@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from conftest import COMMUNE, OTHER_COMMUNE, identity_of, make_user, outbox_to
+from conftest import COMMUNE, OTHER_COMMUNE, identity_of, make_user, outbox_to, recipient_of
 from pakn.cases import services as case_services
 from pakn.cases.models import AuditEvent, Case
 from pakn.core.calendar import DECREED_OVERRIDES, vietnam_calendar
@@ -867,3 +867,51 @@ def test_register_excel_is_one_unit_at_a_time(clerk: Any, login: Any, travel: An
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
     assert any(r[0] == "1/2026" and r[2] == entry.pseudonym and r[4] == "(niêm phong)" for r in rows)
     assert not any("Trần Văn Bình" in str(c) or "001085099999" in str(c) for r in rows for c in r)
+
+
+def test_worker_reminds_of_notices_and_follow_up_tasks_once_then_reports_them_overdue(
+    clerk: Any, head: Any, province_head: Any, travel: Any
+) -> None:
+    from pakn.notify.models import Outbox
+
+    entry = register(clerk, name="Người Chờ Tin")
+    done = register(clerk)
+    services.record_notice(actor=clerk, entry=done, outcome="accepted", notified_on=date(2026, 4, 21))
+    soon = entry.notice_due_on - timedelta(days=1)
+    counts = services.check_reception_deadlines(today=soon, due_soon_days=3)
+    assert counts == {"reminded": 1, "overdue": 0}  # the entry already notified is left alone
+    reminded = Outbox.objects.filter(subject__contains=entry.reference)
+    assert sorted(outbox_to(a, subject__contains=entry.reference) != [] for a in (clerk.email, head.email)) == [
+        True,
+        True,
+    ]
+    assert services.check_reception_deadlines(today=soon, due_soon_days=3) == {"reminded": 0, "overdue": 0}
+    assert reminded.count() == 2  # queued once, whatever the worker's schedule
+    late = entry.notice_due_on + timedelta(days=1)
+    assert services.check_reception_deadlines(today=late, due_soon_days=3)["overdue"] == 1
+    overdue = [o for o in Outbox.objects.filter(subject__startswith="Quá hạn thông báo")]
+    assert {recipient_of(o) for o in overdue} == {head.email, province_head.email}
+    for item in Outbox.objects.all():
+        assert "Người Chờ Tin" not in item.subject + item.body
+    # A follow-up task of a conclusion, reminded to its owner unit, then overdue to the heads.
+    session = schedule(clerk, day=date(2026, 5, 6))
+    travel.move_to(at(date(2026, 5, 6), 16))
+    services.record_session_held(actor=clerk, session=session, presider_name="Chủ tịch", presided_by_head=True)
+    conclusion = services.issue_conclusion(
+        actor=head,
+        session=session,
+        number="30/TB-UBND",
+        issued_on=date(2026, 5, 6),
+        body="Giao kiểm tra.",
+        tasks=[{"title": "Kiểm tra cống ngõ 7", "owner_unit": unit(f"UBND-{COMMUNE}"), "due_on": date(2026, 5, 20)}],
+    )
+    (task,) = conclusion.tasks.all()
+    assert services.check_reception_deadlines(today=date(2026, 5, 18), due_soon_days=3)["reminded"] >= 1
+    assert outbox_to(clerk.email, subject__contains="Kiểm tra cống ngõ 7")
+    assert services.check_reception_deadlines(today=date(2026, 5, 21), due_soon_days=3)["overdue"] >= 1
+    assert outbox_to(province_head.email, subject__startswith="Quá hạn việc sau tiếp công dân")
+    travel.move_to(at(date(2026, 5, 21), 16))
+    services.complete_follow_up_task(actor=clerk, task=task, result="Đã khơi thông.", done_on=date(2026, 5, 21))
+    before = Outbox.objects.count()
+    services.check_reception_deadlines(today=date(2026, 5, 22), due_soon_days=3)
+    assert not Outbox.objects.filter(pk__gt=before, subject__contains="Kiểm tra cống ngõ 7").exists()

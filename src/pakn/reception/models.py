@@ -250,6 +250,8 @@ class Entry(models.Model):
     )
     notice_document = models.CharField(_("văn bản thông báo"), max_length=300, blank=True)
     notified_on = models.DateField(_("ngày thông báo"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # `pakn worker`: due-soon reminder sent
+    overdue_at = models.DateTimeField(null=True, blank=True)  # `pakn worker`: overdue alert sent
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -321,6 +323,8 @@ class FollowUpTask(models.Model):
     due_on = models.DateField(_("hạn hoàn thành"))
     done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
     result = models.TextField(_("kết quả thực hiện"), blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

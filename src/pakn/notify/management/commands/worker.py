@@ -6,6 +6,7 @@ from pakn.cases.services import check_deadlines
 from pakn.notify.services import deliver_pending
 from pakn.notify.webhooks import deliver_webhooks
 from pakn.oversight.services import check_recommendations
+from pakn.reception.services import check_reception_deadlines
 
 
 class Command(BaseCommand):
@@ -18,12 +19,14 @@ class Command(BaseCommand):
         while True:
             deadlines = check_deadlines()
             recommendations = check_recommendations()
+            reception = check_reception_deadlines()
             delivered = deliver_pending()
             hooks = deliver_webhooks()
             self.stdout.write(
                 f"reminded={deadlines['reminded']} escalated={deadlines['escalated']} "
                 f"recommendations_reminded={recommendations['reminded']} "
                 f"recommendations_overdue={recommendations['overdue']} "
+                f"reception_reminded={reception['reminded']} reception_overdue={reception['overdue']} "
                 f"sent={delivered['sent']} failed={delivered['failed']} "
                 f"webhooks_sent={hooks['sent']} webhooks_failed={hooks['failed']}"
             )
