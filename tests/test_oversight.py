@@ -145,6 +145,10 @@ def test_audit_trail_shows_who_did_what(make_case: Any, clerk: Any, supervisor: 
 # ---------------------------------------------------------------- recommendations and their deadline
 
 
+def outbox_subjects(user: Any, text: str) -> list[str]:
+    return [o.subject for o in Outbox.objects.filter(subject__contains=text) if recipient_of(o) == user.email]
+
+
 def test_recommendation_deadline_is_tracked_on_both_sides(
     make_case: Any, supervisor: Any, clerk: Any, head: Any, unit: Unit, login: Any
 ) -> None:
@@ -192,6 +196,62 @@ def test_answer_on_time_and_configurable_period(supervisor: Any, clerk: Any, uni
     with on(date(2026, 3, 9)):
         rec = oversight.answer_recommendation(actor=clerk, recommendation=rec, answer="Đã tiếp thu.")
     assert rec.deadline_state() == "answered_on_time"
+
+
+def test_supervisor_accepts_asks_again_or_escalates_to_the_unit_above(
+    supervisor: Any, clerk: Any, head: Any, province_head: Any, unit: Unit, login: Any
+) -> None:
+    with on(date(2026, 3, 2)):
+        rec = oversight.send_recommendation(actor=supervisor, to_unit=unit, title="Đèn đường", body="Sửa đèn.")
+    with on(date(2026, 3, 5)):
+        oversight.answer_recommendation(actor=clerk, recommendation=rec, answer="Sẽ xem xét.")
+    page = login(supervisor).get(f"/oversight/recommendations/{rec.pk}/").content.decode()
+    assert "Chấp nhận trả lời" in page and "Đề nghị trả lời lại" in page and "Kiến nghị lên" in page
+    assert "Chấp nhận trả lời" not in login(clerk).get(f"/oversight/recommendations/{rec.pk}/").content.decode()
+    # The unit cannot judge its own answer; a reason is needed to ask again.
+    with pytest.raises(NotFound):
+        oversight.assess_answer(actor=clerk, recommendation=rec, decision="accept")
+    with pytest.raises(InvalidInput):
+        oversight.assess_answer(actor=supervisor, recommendation=rec, decision="ask_again", note=" ")
+    with on(date(2026, 3, 6)):
+        response = login(supervisor).post(
+            f"/oversight/recommendations/{rec.pk}/assess",
+            {"decision": "ask_again", "note": "Trả lời chưa nêu thời gian sửa."},
+        )
+    assert response.status_code == 302
+    rec.refresh_from_db()
+    assert rec.status == RecommendationStatus.AWAITING and rec.answer == "" and rec.answered_on is None
+    assert rec.due_on == policy.working_calendar().add_working_days(date(2026, 3, 6), 15)
+    asked = rec.events.get(action="asked_again")
+    assert asked.data["previous_answer"] == "Sẽ xem xét." and asked.data["note"] == "Trả lời chưa nêu thời gian sửa."
+    assert outbox_subjects(clerk, "Đề nghị trả lời lại")
+    with on(date(2026, 3, 9)):
+        oversight.answer_recommendation(actor=clerk, recommendation=rec, answer="Sẽ sửa trong tuần này.")
+        oversight.assess_answer(actor=supervisor, recommendation=rec, decision="accept")
+    rec.refresh_from_db()
+    assert rec.status == RecommendationStatus.ACCEPTED and rec.deadline_state() == "accepted"
+    assert [e.action for e in rec.events.all()] == ["sent", "answered", "asked_again", "answered", "accepted"]
+    with pytest.raises(InvalidTransition):
+        oversight.assess_answer(actor=supervisor, recommendation=rec, decision="accept")
+
+    # No answer in time: the supervisor takes it to the unit above (the province People's Committee).
+    with on(date(2026, 3, 2)):
+        late = oversight.send_recommendation(actor=supervisor, to_unit=unit, title="Rác thải", body="Thu gom rác.")
+    with on(date(2026, 3, 10)), pytest.raises(InvalidTransition):
+        oversight.assess_answer(actor=supervisor, recommendation=late, decision="escalate", note="Chưa trả lời.")
+    with on(date(2026, 3, 24)):
+        followed = oversight.assess_answer(
+            actor=supervisor, recommendation=late, decision="escalate", note="Đơn vị không trả lời đúng hạn."
+        )
+    late.refresh_from_db()
+    assert late.status == RecommendationStatus.ESCALATED and followed.follows_id == late.pk
+    assert followed.to_unit == unit.parent and followed.status == RecommendationStatus.AWAITING
+    assert "Đơn vị không trả lời đúng hạn." in followed.body and "Thu gom rác." in followed.body
+    assert "chưa trả lời" in followed.body
+    above = login(province_head).get(f"/oversight/recommendations/{followed.pk}/").content.decode()
+    assert "Rác thải" in above and "Gửi trả lời" in above
+    with on(date(2026, 3, 25)):
+        oversight.answer_recommendation(actor=province_head, recommendation=followed, answer="Đã chỉ đạo phường.")
 
 
 def test_recommendation_isolation(

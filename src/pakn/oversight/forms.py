@@ -48,6 +48,15 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Nội dung trả lời"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
 
 
+class AssessForm(forms.Form):
+    note = forms.CharField(
+        label=_("Nhận xét, lý do (bắt buộc khi đề nghị trả lời lại hoặc kiến nghị cấp trên)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+        required=False,
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=2000)
 

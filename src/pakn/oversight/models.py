@@ -39,6 +39,8 @@ class RecommendationStatus(models.TextChoices):
     AWAITING = "awaiting", _("Chờ đơn vị trả lời")
     ANSWERED = "answered", _("Đơn vị đã trả lời")
     WITHDRAWN = "withdrawn", _("Đã rút kiến nghị")
+    ACCEPTED = "accepted", _("Cơ quan giám sát chấp nhận trả lời")
+    ESCALATED = "escalated", _("Đã kiến nghị lên cấp trên")
 
 
 class Recommendation(models.Model):
@@ -63,6 +65,16 @@ class Recommendation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_on = models.DateField(_("ngày trả lời"), null=True, blank=True)
+    # The recommendation this one takes to the unit above, after it was not taken up (the supervising body
+    # may then recommend to the higher body; the citation lives in docs/transparency.md).
+    follows = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+        verbose_name=_("tiếp theo kiến nghị"),
+    )
     reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,9 +97,12 @@ class Recommendation(models.Model):
         return self.answered_on is not None and self.answered_on > self.due_on
 
     def deadline_state(self, today: date | None = None) -> str:
-        """awaiting | overdue | answered_on_time | answered_late | withdrawn (for badges and filters)."""
+        """awaiting | overdue | answered_on_time | answered_late | accepted | escalated | withdrawn (for badges
+        and filters)."""
         if self.status == RecommendationStatus.WITHDRAWN:
             return "withdrawn"
+        if self.status in (RecommendationStatus.ACCEPTED, RecommendationStatus.ESCALATED):
+            return str(self.status)
         if self.status == RecommendationStatus.ANSWERED:
             return "answered_late" if self.answered_late else "answered_on_time"
         return "overdue" if self.is_overdue(today) else "awaiting"
@@ -97,6 +112,9 @@ EVENT_LABELS = {
     "sent": _("Gửi kiến nghị"),
     "answered": _("Đơn vị trả lời"),
     "withdrawn": _("Rút kiến nghị"),
+    "accepted": _("Cơ quan giám sát chấp nhận trả lời"),
+    "asked_again": _("Cơ quan giám sát đề nghị trả lời lại"),
+    "escalated": _("Kiến nghị lên cơ quan cấp trên"),
     "overdue": _("Quá hạn trả lời – đã báo người đứng đầu và cơ quan giám sát"),
 }
 

@@ -185,6 +185,120 @@ def withdraw_recommendation(*, actor: Any, recommendation: Recommendation, reaso
     return recommendation
 
 
+ASSESSMENTS = ("accept", "ask_again", "escalate")
+
+
+def assess_answer(
+    *, actor: Any, recommendation: Recommendation, decision: str, note: Any = "", today: date | None = None
+) -> Recommendation:
+    """The supervising body judges the unit's answer: ``accept`` it; ``ask_again`` (the unit answers again
+    within a new period; the earlier answer stays in the history); or ``escalate``: recommend the same to
+    the unit above, also when no answer came in time. Asking again or escalating needs a reason."""
+    if decision not in ASSESSMENTS:
+        raise InvalidInput(fields={"decision": [_("Chọn: chấp nhận, đề nghị trả lời lại hoặc kiến nghị cấp trên.")]})
+    errors: dict[str, list[Any]] = {}
+    text = _text(note, "note", errors, limit=MAX_BODY, required=decision != "accept")
+    if errors:
+        raise InvalidInput(fields=errors)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        recommendation = (
+            Recommendation.objects.select_for_update(of=("self",))
+            .select_related("to_unit__parent", "from_unit")
+            .get(pk=recommendation.pk)
+        )
+        if not any(m.unit_id == recommendation.from_unit_id for m in supervisor_memberships(actor)):
+            raise NotFound()
+        answered = recommendation.status == RecommendationStatus.ANSWERED
+        if decision in ("accept", "ask_again") and not answered:
+            raise InvalidTransition(_("Chỉ đánh giá được khi đơn vị đã trả lời."))
+        if decision == "escalate" and not (answered or recommendation.is_overdue(today)):
+            raise InvalidTransition(_("Kiến nghị lên cấp trên khi đơn vị đã trả lời hoặc đã quá hạn trả lời."))
+        if decision == "accept":
+            recommendation.status = RecommendationStatus.ACCEPTED
+            recommendation.save(update_fields=["status"])
+            _event(recommendation, "accepted", actor, note=text)
+            return recommendation
+        if decision == "ask_again":
+            days, period = response_period(today)
+            due_on = policy.working_calendar().add_working_days(today, days)
+            _event(
+                recommendation,
+                "asked_again",
+                actor,
+                note=text,
+                previous_answer=recommendation.answer,
+                previous_answered_on=recommendation.answered_on.isoformat() if recommendation.answered_on else None,
+                due_on=due_on.isoformat(),
+            )
+            recommendation.status = RecommendationStatus.AWAITING
+            recommendation.answer, recommendation.answered_by, recommendation.answered_on = "", None, None
+            recommendation.due_on = due_on
+            recommendation.period_note = f"{days} {_('ngày làm việc')} – {period}"[:300]
+            recommendation.reminded_at = recommendation.overdue_notified_at = None
+            recommendation.save()
+            _notify(
+                recommendation,
+                f"again:{due_on.isoformat()}",
+                _("Đề nghị trả lời lại kiến nghị: %(title)s") % {"title": recommendation.title},
+                _("%(from)s đề nghị trả lời lại. Lý do: %(note)s Hạn trả lời: %(due)s.")
+                % {"from": recommendation.from_unit.name, "note": text, "due": due_on.strftime("%d/%m/%Y")},
+                unit=recommendation.to_unit,
+                roles=(Role.HEAD, Role.CLERK),
+            )
+            return recommendation
+        above = recommendation.to_unit.parent
+        if above is None or not above.is_active:
+            raise InvalidInput(fields={"decision": [_("Đơn vị này không có cơ quan cấp trên trong hệ thống.")]})
+        answer = recommendation.answer or _("(chưa trả lời, đã quá hạn %(due)s)") % {
+            "due": recommendation.due_on.strftime("%d/%m/%Y")
+        }
+        body = "\n\n".join(
+            [
+                text,
+                _("Kiến nghị ban đầu gửi %(unit)s ngày %(sent)s:")
+                % {
+                    "unit": recommendation.to_unit.name,
+                    "sent": recommendation.sent_on.strftime("%d/%m/%Y"),
+                },
+                recommendation.body,
+                _("Trả lời của %(unit)s: %(answer)s") % {"unit": recommendation.to_unit.name, "answer": answer},
+            ]
+        )[:MAX_BODY]
+        days, period = response_period(today)
+        due_on = policy.working_calendar().add_working_days(today, days)
+        followed = Recommendation.objects.create(
+            from_unit=recommendation.from_unit,
+            to_unit=above,
+            case=recommendation.case,
+            title=(_("Kiến nghị cấp trên: %(title)s") % {"title": recommendation.title})[:MAX_TITLE],
+            body=body,
+            author=actor,
+            sent_on=today,
+            due_on=due_on,
+            period_note=f"{days} {_('ngày làm việc')} – {period}"[:300],
+            follows=recommendation,
+        )
+        _event(followed, "sent", actor, due_on=due_on.isoformat(), working_days=days, follows=recommendation.pk)
+        recommendation.status = RecommendationStatus.ESCALATED
+        recommendation.save(update_fields=["status"])
+        _event(recommendation, "escalated", actor, note=text, to=above.name, followed_by=followed.pk)
+        _notify(
+            followed,
+            "sent",
+            _("Kiến nghị giám sát: %(title)s") % {"title": followed.title},
+            _("%(from)s kiến nghị lên cấp trên vì %(unit)s chưa tiếp thu. Hạn trả lời: %(due)s.")
+            % {
+                "from": recommendation.from_unit.name,
+                "unit": recommendation.to_unit.name,
+                "due": due_on.strftime("%d/%m/%Y"),
+            },
+            unit=above,
+            roles=(Role.HEAD, Role.CLERK),
+        )
+        return followed
+
+
 def check_recommendations(*, today: date | None = None) -> dict[str, int]:
     """Remind the unit a few working days before the due date, and tell its head and the supervisor once
     it is overdue. Idempotent: each recommendation is reminded and reported at most once."""

@@ -11,6 +11,7 @@ urlpatterns = [
     path("recommendations/new/", views.recommendation_new, name="oversight_recommendation_new"),
     path("recommendations/<int:rec_id>/", views.recommendation_detail, name="oversight_recommendation"),
     path("recommendations/<int:rec_id>/answer", views.recommendation_answer, name="oversight_recommendation_answer"),
+    path("recommendations/<int:rec_id>/assess", views.recommendation_assess, name="oversight_recommendation_assess"),
     path(
         "recommendations/<int:rec_id>/withdraw", views.recommendation_withdraw, name="oversight_recommendation_withdraw"
     ),

@@ -25,7 +25,15 @@ from pakn.cases.workflow import OPEN, Status
 from pakn.core.errors import InvalidInput, NotFound, PaknError
 from pakn.org.models import Unit
 from pakn.oversight import access, reports, services
-from pakn.oversight.forms import AnswerForm, AreaFilterForm, ReasonForm, RecommendationForm, ReportForm, ScorecardForm
+from pakn.oversight.forms import (
+    AnswerForm,
+    AreaFilterForm,
+    AssessForm,
+    ReasonForm,
+    RecommendationForm,
+    ReportForm,
+    ScorecardForm,
+)
 from pakn.oversight.models import Recommendation, RecommendationStatus
 from pakn.public import services as public_services
 from pakn.public import stats
@@ -337,9 +345,11 @@ def recommendation_detail(request: HttpRequest, rec_id: int) -> HttpResponse:
         rec.status == RecommendationStatus.AWAITING
         and access.answering_units(request.user).filter(pk=rec.to_unit_id).exists()
     )
-    can_withdraw = rec.status == RecommendationStatus.AWAITING and any(
-        m.unit_id == rec.from_unit_id for m in access.supervisor_memberships(request.user)
-    )
+    sender = any(m.unit_id == rec.from_unit_id for m in access.supervisor_memberships(request.user))
+    can_withdraw = rec.status == RecommendationStatus.AWAITING and sender
+    today = timezone.localdate()
+    can_assess = sender and rec.status == RecommendationStatus.ANSWERED
+    can_escalate = sender and (can_assess or rec.is_overdue(today)) and rec.to_unit.parent_id is not None
     return render(
         request,
         "oversight/recommendation_detail.html",
@@ -349,10 +359,14 @@ def recommendation_detail(request: HttpRequest, rec_id: int) -> HttpResponse:
             rec=rec,
             can_answer=can_answer,
             can_withdraw=can_withdraw,
+            can_assess=can_assess,
+            can_escalate=can_escalate,
+            assess_form=AssessForm(),
+            followed_by=rec.followed_by.select_related("to_unit"),
             answer_form=AnswerForm(),
             withdraw_form=ReasonForm(),
             events=rec.events.select_related("actor"),
-            today=timezone.localdate(),
+            today=today,
             body=mask(rec.body),
         ),
     )
@@ -399,6 +413,27 @@ def recommendation_withdraw(request: HttpRequest, rec_id: int) -> HttpResponse:
         lambda rec, d: services.withdraw_recommendation(actor=request.user, recommendation=rec, reason=d["reason"]),
         _("Đã rút kiến nghị."),
         _("Nhập lý do."),
+    )
+
+
+@supervisor_required
+@require_POST
+def recommendation_assess(request: HttpRequest, rec_id: int) -> HttpResponse:
+    decision = request.POST.get("decision", "")
+    done = {
+        "accept": _("Đã chấp nhận trả lời."),
+        "ask_again": _("Đã đề nghị đơn vị trả lời lại."),
+        "escalate": _("Đã kiến nghị lên cơ quan cấp trên."),
+    }.get(decision, "")
+    return _recommendation_act(
+        request,
+        rec_id,
+        AssessForm,
+        lambda rec, d: services.assess_answer(
+            actor=request.user, recommendation=rec, decision=decision, note=d.get("note", "")
+        ),
+        done,
+        _("Nhập nhận xét, lý do."),
     )
 
 
