@@ -229,3 +229,20 @@ def test_the_database_refuses_to_change_or_remove_events(make_case: Callable[...
         AuditEvent.objects.filter(pk=first.pk).update(data={"forged": True})
     assert AuditEvent.objects.get(pk=first.pk).data == first.data
     verify()
+
+
+@pytest.mark.django_db
+def test_the_guard_comes_back_after_migrate_even_if_a_migration_dropped_it() -> None:
+    from django.db.models.signals import post_migrate
+
+    from pakn.core.append_only import reinstall_after_migrate
+
+    append_only.uninstall(connection)
+    reinstall_after_migrate(sender=None, using="default")  # what every `pakn migrate` ends with
+    assert post_migrate.has_listeners()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'pakn_append_only_%'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = 'pakn_append_only'")
+        assert len(cursor.fetchall()) == len(append_only.TABLES)

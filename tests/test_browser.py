@@ -186,6 +186,28 @@ def test_citizen_submits_report_tracks_it_and_adds_information(page: Any) -> Non
     assert_no_identity(page)
 
 
+def test_similar_cases_appear_while_typing_and_the_text_never_goes_into_a_url(
+    page: Any, make_case: Callable[..., Any]
+) -> None:
+    make_case(
+        title="Ổ gà lớn trên phố Đội Cấn",
+        content="Ổ gà sâu trước số 30 phố Đội Cấn, xe máy ngã liên tục.",
+        publish=True,
+    )
+    requests: list[Any] = []
+    page.on("request", lambda r: requests.append(r) if "/api/similar" in r.url else None)
+    page.goto("/submit/")
+    choose_place_with_js(page)
+    page.get_by_label("Tiêu đề").fill("Đường Đội Cấn có ổ gà")
+    content_box(page).fill("Ổ gà sâu trên phố Đội Cấn, trước số 30, rất nguy hiểm cho xe máy.")
+    box = page.locator("#similar-box")
+    expect(box).to_be_visible(timeout=10_000)
+    expect(box).to_contain_text("Ổ gà lớn trên phố Đội Cấn")
+    expect(box).to_contain_text("người phản ánh việc này")
+    assert requests and all(r.method == "POST" and "?" not in r.url for r in requests)
+    assert all("Đội" not in r.url and "%C4%90" not in r.url for r in requests)
+
+
 # ---------------------------------------------------------------- 2. citizen, without JavaScript
 
 

@@ -230,6 +230,7 @@ def test_supervisor_accepts_asks_again_or_escalates_to_the_unit_above(
         oversight.assess_answer(actor=supervisor, recommendation=rec, decision="accept")
     rec.refresh_from_db()
     assert rec.status == RecommendationStatus.ACCEPTED and rec.deadline_state() == "accepted"
+    assert len(outbox_subjects(supervisor, "Đã có trả lời kiến nghị")) == 2  # the second round is a new notice
     assert [e.action for e in rec.events.all()] == ["sent", "answered", "asked_again", "answered", "accepted"]
     with pytest.raises(InvalidTransition):
         oversight.assess_answer(actor=supervisor, recommendation=rec, decision="accept")

@@ -607,7 +607,13 @@ def test_verification_copy_is_what_handlers_download(
         protection.store_uploads(case=denunciation, uploads=uploads, source="citizen")
     services.add_information(case=denunciation, body=f"Bổ sung: tôi là {REPORTER['name']}.")
     client = login(clerk)
-    response = client.post(f"/protection/cases/{denunciation.pk}/copy")
+    # Neither file has text a machine can check (a photo, a blank PDF): without the clerk's look, left out.
+    first = zipfile.ZipFile(
+        io.BytesIO(client.get(client.post(f"/protection/cases/{denunciation.pk}/copy")["Location"]).content)
+    )
+    assert first.namelist() == ["ban-sao-xac-minh.txt"]
+    assert "cần cán bộ xem trước" in first.read("ban-sao-xac-minh.txt").decode()
+    response = client.post(f"/protection/cases/{denunciation.pk}/copy", {"looked_at": ["1", "2", "x", "99"]})
     assert response.status_code == 302
     download = client.get(response["Location"])
     assert download.status_code == 200 and download["Content-Type"] == "application/zip"
@@ -635,7 +641,9 @@ def text_pdf(text: str) -> bytes:
     return bytes(pdf.output())
 
 
-def text_docx(text: str) -> bytes:
+def text_docx(text: str, *, runs: list[str] | None = None, picture: bool = False) -> bytes:
+    """A minimal .docx; ``runs`` splits the paragraph into runs, as Word does mid-word."""
+    body = "".join(f"<w:r><w:t>{r}</w:t></w:r>" for r in (runs or [text]))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr(
@@ -647,8 +655,10 @@ def text_docx(text: str) -> bytes:
         archive.writestr(
             "word/document.xml",
             '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>",
+            f"<w:body><w:p>{body}</w:p><w:p><w:r><w:t>Hết.</w:t></w:r></w:p></w:body></w:document>",
         )
+        if picture:
+            archive.writestr("word/media/image1.png", b"\x89PNG\r\n\x1a\n")
     return out.getvalue()
 
 
@@ -661,19 +671,23 @@ def test_verification_copy_withholds_files_whose_text_names_the_reporter(
         ("ghi-chep.docx", text_docx(f"Ghi chép của {fold(REPORTER['name']).title()} về buổi thu tiền.")),
         ("bang-ke.docx", text_docx("Bảng kê các lần thu tiền trông xe tại chợ.")),
         ("anh.jpg", gps_jpeg()),
+        ("tach.docx", text_docx("", runs=["Người viết: Nguy", "ễn Văn A", "n, ký tên."])),  # one word, three runs
+        ("scan.docx", text_docx("Đơn tố cáo (bản chụp dán vào).", picture=True)),
     ]
-    uploads = protection.check_uploads(files)
-    with vault.files_guard():
-        protection.store_uploads(case=denunciation, uploads=uploads, source="citizen")
-    response = login(clerk).post(f"/protection/cases/{denunciation.pk}/copy")
+    for batch in (files[:5], files[5:]):  # at most 5 files per upload
+        with vault.files_guard():
+            protection.store_uploads(case=denunciation, uploads=protection.check_uploads(batch), source="citizen")
+    response = login(clerk).post(f"/protection/cases/{denunciation.pk}/copy", {"looked_at": ["5"]})
     archive = zipfile.ZipFile(io.BytesIO(login(clerk).get(response["Location"]).content))
     assert sorted(archive.namelist()) == ["ban-sao-xac-minh.txt", "tep-1.pdf", "tep-4.docx", "tep-5.jpg"]
     text = archive.read("ban-sao-xac-minh.txt").decode()
     withheld = text.split("Tài liệu giữ lại", 1)[1]
-    assert "tep-2.pdf" in withheld and "tep-3.docx" in withheld and "tep-1.pdf" not in withheld
-    assert "tep-5.jpg (ảnh, bản quét hoặc âm thanh" in text
+    assert "tep-2.pdf" in withheld and "tep-3.docx" in withheld and "tep-6.docx" in withheld
+    assert "tep-1.pdf" not in withheld
+    assert "tep-7.docx" in text.split("cần cán bộ xem trước", 1)[1].split("Tài liệu giữ lại")[0]
     event = AuditEvent.objects.get(case=denunciation, action="verification_copy_made")
-    assert event.data["withheld"] == [2, 3] and event.data["to_look_at"] == [5]
+    assert event.data["withheld"] == [2, 3, 6] and event.data["to_look_at"] == [7]
+    assert event.data["looked_at"] == [5] and event.data["attachments"] == [1, 4, 5]
     for name in archive.namelist():
         body = archive.read(name)
         assert REPORTER["phone"].encode() not in body, name
@@ -979,9 +993,16 @@ def test_error_reports_hold_no_submitted_value_nor_local_variable(settings: Any)
 
     settings.DEBUG = False
     address, agent = ".".join(["203", "0", "113", "77"]), "Probe/" + "1.0"  # not literally in this source
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     request = RequestFactory().post(
-        "/reception/staff/register/new",
-        {"name": REPORTER["name"], "phone": REPORTER["phone"], "summary": f"Ông {REPORTER['name']} trình bày"},
+        f"/reception/staff/register/new?q={REPORTER['phone']}",
+        {
+            "name": REPORTER["name"],
+            "phone": REPORTER["phone"],
+            "summary": f"Ông {REPORTER['name']} trình bày",
+            "scan": SimpleUploadedFile(f"don-{REPORTER['id_number']}.pdf", b"%PDF-1.4"),
+        },
         REMOTE_ADDR=address,
         HTTP_USER_AGENT=agent,
     )
@@ -990,11 +1011,15 @@ def test_error_reports_hold_no_submitted_value_nor_local_variable(settings: Any)
         person = data["name"]  # a local holding the identity
         raise ValueError(f"crash while handling {len(person)} characters")
 
+    from django.views.debug import get_exception_reporter_class
+
+    assert get_exception_reporter_class(request) is not ExceptionReporter  # the project's, from the settings
     try:
         crashing_view(dict(request.POST.items()))
     except ValueError:
-        reporter = ExceptionReporter(request, *sys.exc_info())
+        reporter = get_exception_reporter_class(request)(request, *sys.exc_info())
         text = reporter.get_traceback_text() + reporter.get_traceback_html()
     assert "crashing_view" in text and "crash while handling" in text and "person" in text
-    for secret in (REPORTER["name"], REPORTER["phone"], address, agent):
+    assert "/reception/staff/register/new" in text and "scan" in text
+    for secret in (REPORTER["name"], REPORTER["phone"], REPORTER["id_number"], address, agent):
         assert secret not in text, secret

@@ -194,6 +194,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = (5 * UPLOAD_MAX_MB + 2) * 1024 * 1024
 DEFAULT_EXCEPTION_REPORTER_FILTER = "pakn.protection.logs.PaknExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "pakn.protection.logs.PaknExceptionReporter"
 
 _email_url = os.environ.get("PAKN_EMAIL_URL", "")
 if _email_url.startswith("smtp"):

@@ -1018,7 +1018,8 @@ def ask_reporter(*, actor: Any, case: Case, body: str) -> Message:
         require_handler(actor, case)
         if case.status in (Status.CLOSED, Status.WITHDRAWN, Status.MERGED):
             raise InvalidTransition(_("Hồ sơ đã kết thúc."))
-        message = Message.objects.create(case=case, body=body, from_citizen=False)
+        # Staff may quote the reporter back to them: stored redacted like everything else on the case.
+        message = Message.objects.create(case=case, body=_redacted(case, body), from_citizen=False)
         event = record_event(case, "question_asked", actor=actor, data={"message": message.pk})
         notify_reporter(
             case,

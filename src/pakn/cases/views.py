@@ -140,6 +140,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "conversation": conversation(case),
         "ask_form": AskForm(prefix="ask") if handler and case.status in OPEN else None,
         "attachments": Attachment.objects.filter(case=case),
+        "evidence": Attachment.objects.filter(case=case, kind="evidence").exclude(clean_blob=""),
         "protection_requests": ProtectionRequest.objects.filter(case=case),
         "copies": VerificationCopy.objects.filter(case=case)[:5],
     }

@@ -50,3 +50,14 @@ def uninstall(connection: Any, tables: tuple[str, ...] = TABLES) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS pakn_append_only ON {table}")
             elif connection.vendor == "sqlite":
                 cursor.execute(f"DROP TRIGGER IF EXISTS pakn_append_only_{table}")
+
+
+def reinstall_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """``post_migrate``: SQLite rebuilds a table for many column changes, which silently drops its
+    triggers; installing again after every ``migrate`` keeps the guard whatever a later migration did."""
+    from django.db import connections
+
+    connection = connections[using]
+    present = tuple(t for t in TABLES if t in connection.introspection.table_names())
+    if present:
+        install(connection, present)

@@ -71,7 +71,8 @@ def _notify(
                 recipient=membership.user.email,
                 subject=subject,
                 body=body,
-                key=f"rec:{recommendation.pk}:{key}:{membership.user_id}",
+                # The due date is part of the key: after "ask again" the new period's notices are new.
+                key=f"rec:{recommendation.pk}:{recommendation.due_on.isoformat()}:{key}:{membership.user_id}",
                 case=recommendation.case,
             )
 

@@ -138,7 +138,9 @@ def home(request: HttpRequest) -> HttpResponse:
     rec_counts = {
         "awaiting": recs.filter(status=RecommendationStatus.AWAITING, due_on__gte=today).count(),
         "overdue": recs.filter(status=RecommendationStatus.AWAITING, due_on__lt=today).count(),
-        "answered": recs.filter(status=RecommendationStatus.ANSWERED).count(),
+        "answered": recs.filter(status=RecommendationStatus.ANSWERED).count(),  # waiting for the supervisor
+        "accepted": recs.filter(status=RecommendationStatus.ACCEPTED).count(),
+        "escalated": recs.filter(status=RecommendationStatus.ESCALATED).count(),
     }
     recent = (
         recs.select_related("from_unit", "to_unit").order_by("due_on").filter(status=RecommendationStatus.AWAITING)[:10]
@@ -273,10 +275,8 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         recs = recs.filter(status=RecommendationStatus.AWAITING, due_on__gte=today)
     elif state == "overdue":
         recs = recs.filter(status=RecommendationStatus.AWAITING, due_on__lt=today)
-    elif state == "answered":
-        recs = recs.filter(status=RecommendationStatus.ANSWERED)
-    elif state == "withdrawn":
-        recs = recs.filter(status=RecommendationStatus.WITHDRAWN)
+    elif state in ("answered", "accepted", "escalated", "withdrawn"):
+        recs = recs.filter(status=state)
     page = Paginator(recs.order_by("status", "due_on", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,

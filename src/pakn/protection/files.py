@@ -418,18 +418,25 @@ def clean_wav(data: bytes) -> CleanFile:
 
 # ---------------------------------------------------------------- text inside a clean copy
 
+# Ends of paragraphs, cells, rows and explicit breaks become spaces; every other tag is removed without one,
+# because Word splits a single word over several runs ("Nguy" + "ễn Văn A" + "n").
+_BREAKS = re.compile(
+    rb"</(?:w:p|w:tc|w:tr|si|c|row|text:p|text:h|table:table-cell)>|<(?:w:br|w:tab|w:cr|text:line-break|text:tab|text:s)\b[^>]*/?>"
+)
 _XML_TAG = re.compile(rb"<[^>]+>")
 _TEXT_PARTS = re.compile(
     r"^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|xl/sharedStrings\.xml|"
     r"xl/worksheets/sheet\d+\.xml|content\.xml|styles\.xml)$"
 )
+_PICTURES = ("word/media/", "xl/media/", "ppt/media/", "Pictures/")
 MAX_TEXT = 2_000_000
 
 
 def readable_text(data: bytes, file_kind: str) -> str | None:
     """The text a reader of the file sees (PDF text layer, words of a Word/Excel/OpenDocument file), to check
-    a clean copy for identifying details. None when the file holds no machine-readable text (photos,
-    scans, audio): a person has to look at it."""
+    a clean copy for identifying details. None when the file holds no machine-readable text (photos, scans,
+    audio, a document that is only a pasted picture): a person has to look at it."""
+    text = ""
     if file_kind == "pdf":
         from pypdf import PdfReader
         from pypdf.errors import PyPdfError
@@ -441,18 +448,27 @@ def readable_text(data: bytes, file_kind: str) -> str | None:
                 text = "\n".join((page.extract_text() or "") for page in reader.pages)
         except (PyPdfError, ValueError, KeyError, TypeError, OSError):
             return None
-        return text[:MAX_TEXT] if text.strip() else None
-    if file_kind == "document":
+    elif file_kind == "document":
+        import html
+
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
             parts = [
-                _XML_TAG.sub(b" ", archive.read(name)).decode("utf-8", "replace")
+                _XML_TAG.sub(b"", _BREAKS.sub(b" ", archive.read(name))).decode("utf-8", "replace")
                 for name in archive.namelist()
                 if _TEXT_PARTS.match(name)
             ]
         except (zipfile.BadZipFile, OSError, KeyError, ValueError):
             return None
-        import html
+        text = html.unescape(" ".join(parts))
+    return text[:MAX_TEXT] if text.strip() else None
 
-        return html.unescape(" ".join(parts))[:MAX_TEXT]
-    return None
+
+def has_pictures(data: bytes, file_kind: str) -> bool:
+    """A Word/Excel/OpenDocument file with pictures inside (a scan, a photo, a signature): someone must look."""
+    if file_kind != "document":
+        return False
+    try:
+        return any(name.startswith(_PICTURES) for name in zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from django.core.mail.backends.console import EmailBackend as ConsoleEmailBackend
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%\w+)?(?![\w:])")
@@ -60,6 +60,7 @@ class PaknExceptionReporterFilter(SafeExceptionReporterFilter):
         "HTTP_COOKIE",
         "HTTP_REFERER",
         "HTTP_CF_CONNECTING_IP",
+        "QUERY_STRING",  # what a citizen typed into a search or the similar-cases box
     )
 
     def get_safe_request_meta(self, request: Any) -> dict[str, Any]:
@@ -84,6 +85,24 @@ class PaknExceptionReporterFilter(SafeExceptionReporterFilter):
         if not self.is_active(request):
             return super().get_traceback_frame_variables(request, tb_frame)
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
+
+class PaknExceptionReporter(ExceptionReporter):
+    """Outside DEBUG, the report also drops the query string from the URL and the values of GET parameters
+    and the names of uploaded files (``don-cua-Nguyen-Van-An.pdf``), which the filter cannot reach."""
+
+    def get_traceback_data(self) -> dict[str, Any]:
+        data = super().get_traceback_data()
+        if self.request is None or not self.filter.is_active(self.request):
+            return data
+        hidden = self.filter.cleansed_substitute
+        if "request_GET_items" in data:
+            data["request_GET_items"] = [(key, hidden) for key in self.request.GET]
+        if "request_FILES_items" in data:
+            data["request_FILES_items"] = [(key, hidden) for key in self.request.FILES]
+        if "request_insecure_uri" in data:
+            data["request_insecure_uri"] = data["request_insecure_uri"].split("?", 1)[0]
+        return data
 
 
 def mask_address(address: str) -> str:

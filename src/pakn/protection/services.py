@@ -9,6 +9,7 @@ import json
 import logging
 import struct
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -549,24 +550,27 @@ def add_evidence(*, case: Any, files: list[Any], body: str = "") -> tuple[Any, l
 class Screened:
     """The evidence files of a verification copy, sorted by what their content allows."""
 
-    included: list[Attachment]  # machine-readable text with nothing identifying
-    to_look_at: list[Attachment]  # photos, scans, audio: included, but a person must look before sending
+    included: list[Attachment]  # machine-readable text with nothing identifying (or looked at by the actor)
+    to_look_at: list[Attachment]  # photos, scans, audio, documents with pictures: left out until someone looks
     withheld: list[Attachment]  # text that names or numbers a person: left out of the copy
 
 
-def screen_attachments(case: Any, attachments: list[Attachment]) -> Screened:
+def screen_attachments(case: Any, attachments: list[Attachment], *, looked_at: Iterable[int] = ()) -> Screened:
     """Art. 56: nothing identifying leaves with the verification copy. A file whose text contains the
     reporter's details (or any phone number, e-mail, ID-like number, self-introduction) is withheld for the
-    officer to redact by hand; files without a text layer are flagged for a visual check."""
-    from pakn.protection.files import readable_text
+    officer to redact by hand. A file with no text to check (photo, scan, audio, a document with pictures)
+    is included only when the actor says they looked at it (``looked_at``: file numbers)."""
+    from pakn.protection.files import has_pictures, readable_text
 
+    confirmed = set(looked_at)
     screened = Screened([], [], [])
     for attachment in attachments:
-        text = readable_text(vault.read_clean(attachment.clean_blob), attachment.file_kind)
-        if text is None:
-            screened.to_look_at.append(attachment)
-        elif redact_for_case(case, text).count:
+        data = vault.read_clean(attachment.clean_blob)
+        text = readable_text(data, attachment.file_kind)
+        if text is not None and redact_for_case(case, text).count:
             screened.withheld.append(attachment)
+        elif text is None or has_pictures(data, attachment.file_kind):
+            (screened.included if attachment.number in confirmed else screened.to_look_at).append(attachment)
         else:
             screened.included.append(attachment)
     return screened
@@ -587,13 +591,15 @@ def _verification_text(case: Any, screened: Screened) -> str:
     if messages:
         lines += ["", str(_("Thông tin người gửi bổ sung")) + ":"]
         lines += [f"- {timezone.localtime(m.created_at):%d/%m/%Y}: {m.body}" for m in messages]
-    if screened.included or screened.to_look_at:
+    if screened.included:
         lines += ["", str(_("Tài liệu kèm theo (đã xóa siêu dữ liệu)")) + ":"]
         lines += [f"- {a.name}" for a in screened.included]
+    if screened.to_look_at:
         lines += [
-            f"- {a.name} " + str(_("(ảnh, bản quét hoặc âm thanh: cán bộ đã kiểm tra bằng mắt trước khi chuyển)"))
-            for a in screened.to_look_at
+            "",
+            str(_("Chưa kèm theo: ảnh, bản quét, âm thanh hoặc tài liệu có hình, cần cán bộ xem trước")) + ":",
         ]
+        lines += [f"- {a.name}" for a in screened.to_look_at]
     if screened.withheld:
         lines += ["", str(_("Tài liệu giữ lại (nội dung có thông tin có thể xác định người tố cáo)")) + ":"]
         lines += [f"- {a.name}" for a in screened.withheld]
@@ -601,16 +607,18 @@ def _verification_text(case: Any, screened: Screened) -> str:
     return redact_for_case(case, text).text  # once more, in case staff typed something identifying
 
 
-def make_verification_copy(*, actor: Any, case: Any) -> VerificationCopy:
+def make_verification_copy(*, actor: Any, case: Any, looked_at: Iterable[int] = ()) -> VerificationCopy:
+    """``looked_at``: numbers of the files without checkable text (photos, scans, audio) that the actor
+    looked at and found free of identifying details; recorded in the audit event under their name."""
     with transaction.atomic():
         case = _lock_case(case)
         if not (can_handle(actor, case) or is_officer_for(actor, case)):
             raise Forbidden()
         evidence = list(Attachment.objects.filter(case=case, kind=Attachment.Kind.EVIDENCE).exclude(clean_blob=""))
-        screened = screen_attachments(case, evidence)
-        shared = screened.included + screened.to_look_at
+        confirmed = {int(n) for n in looked_at}
+        screened = screen_attachments(case, evidence, looked_at=confirmed)
         copy = VerificationCopy.objects.create(case=case, made_by=actor, text=_verification_text(case, screened))
-        copy.attachments.set(shared)
+        copy.attachments.set(screened.included)
         _record(
             case,
             "verification_copy_made",
@@ -618,7 +626,8 @@ def make_verification_copy(*, actor: Any, case: Any) -> VerificationCopy:
             public=False,
             data={
                 "copy": copy.pk,
-                "attachments": len(shared),
+                "attachments": [a.number for a in screened.included],
+                "looked_at": sorted(n for n in confirmed if any(a.number == n for a in screened.included)),
                 "to_look_at": [a.number for a in screened.to_look_at],
                 "withheld": [a.number for a in screened.withheld],
             },

@@ -417,7 +417,8 @@ def clean_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
 @require_POST
 def make_copy(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _handled_case(request, case_id)
-    copy = protection.make_verification_copy(actor=request.user, case=case)
+    looked_at = [int(n) for n in request.POST.getlist("looked_at") if n.isdecimal() and len(n) < 6]
+    copy = protection.make_verification_copy(actor=request.user, case=case, looked_at=looked_at)
     return redirect("protection_copy", copy_id=copy.pk)
 
 

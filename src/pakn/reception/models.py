@@ -219,7 +219,8 @@ class Entry(models.Model):
     The name, address, ID number and phone are sealed in the vault (``identity``) to the unit's protection
     officers and those of the unit above; staff see a pseudonym. ``redaction_terms`` (keyed hashes of the
     identity) keep the person's details out of the summary and of the cases opened from the entry;
-    ``notify_sealed`` is the phone, sealed to the notifier key, for the cases' SMS notices."""
+    ``notify_sealed`` is the phone (or a booked citizen's chosen contact), sealed to the notifier key, for the
+    notices of the cases opened from the entry."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reception_entries", verbose_name=_("đơn vị"))
     year = models.PositiveSmallIntegerField(_("năm"))
@@ -234,6 +235,7 @@ class Entry(models.Model):
     )
     redaction_terms = models.JSONField(default=list, blank=True)
     verifiable = models.BooleanField(default=False)  # a name and a way to find the person (statutory track)
+    notify_channel = models.CharField(max_length=10, default="sms")  # of ``notify_sealed``: sms | email
     notify_sealed = models.TextField(blank=True)
     summary = models.TextField(_("nội dung vụ việc"))
     kind = models.CharField(_("phân loại"), max_length=20, choices=EntryKind.choices)

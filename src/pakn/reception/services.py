@@ -524,12 +524,12 @@ def register_contact(
         if booking is not None and not (name_text or address_text or id_text or phone_text):
             item, terms = booking.identity, list(booking.redaction_terms)
             verifiable = item is not None
-            notify_sealed = booking.notify_sealed if booking.notify_channel == "sms" else ""
+            notify_channel, notify_sealed = booking.notify_channel or "sms", booking.notify_sealed
         else:
             identity = {"name": name_text, "address": address_text, "id_number": id_text, "phone": phone_text}
             item, terms = _seal_person(locked, identity, f"Sổ tiếp công dân số {last + 1}/{day.year}")
             verifiable = bool(name_text and (address_text or id_text or phone_text))
-            notify_sealed = _seal_phone(phone_text)
+            notify_channel, notify_sealed = "sms", _seal_phone(phone_text)
         entry = Entry.objects.create(
             unit=locked,
             year=day.year,
@@ -540,13 +540,14 @@ def register_contact(
             identity=item,
             redaction_terms=terms,
             verifiable=verifiable,
+            notify_channel=notify_channel,
             notify_sealed=notify_sealed,
             summary=_redacted(summary_text, terms),
             kind=kind,
             people_count=people,
-            handled_before=before,
+            handled_before=_redacted(before, terms),
             competence=competence,
-            guidance_document=guidance,
+            guidance_document=_redacted(guidance, terms),
             follow_up=_redacted(follow, terms),
             complex=bool(complex),
             notice_due_on=due,
@@ -575,13 +576,14 @@ def update_entry(
     with transaction.atomic():
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         require_writer(actor, entry.unit_id)
-        entry.guidance_document, entry.follow_up = guidance, _redacted(follow, entry.redaction_terms)
+        terms = list(entry.redaction_terms)
+        entry.guidance_document, entry.follow_up = _redacted(guidance, terms), _redacted(follow, terms)
         fields = ["guidance_document", "follow_up", "updated_at"]
         if before is not None:
-            entry.handled_before = before
+            entry.handled_before = _redacted(before, terms)
             fields.append("handled_before")
         entry.save(update_fields=fields)
-        _log("updated", entry, actor=actor, unit=entry.unit, data={"guidance_document": guidance})
+        _log("updated", entry, actor=actor, unit=entry.unit, data={"guidance_document": entry.guidance_document})
         return entry
 
 
@@ -603,7 +605,7 @@ def open_cases(*, actor: Any, entry: Entry, matters: list[dict[str, Any]]) -> li
                 item=entry.identity,
                 terms=list(entry.redaction_terms),
                 verifiable=entry.verifiable,
-                notify_by="sms",
+                notify_by=entry.notify_channel,
                 notify_sealed=entry.notify_sealed,
             )
             if entry.identity_id
@@ -652,7 +654,8 @@ def record_notice(*, actor: Any, entry: Entry, outcome: Any, notified_on: Any, d
         require_writer(actor, entry.unit)
         if day < entry.received_on or day > timezone.localdate():
             raise InvalidInput(fields={"notified_on": [_("Ngày thông báo phải từ ngày tiếp đến hôm nay.")]})
-        entry.notice_outcome, entry.notified_on, entry.notice_document = outcome, day, document_text
+        entry.notice_outcome, entry.notified_on = outcome, day
+        entry.notice_document = _redacted(document_text, list(entry.redaction_terms))
         entry.save(update_fields=["notice_outcome", "notified_on", "notice_document", "updated_at"])
         _log(
             "notified",

@@ -49,11 +49,16 @@
     var province = (field("province_code") || {}).value || "";
     var commune = (field("commune_code") || {}).value || "";
     if ((title + " " + content).trim().split(/\s+/).length < 3 || !(province || commune)) { return; }
-    var params = new URLSearchParams({title: title, content: content.slice(0, 2000), province_code: province, commune_code: commune});
-    var query = params.toString();
+    // POST, not GET: what the citizen typed must not end up in URLs (proxy logs, error reports).
+    var query = JSON.stringify({title: title, content: content.slice(0, 2000), province_code: province, commune_code: commune});
     if (query === last) { return; }
     last = query;
-    fetch(box.dataset.endpoint + "?" + query, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+    fetch(box.dataset.endpoint, {
+      method: "POST",
+      body: query,
+      headers: {"Accept": "application/json", "Content-Type": "application/json"},
+      credentials: "omit"
+    })
       .then(function (r) { return r.ok ? r.json() : {results: []}; })
       .then(render)
       .catch(function () { /* the form works without the list */ });
