@@ -291,7 +291,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 executor = MigrationExecutor(connection)
-target = [("reception", "0001_initial")]
+target = [("reception", "0001_initial"), ("protection", "0004_reveal_person_items")]
 executor.migrate(target)
 old = executor.loader.project_state(target).apps
 Province, Unit = old.get_model("org", "Province"), old.get_model("org", "Unit")
@@ -300,6 +300,11 @@ Session, Booking, Entry = (old.get_model("reception", n) for n in ("Session", "B
 Province.objects.create(code="01", name="Hà Nội", short_name="Hà Nội")
 unit = Unit.objects.create(code="UBND-01", name="UBND", kind="peoples_committee", level="province", province_id="01")
 clerk = User.objects.create(username="clerk")
+from pakn.protection import crypto
+officer_public, officer_private = crypto.new_keypair()
+old.get_model("org", "Membership").objects.create(user=clerk, unit=unit, role="protection_officer")
+officer_key = old.get_model("protection", "RecipientKey").objects.create(
+    kind="officer", user_id=clerk.pk, public_key=crypto.b64e(officer_public))
 session = Session.objects.create(unit=unit, date=datetime.date(2026, 3, 4), start_time=datetime.time(8),
                                  end_time=datetime.time(11), presider_name="Chủ tịch", status="held", created_by=clerk)
 Booking.objects.create(session=session, code="ABCDEFGHJK", slot=1, name="Đặng Văn Hẹn", phone="",
@@ -319,6 +324,8 @@ private = keys.read_key_file(keys.key_path("ESCROW_KEY_FILE", "escrow.key"))
 entry, booking = Entry.objects.get(), Booking.objects.get()
 assert "Lê Thị Sổ" not in entry.summary and "0913 000 111" not in entry.summary, entry.summary
 assert vault.open_json(entry.identity, keys.escrow_key(), private)["id_number"] == "001185077777"
+from pakn.protection.models import RecipientKey
+assert vault.open_json(entry.identity, RecipientKey.objects.get(pk=officer_key.pk), officer_private)["name"] == "Lê Thị Sổ"
 assert open_contact(entry.notify_sealed) == "0913000111" and entry.verifiable
 assert vault.open_json(booking.identity, keys.escrow_key(), private)["email"] == "so.le@example.vn"
 assert open_contact(booking.notify_sealed) == "so.le@example.vn" and "Đặng Văn Hẹn" not in booking.summary

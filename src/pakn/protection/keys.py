@@ -106,7 +106,7 @@ def contact_digest(channel: str, contact: str) -> str:
 # ---------------------------------------------------------------- escrow and deployment config
 
 
-def _escrow_public_key() -> bytes:
+def new_deployment_escrow_public_key() -> bytes:
     """The escrow public key for a new deployment: from the key file when one exists (e.g. the database
     was recreated), otherwise a new key pair whose private half is written to the file."""
     path = key_path("ESCROW_KEY_FILE", "escrow.key")
@@ -122,15 +122,18 @@ def vault_config() -> VaultConfig:
     config = VaultConfig.objects.select_related("escrow").filter(pk=1).first()
     if config is not None:
         return config
-    return install_config(escrow_public=_escrow_public_key())
+    return install_config(escrow_public=new_deployment_escrow_public_key())
 
 
-def install_config(*, escrow_public: bytes) -> VaultConfig:
+def install_config(*, escrow_public: bytes, models: tuple[Any, Any] | None = None) -> VaultConfig:
+    """The deployment's vault configuration. ``models``: (RecipientKey, VaultConfig) of a data migration's
+    historical state, so a migration does not depend on today's model classes."""
+    recipient_model, config_model = models or (RecipientKey, VaultConfig)
     opslimit, memlimit = crypto.PROFILES[settings.ARGON2_PROFILE]
     try:
         with transaction.atomic():
-            escrow = RecipientKey.objects.create(kind=RecipientKey.Kind.ESCROW, public_key=crypto.b64e(escrow_public))
-            return VaultConfig.objects.create(
+            escrow = recipient_model.objects.create(kind="escrow", public_key=crypto.b64e(escrow_public))
+            return config_model.objects.create(  # type: ignore[no-any-return]
                 pk=1,
                 escrow=escrow,
                 receipt_salt=crypto.b64e(nacl.utils.random(crypto.SALT_SIZE)),
@@ -138,7 +141,7 @@ def install_config(*, escrow_public: bytes) -> VaultConfig:
                 receipt_memlimit=memlimit,
             )
     except IntegrityError:  # created at the same moment by another request
-        return VaultConfig.objects.select_related("escrow").get(pk=1)
+        return config_model.objects.select_related("escrow").get(pk=1)  # type: ignore[no-any-return]
 
 
 def escrow_key() -> RecipientKey:
