@@ -325,7 +325,8 @@ entry, booking = Entry.objects.get(), Booking.objects.get()
 assert "Lê Thị Sổ" not in entry.summary and "0913 000 111" not in entry.summary, entry.summary
 assert vault.open_json(entry.identity, keys.escrow_key(), private)["id_number"] == "001185077777"
 from pakn.protection.models import RecipientKey
-assert vault.open_json(entry.identity, RecipientKey.objects.get(pk=officer_key.pk), officer_private)["name"] == "Lê Thị Sổ"
+officer = RecipientKey.objects.get(pk=officer_key.pk)
+assert vault.open_json(entry.identity, officer, officer_private)["name"] == "Lê Thị Sổ"
 assert open_contact(entry.notify_sealed) == "0913000111" and entry.verifiable
 assert vault.open_json(booking.identity, keys.escrow_key(), private)["email"] == "so.le@example.vn"
 assert open_contact(booking.notify_sealed) == "so.le@example.vn" and "Đặng Văn Hẹn" not in booking.summary
