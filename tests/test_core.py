@@ -169,3 +169,31 @@ def test_runs_on_postgresql() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('server_version_num')::int")
         assert cursor.fetchone()[0] >= 130000
+
+
+@pytest.mark.django_db
+def test_health_and_readiness_for_the_operators(client: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pakn.notify.models import Outbox
+    from pakn.notify.services import queue
+
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    body = ready.json()
+    assert ready.status_code == 200 and body["status"] == "ready", body
+    assert body["checks"]["database"]["unapplied_migrations"] == 0 and body["checks"]["cache"]["ok"]
+    assert ready["Cache-Control"].startswith("max-age=0")
+    # A notice nobody sent for 20 minutes: the worker is not running.
+    queue(channel="email", recipient="clerk@example.vn", subject="Nhắc hạn", body="…", key="health-test")
+    Outbox.objects.filter(dedupe_key="health-test").update(created_at=timezone.now() - timedelta(minutes=20))
+    stalled = client.get("/readyz")
+    assert stalled.status_code == 503 and stalled.json()["checks"]["worker"] == {
+        "ok": False,
+        "oldest_pending_seconds": stalled.json()["checks"]["worker"]["oldest_pending_seconds"],
+    }
+    assert stalled.json()["checks"]["worker"]["oldest_pending_seconds"] >= 1200
+    assert "clerk@example.vn" not in stalled.content.decode()
+    assert client.post("/readyz").status_code == 405

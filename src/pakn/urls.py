@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pakn.api import api
+from pakn.core.health import healthz, readyz
 from pakn.core.views import switch_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("lang/", switch_language, name="switch_language"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("staff/", include("pakn.cases.staff_urls")),
     path("open311/", include("pakn.open311.urls")),
