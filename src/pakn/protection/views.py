@@ -232,20 +232,33 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     return _no_store(render(request, "protection/case.html", _case_context(request, case)))
 
 
-@login_required
-@require_POST
-def reveal_request(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = access_identity_case(request.user, case_id)
+def _ask_reveal(request: HttpRequest, subject: dict[str, Any], page: HttpResponse, failed: Any) -> HttpResponse:
+    """The request form of a case or a person: ``subject`` is ``{"case": …}`` or ``{"item": …}``; ``page`` is
+    where to go on success; ``failed(form)`` renders the page again with the form's errors."""
     form = RevealRequestForm(request.POST)
     if form.is_valid():
         try:
-            protection.request_reveal(actor=request.user, case=case, **form.cleaned_data)
+            protection.request_reveal(actor=request.user, **subject, **form.cleaned_data)
         except PaknError as error:
             _form_errors(form, error)
         else:
             messages.success(request, _("Đã gửi đề nghị. Cần một cán bộ bảo vệ khác phê duyệt."))
-            return redirect("protection_case", case_id=case.pk)
-    return render(request, "protection/case.html", _case_context(request, case, reveal_form=form), status=400)
+            return page
+    return failed(form)  # type: ignore[no-any-return]
+
+
+@login_required
+@require_POST
+def reveal_request(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_identity_case(request.user, case_id)
+    return _ask_reveal(
+        request,
+        {"case": case},
+        redirect("protection_case", case_id=case.pk),
+        lambda form: render(
+            request, "protection/case.html", _case_context(request, case, reveal_form=form), status=400
+        ),
+    )
 
 
 def _person_context(
@@ -271,16 +284,12 @@ def person_page(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def person_reveal_request(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_identity_item(request.user, item_id)
-    form = RevealRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            protection.request_reveal(actor=request.user, item=item, **form.cleaned_data)
-        except PaknError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Đã gửi đề nghị. Cần một cán bộ bảo vệ khác phê duyệt."))
-            return redirect("protection_person", item_id=item.pk)
-    return render(request, "protection/person.html", _person_context(item, reveal_form=form), status=400)
+    return _ask_reveal(
+        request,
+        {"item": item},
+        redirect("protection_person", item_id=item.pk),
+        lambda form: render(request, "protection/person.html", _person_context(item, reveal_form=form), status=400),
+    )
 
 
 def _reveal_request(request: HttpRequest, request_id: int) -> RevealRequest:
