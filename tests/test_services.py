@@ -664,6 +664,22 @@ def test_merge_moves_open_obligations(clock: Any, make_case: Callable[..., Case]
 
 
 @pytest.mark.django_db
+def test_merged_reporters_learn_the_matter_was_answered(make_case: Callable[..., Case], clerk: Any) -> None:
+    from conftest import REPORTER, outbox_to
+
+    merged = make_case(reporter={**REPORTER, "email": "nguoi.gop@example.vn", "notify_by": "email"})
+    survivor = make_case(title="Đèn đường hỏng", reporter={"name": "Lê Văn Bê", "email": "be@example.vn"})
+    services.merge_case(actor=clerk, case=merged, into=survivor)
+    services.resolve_case(actor=clerk, case=survivor, body="Kính gửi ông Lê Văn Bê: đã thay bóng đèn.")
+    event = AuditEvent.objects.get(case=merged, action="merged_answered")
+    assert event.public and event.data == {"to": survivor.unit.name}
+    [notice] = outbox_to("nguoi.gop@example.vn", subject__contains="vụ việc đã có kết quả")
+    assert "kết quả giải quyết chung" in notice.body and merged.tracking_code in notice.body
+    assert "Lê Văn Bê" not in notice.body and survivor.tracking_code not in notice.body + notice.subject
+    assert verify_all()[1] == []
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("into_state", ["self", "closed", "resolved", "withdrawn", "merged"])
 def test_merge_needs_another_open_case(into_state: str, make_case: Callable[..., Case], clerk: Any) -> None:
     case = make_case()

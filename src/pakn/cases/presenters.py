@@ -26,6 +26,7 @@ EVENT_LABELS: dict[str, Any] = {
     "resumed": _("Tiếp tục giải quyết"),
     "merged": _("Gộp vào hồ sơ khác"),
     "merge_received": _("Nhận hồ sơ gộp"),
+    "merged_answered": _("Vụ việc đã gộp đã có kết quả giải quyết chung"),
     "information_added": _("Người gửi bổ sung thông tin"),
     "withdrawn": _("Người gửi rút đơn"),
     "rated": _("Người gửi đánh giá kết quả"),

@@ -893,7 +893,29 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
                 % {"unit": case.unit.name, "url": public_url(case)}
             ),
         )
+        _tell_merged_reporters(case)
         return case
+
+
+def _tell_merged_reporters(case: Case) -> None:
+    """The reporters of cases merged into ``case`` learn that the matter was answered, on their own status
+    page and by their chosen contact. Not the answer itself: it was written to another reporter and may
+    name them."""
+    for merged in Case.objects.filter(merged_into=case).order_by("pk"):
+        merged = _lock(merged)
+        event = record_event(merged, "merged_answered", actor_label="system", data={"to": case.unit.name})
+        notify_reporter(
+            merged,
+            event,
+            str(_("Đơn %(code)s: vụ việc đã có kết quả") % {"code": merged.tracking_code}),
+            str(
+                _(
+                    "Đơn của bạn đã được gộp với các đơn cùng nội dung; %(unit)s đã có kết quả giải quyết chung. "
+                    "Xem tại: %(url)s"
+                )
+                % {"unit": case.unit.name, "url": public_url(merged)}
+            ),
+        )
 
 
 def close_case(*, actor: Any, case: Case) -> Case:
