@@ -923,3 +923,43 @@ def test_worker_reminds_of_notices_and_follow_up_tasks_once_then_reports_them_ov
     before = Outbox.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     services.check_reception_deadlines(today=date(2026, 5, 22), due_soon_days=3)
     assert not Outbox.objects.filter(pk__gt=before, subject__contains="Kiểm tra cống ngõ 7").exists()
+
+
+def test_json_calendar_booking_and_register(
+    clerk: Any, other_clerk: Any, supervisor: Any, login: Any, travel: Any
+) -> None:
+    import json
+
+    from django.test import Client
+
+    online = schedule(
+        clerk, day=date(2026, 5, 6), mode="online", place="", video_url="https://hop.example.vn/phong-kin"
+    )
+    anonymous = Client()
+    listed = anonymous.get("/api/v1/reception/sessions", {"province_code": "01"}).json()
+    [item] = [s for s in listed if s["id"] == online.pk]
+    assert item["free_slots"] == item["capacity"] == 6 and item["mode"] == "online"
+    assert "hop.example.vn" not in json.dumps(listed)  # the link goes to the people who booked only
+    url = f"/api/v1/reception/sessions/{online.pk}/bookings"
+    bad = anonymous.post(url, json.dumps({"name": "", "summary": ""}), content_type="application/json")
+    assert bad.status_code == 400 and {"name", "summary"} <= set(bad.json()["error"]["fields"])
+    booked = anonymous.post(
+        url,
+        json.dumps({"name": PUBLIC_NAME, "summary": "Hỏi về sổ đỏ", "phone": PUBLIC_PHONE}),
+        content_type="application/json",
+    )
+    assert booked.status_code == 201, booked.content
+    assert booked.json()["slot"] == 1 and booked.json()["time"] == "08:00"
+    assert Booking.objects.get(code=booked.json()["code"]).identity_id
+    assert anonymous.get("/api/v1/reception/sessions").json()[0]["free_slots"] == 5
+    assert anonymous.post(
+        "/api/v1/reception/sessions/999999/bookings", json.dumps({}), content_type="application/json"
+    ).status_code in (400, 404)
+    # The register: staff and supervisors of the unit, pseudonyms only; nobody else.
+    entry = register(clerk)
+    assert anonymous.get("/api/v1/reception/register").status_code == 401
+    for user in (clerk, supervisor):
+        rows = login(user).get("/api/v1/reception/register").json()
+        assert [r["person"] for r in rows] == [entry.pseudonym]
+        assert "Trần Văn Bình" not in json.dumps(rows, ensure_ascii=False)
+    assert login(other_clerk).get("/api/v1/reception/register").json() == []

@@ -134,6 +134,15 @@ def _language_router() -> Any:
 api.add_router("/language", _language_router())
 
 
+def _reception_router() -> Any:
+    from pakn.reception.api import router
+
+    return router
+
+
+api.add_router("/reception", _reception_router())
+
+
 def _error(request: HttpRequest, error: PaknError) -> HttpResponse:
     return api.create_response(request, error.as_dict(), status=error.http_status)
 

@@ -14,6 +14,7 @@ from pakn.cases import policy
 from pakn.org.models import Unit
 from pakn.reception import rules
 from pakn.reception.models import (
+    BookingStatus,
     Entry,
     EntryCase,
     FollowUpTask,
@@ -157,4 +158,14 @@ def open_tasks(unit_ids: list[int], *, today: date) -> QuerySet[FollowUpTask]:
         .filter(Q(conclusion__session__unit_id__in=unit_ids) | Q(owner_unit_id__in=unit_ids))
         .select_related("conclusion__session__unit", "owner_unit", "entry")
         .order_by("due_on")
+    )
+
+
+def upcoming_sessions(today: date) -> QuerySet[Session]:
+    """Published reception days from ``today`` on, with the number of slots booked (``booked``)."""
+    return (
+        Session.objects.filter(status=SessionStatus.PUBLISHED, date__gte=today)
+        .select_related("unit", "unit__province", "unit__commune")
+        .annotate(booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)))
+        .order_by("date", "start_time", "pk")
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,12 +41,7 @@ from pakn.reception.models import (
 
 
 def _upcoming(today: date) -> Any:
-    return (
-        Session.objects.filter(status=SessionStatus.PUBLISHED, date__gte=today)
-        .select_related("unit", "unit__province", "unit__commune")
-        .annotate(booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED)))
-        .order_by("date", "start_time", "pk")
-    )
+    return queries.upcoming_sessions(today)
 
 
 def public_sessions(request: HttpRequest) -> HttpResponse:

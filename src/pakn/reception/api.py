@@ -1,0 +1,170 @@
+"""JSON for reception days: the public calendar and booking (for a province portal or an app), and the
+register for staff — pseudonyms only, like the pages. Thin: access through ``reception.access``, every
+write through ``reception.services``."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from pakn.core.errors import NotFound
+from pakn.protection import throttle
+from pakn.reception import queries, services
+from pakn.reception.access import readable_units
+from pakn.reception.models import Entry
+
+router = Router(tags=["reception"])
+
+
+class SessionOut(Schema):
+    id: int
+    unit_code: str
+    unit_name: str
+    province_code: str
+    date: date
+    start_time: time
+    end_time: time
+    kind: str
+    mode: str
+    place: str
+    presider_name: str
+    topic: str
+    capacity: int
+    free_slots: int
+
+
+class SessionQuery(Schema):
+    province_code: str | None = None
+    unit_code: str | None = None
+
+
+class BookingIn(Schema):
+    name: str
+    summary: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    people_count: int = 1
+
+
+class BookingOut(Schema):
+    code: str
+    slot: int
+    time: str
+    date: date
+    status: str
+
+
+class EntryOut(Schema):
+    id: int
+    reference: str
+    unit_code: str
+    received_on: date
+    person: str  # the pseudonym: the identity is sealed (docs/protection.md)
+    summary: str
+    kind: str
+    people_count: int
+    competence: str
+    notice_due_on: date
+    notified_on: date | None
+    notice_outcome: str
+    case_ids: list[int]
+
+
+class RegisterQuery(Schema):
+    unit_code: str | None = None
+    year: int | None = None
+
+
+def _session_out(session: Any) -> dict[str, Any]:
+    return {
+        "id": session.pk,
+        "unit_code": session.unit.code,
+        "unit_name": session.unit.name,
+        "province_code": session.unit.province_id,
+        "date": session.date,
+        "start_time": session.start_time,
+        "end_time": session.end_time,
+        "kind": session.kind,
+        "mode": session.mode,
+        "place": session.place,  # the video link of an online session goes to the people who booked only
+        "presider_name": session.presider_name,
+        "topic": session.topic,
+        "capacity": session.capacity,
+        "free_slots": max(session.capacity - session.booked, 0),
+    }
+
+
+@router.get(
+    "/sessions", response=list[SessionOut], auth=None, operation_id="list_reception_sessions", url_name="rsessions"
+)
+def list_sessions(request: HttpRequest, filters: Query[SessionQuery]) -> list[dict[str, Any]]:
+    """Published reception days and dialogues from today on (at most 500): when, where, who presides,
+    how many slots are left. Never who booked."""
+    sessions = queries.upcoming_sessions(timezone.localdate())
+    if filters.province_code:
+        sessions = sessions.filter(unit__province_id=filters.province_code)
+    if filters.unit_code:
+        sessions = sessions.filter(unit__code=filters.unit_code)
+    return [_session_out(s) for s in sessions[:500]]
+
+
+@router.post(
+    "/sessions/{session_id}/bookings", response={201: BookingOut}, auth=None, operation_id="book_reception_slot"
+)
+def book(request: HttpRequest, session_id: int, payload: BookingIn) -> Status[dict[str, Any]]:
+    """Book the next free slot. The name and contacts are sealed for the unit's protection officers; the
+    answer carries the booking code (the citizen's key to cancel) and the time. Throttled per client."""
+    throttle.check(request, "submit")
+    session = queries.upcoming_sessions(timezone.localdate()).filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    booking = services.book_slot(session=session, **payload.dict())
+    return Status(
+        201,
+        {
+            "code": booking.code,
+            "slot": booking.slot,
+            "time": services.slot_time(session, booking.slot),
+            "date": session.date,
+            "status": booking.status,
+        },
+    )
+
+
+@router.get("/register", response=list[EntryOut], operation_id="list_register_entries")
+def register(request: HttpRequest, filters: Query[RegisterQuery]) -> list[dict[str, Any]]:
+    """The reception register of the units the caller may read (staff and supervisors), newest first, at
+    most 500 rows: pseudonyms and redacted summaries only."""
+    entries = (
+        Entry.objects.filter(unit__in=readable_units(request.user))
+        .select_related("unit")
+        .prefetch_related("entry_cases")
+        .order_by("-received_on", "-number")
+    )
+    if filters.unit_code:
+        entries = entries.filter(unit__code=filters.unit_code)
+    if filters.year:
+        entries = entries.filter(year=filters.year)
+    return [
+        {
+            "id": e.pk,
+            "reference": e.reference,
+            "unit_code": e.unit.code,
+            "received_on": e.received_on,
+            "person": e.pseudonym,
+            "summary": e.summary,
+            "kind": e.kind,
+            "people_count": e.people_count,
+            "competence": e.competence,
+            "notice_due_on": e.notice_due_on,
+            "notified_on": e.notified_on,
+            "notice_outcome": e.notice_outcome,
+            "case_ids": [ec.case_id for ec in e.entry_cases.all()],
+        }
+        for e in entries[:500]
+    ]
