@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
@@ -40,7 +40,7 @@ def _cache() -> dict[str, Any]:
     cache.set(key, 1, 30)
     ok = cache.get(key) == 1
     cache.delete(key)
-    return {"ok": ok, "backend": type(cache).__name__}
+    return {"ok": ok, "backend": type(caches["default"]).__name__}
 
 
 def _keys() -> dict[str, Any]:
