@@ -677,6 +677,12 @@ def test_merged_reporters_learn_the_matter_was_answered(make_case: Callable[...,
     assert "kết quả giải quyết chung" in notice.body and merged.tracking_code in notice.body
     assert "Lê Văn Bê" not in notice.body and survivor.tracking_code not in notice.body + notice.subject
     assert verify_all()[1] == []
+    # Their own status page shows the joint answer, without the other reporter's name.
+    from pakn.cases import presenters
+
+    [joint] = presenters.public_status(reload(merged))["answers"]
+    assert joint["joint"] and "đã thay bóng đèn" in joint["body"] and "Lê Văn Bê" not in joint["body"]
+    assert presenters.public_status(reload(survivor))["answers"][0]["body"].startswith("Kính gửi ông Lê Văn Bê")
 
 
 @pytest.mark.django_db

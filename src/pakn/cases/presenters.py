@@ -87,8 +87,26 @@ def public_status(case: Case) -> dict[str, Any]:
         "due_on": case.due_on,
         "overdue": is_overdue(case),
         "timeline": timeline(case),
-        "answers": answers(case),
+        "answers": answers(case) or joint_answers(case),
     }
+
+
+def joint_answers(case: Case) -> list[dict[str, Any]]:
+    """For a case merged into another: the answers given on the surviving case, redacted of every reporter
+    of that matter (the survivor's and each merged case's details, plus any phone, e-mail, ID-like number or
+    self-introduction), because they were written to another reporter."""
+    if case.status != Status.MERGED or case.merged_into_id is None:
+        return []
+    from pakn.protection import keys, redact
+    from pakn.protection.services import redaction_terms
+
+    survivor = case.merged_into
+    assert survivor is not None
+    terms = set(redaction_terms(survivor))
+    for other in Case.objects.filter(merged_into=survivor).select_related("reporter"):
+        terms.update(redaction_terms(other))
+    key = keys.redaction_key()
+    return [{**a, "body": redact.redact(a["body"], sorted(terms), key).text, "joint": True} for a in answers(survivor)]
 
 
 def case_summary(case: Case) -> dict[str, Any]:

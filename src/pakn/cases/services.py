@@ -898,9 +898,9 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
 
 
 def _tell_merged_reporters(case: Case) -> None:
-    """The reporters of cases merged into ``case`` learn that the matter was answered, on their own status
-    page and by their chosen contact. Not the answer itself: it was written to another reporter and may
-    name them."""
+    """The reporters of cases merged into ``case`` learn that the matter was answered, by their chosen
+    contact; their status page shows the answer redacted of every reporter's details
+    (``presenters.joint_answers``), since it was written to another reporter."""
     for merged in Case.objects.filter(merged_into=case).order_by("pk"):
         merged = _lock(merged)
         event = record_event(merged, "merged_answered", actor_label="system", data={"to": case.unit.name})
