@@ -641,8 +641,10 @@ def text_pdf(text: str) -> bytes:
     return bytes(pdf.output())
 
 
-def text_docx(text: str, *, runs: list[str] | None = None, picture: bool = False) -> bytes:
-    """A minimal .docx; ``runs`` splits the paragraph into runs, as Word does mid-word."""
+def text_docx(
+    text: str, *, runs: list[str] | None = None, picture: bool = False, extra: dict[str, bytes] | None = None
+) -> bytes:
+    """A minimal .docx; ``runs`` splits the paragraph into runs, as Word does mid-word; ``extra``: more parts."""
     body = "".join(f"<w:r><w:t>{r}</w:t></w:r>" for r in (runs or [text]))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -659,6 +661,8 @@ def text_docx(text: str, *, runs: list[str] | None = None, picture: bool = False
         )
         if picture:
             archive.writestr("word/media/image1.png", b"\x89PNG\r\n\x1a\n")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
     return out.getvalue()
 
 
@@ -673,8 +677,26 @@ def test_verification_copy_withholds_files_whose_text_names_the_reporter(
         ("anh.jpg", gps_jpeg()),
         ("tach.docx", text_docx("", runs=["Người viết: Nguy", "ễn Văn A", "n, ký tên."])),  # one word, three runs
         ("scan.docx", text_docx("Đơn tố cáo (bản chụp dán vào).", picture=True)),
+        (
+            "lien-he.docx",  # the address only in a hyperlink target
+            text_docx(
+                "Liên hệ người viết qua thư.",
+                extra={
+                    "word/_rels/document.xml.rels": (
+                        '<?xml version="1.0"?><Relationships><Relationship Id="rId9" Type="hyperlink" '
+                        f'Target="mailto:{REPORTER["email"]}" TargetMode="External"/></Relationships>'
+                    ).encode()
+                },
+            ),
+        ),
+        (
+            "nhung.docx",  # an embedded workbook: nothing a machine reads
+            text_docx(
+                "Bảng số liệu đính kèm.", extra={"word/embeddings/Microsoft_Excel_Worksheet.xlsx": b"PK\x03\x04"}
+            ),
+        ),
     ]
-    for batch in (files[:5], files[5:]):  # at most 5 files per upload
+    for batch in (files[:5], files[5:]):  # at most 5 files per upload (the second batch has 4)
         with vault.files_guard():
             protection.store_uploads(case=denunciation, uploads=protection.check_uploads(batch), source="citizen")
     response = login(clerk).post(f"/protection/cases/{denunciation.pk}/copy", {"looked_at": ["5"]})
@@ -683,10 +705,11 @@ def test_verification_copy_withholds_files_whose_text_names_the_reporter(
     text = archive.read("ban-sao-xac-minh.txt").decode()
     withheld = text.split("Tài liệu giữ lại", 1)[1]
     assert "tep-2.pdf" in withheld and "tep-3.docx" in withheld and "tep-6.docx" in withheld
-    assert "tep-1.pdf" not in withheld
-    assert "tep-7.docx" in text.split("cần cán bộ xem trước", 1)[1].split("Tài liệu giữ lại")[0]
+    assert "tep-8.docx" in withheld and "tep-1.pdf" not in withheld
+    to_look = text.split("cần cán bộ xem trước", 1)[1].split("Tài liệu giữ lại")[0]
+    assert "tep-7.docx" in to_look and "tep-9.docx" in to_look
     event = AuditEvent.objects.get(case=denunciation, action="verification_copy_made")
-    assert event.data["withheld"] == [2, 3, 6] and event.data["to_look_at"] == [7]
+    assert event.data["withheld"] == [2, 3, 6, 8] and event.data["to_look_at"] == [7, 9]
     assert event.data["looked_at"] == [5] and event.data["attachments"] == [1, 4, 5]
     for name in archive.namelist():
         body = archive.read(name)

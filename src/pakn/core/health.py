@@ -1,7 +1,9 @@
 """Health checks for the people who run PAKN: ``/healthz`` (the process answers: for a load balancer's
-liveness probe) and ``/readyz`` (it can serve: the database answers and is fully migrated, the cache works,
-the key files are readable, the notification worker keeps up). JSON, no secrets, no personal data; 200 when
-ready, 503 with the failing checks otherwise. Open to anybody, like a load balancer needs."""
+liveness probe) and ``/readyz`` (it can serve: the database answers and is fully migrated, the cache works;
+200 or 503). ``/readyz`` also reports, without failing on them, the key files and the notification worker's
+lag — a stopped worker must raise an alert, not take every web node out of the load balancer. JSON, no
+secrets, no personal data; open to anybody, as a load balancer needs, so each process keeps the answer for a
+few seconds."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 WORKER_LAG = timedelta(minutes=15)  # a pending notice older than this means the worker is not running
 
@@ -26,7 +28,8 @@ def _database() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
-    plan = MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return {
         "ok": not plan,
         "vendor": connection.vendor,
@@ -65,25 +68,44 @@ def _worker() -> dict[str, Any]:
     return {"ok": lag <= WORKER_LAG, "oldest_pending_seconds": int(lag.total_seconds())}
 
 
-CHECKS = {"database": _database, "cache": _cache, "keys": _keys, "worker": _worker}
+REQUIRED = {"database": _database, "cache": _cache}  # readiness depends on these
+REPORTED = {"keys": _keys, "worker": _worker}  # reported for alerting, never make the node "not ready"
+KEEP_SECONDS = 5.0
+_last: dict[str, Any] = {}
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-@never_cache
-@require_GET
-def readyz(request: HttpRequest) -> JsonResponse:
-    results: dict[str, Any] = {}
-    for name, check in CHECKS.items():
+def _run(checks: dict[str, Any], results: dict[str, Any]) -> None:
+    for name, check in checks.items():
         try:
             results[name] = check()
         except Exception as exc:  # a check that cannot run is a failed check, never a 500
             results[name] = {"ok": False, "error": type(exc).__name__}
-            if name == "database":
-                break  # the others need the database
-    ready = all(r.get("ok") for r in results.values()) and "database" in results and len(results) == len(CHECKS)
-    return JsonResponse({"status": "ready" if ready else "not ready", "checks": results}, status=200 if ready else 503)
+
+
+def readiness() -> tuple[int, dict[str, Any]]:
+    now = time.monotonic()
+    if _last and now - _last["at"] < KEEP_SECONDS:
+        return _last["status"], _last["body"]
+    results: dict[str, Any] = {}
+    _run(REQUIRED, results)
+    ready = all(results[name].get("ok") for name in REQUIRED)
+    if results["database"].get("ok") or "unapplied_migrations" in results["database"]:
+        _run(REPORTED, results)  # they need the database
+    warnings = [name for name in REPORTED if name in results and not results[name].get("ok")]
+    body = {"status": "ready" if ready else "not ready", "checks": results, "warnings": warnings}
+    status = 200 if ready else 503
+    _last.update(at=now, status=status, body=body)
+    return status, body
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    status, body = readiness()
+    return JsonResponse(body, status=status)

@@ -424,18 +424,30 @@ _BREAKS = re.compile(
     rb"</(?:w:p|w:tc|w:tr|si|c|row|text:p|text:h|table:table-cell)>|<(?:w:br|w:tab|w:cr|text:line-break|text:tab|text:s)\b[^>]*/?>"
 )
 _XML_TAG = re.compile(rb"<[^>]+>")
-_TEXT_PARTS = re.compile(
-    r"^(word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml|xl/sharedStrings\.xml|"
-    r"xl/worksheets/sheet\d+\.xml|content\.xml|styles\.xml)$"
-)
-_PICTURES = ("word/media/", "xl/media/", "ppt/media/", "Pictures/")
+# Attribute values a reader sees or a link carries: hyperlink targets (mailto:), sheet and object names,
+# image alt text, ODF cell values (an ID typed as a number).
+_SEEN_ATTRIBUTES = re.compile(rb'\s(?:[\w-]+:)?(?:Target|name|title|descr|alt|string-value|value)="([^"]*)"')
 MAX_TEXT = 2_000_000
 
 
+def _document_text(archive: zipfile.ZipFile) -> str:
+    import html
+
+    parts: list[str] = []
+    for name in archive.namelist():
+        if not name.endswith((".xml", ".rels")):
+            continue
+        body = archive.read(name)
+        parts.append(_XML_TAG.sub(b"", _BREAKS.sub(b" ", body)).decode("utf-8", "replace"))
+        parts.extend(v.decode("utf-8", "replace") for v in _SEEN_ATTRIBUTES.findall(body))
+    return html.unescape(" ".join(parts))
+
+
 def readable_text(data: bytes, file_kind: str) -> str | None:
-    """The text a reader of the file sees (PDF text layer, words of a Word/Excel/OpenDocument file), to check
-    a clean copy for identifying details. None when the file holds no machine-readable text (photos, scans,
-    audio, a document that is only a pasted picture): a person has to look at it."""
+    """The text a reader of the file sees — the PDF text layer; every XML part of a Word/Excel/OpenDocument
+    file (body, headers, comments, charts, SmartArt, form data, link targets, sheet names, alt text) — to
+    check a clean copy for identifying details. None when the file holds no machine-readable text (photos,
+    scans, audio, a document that is only a pasted picture): a person has to look at it."""
     text = ""
     if file_kind == "pdf":
         from pypdf import PdfReader
@@ -449,26 +461,38 @@ def readable_text(data: bytes, file_kind: str) -> str | None:
         except (PyPdfError, ValueError, KeyError, TypeError, OSError):
             return None
     elif file_kind == "document":
-        import html
-
         try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            parts = [
-                _XML_TAG.sub(b"", _BREAKS.sub(b" ", archive.read(name))).decode("utf-8", "replace")
-                for name in archive.namelist()
-                if _TEXT_PARTS.match(name)
-            ]
+            text = _document_text(zipfile.ZipFile(io.BytesIO(data)))
         except (zipfile.BadZipFile, OSError, KeyError, ValueError):
             return None
-        text = html.unescape(" ".join(parts))
     return text[:MAX_TEXT] if text.strip() else None
 
 
-def has_pictures(data: bytes, file_kind: str) -> bool:
-    """A Word/Excel/OpenDocument file with pictures inside (a scan, a photo, a signature): someone must look."""
-    if file_kind != "document":
-        return False
-    try:
-        return any(name.startswith(_PICTURES) for name in zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+def needs_a_look(data: bytes, file_kind: str) -> bool:
+    """Whether part of the file is beyond what ``readable_text`` reads, so a person must look before it
+    leaves: any part of an office file that is not XML (pictures wherever they are, embedded workbooks and
+    objects, thumbnails); in a PDF, images, annotations or form fields. Photos and audio always do."""
+    if file_kind in ("image", "audio"):
         return True
+    try:
+        if file_kind == "document":
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+            return any(not n.endswith((".xml", ".rels", "/")) and n != "mimetype" for n in names)
+        if file_kind == "pdf":
+            from pypdf import PdfReader
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                reader = PdfReader(io.BytesIO(data))
+                if "/AcroForm" in reader.trailer["/Root"].get_object():  # type: ignore[operator]
+                    return True
+                for page in reader.pages:
+                    if "/Annots" in page:
+                        return True
+                    resources = page.get("/Resources")
+                    if resources is not None and "/XObject" in resources.get_object():
+                        return True
+            return False
+    except Exception:  # unreadable: a person must look
+        return True
+    return True

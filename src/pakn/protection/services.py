@@ -558,9 +558,10 @@ class Screened:
 def screen_attachments(case: Any, attachments: list[Attachment], *, looked_at: Iterable[int] = ()) -> Screened:
     """Art. 56: nothing identifying leaves with the verification copy. A file whose text contains the
     reporter's details (or any phone number, e-mail, ID-like number, self-introduction) is withheld for the
-    officer to redact by hand. A file with no text to check (photo, scan, audio, a document with pictures)
-    is included only when the actor says they looked at it (``looked_at``: file numbers)."""
-    from pakn.protection.files import has_pictures, readable_text
+    officer to redact by hand. A file with something no machine reads (photo, scan, audio, pictures or
+    embedded objects in a document, images, annotations or form fields in a PDF) is included only when the
+    actor says they looked at it (``looked_at``: file numbers)."""
+    from pakn.protection.files import needs_a_look, readable_text
 
     confirmed = set(looked_at)
     screened = Screened([], [], [])
@@ -569,7 +570,7 @@ def screen_attachments(case: Any, attachments: list[Attachment], *, looked_at: I
         text = readable_text(data, attachment.file_kind)
         if text is not None and redact_for_case(case, text).count:
             screened.withheld.append(attachment)
-        elif text is None or has_pictures(data, attachment.file_kind):
+        elif text is None or needs_a_look(data, attachment.file_kind):
             (screened.included if attachment.number in confirmed else screened.to_look_at).append(attachment)
         else:
             screened.included.append(attachment)

@@ -370,9 +370,10 @@ def book_slot(
         session = _lock_session(session)
         if session.status != SessionStatus.PUBLISHED or session.date < timezone.localdate():
             raise InvalidTransition(_("Buổi tiếp này không còn nhận đăng ký."))
+        # A contact that already booked this session is not refused: refusing would tell anybody who typed
+        # someone's phone number whether that person booked. The confirmation goes to the contact itself,
+        # and staff see the repeat on the session page (``repeated_contacts``); the form is throttled.
         booked = session.bookings.filter(status=BookingStatus.BOOKED)
-        if any(digest in (b or []) for b in booked.values_list("contact_digests", flat=True) for digest in digests):
-            raise InvalidInput(fields={"phone": [_("Số điện thoại hoặc thư điện tử này đã đăng ký buổi tiếp này.")]})
         taken = set(booked.values_list("slot", flat=True))
         free = next((n for n in range(1, session.capacity + 1) if n not in taken), None)
         if free is None:
@@ -420,6 +421,19 @@ def book_slot(
         )
         _log("booked", booking, actor=None, unit=session.unit, data={"session": session.pk, "slot": free})
         return booking
+
+
+def repeated_contacts(bookings: Any) -> dict[int, int]:
+    """{booking id: slot of an earlier booking with the same phone or e-mail} among ``bookings``."""
+    first_slot: dict[str, int] = {}
+    repeats: dict[int, int] = {}
+    for booking in sorted(bookings, key=lambda b: (b.slot, b.pk)):
+        earlier = next((first_slot[d] for d in booking.contact_digests or [] if d in first_slot), None)
+        if earlier is not None:
+            repeats[booking.pk] = earlier
+        for digest in booking.contact_digests or []:
+            first_slot.setdefault(digest, booking.slot)
+    return repeats
 
 
 def get_booking(code: str) -> Booking:

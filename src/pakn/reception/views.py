@@ -22,6 +22,7 @@ from pakn.core.errors import InvalidInput, NotFound, PaknError
 from pakn.core.text import fold
 from pakn.core.tracking import format_tracking_code
 from pakn.org.models import Province, Unit
+from pakn.protection import throttle
 from pakn.reception import forms as f
 from pakn.reception import queries, reports, services
 from pakn.reception.access import access_unit, can_write, fetch, readable_units, writable_units
@@ -69,6 +70,7 @@ def _public_session(session_id: int) -> Session:
     return session
 
 
+@throttle.throttled("submit")
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _public_session(session_id)
@@ -254,6 +256,7 @@ def _session_context(request: HttpRequest, session: Session, bound: dict[str, An
         "today": timezone.localdate(),
         "task_form": f.TaskDoneForm(),
         "slot_times": {b.pk: services.slot_time(session, b.slot) for b in session.bookings.all()},
+        "repeats": services.repeated_contacts(session.bookings.filter(status=BookingStatus.BOOKED)),
     }
 
 
