@@ -93,6 +93,7 @@ def redacted(text: str, identity: dict[str, str] | None = None) -> str:
         ("Bị thu 5.000.000 đồng ngày 02.03.2026, quyết định 12/QĐ-XPHC", [], ["5.000.000", "02.03.2026", "12/QĐ"]),
         ("Ông Văn An là hàng xóm", ["Văn An"], ["Ông", "hàng xóm"]),
         ("Họ tên: TRẦN THỊ LAN, ở tổ 5", ["TRẦN"], ["tổ 5"]),
+        ("Ô B2: 1085012345 (số CCCD gõ vào Excel mất số 0)", ["1085012345"], ["Ô B2"]),
     ],
 )
 def test_redaction(text: str, gone: list[str], kept: list[str]) -> None:

@@ -686,6 +686,25 @@ def test_merged_reporters_learn_the_matter_was_answered(make_case: Callable[...,
 
 
 @pytest.mark.django_db
+def test_merges_of_merges_reach_every_reporter(make_case: Callable[..., Case], clerk: Any) -> None:
+    from conftest import outbox_to
+
+    first = make_case(reporter={"name": "Ngô Thị Một", "email": "mot@example.vn"})
+    middle = make_case(reporter={"name": "Đỗ Văn Hai", "email": "hai@example.vn"})
+    last = make_case(reporter={"name": "Vũ Thị Ba", "email": "ba@example.vn"})
+    services.merge_case(actor=clerk, case=first, into=middle)
+    services.merge_case(actor=clerk, case=middle, into=last)
+    assert reload(first).merge_survivor() == last and {c.pk for c in last.merged_family()} == {first.pk, middle.pk}
+    services.resolve_case(actor=clerk, case=last, body="Gửi bà Vũ Thị Ba, ông Đỗ Văn Hai: đã xử lý.")
+    for address in ("mot@example.vn", "hai@example.vn"):
+        assert outbox_to(address, subject__contains="vụ việc đã có kết quả"), address
+    from pakn.cases import presenters
+
+    [joint] = presenters.public_status(reload(first))["answers"]
+    assert "đã xử lý" in joint["body"] and "Vũ Thị Ba" not in joint["body"] and "Đỗ Văn Hai" not in joint["body"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("into_state", ["self", "closed", "resolved", "withdrawn", "merged"])
 def test_merge_needs_another_open_case(into_state: str, make_case: Callable[..., Case], clerk: Any) -> None:
     case = make_case()

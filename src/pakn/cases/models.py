@@ -110,6 +110,27 @@ class Case(models.Model):
     def status_label(self) -> str:
         return str(STATUS_LABELS[Status(self.status)])
 
+    def merge_survivor(self) -> Case:
+        """The case this one ends up in, following merges of merges (itself when not merged)."""
+        survivor: Case = self
+        for _hop in range(50):  # a chain, never a loop (a merge target must be open)
+            if survivor.merged_into_id is None:
+                break
+            survivor = survivor.merged_into  # type: ignore[assignment]
+        return survivor
+
+    def merged_family(self) -> list[Case]:
+        """Every case merged into this one, directly or through another merged case."""
+        family: list[Case] = []
+        level = [self.pk]
+        for _depth in range(50):
+            found = list(Case.objects.filter(merged_into_id__in=level).order_by("pk"))
+            if not found:
+                break
+            family.extend(found)
+            level = [c.pk for c in found]
+        return family
+
     @property
     def pseudonym(self) -> str:
         """What staff call the reporter: derived from the row id, never from the tracking code (the

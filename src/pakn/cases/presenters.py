@@ -100,10 +100,9 @@ def joint_answers(case: Case) -> list[dict[str, Any]]:
     from pakn.protection import keys, redact
     from pakn.protection.services import redaction_terms
 
-    survivor = case.merged_into
-    assert survivor is not None
+    survivor = case.merge_survivor()
     terms = set(redaction_terms(survivor))
-    for other in Case.objects.filter(merged_into=survivor).select_related("reporter"):
+    for other in survivor.merged_family():
         terms.update(redaction_terms(other))
     key = keys.redaction_key()
     return [{**a, "body": redact.redact(a["body"], sorted(terms), key).text, "joint": True} for a in answers(survivor)]

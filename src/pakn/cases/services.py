@@ -901,7 +901,7 @@ def _tell_merged_reporters(case: Case) -> None:
     """The reporters of cases merged into ``case`` learn that the matter was answered, by their chosen
     contact; their status page shows the answer redacted of every reporter's details
     (``presenters.joint_answers``), since it was written to another reporter."""
-    for merged in Case.objects.filter(merged_into=case).order_by("pk"):
+    for merged in case.merged_family():  # in primary-key order, after the survivor: one lock order
         merged = _lock(merged)
         event = record_event(merged, "merged_answered", actor_label="system", data={"to": case.unit.name})
         notify_reporter(
@@ -967,7 +967,10 @@ def merge_case(*, actor: Any, case: Case, into: Case) -> Case:
     """The merged case keeps its reporter and messages; its open deadline obligations move to the
     surviving case, so a statutory obligation is never dropped by merging."""
     with transaction.atomic():
-        case, into = _lock(case), _lock(into)
+        # Lock in primary-key order, the order resolve_case uses for a survivor and its merged cases, so two
+        # acts on the same pair wait for each other instead of deadlocking.
+        locked = {c.pk: _lock(c) for c in sorted((case, into), key=lambda c: c.pk)}
+        case, into = locked[case.pk], locked[into.pk]
         require_handler(actor, case)
         require_handler(actor, into)
         if case.pk == into.pk or into.status not in OPEN:

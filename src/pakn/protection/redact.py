@@ -70,6 +70,8 @@ def identity_terms(identity: dict[str, str], key: bytes) -> list[str]:
         value = "".join(c for c in identity.get(field, "") if c.isdigit())
         if len(value) >= 6:
             digits.add(national_digits(value))
+            if len(value.lstrip("0")) >= 6:
+                digits.add(value.lstrip("0"))  # typed into a spreadsheet as a number: leading zeros lost
     terms = {"w:" + keyed_hash(key, p) for p in phrases}
     terms |= {"d:" + keyed_hash(key, d) for d in digits}
     return sorted(terms)
