@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -264,8 +265,35 @@ def test_migration_seals_plaintext_reporters(tmp_path: Path) -> None:
                 assert secret.encode() not in data, (secret, path)
 
 
-def test_migration_seals_the_reception_register(tmp_path: Path) -> None:
+@pytest.fixture
+def migration_database(tmp_path: Path) -> Any:
+    """Where the migration test runs: a new SQLite file, or — in the suite's PostgreSQL run — a new
+    PostgreSQL database on the same server, dropped afterwards (deployments upgrade on PostgreSQL)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield None
+        return
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"pakn_migration_{uuid.uuid4().hex[:12]}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_migration_seals_the_reception_register(tmp_path: Path, migration_database: str | None) -> None:
     env = _env(tmp_path)
+    if migration_database:
+        env["DATABASE_URL"] = migration_database
     result = subprocess.run(  # noqa: S603 - our own script
         [sys.executable, "-c", RECEPTION_MIGRATION_SCRIPT],
         env=env,
@@ -275,6 +303,9 @@ def test_migration_seals_the_reception_register(tmp_path: Path) -> None:
         timeout=300,
     )
     assert "MIGRATED" in result.stdout, result.stderr[-3000:]
+    if migration_database:
+        assert "postgresql" in result.stdout, result.stdout  # it really ran on PostgreSQL
+        return  # the freed-pages check below is about the SQLite file
     _pakn(env, "protection", "scrub")
     for path in tmp_path.rglob("*"):
         if path.is_file():
@@ -333,5 +364,5 @@ assert open_contact(booking.notify_sealed) == "so.le@example.vn" and "Đặng V�
 for table in ("reception_entry", "reception_booking"):
     columns = [c.name for c in connection.introspection.get_table_description(connection.cursor(), table)]
     assert "name" not in columns and "phone" not in columns, columns
-print("MIGRATED")
+print("MIGRATED", connection.vendor)
 """
