@@ -236,6 +236,25 @@ def test_portal_figures_are_cached_and_say_when_they_were_computed(
     assert "computed-at" in client.get("/public/").content.decode()
 
 
+def test_the_worker_refreshes_nationwide_figures_before_they_expire(
+    make_case: Any, settings: Any, time_machine: Any, monkeypatch: Any
+) -> None:
+    from pakn.public import views
+
+    settings.PUBLIC_CACHE_SECONDS = 300
+    assert views.warm_portal() == 0  # the test cache is this process's memory: warming would help nobody
+    monkeypatch.setattr(views, "shared_cache", lambda: True)  # as with PAKN_CACHE_URL=redis://…
+    time_machine.move_to("2026-06-10 09:00 +07:00", tick=False)
+    make_case()
+    assert views.warm_portal() == 4  # home and statistics, Vietnamese and English
+    assert views.warm_portal() == 0  # fresh: nothing to do
+    page = Client().get("/public/statistics/").content.decode()
+    assert "09:00 10/06/2026" in page  # the visitor got the worker's figures
+    time_machine.move_to("2026-06-10 09:02:40 +07:00", tick=False)  # 160 s: within 150 s of expiring
+    assert views.warm_portal() == 4
+    assert "09:02 10/06/2026" in Client().get("/public/statistics/").content.decode()
+
+
 def test_escalated_answer_stays_with_the_unit_that_gave_it(make_case: Any, clerk: Any) -> None:
     case = make_case()
     services.resolve_case(actor=clerk, case=case, body="Đã xử lý.")

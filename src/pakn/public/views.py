@@ -76,27 +76,69 @@ def statistics_context(scope: stats.Scope, period: stats.Period) -> dict[str, An
     }
 
 
-def portal_cached(name: str, scope: stats.Scope, period: stats.Period, compute: Callable[[], Any]) -> Any:
-    """Public figures from the shared cache, computed at most every ``PAKN_PUBLIC_CACHE_SECONDS``: the
-    nationwide page aggregates every case of the country, and a journalist's reload must not redo it. The
-    value carries the time it was computed, which the page shows."""
+REFRESH_AHEAD_SECONDS = 150  # ``warm_portal`` recomputes figures this long before they would expire
+
+
+def _cached(
+    name: str, scope: stats.Scope, period: stats.Period, compute: Callable[[], Any], refresh_ahead: int
+) -> tuple[Any, Any, bool]:
+    """(value, computed at, computed now)."""
     seconds = settings.PUBLIC_CACHE_SECONDS
     if seconds <= 0:
-        return compute(), timezone.now()
+        return compute(), timezone.now(), True
     raw = f"{name}|{scope.province_id}|{scope.unit_ids}|{period.start}|{period.end}|{translation.get_language()}"
     key = "pakn:portal:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
     hit = cache.get(key)
-    if hit is None:
-        hit = (compute(), timezone.now())
-        cache.set(key, hit, seconds)
-    return hit
+    if hit is not None and (refresh_ahead < 0 or (timezone.now() - hit[1]).total_seconds() < seconds - refresh_ahead):
+        return hit[0], hit[1], False
+    value, at = compute(), timezone.now()
+    cache.set(key, (value, at), seconds)
+    return value, at, True
+
+
+def portal_cached(name: str, scope: stats.Scope, period: stats.Period, compute: Callable[[], Any]) -> Any:
+    """Public figures from the shared cache, computed at most every ``PAKN_PUBLIC_CACHE_SECONDS``: the
+    nationwide page aggregates every case of the country, and a journalist's reload must not redo it.
+    (value, computed at): the page shows when its figures were computed."""
+    value, at, _fresh = _cached(name, scope, period, compute, -1)
+    return value, at
+
+
+def _figures(name: str, scope: stats.Scope, period: stats.Period) -> Callable[[], Any]:
+    if name == "home":
+        return lambda: stats.totals(scope, period, medians=False)
+    return lambda: statistics_context(scope, period)
+
+
+def shared_cache() -> bool:
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def warm_portal() -> int:
+    """Called by ``pakn worker``: the nationwide figures of the home and statistics pages for the default
+    period, in each language, are recomputed shortly before they expire, so no visitor waits for them.
+    Returns how many were recomputed. Only with a cache shared with the web processes (``PAKN_CACHE_URL``):
+    the worker's own memory would help nobody."""
+    if settings.PUBLIC_CACHE_SECONDS <= 0 or not shared_cache():
+        return 0
+    refreshed = 0
+    period, nation = stats.Period.default(), stats.Scope.nation()
+    for language, _label in settings.LANGUAGES:
+        with translation.override(language):
+            for name in ("home", "statistics"):
+                fresh = _cached(name, nation, period, _figures(name, nation, period), REFRESH_AHEAD_SECONDS)[2]
+                refreshed += int(fresh)
+    return refreshed
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     period = stats.Period.default()
     nation = stats.Scope.nation()
-    total, computed_at = portal_cached("home", nation, period, lambda: stats.totals(nation, period, medians=False))
+    total, computed_at = portal_cached("home", nation, period, _figures("home", nation, period))
     latest = published_items(published_cases().order_by("-pk")[:5], with_body=False)
     discipline = DisciplineResult.objects.filter(retracted_at__isnull=True).select_related("unit")[:5]
     return render(
@@ -117,7 +159,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def statistics(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.GET or None)
     scope, period = form.scope(), form.period()
-    context, computed_at = portal_cached("statistics", scope, period, lambda: statistics_context(scope, period))
+    context, computed_at = portal_cached("statistics", scope, period, _figures("statistics", scope, period))
     context = {**context, "computed_at": computed_at}
     context["form"] = form
     context["query"] = request.GET.urlencode()

@@ -6,6 +6,7 @@ from pakn.cases.services import check_deadlines
 from pakn.notify.services import deliver_pending
 from pakn.notify.webhooks import deliver_webhooks
 from pakn.oversight.services import check_recommendations
+from pakn.public.views import warm_portal
 from pakn.reception.services import check_reception_deadlines
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             deadlines = check_deadlines()
             recommendations = check_recommendations()
             reception = check_reception_deadlines()
+            warmed = warm_portal()
             delivered = deliver_pending()
             hooks = deliver_webhooks()
             self.stdout.write(
@@ -28,7 +30,7 @@ class Command(BaseCommand):
                 f"recommendations_overdue={recommendations['overdue']} "
                 f"reception_reminded={reception['reminded']} reception_overdue={reception['overdue']} "
                 f"sent={delivered['sent']} failed={delivered['failed']} "
-                f"webhooks_sent={hooks['sent']} webhooks_failed={hooks['failed']}"
+                f"webhooks_sent={hooks['sent']} webhooks_failed={hooks['failed']} portal_refreshed={warmed}"
             )
             if not options["loop"]:
                 return
