@@ -42,7 +42,7 @@ from pakn.core.errors import InvalidInput, InvalidTransition, NotFound, PaknErro
 from pakn.core.text import clean_text
 from pakn.core.tracking import new_tracking_code
 from pakn.org.access import require_handler
-from pakn.org.models import Membership, Role, Unit
+from pakn.org.models import Role, Unit
 from pakn.org.places import resolve_place
 
 MAX_TITLE = 200
@@ -251,18 +251,9 @@ def notify_reporter(case: Case, event: AuditEvent, subject: str, body: str) -> N
 def notify_unit_staff(
     case: Case, unit: Unit, event_key: str, subject: str, body: str, *, roles: tuple[str, ...]
 ) -> None:
-    from pakn.notify.services import queue
+    from pakn.notify.services import queue_to_staff
 
-    for membership in Membership.objects.filter(unit=unit, role__in=roles).select_related("user"):
-        if membership.user.email:
-            queue(
-                channel="email",
-                recipient=membership.user.email,
-                subject=subject,
-                body=body,
-                key=f"{event_key}:{membership.user_id}",
-                case=case,
-            )
+    queue_to_staff(unit=unit, roles=roles, key=event_key, subject=subject, body=body, case=case)
 
 
 # ---------------------------------------------------------------- deadlines

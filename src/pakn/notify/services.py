@@ -54,6 +54,27 @@ def queue(
         return None
 
 
+def queue_to_staff(*, unit: Any, roles: tuple[str, ...], key: str, subject: str, body: str, case: Any = None) -> int:
+    """Queue an e-mail to every member of ``unit`` in ``roles`` who has an address; the key (``key`` plus the
+    user id) makes a repeated call a no-op. Returns how many were queued now."""
+    from pakn.org.models import Membership
+
+    if unit is None:
+        return 0
+    queued = 0
+    for membership in Membership.objects.filter(unit=unit, role__in=roles).select_related("user"):
+        if membership.user.email and queue(
+            channel="email",
+            recipient=membership.user.email,
+            subject=subject,
+            body=body,
+            key=f"{key}:{membership.user_id}",
+            case=case,
+        ):
+            queued += 1
+    return queued
+
+
 @sensitive_variables()
 def _recipient(item: Outbox) -> str:
     if not item.sealed_recipient:

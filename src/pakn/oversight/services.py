@@ -16,7 +16,7 @@ from pakn.cases import policy
 from pakn.cases.models import Case
 from pakn.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from pakn.core.text import clean_text
-from pakn.org.models import Membership, Role, Unit
+from pakn.org.models import Role, Unit
 from pakn.oversight.access import answering_units, area_cases, recommendable_units, supervisor_memberships
 from pakn.oversight.models import (
     RECOMMENDATION_PERIOD,
@@ -62,19 +62,17 @@ def _event(recommendation: Recommendation, action: str, actor: Any, **data: Any)
 def _notify(
     recommendation: Recommendation, key: str, subject: str, body: str, *, unit: Unit, roles: tuple[str, ...]
 ) -> None:
-    from pakn.notify.services import queue
+    from pakn.notify.services import queue_to_staff
 
-    for membership in Membership.objects.filter(unit=unit, role__in=roles).select_related("user"):
-        if membership.user.email:
-            queue(
-                channel="email",
-                recipient=membership.user.email,
-                subject=subject,
-                body=body,
-                # The due date is part of the key: after "ask again" the new period's notices are new.
-                key=f"rec:{recommendation.pk}:{recommendation.due_on.isoformat()}:{key}:{membership.user_id}",
-                case=recommendation.case,
-            )
+    queue_to_staff(
+        unit=unit,
+        roles=roles,
+        # The due date is part of the key: after "ask again" the new period's notices are new.
+        key=f"rec:{recommendation.pk}:{recommendation.due_on.isoformat()}:{key}",
+        subject=subject,
+        body=body,
+        case=recommendation.case,
+    )
 
 
 def send_recommendation(

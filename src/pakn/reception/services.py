@@ -811,23 +811,9 @@ def complete_follow_up_task(*, actor: Any, task: FollowUpTask, result: Any, done
 
 
 def _tell_unit(unit: Unit | None, roles: tuple[str, ...], key: str, subject: str, body: str) -> int:
-    """Queue an e-mail to the unit's staff in ``roles``; the outbox key makes a second call a no-op."""
-    from pakn.notify.services import queue
-    from pakn.org.models import Membership
+    from pakn.notify.services import queue_to_staff
 
-    if unit is None:
-        return 0
-    queued = 0
-    for membership in Membership.objects.filter(unit=unit, role__in=roles).select_related("user"):
-        if membership.user.email and queue(
-            channel="email",
-            recipient=membership.user.email,
-            subject=subject,
-            body=body,
-            key=f"{key}:{membership.user_id}",
-        ):
-            queued += 1
-    return queued
+    return queue_to_staff(unit=unit, roles=roles, key=key, subject=subject, body=body)
 
 
 def _claim(model: Any, pk: int, field: str) -> bool:
