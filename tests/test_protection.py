@@ -590,6 +590,16 @@ def test_uploads_are_checked_by_content(data: bytes, error: str, make_case: Call
     assert (Case.objects.count(), VaultItem.objects.count()) == before
 
 
+def test_a_request_too_big_for_memory_refuses_its_files_instead_of_dropping_them(client: Client, settings: Any) -> None:
+    """Django drops files its upload handlers cannot keep; the case would be filed without its evidence."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 4096  # smaller than this request
+    response = submit_form(client, attachments=[upload("big.jpg", gps_jpeg() + b"\0" * 8192)])
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "quá lớn" in page and "Tố cáo thu tiền sai quy định" in page  # the typed text comes back
+    assert not Case.objects.exists()
+
+
 def test_too_many_and_too_large_files(make_case: Callable[..., Case], settings: Any) -> None:
     with pytest.raises(InvalidInput):
         make_case(attachments=[("a.jpg", gps_jpeg())] * 6)

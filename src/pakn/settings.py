@@ -190,8 +190,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-# Uploads stay in memory (never a plaintext temporary file on disk) up to the size of one whole request.
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+# Uploads stay in memory (never a plaintext temporary file on disk) up to the size of one whole request; a
+# bigger request keeps only the files' sizes, so they are refused with a message instead of dropped.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "pakn.protection.files.OversizeUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = (5 * UPLOAD_MAX_MB + 2) * 1024 * 1024
 DEFAULT_EXCEPTION_REPORTER_FILTER = "pakn.protection.logs.PaknExceptionReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "pakn.protection.logs.PaknExceptionReporter"

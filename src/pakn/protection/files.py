@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy as _
 
 MAX_PIXELS = 60_000_000
@@ -496,3 +498,28 @@ def needs_a_look(data: bytes, file_kind: str) -> bool:
     except Exception:  # unreadable: a person must look
         return True
     return True
+
+
+# ---------------------------------------------------------------- uploads too big for memory
+
+
+class OversizeUploadHandler(FileUploadHandler):
+    """Last in ``FILE_UPLOAD_HANDLERS``, after the memory handler. When a request is too big to keep in
+    memory, Django would drop its files without a word and the case would be filed without its evidence.
+    This handler keeps each such file as its size only (the content is discarded as it arrives, never written
+    to disk), so ``check_uploads`` refuses it with its own message and the form comes back with the text."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.received += len(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        placeholder = InMemoryUploadedFile(
+            io.BytesIO(b""), self.field_name, self.file_name, self.content_type, self.received, self.charset
+        )
+        placeholder.oversize = True  # type: ignore[attr-defined]
+        return placeholder

@@ -226,7 +226,7 @@ def check_uploads(files: list[Any], *, field: str = "attachments", max_files: in
     for number, item in enumerate(files, start=1):
         name, data = item if isinstance(item, tuple) else (getattr(item, "name", ""), None)
         if data is None:
-            if getattr(item, "size", 0) > limit:
+            if getattr(item, "size", 0) > limit or getattr(item, "oversize", False):
                 raise InvalidInput(
                     fields={
                         field: [
