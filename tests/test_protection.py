@@ -969,6 +969,13 @@ def test_protection_request_through_the_drop_box(client: Client) -> None:
     client.post("/dropbox/open/", {"receipt": receipt})
     response = client.post("/dropbox/case/protect", {"persons": ["self"], "measures": ["secrecy"]})
     assert response.status_code == 302 and ProtectionRequest.objects.get().origin == "reporter"
+    # A withdrawn denunciation no longer takes protection requests, whichever page they come from.
+    case = ProtectionRequest.objects.get().case
+    services.withdraw_case(case=case)
+    refused = client.post("/dropbox/case/protect", {"persons": ["self"], "measures": ["secrecy"]})
+    assert refused.status_code in (302, 400) and ProtectionRequest.objects.count() == 1
+    with pytest.raises(InvalidTransition):
+        protection.request_protection(case=case, persons=["self"], measures=["secrecy"])
 
 
 # ---------------------------------------------------------------- demo

@@ -135,7 +135,7 @@ def _status_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "can_add": case.status not in ("closed", "withdrawn", "merged"),
         "conversation": conversation(case),
         "protect_form": ProtectionRequestForm(),
-        "can_protect": case.kind == Kind.DENUNCIATION and case.status not in ("withdrawn", "merged"),
+        "can_protect": protection.can_request_protection(case),
         "protection_requests": ProtectionRequest.objects.filter(case=case),
     }
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pakn.cases import presenters
 from pakn.cases import services as case_services
-from pakn.cases.models import Case, Kind, Message
+from pakn.cases.models import Case, Message
 from pakn.core.errors import InvalidInput, PaknError
 from pakn.core.tracking import format_tracking_code
 from pakn.protection import services as protection
@@ -146,7 +146,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "files": Attachment.objects.filter(case=case, message__isnull=True, kind="evidence"),
         "reply_form": ReplyForm(),
         "protect_form": ProtectionRequestForm(),
-        "can_protect": case.kind == Kind.DENUNCIATION,
+        "can_protect": protection.can_request_protection(case),
         "protection_requests": ProtectionRequest.objects.filter(case=case),
         "can_reply": case.status not in ("closed", "withdrawn", "merged"),
         **extra,

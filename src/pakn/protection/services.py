@@ -672,6 +672,13 @@ def protection_deadline(*, urgent: bool, received: Any) -> tuple[Any, Protection
     return due, rule, code, citation
 
 
+def can_request_protection(case: Any) -> bool:
+    """Protection is for a denouncer (Luật Tố cáo 2018, Điều 47) whose denunciation still stands."""
+    from pakn.cases.models import Kind
+
+    return bool(case.kind == Kind.DENUNCIATION and case.status not in ("withdrawn", "merged"))
+
+
 @sensitive_variables()
 def request_protection(
     *,
@@ -700,6 +707,8 @@ def request_protection(
         case = _lock_case(case)
         if actor is not None and not (can_handle(actor, case) or is_officer_for(actor, case)):
             raise Forbidden()
+        if not can_request_protection(case):
+            raise InvalidTransition(_("Chỉ đề nghị bảo vệ cho đơn tố cáo chưa rút, chưa gộp."))
         today = timezone.localdate()
         due, _rule, code, citation = protection_deadline(urgent=urgent, received=today)
         summary = redact_for_case(case, details)
