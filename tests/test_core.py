@@ -212,3 +212,25 @@ def test_health_and_readiness_for_the_operators(client: Any, monkeypatch: Any) -
     monkeypatch.setattr(health, "REQUIRED", {"database": lambda: 1 / 0, "cache": health._cache})
     assert client.get("/readyz").json() == first
     health._last.clear()
+
+
+def test_one_text_check_for_every_service() -> None:
+    from pakn.cases import services as cases
+    from pakn.core import validate
+    from pakn.oversight import services as oversight
+    from pakn.public import services as public
+    from pakn.reception import validation
+
+    for check in (
+        lambda v, e: cases._text(v, "f", e, required=True, limit=10),
+        lambda v, e: validation.text(v, "f", e, required=True, limit=10),
+        lambda v, e: oversight._text(v, "f", e, limit=10),
+        lambda v, e: public._clean(v, "f", e, limit=10, required=True),
+    ):
+        for bad in ("a\ud800b", 42, "", "x" * 11):  # lone surrogate, not text, empty, too long
+            errors: dict[str, list[Any]] = {}
+            check(bad, errors)
+            assert errors.get("f"), bad
+        ok: dict[str, list[Any]] = {}
+        assert check("Phu\u031bo\u031b\u0300ng", ok) == "Phường" and not ok
+    assert validation.text is validate.text

@@ -37,9 +37,9 @@ from pakn.cases.models import (
 from pakn.cases.routing import choose_rule, unit_code_for
 from pakn.cases.signals import case_changed
 from pakn.cases.workflow import OPEN, Action, Status, next_status
+from pakn.core import validate
 from pakn.core.audit import GENESIS, chain_hash
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound, PaknError
-from pakn.core.text import clean_text
 from pakn.core.tracking import new_tracking_code
 from pakn.org.access import require_handler
 from pakn.org.models import Role, Unit
@@ -50,7 +50,6 @@ MAX_CONTENT = 20_000
 MAX_MESSAGE = 10_000
 PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
 ID_RE = re.compile(r"^([0-9]{9}|[0-9]{12})$")
-SURROGATE_RE = re.compile("[\ud800-\udfff]")
 STATUTORY_KINDS = {Kind.COMPLAINT, Kind.DENUNCIATION}
 
 REFUSAL_REASONS: dict[str, Any] = {
@@ -118,19 +117,7 @@ class SealedReporter:
 
 
 def _text(value: Any, field: str, errors: dict[str, list[Any]], *, required: bool, limit: int) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.setdefault(field, []).append(_("Giá trị phải là chuỗi ký tự."))
-        return ""
-    text = clean_text(value)
-    if "\ufffd" in text or SURROGATE_RE.search(value):  # clean_text would silently drop a lone surrogate
-        errors.setdefault(field, []).append(_("Văn bản chứa ký tự lỗi mã hóa."))
-    if required and not text:
-        errors.setdefault(field, []).append(_("Trường này là bắt buộc."))
-    if len(text) > limit:
-        errors.setdefault(field, []).append(_("Quá dài: tối đa %(limit)s ký tự.") % {"limit": limit})
-    return text
+    return validate.text(value, field, errors, required=required, limit=limit)
 
 
 @sensitive_variables()

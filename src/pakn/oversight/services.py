@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from pakn.cases import policy
 from pakn.cases.models import Case
+from pakn.core import validate
 from pakn.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from pakn.core.text import clean_text
 from pakn.org.models import Role, Unit
 from pakn.oversight.access import answering_units, area_cases, recommendable_units, supervisor_memberships
 from pakn.oversight.models import (
@@ -33,14 +33,7 @@ REMIND_WORKING_DAYS_BEFORE = 3
 
 
 def _text(value: Any, field: str, errors: dict[str, list[Any]], *, limit: int, required: bool = True) -> str:
-    if not isinstance(value, str):
-        value = "" if value is None else str(value)
-    text = clean_text(value)
-    if required and not text:
-        errors.setdefault(field, []).append(_("Trường này là bắt buộc."))
-    if len(text) > limit:
-        errors.setdefault(field, []).append(_("Quá dài: tối đa %(limit)s ký tự.") % {"limit": limit})
-    return text
+    return validate.text(value, field, errors, required=required, limit=limit)
 
 
 def response_period(on: date) -> tuple[int, str]:

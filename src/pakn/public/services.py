@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from pakn.cases.models import Case
 from pakn.cases.workflow import Status
+from pakn.core import validate
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound
-from pakn.core.text import clean_text
 from pakn.org.models import Membership, Role, Unit
 from pakn.public.models import DisciplineMeasure, DisciplineResult
 from pakn.public.stats import subtree_ids
@@ -32,12 +32,7 @@ def headed_units(user: Any) -> list[int]:
 
 
 def _clean(value: Any, field: str, errors: dict[str, list[Any]], *, limit: int, required: bool) -> str:
-    text = clean_text(value if isinstance(value, str) else ("" if value is None else str(value)))
-    if required and not text:
-        errors.setdefault(field, []).append(_("Trường này là bắt buộc."))
-    if len(text) > limit:
-        errors.setdefault(field, []).append(_("Quá dài: tối đa %(limit)s ký tự.") % {"limit": limit})
-    return text
+    return validate.text(value, field, errors, required=required, limit=limit)
 
 
 def publish_discipline_result(

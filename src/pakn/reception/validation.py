@@ -11,28 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core import validate
 from pakn.core.errors import InvalidInput
-from pakn.core.text import clean_text
 
-Errors = dict[str, list[Any]]
+Errors = validate.Errors
 PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
 ID_RE = re.compile(r"^([0-9]{9}|[0-9]{12})$")
 
 
-def text(value: Any, field: str, errors: Errors, *, required: bool = False, limit: int = 300) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.setdefault(field, []).append(_("Giá trị phải là chuỗi ký tự."))
-        return ""
-    cleaned = clean_text(value)
-    if "\ufffd" in cleaned:
-        errors.setdefault(field, []).append(_("Văn bản chứa ký tự lỗi mã hóa."))
-    if required and not cleaned:
-        errors.setdefault(field, []).append(_("Trường này là bắt buộc."))
-    if len(cleaned) > limit:
-        errors.setdefault(field, []).append(_("Quá dài: tối đa %(limit)s ký tự.") % {"limit": limit})
-    return cleaned
+text = validate.text
 
 
 def phone(value: Any, field: str, errors: Errors) -> str:
