@@ -320,18 +320,15 @@ def case_timeline(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     return presenters.timeline(access_case(request.user, case_id), public=False)
 
 
+def _message_out(message: Any) -> dict[str, Any]:
+    return {"id": message.pk, "from_citizen": message.from_citizen, "body": message.body, "at": message.created_at}
+
+
 @staff.get("/cases/{case_id}/messages", response=list[MessageOut], operation_id="list_case_messages")
 def case_messages(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     """Information the citizen added after filing (and notes to the citizen), oldest first."""
     case = access_case(request.user, case_id)
-    return [
-        {"id": m.pk, "from_citizen": m.from_citizen, "body": m.body, "at": m.created_at}
-        for m in case.messages.order_by("created_at", "pk")
-    ]
-
-
-def _message_out(message: Any) -> dict[str, Any]:
-    return {"id": message.pk, "from_citizen": message.from_citizen, "body": message.body, "at": message.created_at}
+    return [_message_out(m) for m in case.messages.order_by("created_at", "pk")]
 
 
 @staff.post("/cases/{case_id}/questions", response={201: MessageOut}, operation_id="ask_reporter")

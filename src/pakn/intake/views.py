@@ -119,6 +119,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def _status_context(request: HttpRequest, code: str) -> dict[str, Any]:
     case = services.get_case_by_code(code)
+    can_escalate = services.can_escalate(case)
     return {
         "case": case,
         "code": format_tracking_code(case.tracking_code),
@@ -129,8 +130,9 @@ def _status_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "rating_form": RatingForm(),
         "escalate_form": EscalateForm(),
         "can_rate": case.status in ("resolved", "closed") and not case.ratings.filter(unit=case.unit).exists(),
-        "can_escalate": services.can_escalate(case),
-        "escalation_ends": services.escalation_ends(case),
+        "can_escalate": can_escalate,
+        # Only shown with the escalation form: not looked up for every status page.
+        "escalation_ends": services.escalation_ends(case) if can_escalate else None,
         "can_withdraw": case.status in ("received", "forwarded", "accepted", "in_progress", "suspended"),
         "can_add": case.status not in ("closed", "withdrawn", "merged"),
         "conversation": conversation(case),
