@@ -314,3 +314,11 @@ def test_unit_and_province_scopes(published: list[Case]) -> None:
     assert [r["unit_code"] for r in rows] == [UNIT] and rows[0]["received"] == 6
     nation = client.get("/public/data/units.json").json()
     assert nation["scope"] == "Cả nước" and any(r["unit_code"] == unit.code for r in nation["rows"])
+
+
+def test_answers_of_many_published_cases_are_read_in_batches(monkeypatch: Any, published: list[Case]) -> None:
+    from pakn.public import presenters
+
+    monkeypatch.setattr(presenters, "ANSWER_BATCH", 2)  # as if there were more cases than SQLite's limit
+    items = presenters.published_items(presenters.published_cases().order_by("pk"))
+    assert len(items) == len(published) >= 3 and all(item["answer"] for item in items)

@@ -50,16 +50,21 @@ def published_cases() -> QuerySet[Case]:
     )
 
 
+ANSWER_BATCH = 2000  # ids per query: SQLite refuses statements with too many parameters
+
+
 def published_items(cases: Any, *, with_body: bool = True) -> list[dict[str, Any]]:
     """The public view of each case (answers read in one query)."""
     cases = list(cases)
     last: dict[int, Answer] = {}
-    for answer in (
-        Answer.objects.filter(case_id__in=[c.pk for c in cases], kind__in=RESULT_KINDS)
-        .select_related("unit")
-        .order_by("created_at", "id")
-    ):
-        last[answer.case_id] = answer
+    ids = [c.pk for c in cases]
+    for start in range(0, len(ids), ANSWER_BATCH):  # the open-data export can hold every published case
+        for answer in (
+            Answer.objects.filter(case_id__in=ids[start : start + ANSWER_BATCH], kind__in=RESULT_KINDS)
+            .select_related("unit")
+            .order_by("created_at", "id")
+        ):
+            last[answer.case_id] = answer
     return [_item(case, last.get(case.pk), with_body=with_body) for case in cases]
 
 
