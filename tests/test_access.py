@@ -215,3 +215,26 @@ def test_superuser_sees_everything(admin_user: Any, make_case: Callable[..., Cas
     cases = {make_case().tracking_code, make_case(province_code="79", commune_code=None).tracking_code}
     listed = {i["tracking_code"] for i in bearer_client(admin_user).get("/api/v1/cases").json()["items"]}
     assert listed == cases
+
+
+@pytest.mark.django_db
+def test_the_staff_list_counts_and_badges_never_call_a_suspended_case_overdue(
+    make_case: Any, clerk: Any, login: Any
+) -> None:
+    import re
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pakn.cases import services
+    from pakn.cases.models import Case
+
+    late = make_case(title="Quá hạn thật")
+    paused = make_case(kind="complaint", title="Đang tạm đình chỉ")
+    services.accept_case(actor=clerk, case=paused)
+    services.suspend_case(actor=clerk, case=paused, reason="Chờ giám định")
+    Case.objects.filter(pk__in=[late.pk, paused.pk]).update(due_on=timezone.localdate() - timedelta(days=3))
+    page = login(clerk).get("/staff/").content.decode()
+    assert re.search(r'id="count-overdue">1<', page), page[:3000]
+    listed = login(clerk).get("/staff/?status=open&due=overdue").content.decode()
+    assert "Quá hạn thật" in listed and "Đang tạm đình chỉ" not in listed

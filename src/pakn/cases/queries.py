@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from pakn.cases import policy
@@ -25,6 +25,19 @@ class CaseFilter:
     received_to: date | None = None
 
 
+def due_soon_horizon(today: date) -> date:
+    return policy.working_calendar().add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+
+
+def overdue_q(today: date) -> Q:
+    """Past its due date; never a suspended case (the clock stops, resuming moves the date)."""
+    return Q(due_on__lt=today) & ~Q(status=Status.SUSPENDED)
+
+
+def due_soon_q(today: date, horizon: date | None = None) -> Q:
+    return Q(due_on__gte=today, due_on__lte=horizon or due_soon_horizon(today)) & ~Q(status=Status.SUSPENDED)
+
+
 def apply_filter(queryset: QuerySet[Case], f: CaseFilter, *, today: date | None = None) -> QuerySet[Case]:
     today = today or timezone.localdate()
     if f.status == "open":
@@ -35,13 +48,10 @@ def apply_filter(queryset: QuerySet[Case], f: CaseFilter, *, today: date | None 
         queryset = queryset.filter(kind=f.kind)
     if f.unit:
         queryset = queryset.filter(unit__code=f.unit)
-    if f.due in ("overdue", "soon"):
-        queryset = queryset.exclude(status=Status.SUSPENDED)  # the clock stops while suspended
     if f.due == "overdue":
-        queryset = queryset.filter(due_on__lt=today)
+        queryset = queryset.filter(overdue_q(today))
     elif f.due == "soon":
-        horizon = policy.working_calendar().add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
-        queryset = queryset.filter(due_on__gte=today, due_on__lte=horizon)
+        queryset = queryset.filter(due_soon_q(today))
     if f.received_from:
         queryset = queryset.filter(received_on__gte=f.received_from)
     if f.received_to:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,9 +18,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pakn.cases import forms as case_forms
-from pakn.cases import policy, presenters, services
+from pakn.cases import presenters, services
 from pakn.cases.models import Case
-from pakn.cases.queries import CaseFilter, apply_filter
+from pakn.cases.queries import CaseFilter, apply_filter, due_soon_horizon, due_soon_q, overdue_q
 from pakn.cases.workflow import OPEN, allowed_actions
 from pakn.core.errors import InvalidInput, NotFound, PaknError
 from pakn.core.tracking import format_tracking_code, normalise_tracking_code
@@ -53,13 +52,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not request.GET:
         filters.status = "open"
     today = timezone.localdate()
-    horizon = policy.working_calendar().add_working_days(today, settings.DUE_SOON_WORKING_DAYS)
+    horizon = due_soon_horizon(today)
     open_statuses = [s.value for s in OPEN]
     counts = visible.filter(status__in=open_statuses).aggregate(
         open=Count("pk"),
         new=Count("pk", filter=Q(status="received") | Q(status="forwarded")),
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=horizon)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        soon=Count("pk", filter=due_soon_q(today, horizon)),
     )
     page = Paginator(_ordered(apply_filter(visible, filters, today=today), ranked=bool(filters.q)), 50).get_page(
         request.GET.get("page")
