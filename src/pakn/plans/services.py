@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,14 +111,16 @@ def issue_plan(
         return plan
 
 
-def in_area(plan_unit: Unit, assignee: Unit) -> bool:
-    """The units a plan may assign work to: the units of its province (a provincial plan) or of its
-    commune (a commune plan), and the units directly under it."""
-    if assignee.parent_id == plan_unit.pk:
-        return True
+def assignable_units(plan_unit: Unit) -> QuerySet[Unit]:
+    """The units a plan may assign work to: the active units of its province (a provincial plan) or of its
+    commune (a commune plan), and the units directly under it. The form's list and the service's check."""
     if plan_unit.level == UnitLevel.PROVINCE:
-        return assignee.province_id == plan_unit.province_id
-    return assignee.commune_id is not None and assignee.commune_id == plan_unit.commune_id
+        area = Q(province_id=plan_unit.province_id)
+    elif plan_unit.commune_id:
+        area = Q(commune_id=plan_unit.commune_id)
+    else:
+        area = Q(pk__in=[])  # no commune recorded: only the units directly under it
+    return Unit.objects.filter(area | Q(parent=plan_unit), is_active=True).exclude(pk=plan_unit.pk)
 
 
 def assign_task(*, actor: Any, plan: Plan, assignee: Unit, title: Any, due_on: Any, description: Any = "") -> Task:
@@ -130,7 +133,7 @@ def assign_task(*, actor: Any, plan: Plan, assignee: Unit, title: Any, due_on: A
         errors.setdefault("due_on", []).append(_("Thời hạn không được trước ngày ban hành kế hoạch."))
     if assignee.pk == plan.unit_id or not assignee.is_active:
         errors.setdefault("assignee", []).append(_("Chọn một đơn vị khác đang hoạt động."))
-    elif not in_area(plan.unit, assignee):
+    elif not assignable_units(plan.unit).filter(pk=assignee.pk).exists():
         errors.setdefault("assignee", []).append(_("Chỉ giao nhiệm vụ cho đơn vị trên địa bàn hoặc trực thuộc."))
     v.raise_if(errors)
     assert due is not None

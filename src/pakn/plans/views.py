@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pakn.cases.views import staff_required
 from pakn.core.errors import InvalidInput, NotFound, PaknError
-from pakn.org.models import Unit, UnitLevel
 from pakn.plans import forms as f
 from pakn.plans import queries, reports, services
 from pakn.plans.models import Directive, Plan, Task
@@ -153,9 +152,7 @@ def _plan(request: HttpRequest, plan_id: Any) -> Plan:
 
 
 def assignable_units(plan: Plan) -> Any:
-    unit = plan.unit
-    area = Q(province_id=unit.province_id) if unit.level == UnitLevel.PROVINCE else Q(commune_id=unit.commune_id)
-    return Unit.objects.filter(area | Q(parent=unit), is_active=True).exclude(pk=unit.pk)
+    return services.assignable_units(plan.unit)
 
 
 def _plan_context(request: HttpRequest, plan: Plan, form: Any = None) -> dict[str, Any]:
