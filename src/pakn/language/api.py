@@ -194,12 +194,7 @@ def _flag_out(flag: DuplicateFlag) -> dict[str, Any]:
 
 
 def _staff_flag(request: HttpRequest, flag_id: int) -> DuplicateFlag:
-    flag = DuplicateFlag.objects.select_related("case", "candidate").filter(pk=flag_id).first()
-    if flag is None:
-        raise NotFound()
-    access_case(request.user, flag.case_id)
-    access_case(request.user, flag.candidate_id)
-    return flag
+    return services.access_flag(request.user, flag_id)
 
 
 def build_router() -> Router:

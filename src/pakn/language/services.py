@@ -309,3 +309,16 @@ def dismiss_duplicate(*, actor: Any, flag: DuplicateFlag) -> DuplicateFlag:
 
 def open_flags(case_ids: Iterable[int]) -> QuerySet[DuplicateFlag]:
     return DuplicateFlag.objects.filter(case_id__in=list(case_ids), state=DuplicateFlag.State.OPEN)
+
+
+def access_flag(user: Any, flag_id: Any) -> DuplicateFlag:
+    """A duplicate flag if ``user`` may see both of its cases; NotFound otherwise."""
+    from pakn.core.errors import NotFound
+    from pakn.org.access import access_case
+
+    flag = DuplicateFlag.objects.select_related("case", "candidate").filter(pk=flag_id).first()
+    if flag is None:
+        raise NotFound()
+    access_case(user, flag.case_id)
+    access_case(user, flag.candidate_id)
+    return flag

@@ -114,11 +114,10 @@ def review(request: HttpRequest, case_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def decide_duplicate(request: HttpRequest, flag_id: int, decision: str) -> HttpResponse:
-    flag = DuplicateFlag.objects.select_related("case", "candidate").filter(pk=flag_id).first()
-    if flag is None or decision not in ("merge", "dismiss"):
+    if decision not in ("merge", "dismiss"):
         raise NotFound()
-    case = access_case(request.user, flag.case_id)
-    access_case(request.user, flag.candidate_id)
+    flag = services.access_flag(request.user, flag_id)
+    case = flag.case
     try:
         if decision == "merge":
             services.merge_duplicate(actor=request.user, flag=flag)
