@@ -781,7 +781,7 @@ def test_dropbox_pages_load_nothing_and_run_no_script(client: Client) -> None:
         response = client.get(path)
         csp = response["Content-Security-Policy"]
         assert "script-src 'none'" in csp and "default-src 'none'" in csp
-        assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+        assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
         html = response.content.decode()
         assert "<script" not in html
         assert not re.search(r'(src|href|action)="(https?:)?//', html)

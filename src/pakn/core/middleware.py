@@ -41,7 +41,7 @@ class SecurityHeadersMiddleware:
     """Pages load nothing from other hosts: a strict CSP on everything but the admin and API docs.
 
     The anonymous drop box (``/dropbox/``) is stricter still: no script at all (unless the proof of work is
-    switched on, which needs our own pow.js), no connections, no referrer, nothing cached."""
+    switched on, which needs our own pow.js), no connections, no referrer to other hosts, nothing cached."""
 
     CSP = (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -65,7 +65,9 @@ class SecurityHeadersMiddleware:
             if getattr(settings, "POW_BITS", 0):
                 csp = csp.replace("script-src 'none'", "script-src 'self'")
             response.headers["Content-Security-Policy"] = csp
-            response.headers["Referrer-Policy"] = "no-referrer"
+            # same-origin, not no-referrer: with no-referrer Chromium posts forms with "Origin: null", which
+            # Django's CSRF check refuses. same-origin still sends nothing to another host.
+            response.headers["Referrer-Policy"] = "same-origin"
             response.headers["Cache-Control"] = "no-store, max-age=0"
         elif not request.path.startswith(("/admin/", "/api/v1/docs")):
             response.headers.setdefault("Content-Security-Policy", self.CSP)
