@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.forms",
+    "ninja",  # serves Swagger UI's files from the package (no CDN)
     "pakn.core",
     "pakn.org",
     "pakn.cases",
@@ -129,7 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pakn.core.context.staff_flag",
+                "pakn.navigation.context",
                 "pakn.core.context.return_path",
             ],
         },
@@ -189,7 +190,13 @@ CSRF_COOKIE_SECURE = ENV == "production"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Text fields of one request (files excluded). Large enough that a text pasted far over the content limit
+# still reaches the form, which refuses it with the limit stated and gives the text back; beyond it, the
+# 413 page states the limits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+# A person who selects a whole folder of photos gets the form back with "at most 5 files", not a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 200
+CSRF_FAILURE_VIEW = "pakn.core.views.csrf_failure"
 # Uploads stay in memory (never a plaintext temporary file on disk) up to the size of one whole request; a
 # bigger request keeps only the files' sizes, so they are refused with a message instead of dropped.
 FILE_UPLOAD_HANDLERS = [

@@ -3,11 +3,12 @@ from django.urls import include, path
 
 from pakn.api import api
 from pakn.core.health import healthz, readyz
-from pakn.core.views import switch_language
+from pakn.core.views import error_page, switch_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("lang/", switch_language, name="switch_language"),
+    path("errors/<int:status>/", error_page, name="error_page"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),

@@ -4,10 +4,15 @@ Vietnamese locale, a phone (360x740) or a desktop (1366x900) viewport."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -70,22 +75,101 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Runs in every document of a JavaScript-enabled context, before the page's own scripts, as DevTools injects
+# it (the site's CSP does not apply to it): axe-core checks WCAG 2.1 A/AA once the page has loaded and hands
+# the violations to the test through an exposed binding.
+AXE_INIT = """
+(() => {
+  if (window.top !== window || !/^https?:$/.test(location.protocol)) return;
+  const run = () => {
+    axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}).then(result => {
+      const overflow = document.documentElement.scrollWidth - window.innerWidth;
+      window.__paknAxe(location.pathname + location.search, overflow, result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
+      })));
+      window.__paknAxeDone = true;
+    });
+  };
+  if (document.readyState === 'complete') run(); else window.addEventListener('load', run);
+})();
+"""
+
+
+@dataclass
+class Visits:
+    """What a person's browser met: axe violations per page, requests to other hosts, console errors, pages
+    wider than the screen (a sideways scroll on a phone)."""
+
+    checked: list[str] = field(default_factory=list)
+    violations: list[tuple[str, Any]] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    overflow: list[str] = field(default_factory=list)
+
+
+AXE_WARNED: list[bool] = []
+
+
 @pytest.fixture
 def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
-    """A page in a new browser context (a new person): ``new_page()``, ``new_page(js=False, viewport=PHONE)``."""
+    """A page in a new browser context (a new person): ``new_page()``, ``new_page(js=False, viewport=PHONE)``.
+
+    Every page such a person opens is checked when the test ends: no WCAG 2.1 A/AA violation (axe-core, in
+    JavaScript-enabled contexts), no request to another host, no console error (a CSP violation is one)."""
     contexts: list[Any] = []
+    visits = Visits()
+    server = urlsplit(live_server.url).netloc
+    axe_source = AXE_JS.read_text("utf-8") if AXE_JS.exists() else ""
+    if not axe_source and not AXE_WARNED:
+        AXE_WARNED.append(True)
+        warnings.warn(f"axe-core not installed ({AXE_JS}): run `npm ci`; pages are not checked for WCAG", stacklevel=1)
 
     def _new(*, js: bool = True, viewport: dict[str, int] | None = None) -> Any:
         context = browser.new_context(
             base_url=live_server.url, locale="vi-VN", java_script_enabled=js, viewport=viewport or DESKTOP
         )
         context.set_default_timeout(10_000)
+        if js and axe_source:
+
+            def on_axe(source: Any, path: str, overflow: int, found: list[Any]) -> None:
+                visits.checked.append(path)
+                visits.violations.extend((path, v) for v in found)
+                if overflow > 0:
+                    visits.overflow.append(f"{path}: {overflow}px wider than the {source['page'].viewport_size} screen")
+
+            context.expose_binding("__paknAxe", on_axe)
+            context.add_init_script(script=axe_source + "\n" + AXE_INIT)
+
+        def on_request(request: Any) -> None:
+            parts = urlsplit(request.url)
+            if parts.scheme in ("http", "https") and parts.netloc != server:
+                visits.foreign.append(request.url)
+
+        def on_console(message: Any) -> None:
+            # A page answered with 4xx on purpose (a refused form, a hidden case) is not a console error.
+            expected = message.text.startswith("Failed to load resource: the server responded with a status of 4")
+            if message.type == "error" and not expected:
+                visits.console.append(message.text)
+
+        context.on("request", on_request)
+        context.on("console", on_console)
         contexts.append(context)
         return context.new_page()
 
     yield _new
     for context in contexts:
+        for open_page in context.pages:
+            with contextlib.suppress(Exception):  # a page left mid-navigation: its predecessor was checked
+                open_page.wait_for_function("window.__paknAxeDone === true", timeout=5_000)
         context.close()
+    problems = [f"{path}: {v['id']} ({v['impact']}) {v['help']}: {v['nodes']}" for path, v in visits.violations]
+    assert not problems, "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(problems)
+    assert not visits.foreign, f"pages loaded from other hosts: {visits.foreign}"
+    assert not visits.console, f"console errors: {visits.console}"
+    assert not visits.overflow, f"pages wider than the screen: {visits.overflow}"
 
 
 @pytest.fixture

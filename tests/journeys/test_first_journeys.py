@@ -162,7 +162,7 @@ def test_empty_form_shows_vietnamese_errors_and_stores_nothing(page: Any) -> Non
 
     page.goto("/submit/")
     submit_button(page).click()
-    expect(page.get_by_role("alert")).to_contain_text("Vui lòng sửa các lỗi được đánh dấu bên dưới.")
+    expect(page.get_by_role("alert")).to_contain_text("Vui lòng sửa các lỗi sau")
     expect(page.get_by_role("heading", level=1)).to_have_text("Gửi đơn")
     assert urlsplit(page.url).path == "/submit/"
     for label in ("Tiêu đề", "Nội dung"):

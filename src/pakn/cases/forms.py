@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import AnswerKind, Complexity
 from pakn.cases.services import REFUSAL_REASONS
+from pakn.core.forms import DateField
 
 
 class CaseFilterForm(forms.Form):
@@ -20,10 +23,10 @@ class CaseFilterForm(forms.Form):
         choices=[("", _("Tất cả")), ("overdue", _("Quá hạn")), ("soon", _("Sắp đến hạn"))],
     )
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
-    received_from = forms.DateField(
-        label=_("Nhận từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    received_from = DateField(
+        label=_("Nhận từ ngày"), required=False
     )
-    received_to = forms.DateField(label=_("đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = DateField(label=_("đến ngày"), required=False)
 
     def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object):
         from pakn.cases.models import Kind
@@ -40,7 +43,7 @@ class CaseFilterForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    accepted_on = forms.DateField(label=_("Ngày thụ lý"), widget=forms.DateInput(attrs={"type": "date"}))
+    accepted_on = DateField(label=_("Ngày thụ lý"))
     complexity = forms.ChoiceField(label=_("Mức độ"), choices=Complexity.choices, initial=Complexity.NORMAL)
 
     def __init__(self, *args: object, **kwargs: object):
@@ -54,10 +57,46 @@ class RefuseForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    to_unit_code = forms.CharField(
-        label=_("Mã đơn vị nhận"), help_text=_("Ví dụ: UBND-01 (UBND thành phố), DU-00004 (Đảng ủy phường).")
+    """The receiving unit is chosen from a list (the bodies above and around the case's unit, or what the
+    search found), never typed as an internal code. Without JavaScript, "Tìm" posts the search and the page
+    comes back with the matches; with it, pakn.js fills the list as the clerk types."""
+
+    needs_case = True
+
+    unit_search = forms.CharField(
+        label=_("Tìm đơn vị nhận"),
+        required=False,
+        max_length=100,
+        help_text=_("Gõ tên đơn vị, có thể không dấu, ví dụ: ubnd thanh pho ha noi, dang uy phuong ba dinh."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-unit-search": "to_unit", "type": "search"}),
     )
+    to_unit = forms.ChoiceField(label=_("Đơn vị nhận"))
     reason = forms.CharField(label=_("Lý do chuyển"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any):
+        from pakn.org.directory import find_units, suggested_targets, unit_label
+        from pakn.org.models import Unit
+
+        super().__init__(*args, **kwargs)
+        source = self.data if self.is_bound else self.initial
+        search = str(source.get("unit_search") or "").strip()
+        chosen = str(source.get("to_unit") or "")
+        near = case.unit if case is not None else None
+        found = find_units(search, near=near) if search else []
+        suggested = [u for u in suggested_targets(near) if u.pk != getattr(near, "pk", None)] if near else []
+        extra = list(Unit.objects.filter(code=chosen, is_active=True)) if chosen else []
+        groups: list[tuple[Any, list[tuple[str, str]]]] = []
+        if search:
+            groups.append((_("Kết quả tìm “%(q)s”") % {"q": search}, [(u.code, unit_label(u)) for u in found]))
+        groups.append((_("Gợi ý"), [(u.code, unit_label(u)) for u in suggested]))
+        listed = {code for _label, options in groups for code, _name in options}
+        if extra and extra[0].code not in listed:
+            groups.append((_("Đã chọn"), [(extra[0].code, unit_label(extra[0]))]))
+        self.fields["to_unit"].choices = [("", _("— Chọn đơn vị nhận —")), *groups]  # type: ignore[attr-defined]
+        if near is not None:
+            self.fields["to_unit"].widget.attrs["data-near"] = near.code
+        if search and not found:
+            self.search_message = _("Không tìm thấy đơn vị nào có tên “%(q)s”.") % {"q": search}
 
 
 class ExtendForm(forms.Form):

@@ -201,6 +201,7 @@ class UnitOut(Schema):
     level: str
     province_code: str
     commune_code: str | None
+    label: str = Field("", description="The name with its province where the name alone is ambiguous.")
 
 
 class PlaceOut(Schema):

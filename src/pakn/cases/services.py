@@ -46,7 +46,7 @@ from pakn.org.models import Role, Unit
 from pakn.org.places import resolve_place
 
 MAX_TITLE = 200
-MAX_CONTENT = 20_000
+MAX_CONTENT = validate.MAX_CONTENT
 MAX_MESSAGE = 10_000
 PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
 ID_RE = re.compile(r"^([0-9]{9}|[0-9]{12})$")

@@ -42,6 +42,13 @@ def staff_required(view: Any) -> Any:
 
 @staff_required
 def case_list(request: HttpRequest) -> HttpResponse:
+    if not request.GET and not handling_units(request.user).exists():
+        # Not a handler (a Front supervisor, a protection officer): their own workspace, not an empty list.
+        from pakn.navigation import landing_url
+
+        landing = landing_url(request.user)
+        if landing and landing != request.path:
+            return redirect(landing)
     visible = visible_cases(request.user)
     unit_choices = [
         (u.code, u.name)
@@ -112,7 +119,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
     ):
         actions.append("extend")
     action_forms = {
-        name: (bound or {}).get(name) or (form_class() if form_class else None)
+        name: (bound or {}).get(name) or (action_form(form_class, case) if form_class else None)
         for name, form_class in ACTION_FORMS.items()
         if name in actions
     }
@@ -143,6 +150,10 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "protection_requests": ProtectionRequest.objects.filter(case=case),
         "copies": VerificationCopy.objects.filter(case=case)[:5],
     }
+
+
+def action_form(form_class: Any, case: Case, **kwargs: Any) -> Any:
+    return form_class(case=case, **kwargs) if getattr(form_class, "needs_case", False) else form_class(**kwargs)
 
 
 ACTION_LABELS = {
@@ -176,9 +187,9 @@ def _run_action(request: HttpRequest, case: Case, action: str, data: dict[str, A
             actor=actor, case=case, reason_code=data["reason_code"], explanation=data["explanation"]
         )
     if action == "forward":
-        unit = Unit.objects.filter(code=data["to_unit_code"].strip().upper(), is_active=True).first()
+        unit = Unit.objects.filter(code=data["to_unit"], is_active=True).first()
         if unit is None:
-            raise InvalidInput(fields={"to_unit_code": [_("Không tìm thấy đơn vị với mã này.")]})
+            raise InvalidInput(fields={"to_unit": [_("Chọn đơn vị nhận trong danh sách.")]})
         return services.forward_case(actor=actor, case=case, to_unit=unit, reason=data["reason"])
     if action == "extend":
         return services.extend_deadline(actor=actor, case=case, complexity=data["complexity"], reason=data["reason"])
@@ -203,7 +214,14 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     if action not in ACTION_FORMS:
         raise NotFound()
     form_class = ACTION_FORMS[action]
-    form = form_class(request.POST) if form_class else None
+    if form_class is not None and "find_unit" in request.POST:
+        # The no-JavaScript search step of forwarding: the form comes back with the matches, nothing done.
+        context = _detail_context(
+            request, case, bound={action: action_form(form_class, case, initial=request.POST.dict())}
+        )
+        context["open_action"] = action
+        return render(request, "staff/case_detail.html", context)
+    form = action_form(form_class, case, data=request.POST) if form_class else None
     if form is None or form.is_valid():
         try:
             _run_action(request, case, action, form.cleaned_data if form else {})

@@ -68,3 +68,9 @@ class RateLimited(PaknError):
     code = "rate_limited"
     http_status = 429
     default_message = _("Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau.")
+
+
+class TooLarge(PaknError):
+    code = "too_large"
+    http_status = 413
+    default_message = _("Dữ liệu gửi lên quá lớn.")

@@ -38,7 +38,8 @@ class LanguageMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Pages load nothing from other hosts: a strict CSP on everything but the admin and API docs.
+    """Pages load nothing from other hosts: a strict CSP on everything but the admin (the API docs included:
+    Swagger UI is served from the package).
 
     The anonymous drop box (``/dropbox/``) is stricter still: no script at all (unless the proof of work is
     switched on, which needs our own pow.js), no connections, no referrer to other hosts, nothing cached."""
@@ -69,7 +70,7 @@ class SecurityHeadersMiddleware:
             # Django's CSRF check refuses. same-origin still sends nothing to another host.
             response.headers["Referrer-Policy"] = "same-origin"
             response.headers["Cache-Control"] = "no-store, max-age=0"
-        elif not request.path.startswith(("/admin/", "/api/v1/docs")):
+        elif not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", self.CSP)
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         return response

@@ -35,4 +35,11 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required(login_url="/account/login/")
 def my_cases(request: HttpRequest) -> HttpResponse:
     cases = Case.objects.filter(citizen_id=request.user.pk).select_related("unit").order_by("-created_at")
+    if not cases.exists():
+        # A staff member who logged in from the public header goes to their workspace, not an empty list.
+        from pakn.navigation import landing_url
+
+        landing = landing_url(request.user)
+        if landing:
+            return redirect(landing)
     return render(request, "public/my_cases.html", {"cases": cases})

@@ -10,7 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import Channel, Kind, NotifyChannel, Topic
+from pakn.cases.services import MAX_CONTENT
 from pakn.core.errors import InvalidInput
+from pakn.core.forms import DateField, LongTextField
+from pakn.org.forms import PlaceCheckMixin
 from pakn.org.models import Province
 from pakn.org.places import communes_of
 from pakn.protection.forms import ACCEPT, FILES_HELP, MultipleFileField
@@ -24,7 +27,7 @@ KIND_HELP = {
 }
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(PlaceCheckMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Loại đơn"), choices=Kind.choices, widget=forms.RadioSelect, initial=Kind.REPORT)
     complaint_round = forms.TypedChoiceField(
         label=_("Khiếu nại lần thứ (chỉ với khiếu nại)"),
@@ -35,9 +38,9 @@ class SubmissionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     title = forms.CharField(label=_("Tiêu đề"), max_length=200, help_text=_("Tóm tắt trong một câu."))
-    content = forms.CharField(
+    content = LongTextField(
         label=_("Nội dung"),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_CONTENT,
         help_text=_("Mô tả sự việc: ở đâu, khi nào, ai liên quan, bạn đề nghị gì."),
     )
     topic_code = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
@@ -83,6 +86,11 @@ class SubmissionForm(forms.Form):
         self.fields["commune_code"].choices = [("", _("— Chọn xã/phường —")), *communes]  # type: ignore[attr-defined]
         self.fields["topic_code"].choices = [("", _("— Không rõ —")), *((t.code, t.name) for t in Topic.objects.all())]  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_place(data)
+        return data
+
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
@@ -120,10 +128,12 @@ class StaffIntakeForm(SubmissionForm):
     channel = forms.ChoiceField(
         label=_("Kênh tiếp nhận"), choices=[c for c in Channel.choices if c[0] not in ("web", "api")]
     )
-    received_on = forms.DateField(
+    received_on = DateField(
         label=_("Ngày nhận thực tế"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Ngày đơn đến cơ quan (dấu bưu điện, ngày gọi, ngày tiếp công dân)."),
+        help_text=_(
+            "Ngày đơn đến cơ quan (dấu bưu điện, ngày gọi, ngày tiếp công dân), dạng ngày/tháng/năm, "
+            "ví dụ 27/11/2026."
+        ),
     )
     original_letter = forms.FileField(
         label=_("Đơn gốc có chữ ký (bản quét hoặc ảnh chụp)"),
@@ -187,9 +197,9 @@ class DeadlineForm(forms.Form):
     round = forms.TypedChoiceField(
         label=_("Lần khiếu nại"), choices=[(1, "1"), (2, "2")], coerce=int, initial=1, required=False
     )
-    received = forms.DateField(label=_("Ngày nhận đơn"), widget=forms.DateInput(attrs={"type": "date"}))
-    accepted = forms.DateField(
-        label=_("Ngày thụ lý (nếu có)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    received = DateField(label=_("Ngày nhận đơn"))
+    accepted = DateField(
+        label=_("Ngày thụ lý (nếu có)"), required=False
     )
     complex = forms.BooleanField(label=_("Vụ việc phức tạp"), required=False)
     remote = forms.BooleanField(label=_("Vùng sâu, vùng xa"), required=False)

@@ -10,6 +10,7 @@ from ninja import Router
 from pakn.cases.schemas import MeOut, PlaceOut, UnitOut
 from pakn.core.errors import NotFound
 from pakn.org.access import is_staff_member, roles_of
+from pakn.org.directory import unit_label
 from pakn.org.models import Membership, Province, Unit
 from pakn.org.places import communes_of
 
@@ -55,7 +56,14 @@ def communes(request: HttpRequest, code: str) -> Any:
 
 
 @router.get("/units", response=list[UnitOut], operation_id="list_units", auth=None)
-def units(request: HttpRequest, province: str = "", commune: str = "") -> Any:
+def units(request: HttpRequest, province: str = "", commune: str = "", q: str = "", near: str = "") -> Any:
+    """Active units: of a province or commune, or (``q``) those whose name has every word typed, diacritics
+    optional ("ubnd ba dinh"), the units of ``near``'s province first."""
+    if q.strip():
+        from pakn.org.directory import find_units
+
+        found = find_units(q[:100], near=Unit.objects.filter(code=near).first() if near else None, limit=30)
+        return [_unit_out(u) for u in found]
     queryset = Unit.objects.filter(is_active=True)
     if province:
         queryset = queryset.filter(province_id=province)
@@ -63,14 +71,16 @@ def units(request: HttpRequest, province: str = "", commune: str = "") -> Any:
         queryset = queryset.filter(commune_id=commune)
     if not province and not commune:
         queryset = queryset.filter(level="province")
-    return [
-        {
-            "code": u.code,
-            "name": u.name,
-            "kind": u.kind,
-            "level": u.level,
-            "province_code": u.province_id,
-            "commune_code": u.commune_id,
-        }
-        for u in queryset[:500]
-    ]
+    return [_unit_out(u) for u in queryset.select_related("province")[:500]]
+
+
+def _unit_out(u: Unit) -> dict[str, Any]:
+    return {
+        "code": u.code,
+        "name": u.name,
+        "kind": u.kind,
+        "level": u.level,
+        "province_code": u.province_id,
+        "commune_code": u.commune_id,
+        "label": unit_label(u),
+    }

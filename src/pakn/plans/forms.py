@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pakn.reception.forms import DATE, ServiceForm, UnitChoiceField, set_choices, unit_choices
+from pakn.core.forms import DateField
+from pakn.reception.forms import ServiceForm, UnitChoiceField, set_choices, unit_choices
 
 
 class DirectiveForm(ServiceForm):
@@ -17,7 +18,7 @@ class DirectiveForm(ServiceForm):
     issuer = forms.CharField(
         label=_("Cơ quan ban hành"), max_length=200, help_text=_("Ví dụ: Ban Bí thư Trung ương Đảng")
     )
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE)
+    issued_on = DateField(label=_("Ngày ban hành"))
     summary = forms.CharField(label=_("Nội dung chính"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
@@ -28,7 +29,7 @@ class PlanForm(ServiceForm):
     )
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=60, help_text=_("Ví dụ: 165-KH/TU, 141-KH/QU"))
     title = forms.CharField(label=_("Trích yếu"), max_length=300)
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE)
+    issued_on = DateField(label=_("Ngày ban hành"))
     summary = forms.CharField(label=_("Nội dung chính"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args: Any, units: Any, parents: list[tuple[int, str]], **kwargs: Any):
@@ -42,7 +43,7 @@ class TaskForm(ServiceForm):
     assignee = UnitChoiceField(label=_("Đơn vị thực hiện"))
     title = forms.CharField(label=_("Nhiệm vụ"), max_length=500)
     description = forms.CharField(label=_("Yêu cầu cụ thể"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    due_on = forms.DateField(label=_("Thời hạn"), widget=DATE)
+    due_on = DateField(label=_("Thời hạn"))
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -51,7 +52,7 @@ class TaskForm(ServiceForm):
 
 class ReportForm(ServiceForm):
     number = forms.CharField(label=_("Số báo cáo"), max_length=60, required=False, help_text=_("Ví dụ: 12-BC/ĐU"))
-    reported_on = forms.DateField(label=_("Ngày báo cáo"), widget=DATE)
+    reported_on = DateField(label=_("Ngày báo cáo"))
     percent = forms.IntegerField(label=_("Mức độ hoàn thành (%)"), min_value=0, max_value=100, initial=50)
     body = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 4}))
     is_final = forms.BooleanField(label=_("Đã hoàn thành nhiệm vụ (báo cáo kết quả cuối cùng)"), required=False)

@@ -5,15 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import Kind
+from pakn.cases.services import MAX_CONTENT
+from pakn.core.forms import LongTextField
+from pakn.core.validate import MAX_FILES
+from pakn.org.forms import PlaceCheckMixin
 from pakn.protection.models import LegalBasis, Measure, Person
 
 ACCEPT = ".jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx,.odt,.mp3,.wav"
-FILES_HELP = _(
-    "Tối đa 5 tệp: ảnh JPEG/PNG/WebP, PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt), âm thanh MP3/WAV. "
-    "Vị trí GPS, tên thiết bị, tên tác giả… được tự động xóa khỏi tệp trước khi lưu."
+FILES_HELP = format_lazy(
+    _(
+        "Tối đa {files} tệp, mỗi tệp tối đa {mb} MB: ảnh JPEG/PNG/WebP, PDF, Word (.docx), Excel (.xlsx), "
+        "OpenDocument (.odt), âm thanh MP3/WAV. Vị trí GPS, tên thiết bị, tên tác giả… được tự động xóa khỏi tệp "
+        "trước khi lưu."
+    ),
+    files=MAX_FILES,
+    mb=settings.UPLOAD_MAX_MB,
 )
 
 
@@ -25,7 +36,8 @@ class MultipleFileField(forms.FileField):
     """Several files in one input; the content checks are done by ``protection.services.check_uploads``."""
 
     def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        limits = {"data-max-files": MAX_FILES, "data-max-mb": settings.UPLOAD_MAX_MB}  # checked early by pakn.js
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT, **limits}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -141,7 +153,7 @@ class ReplyForm(forms.Form):
     evidence = MultipleFileField(label=_("Tài liệu, chứng cứ"), help_text=FILES_HELP)
 
 
-class DropboxForm(forms.Form):
+class DropboxForm(PlaceCheckMixin, forms.Form):
     """The anonymous drop box: no field about the sender at all."""
 
     kind = forms.ChoiceField(
@@ -151,9 +163,10 @@ class DropboxForm(forms.Form):
         initial=Kind.DENUNCIATION,
     )
     title = forms.CharField(label=_("Tiêu đề"), max_length=200)
-    content = forms.CharField(
+    content = LongTextField(
         label=_("Nội dung"),
         widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=MAX_CONTENT,
         help_text=_("Ai, làm gì, ở đâu, khi nào, chứng cứ. Đừng ghi tên hay chi tiết về bản thân bạn."),
     )
     subject = forms.CharField(label=_("Người, cơ quan bị tố cáo/phản ánh"), max_length=300, required=False)
@@ -180,3 +193,8 @@ class DropboxForm(forms.Form):
             ("", _("— Chọn xã/phường —")),
             *(communes_of(province) if province else []),
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.check_place(data)
+        return data

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from pakn.core import validate
 from pakn.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from pakn.org.access import can_handle
 from pakn.org.models import Membership, Role
@@ -44,7 +45,7 @@ from pakn.protection.models import (
 
 logger = logging.getLogger("pakn.protection")
 REVEAL_VALID = timedelta(hours=24)
-MAX_FILES = 5
+MAX_FILES = validate.MAX_FILES
 IDENTITY_FIELDS = ("name", "phone", "email", "id_number", "address")
 
 

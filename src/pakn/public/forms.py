@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import Kind
+from pakn.core.forms import DateField
 from pakn.org.models import Province, Unit
 from pakn.public.models import DisciplineMeasure
 from pakn.public.stats import Period, Scope
@@ -20,8 +21,8 @@ EARLIEST = date(2000, 1, 1)
 class PeriodForm(forms.Form):
     """Any period: from–to dates (default: the last twelve months)."""
 
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label=_("Từ ngày"), required=False)
+    date_to = DateField(label=_("Đến ngày"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -98,4 +99,4 @@ class DisciplineForm(forms.Form):
         label=_("Ghi rõ hình thức (nếu chọn hình thức khác)"), max_length=200, required=False
     )
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60)
-    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = DateField(label=_("Ngày quyết định"))

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import Kind, Topic
 from pakn.core.errors import InvalidInput
+from pakn.core.forms import DateField
 from pakn.org.models import Province, Unit
 from pakn.reception.models import Competence, EntryKind, NoticeOutcome, SessionKind, SessionMode
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -82,7 +82,7 @@ class SessionForm(ServiceForm):
     mode = forms.ChoiceField(
         label=_("Cách thức"), choices=SessionMode.choices, initial=SessionMode.IN_PERSON, widget=forms.RadioSelect
     )
-    date = forms.DateField(label=_("Ngày tiếp"), widget=DATE)
+    date = DateField(label=_("Ngày tiếp"))
     start_time = forms.TimeField(label=_("Từ giờ"), widget=TIME, initial="08:00")
     end_time = forms.TimeField(label=_("Đến giờ"), widget=TIME, initial="11:00")
     place = forms.CharField(label=_("Địa điểm (tiếp trực tiếp)"), max_length=300, required=False)
@@ -119,7 +119,7 @@ class HeldForm(ServiceForm):
 
 class EntryForm(ServiceForm):
     unit = UnitChoiceField(label=_("Sổ của đơn vị"))
-    received_on = forms.DateField(label=_("Ngày tiếp"), widget=DATE)
+    received_on = DateField(label=_("Ngày tiếp"))
     name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     id_number = forms.CharField(label=_("Số định danh cá nhân / CCCD"), max_length=12, required=False)
@@ -207,7 +207,7 @@ class OpenCasesForm(ServiceForm):
 
 class NoticeForm(ServiceForm):
     outcome = forms.ChoiceField(label=_("Kết quả đã thông báo"), choices=NoticeOutcome.choices)
-    notified_on = forms.DateField(label=_("Ngày thông báo"), widget=DATE)
+    notified_on = DateField(label=_("Ngày thông báo"))
     document = forms.CharField(label=_("Số văn bản thông báo"), max_length=300, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -220,7 +220,7 @@ TASK_ROWS = 3
 
 class ConclusionForm(ServiceForm):
     number = forms.CharField(label=_("Số thông báo kết luận"), max_length=60, help_text=_("Ví dụ: 15/TB-UBND"))
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE)
+    issued_on = DateField(label=_("Ngày ban hành"))
     body = forms.CharField(label=_("Nội dung kết luận"), widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args: Any, units: Any, entries: Any, **kwargs: Any):
@@ -239,7 +239,7 @@ class ConclusionForm(ServiceForm):
             self.fields[f"t{i}_owner_name"] = forms.CharField(
                 label=_("Người phụ trách"), max_length=150, required=False
             )
-            self.fields[f"t{i}_due_on"] = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE, required=False)
+            self.fields[f"t{i}_due_on"] = DateField(label=_("Hạn hoàn thành"), required=False)
             self.fields[f"t{i}_entry"] = forms.TypedChoiceField(
                 label=_("Vụ việc trong sổ"), choices=entry_list, coerce=int, required=False, empty_value=None
             )
@@ -279,7 +279,7 @@ class ConclusionForm(ServiceForm):
 
 class TaskDoneForm(ServiceForm):
     result = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}))
-    done_on = forms.DateField(label=_("Ngày hoàn thành"), widget=DATE)
+    done_on = DateField(label=_("Ngày hoàn thành"))
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -287,8 +287,8 @@ class TaskDoneForm(ServiceForm):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Từ ngày"), widget=DATE)
-    end = forms.DateField(label=_("Đến ngày"), widget=DATE)
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(label=_("Đến ngày"))
     province = forms.ChoiceField(label=_("Tỉnh/thành phố"), required=False)
 
     def __init__(self, *args: Any, provinces: list[tuple[str, str]] | None = None, **kwargs: Any):
