@@ -16,6 +16,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-runtime
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+# axe-core (npm) for the accessibility checks of the browser tests; nothing from npm is served to users.
+node_modules/.installed: package.json package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; else echo "npm not found: the browser tests will warn that pages are not checked by axe-core"; mkdir -p node_modules; fi
+	touch $@
+
 install: $(VENV)/.installed-runtime
 
 ## make demo: a working instance with demo data on SQLite, no configuration (PORT=8000 by default)
@@ -26,7 +31,7 @@ demo: $(VENV)/.installed-runtime
 	$(BIN)/pakn serve --port $(PORT)
 
 ## make test: the whole suite on SQLite, then again on PostgreSQL when one is reachable
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python scripts/run_tests.py
 
 lint: $(VENV)/.installed-test
@@ -37,4 +42,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache
