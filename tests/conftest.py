@@ -23,6 +23,22 @@ def pytest_report_header(config: Any) -> str:
     return f"database: {connection.vendor} ({os.environ.get('DATABASE_URL', 'SQLite default')})"
 
 
+def _shared_cache_reads(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """The suite's SQLite database is in memory with a shared cache, where a read during another thread's write
+    (the live server answering the page's script while a submission commits) fails at once with "table is
+    locked" instead of waiting as a file database in WAL mode does. Reads without table locks restore what a
+    real deployment does; writers still take turns."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = true")
+
+
+def pytest_configure(config: Any) -> None:
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_shared_cache_reads, dispatch_uid="pakn-tests-shared-cache-reads")
+
+
 def _ensure_units() -> None:
     from pakn.org.loader import load_units
     from pakn.org.models import Province

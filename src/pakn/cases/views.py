@@ -119,7 +119,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
     ):
         actions.append("extend")
     action_forms = {
-        name: (bound or {}).get(name) or (action_form(form_class, case) if form_class else None)
+        name: (bound or {}).get(name) or (action_form(name, case) if form_class else None)
         for name, form_class in ACTION_FORMS.items()
         if name in actions
     }
@@ -152,7 +152,10 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
     }
 
 
-def action_form(form_class: Any, case: Case, **kwargs: Any) -> Any:
+def action_form(name: str, case: Case, **kwargs: Any) -> Any:
+    """The form of one of the case's actions; each has its own ids ("forward-reason"), as they share a page."""
+    form_class = ACTION_FORMS[name]
+    kwargs.setdefault("auto_id", f"{name}-%s")
     return form_class(case=case, **kwargs) if getattr(form_class, "needs_case", False) else form_class(**kwargs)
 
 
@@ -217,11 +220,11 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     if form_class is not None and "find_unit" in request.POST:
         # The no-JavaScript search step of forwarding: the form comes back with the matches, nothing done.
         context = _detail_context(
-            request, case, bound={action: action_form(form_class, case, initial=request.POST.dict())}
+            request, case, bound={action: action_form(action, case, initial=request.POST.dict())}
         )
         context["open_action"] = action
         return render(request, "staff/case_detail.html", context)
-    form = action_form(form_class, case, data=request.POST) if form_class else None
+    form = action_form(action, case, data=request.POST) if form_class else None
     if form is None or form.is_valid():
         try:
             _run_action(request, case, action, form.cleaned_data if form else {})

@@ -1,0 +1,102 @@
+"""The commune clerk's working day: a letter that came by post entered with its real date (dd/mm/yyyy), accepted,
+a question to the reporter, extended, answered and closed; a duplicate merged; a search typed without marks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from journeys.conftest import COMMUNE, DESKTOP, PHONE, content_box, expect, make_user, staff_login, submit_case
+
+
+def act(
+    page: Any, label: str, status: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None
+) -> None:
+    """Open one of the case's actions, fill it in, do it, and see the new status."""
+    summary = page.locator("summary").filter(has_text=re.compile(f"^{re.escape(label)}$"))
+    details = page.locator("details").filter(has=summary)
+    details.locator("summary").click()
+    for field, value in (fill or {}).items():
+        details.get_by_label(field).fill(value)
+    for field, value in (select or {}).items():
+        details.get_by_label(field).select_option(label=value)
+    details.get_by_role("button", name=label).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Đã thực hiện: {label}.")
+    expect(page.locator("#status")).to_have_text(status)
+
+
+def test_letter_by_post_to_closure(new_page: Callable[..., Any]) -> None:
+    from django.utils import timezone
+
+    from pakn.cases.models import Case, Message
+    from pakn.notify.models import Outbox
+
+    make_user("clerk", unit_code=f"UBND-{COMMUNE}")
+    received = timezone.localdate() - timedelta(days=3)
+    page = new_page(viewport=DESKTOP)
+    staff_login(page, "clerk")
+    page.get_by_role("link", name="Vào sổ đơn").click()
+    page.get_by_label("Tố cáo", exact=True).check()
+    page.get_by_label("Kênh tiếp nhận").select_option(label="Thư, đơn qua bưu điện")
+    page.get_by_label("Ngày nhận thực tế").fill(f"{received:%d/%m/%Y}")
+    page.get_by_label("Tiêu đề").fill("Tố cáo cán bộ địa chính nhận tiền")
+    content_box(page).fill("Ông cán bộ địa chính phường nhận 20 triệu đồng để làm nhanh hồ sơ đất của gia đình tôi.")
+    page.get_by_label("Họ và tên").fill("Trần Thị Bình")
+    page.get_by_label("Số điện thoại").fill("0987654321")
+    page.get_by_label("Số định danh cá nhân / CCCD").fill("001190012345")
+    page.get_by_label("Địa chỉ liên hệ").fill("25 Kim Mã, Ba Đình")
+    page.get_by_role("button", name="Vào sổ").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã vào sổ đơn, mã tra cứu")
+    expect(page.locator(".facts")).to_contain_text(f"Thư, đơn qua bưu điện · {received:%d/%m/%Y}")
+    expect(page.locator("#reporter")).not_to_contain_text("Trần Thị Bình")  # the clerk sees a pseudonym
+    case = Case.objects.get()
+    assert (case.kind, case.track, case.received_on) == ("denunciation", "statutory", received)
+
+    act(page, "Thụ lý", "Đã thụ lý", fill={"Ngày thụ lý": f"{timezone.localdate():%d/%m/%Y}"})
+    page.locator("summary", has_text="Hỏi người gửi").click()
+    page.get_by_label("Câu hỏi cho người gửi").fill("Xin cho biết ngày, giờ và nơi ông cán bộ nhận tiền.")
+    page.get_by_role("button", name="Gửi câu hỏi").click()
+    expect(page.get_by_text("Xin cho biết ngày, giờ và nơi ông cán bộ nhận tiền.")).to_be_visible()
+    assert Message.objects.filter(case=case, from_citizen=False).count() == 1
+    act(page, "Bắt đầu giải quyết", "Đang giải quyết")
+    act(
+        page,
+        "Gia hạn",
+        "Đang giải quyết",
+        fill={"Lý do gia hạn": "Cần xác minh tại hai nơi."},
+        select={"Mức độ": "Phức tạp"},
+    )
+    expect(page.locator("aside .facts")).to_contain_text("gia hạn 1 lần")
+    act(
+        page,
+        "Trả lời / kết luận",
+        "Đã trả lời / kết luận",
+        fill={"Nội dung trả lời / kết luận": "Kết luận: nội dung tố cáo đúng một phần; đã kiểm điểm cán bộ."},
+        select={"Loại văn bản": "Kết luận / quyết định giải quyết"},
+    )
+    act(page, "Kết thúc hồ sơ", "Đã kết thúc")
+    timeline = page.locator("ol.timeline")
+    for step in ("Tiếp nhận đơn", "Thụ lý", "Gia hạn", "Kết thúc"):
+        expect(timeline).to_contain_text(step)
+    assert Outbox.objects.filter(case=case).exists()  # the reporter is told, through the sealed contact
+
+
+def test_merge_a_duplicate_and_search_without_marks(new_page: Callable[..., Any]) -> None:
+    from pakn.cases.models import Case
+
+    kept = submit_case(title="Ổ gà lớn trên đường Hoàng Hoa Thám", content="Ổ gà sâu trước số 50 Hoàng Hoa Thám.")
+    duplicate = submit_case(title="Đường Hoàng Hoa Thám có ổ gà", content="Ổ gà trước số 50, xe máy bị ngã.")
+    make_user("clerk", unit_code=f"UBND-{COMMUNE}")
+    page = new_page(viewport=PHONE)
+    staff_login(page, "clerk")
+
+    page.goto("/language/search/?q=o+ga+hoang+hoa+tham")
+    results = page.locator("ol.search-results")
+    expect(results).to_contain_text("Ổ gà lớn trên đường Hoàng Hoa Thám")
+    expect(results).to_contain_text("Đường Hoàng Hoa Thám có ổ gà")
+
+    page.goto(f"/staff/cases/{duplicate.pk}/")
+    act(page, "Gộp vào hồ sơ khác", "Đã gộp vào hồ sơ khác", fill={"Mã tra cứu của hồ sơ giữ lại": kept.tracking_code.lower()})
+    assert Case.objects.get(pk=duplicate.pk).merged_into_id == kept.pk
