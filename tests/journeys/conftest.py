@@ -237,5 +237,3 @@ def assert_no_identity(
     html = page.content()
     for secret in (name, phone, email):
         assert secret not in html, f"the public status page shows {secret!r}"
-
-

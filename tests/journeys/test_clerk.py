@@ -98,5 +98,10 @@ def test_merge_a_duplicate_and_search_without_marks(new_page: Callable[..., Any]
     expect(results).to_contain_text("Đường Hoàng Hoa Thám có ổ gà")
 
     page.goto(f"/staff/cases/{duplicate.pk}/")
-    act(page, "Gộp vào hồ sơ khác", "Đã gộp vào hồ sơ khác", fill={"Mã tra cứu của hồ sơ giữ lại": kept.tracking_code.lower()})
+    act(
+        page,
+        "Gộp vào hồ sơ khác",
+        "Đã gộp vào hồ sơ khác",
+        fill={"Mã tra cứu của hồ sơ giữ lại": kept.tracking_code.lower()},
+    )
     assert Case.objects.get(pk=duplicate.pk).merged_into_id == kept.pk
