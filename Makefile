@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench clean screenshots
 
 $(VENV)/.installed-runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ demo: $(VENV)/.installed-runtime
 ## make test: the whole suite on SQLite, then again on PostgreSQL when one is reachable
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python scripts/run_tests.py
+
+## make screenshots: the README's pictures, taken by the browser tests (docs/screenshots/)
+screenshots: $(VENV)/.installed-test node_modules/.installed
+	PAKN_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/journeys/test_screenshots.py -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
