@@ -17,7 +17,9 @@ from pakn.core.text import clean_text, fold, nfc
 from pakn.core.tracking import (
     ALPHABET,
     BODY_LENGTH,
+    check_character,
     format_tracking_code,
+    legacy_check_character,
     new_tracking_code,
     normalise_tracking_code,
 )
@@ -40,7 +42,7 @@ def test_new_codes_are_valid_unique_and_readable() -> None:
 def test_typed_variants_are_accepted() -> None:
     code = new_tracking_code()
     shown = format_tracking_code(code)
-    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z*~$=U]{3}", shown)
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{3}", shown)
     assert normalise_tracking_code(shown.lower()) == code
     assert normalise_tracking_code(" ".join(shown)) == code
 
@@ -51,7 +53,7 @@ def test_any_single_substitution_is_caught(data: st.DataObject) -> None:
     position = data.draw(st.integers(0, BODY_LENGTH - 1))
     replacement = data.draw(st.sampled_from([c for c in ALPHABET if c != code[position]]))
     mistyped = code[:position] + replacement + code[position + 1 :]
-    assert normalise_tracking_code(mistyped) is None
+    assert check_character(mistyped[:-1]) != mistyped[-1]
 
 
 @given(st.data())
@@ -61,7 +63,44 @@ def test_adjacent_transpositions_are_caught(data: st.DataObject) -> None:
     if code[i] == code[i + 1]:
         return
     swapped = code[:i] + code[i + 1] + code[i] + code[i + 2 :]
-    assert normalise_tracking_code(swapped) is None
+    assert check_character(swapped[:-1]) != swapped[-1]
+
+
+def test_every_single_substitution_and_neighbour_swap_is_caught_exhaustively() -> None:
+    """The check is linear over GF(32): a change is missed only if it sums to zero, which no single
+    substitution and no swap of two different neighbours (the check character included) does."""
+    body = "7K3M9Q2XZ0"
+    code = body + check_character(body)
+    for position in range(len(code)):
+        for replacement in ALPHABET.replace(code[position], ""):
+            mistyped = code[:position] + replacement + code[position + 1 :]
+            assert check_character(mistyped[:-1]) != mistyped[-1], mistyped
+    for i in range(BODY_LENGTH - 1):
+        for a in ALPHABET:
+            for b in ALPHABET.replace(a, ""):
+                swapped = body[:i] + b + a + body[i + 2 :]
+                valid = body[:i] + a + b + body[i + 2 :]
+                assert check_character(swapped) != check_character(valid), (valid, swapped)
+    for last in ALPHABET:  # the body's last symbol swapped with the check character
+        check = check_character(body[:-1] + last)
+        if check != last:
+            assert check_character(body[:-1] + check) != last
+
+
+def test_codes_issued_with_the_old_mod_37_check_still_work() -> None:
+    for body in ("0000000001", "ZZZZZZZZZZ", "7K3M9Q2XZ0", "ABCDEFGHJK"):
+        old = body + legacy_check_character(body)
+        assert normalise_tracking_code(old) == old
+        assert normalise_tracking_code(format_tracking_code(old).lower()) == old
+    old_with_symbol = next(
+        b + legacy_check_character(b) for b in (f"{n:010d}" for n in range(100)) if legacy_check_character(b) in "*~$=U"
+    )
+    assert normalise_tracking_code(old_with_symbol) == old_with_symbol
+
+
+def test_new_codes_only_use_symbols_that_can_be_read_aloud() -> None:
+    for _ in range(2000):
+        assert set(new_tracking_code()) <= set(ALPHABET)
 
 
 @pytest.mark.parametrize("text", ["", "ABC", "!!!!-????-???", "0" * 30, "\x00" * 11])
