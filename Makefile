@@ -28,7 +28,7 @@ demo: $(VENV)/.installed-runtime
 	$(BIN)/pakn migrate --noinput
 	$(BIN)/pakn loadunits
 	$(BIN)/pakn demo
-	$(BIN)/pakn serve --port $(PORT)
+	$(BIN)/pakn serve --port $(PORT) --worker 15
 
 ## make test: the whole suite on SQLite, then again on PostgreSQL when one is reachable
 test: $(VENV)/.installed-test node_modules/.installed

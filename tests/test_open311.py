@@ -539,3 +539,13 @@ def test_public_listing_never_hands_out_tracking_codes(client: Client, key: str)
     assert detail[0]["service_request_id"] == pid(published)
     own = client.get(f"{V2}/requests/{private.tracking_code}.json").json()
     assert own[0]["service_request_id"] == private.tracking_code
+
+
+def test_discovery_names_the_host_that_serves_it(client: Any, settings: Any) -> None:
+    settings.PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["pakn.hanoi.gov.vn", "testserver"]
+    data = client.get("/open311/discovery.json", HTTP_HOST="pakn.hanoi.gov.vn").json()
+    assert data["endpoints"][0]["url"] == "http://pakn.hanoi.gov.vn/open311/v2"
+    settings.PUBLIC_URL = "https://gopy.hanoi.gov.vn"
+    data = client.get("/open311/discovery.json", HTTP_HOST="pakn.hanoi.gov.vn").json()
+    assert data["endpoints"][0]["url"] == "https://gopy.hanoi.gov.vn/open311/v2"

@@ -137,20 +137,28 @@ def ensure_demo_users() -> dict[str, Any]:
     model = get_user_model()
     if not model.objects.filter(username="admin").exists():
         model.objects.create_superuser("admin", "admin@example.vn", DEMO_PASSWORD)
-    for username, unit_code, role, wide, full_name in DEMO_USERS:
-        unit = Unit.objects.filter(code=unit_code).first()
-        if unit is None:
-            continue
-        first, _, last = full_name.rpartition(" ")
-        user, created = model.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@example.vn", "first_name": last, "last_name": first}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-        Membership.objects.get_or_create(user=user, unit=unit, role=role, defaults={"include_subunits": wide})
-        users[username] = user
+    for row in DEMO_USERS:
+        user = ensure_demo_user(*row)
+        if user is not None:
+            users[row[0]] = user
     return users
+
+
+def ensure_demo_user(username: str, unit_code: str, role: str, wide: bool, full_name: str) -> Any:
+    """One demo account with its membership; None when its unit is not loaded. Vietnamese names: the last
+    word is the given name (``first_name``), the words before it the family and middle names."""
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None:
+        return None
+    family, _, given = full_name.rpartition(" ")
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.vn", "first_name": given, "last_name": family}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    Membership.objects.get_or_create(user=user, unit=unit, role=role, defaults={"include_subunits": wide})
+    return user
 
 
 def ensure_officer_keys(users: dict[str, Any]) -> None:

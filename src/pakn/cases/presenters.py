@@ -38,13 +38,103 @@ EVENT_LABELS: dict[str, Any] = {
 # submission was merged into is another citizen's key to their case.
 PUBLIC_DETAIL_KEYS = ("to", "due_on", "resolve_by", "answer_by", "respond_by", "reason_code", "level")
 
+# How each field of an event's data reads in a sentence; a field whose meaning depends on the act is
+# labelled per act first.
+DETAIL_LABELS: dict[str, Any] = {
+    "from": _("Từ"),
+    "to": _("Đến"),
+    "due_on": _("Hạn"),
+    "resolve_by": _("Hạn giải quyết"),
+    "answer_by": _("Hạn trả lời"),
+    "respond_by": _("Hạn đơn vị nhận đơn xử lý"),
+    "reason_code": _("Căn cứ"),
+    "into": _("Gộp vào hồ sơ"),
+    "level": _("Mức độ hài lòng"),
+    "extensions": _("Lần gia hạn thứ"),
+    "obligation": _("Nghĩa vụ"),
+    "accepted_on": _("Ngày thụ lý"),
+    "complexity": _("Mức độ phức tạp"),
+    "answer_kind": _("Loại văn bản"),
+    "channel": _("Kênh tiếp nhận"),
+    "days_paused": _("Số ngày tạm dừng"),
+    "reason": _("Lý do"),
+    "explanation": _("Giải thích"),
+    "track": _("Luồng xử lý"),
+    "unit": _("Đơn vị"),
+    "on": _("Ngày"),
+}
+ACT_DETAIL_LABELS: dict[tuple[str, str], Any] = {
+    ("forwarded", "from"): _("Từ đơn vị"),
+    ("forwarded", "to"): _("Chuyển đến"),
+    ("escalated", "to"): _("Chuyển đến"),
+    ("merged_answered", "to"): _("Đơn vị trả lời"),
+    ("extended", "from"): _("Hạn cũ"),
+    ("extended", "to"): _("Hạn mới"),
+    ("merge_received", "from"): _("Từ hồ sơ"),
+    ("topic_set", "from"): _("Lĩnh vực trước đó"),
+    ("topic_set", "to"): _("Lĩnh vực"),
+    ("submitted", "unit"): _("Đơn vị nhận"),
+}
+
+
+def _choice_labels() -> dict[str, dict[Any, Any]]:
+    from pakn.cases.models import AnswerKind, Channel, Complexity, ObligationKind, Satisfaction, Track
+
+    return {
+        "level": dict(Satisfaction.choices),
+        "obligation": dict(ObligationKind.choices),
+        "complexity": dict(Complexity.choices),
+        "answer_kind": dict(AnswerKind.choices),
+        "channel": dict(Channel.choices),
+        "track": dict(Track.choices),
+    }
+
+
+def _readable_value(key: str, value: Any) -> str:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    labels = _choice_labels().get(key)
+    if labels is not None and value in labels:
+        return str(labels[value])
+    if key == "reason_code":
+        from pakn.cases import services
+
+        label = refusal_reason_label(services, str(value))
+        return label or str(value)
+    return str(value)
+
+
+def refusal_reason_label(services: Any, code: str) -> str:
+    reasons = getattr(services, "REFUSAL_REASONS", {})
+    label = reasons.get(code) if hasattr(reasons, "get") else None
+    if label is None:
+        return ""
+    return str(label.get("label", "")) if isinstance(label, dict) else str(label)
+
+
+def event_detail(
+    action: str, data: Any, *, keys: tuple[str, ...], mask: Any = None, masked: tuple[str, ...] = ()
+) -> str:
+    """The fields ``keys`` of an event's data as sentences (``Hạn giải quyết: 16/12/2026.``), in the
+    reader's language, dates as dd/mm/yyyy; fields in ``masked`` go through ``mask`` first."""
+    if not isinstance(data, dict):
+        return ""
+    sentences = []
+    for key in keys:
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        label = ACT_DETAIL_LABELS.get((action, key)) or DETAIL_LABELS.get(key, key)
+        shown = mask(str(value)) if mask is not None and key in masked else _readable_value(key, value)
+        sentences.append(f"{label}: {shown}.")
+    return " ".join(sentences)
+
 
 def _detail(event: AuditEvent) -> str:
-    parts = []
-    for key in PUBLIC_DETAIL_KEYS:
-        if key in event.data and event.data[key] not in (None, ""):
-            parts.append(f"{key}: {event.data[key]}")
-    return "; ".join(parts)
+    return event_detail(event.action, event.data, keys=PUBLIC_DETAIL_KEYS)
 
 
 def timeline(case: Case, *, public: bool = True) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pakn.cases import services
 from pakn.cases.models import Case, Kind
 from pakn.core.errors import PaknError
+from pakn.core.site import public_base_url
 from pakn.core.tracking import normalise_tracking_code
 from pakn.open311 import georeport
 from pakn.open311.georeport import Open311Error, render, render_error
@@ -110,7 +111,7 @@ def _check_jurisdiction(request: HttpRequest) -> None:
 
 @open311_view("GET")
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
-    base = f"{settings.PUBLIC_URL.rstrip('/')}/open311/v2"
+    base = f"{public_base_url()}/open311/v2"
     data = {
         "changeset": "2026-01-01T00:00:00+07:00",
         "contact": _setting("OPEN311_CONTACT", settings.DEFAULT_FROM_EMAIL),

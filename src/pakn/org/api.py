@@ -9,6 +9,7 @@ from ninja import Router
 
 from pakn.cases.schemas import MeOut, PlaceOut, UnitOut
 from pakn.core.errors import NotFound
+from pakn.core.people import person_name
 from pakn.org.access import is_staff_member, roles_of
 from pakn.org.directory import unit_label
 from pakn.org.models import Membership, Province, Unit
@@ -25,7 +26,7 @@ def me(request: HttpRequest) -> Any:
     memberships = Membership.objects.filter(user=user).select_related("unit").order_by("unit__code", "role")
     return {
         "username": user.get_username(),
-        "name": user.get_full_name() if hasattr(user, "get_full_name") else "",
+        "name": person_name(user),
         "email": getattr(user, "email", ""),
         "is_superuser": bool(user.is_superuser),
         "is_staff_member": is_staff_member(user),

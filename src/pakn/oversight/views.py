@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 
 from pakn.cases import policy
 from pakn.cases.models import Answer, AnswerKind, AuditEvent, Case, Kind
-from pakn.cases.presenters import EVENT_LABELS
+from pakn.cases.presenters import EVENT_LABELS, event_detail
 from pakn.cases.workflow import OPEN, Status
 from pakn.core.errors import InvalidInput, NotFound, PaknError
+from pakn.core.people import person_name
 from pakn.org.models import Unit
 from pakn.oversight import access, reports, services
 from pakn.oversight.forms import (
@@ -188,7 +189,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 def _actor(event: AuditEvent) -> str:
     if event.actor_id and event.actor is not None:
-        return event.actor.get_full_name() or event.actor.get_username()
+        return person_name(event.actor)
     if event.actor_label == "citizen":
         return _("Người gửi")
     if event.actor_label == "system":
@@ -199,12 +200,6 @@ def _actor(event: AuditEvent) -> str:
 def audit_rows(events: Any) -> list[dict[str, Any]]:
     rows = []
     for e in events:
-        details = []
-        for key in AUDIT_KEYS:
-            value = e.data.get(key) if isinstance(e.data, dict) else None
-            if value in (None, ""):
-                continue
-            details.append(f"{key}: {mask(str(value)) if key in MASKED_KEYS else value}")
         rows.append(
             {
                 "event": e,
@@ -212,7 +207,7 @@ def audit_rows(events: Any) -> list[dict[str, Any]]:
                 "label": str(EVENT_LABELS.get(e.action, e.action)),
                 "actor": _actor(e),
                 "unit": e.unit.name if e.unit else "",
-                "detail": "; ".join(details),
+                "detail": event_detail(e.action, e.data, keys=AUDIT_KEYS, mask=mask, masked=MASKED_KEYS),
                 "hash": e.hash[:12],
             }
         )

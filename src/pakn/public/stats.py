@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pakn.core.people import person_name
 from pakn.org.models import Unit
 from pakn.public.facts import CHANNELS, KINDS, STORED_MEASURES, fact_sums, month_of, next_month
 from pakn.public.models import HandlingFact, Outcome, ProvinceDaysStat, UnitMonthStat
@@ -483,6 +484,6 @@ def official_rows(scope: Scope, period: Period, **kwargs: Any) -> list[Row]:
     rows = []
     for pk, m in groups.items():
         user = users.get(pk)
-        label = (user.get_full_name() or user.get_username()) if user else str(pk)
+        label = person_name(user) if user else str(pk)
         rows.append(Row(pk, label, m))
     return rank(rows)

@@ -6,39 +6,22 @@ with one ward late. Idempotent: nothing is added when the demo directive already
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from pakn.cases import policy
-from pakn.cases.demo import DEMO_PASSWORD, REPORTERS, ensure_demo_users
-from pakn.org.models import Membership, Unit
+from pakn.cases.demo import REPORTERS, ensure_demo_user, ensure_demo_users
+from pakn.org.models import Unit
 from pakn.plans import services as plans
 from pakn.plans.models import Directive
 from pakn.reception import services
 
 # username, unit code, role, include_subunits, full name
 EXTRA_USERS = [
-    ("thanhuy.hanoi", "DU-01", "clerk", True, "Ngô Thị Khánh"),
-    ("danguy.ngocha", "DU-00008", "clerk", False, "Bùi Văn Long"),
+    ("thanhuy.hanoi", "DU-01", "clerk", True, "Đinh Thị Mai"),
+    ("danguy.ngocha", "DU-00008", "clerk", False, "Lý Văn Nam"),
 ]
-
-
-def _user(username: str, unit_code: str, role: str, wide: bool, full_name: str) -> Any:
-    model = get_user_model()
-    first, _, last = full_name.rpartition(" ")
-    user, created = model.objects.get_or_create(
-        username=username, defaults={"email": f"{username}@example.vn", "first_name": last, "last_name": first}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    Membership.objects.get_or_create(
-        user=user, unit=Unit.objects.get(code=unit_code), role=role, defaults={"include_subunits": wide}
-    )
-    return user
 
 
 def load_demo() -> int:
@@ -47,7 +30,7 @@ def load_demo() -> int:
         return 0
     users = ensure_demo_users()
     for row in EXTRA_USERS:
-        users[row[0]] = _user(*row)
+        users[row[0]] = ensure_demo_user(*row)
     clerk, head = users["canbo.badinh"], users["chutich.badinh"]
     today = timezone.localdate()
     calendar = policy.working_calendar()
@@ -166,9 +149,11 @@ def load_demo() -> int:
             actor=users["thanhuy.hanoi"],
             number="54-KL/TW",
             issuer="Ban Bí thư Trung ương Đảng",
-            title="Kết luận về tiếp tục thực hiện Quy định 11-QĐi/TW về trách nhiệm của người đứng đầu cấp ủy "
-            "trong việc tiếp dân, đối thoại trực tiếp với dân",
-            issued_on=date(2023, 5, 12),
+            # Kết luận 54-KL/TW ngày 09/5/2023 của Ban Bí thư continues Quyết định 99-QĐ/TW (03/10/2017).
+            title="Kết luận về tiếp tục thực hiện Quyết định số 99-QĐ/TW ngày 03/10/2017 của Ban Bí thư về "
+            "phát huy vai trò của nhân dân trong đấu tranh ngăn chặn, đẩy lùi sự suy thoái về tư tưởng chính trị, "
+            'đạo đức, lối sống, những biểu hiện "tự diễn biến", "tự chuyển hóa" trong nội bộ',
+            issued_on=date(2023, 5, 9),
         )
         start = today - timedelta(days=60)
         city_plan = plans.issue_plan(

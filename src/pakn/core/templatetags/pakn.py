@@ -2,6 +2,7 @@ from typing import Any
 
 from django import template
 
+from pakn.core.people import person_name as _person_name
 from pakn.core.tracking import format_tracking_code
 
 register = template.Library()
@@ -11,6 +12,12 @@ register = template.Library()
 def tracking(code: str) -> str:
     """Show a tracking code the way citizens see it: XXXX-XXXX-XXX."""
     return format_tracking_code(code) if code and len(code) == 11 else code
+
+
+@register.filter
+def person_name(user: Any) -> str:
+    """A person's name in Vietnamese order, family name first."""
+    return _person_name(user)
 
 
 def _anchor(bound: Any) -> str:
