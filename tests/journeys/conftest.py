@@ -55,8 +55,8 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# XXXX-XXXX-XXC: Crockford base32 body, the check character may also be one of * ~ $ = U.
-CODE_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}[0-9A-Z*~$=]$")
+# XXXX-XXXX-XXC: Crockford base32 letters and digits only, the check character included (read aloud on the phone).
+CODE_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{3}$")
 REQUIRED = re.compile(r"Trường này là bắt buộc\.?")
 
 
