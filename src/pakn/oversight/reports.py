@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pakn.cases.models import Channel, Kind
+from pakn.core.spreadsheet import safe_cell
 from pakn.org.models import Unit
 from pakn.public import stats
 
@@ -121,13 +122,14 @@ def to_xlsx(report: Report) -> bytes:
     summary = book.active
     summary.title = _("Tổng hợp")[:31]
     for index, text in enumerate(_heading(report), start=1):
-        summary.cell(row=index, column=1, value=text).font = Font(bold=index == 1, size=14 if index == 1 else 11)
+        heading = summary.cell(row=index, column=1, value=safe_cell(text))  # holds the unit's name
+        heading.font = Font(bold=index == 1, size=14 if index == 1 else 11)
     start = len(_heading(report)) + 2
     summary.cell(row=start, column=1, value=_("Chỉ tiêu")).font = Font(bold=True)
     summary.cell(row=start, column=2, value=_("Số liệu")).font = Font(bold=True)
     for offset, (label, value) in enumerate(report.lines, start=1):
-        summary.cell(row=start + offset, column=1, value=label)
-        summary.cell(row=start + offset, column=2, value=value)
+        summary.cell(row=start + offset, column=1, value=safe_cell(label))
+        summary.cell(row=start + offset, column=2, value=safe_cell(value))
     summary.column_dimensions["A"].width = 52
     summary.column_dimensions["B"].width = 14
 
@@ -137,8 +139,9 @@ def to_xlsx(report: Report) -> bytes:
     for cell in units[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in report.rows:
-        units.append([row.unit.code if row.unit else "", row.label] + [f(row.measures) for _h, f in unit_columns()])
+    for row in report.rows:  # unit names are typed by administrators: never a formula
+        cells = [row.unit.code if row.unit else "", row.label] + [f(row.measures) for _h, f in unit_columns()]
+        units.append([safe_cell(c) for c in cells])
     units.append(["", _("Cộng")] + [f(report.total) for _h, f in unit_columns()])
     for cell in units[units.max_row]:
         cell.font = Font(bold=True)
@@ -151,7 +154,7 @@ def to_xlsx(report: Report) -> bytes:
     notes = book.create_sheet(_("Cách tính")[:31])
     notes.append([_("Chỉ tiêu"), _("Cách tính")])
     for term, text in stats.FORMULAS:
-        notes.append([str(term), str(text)])
+        notes.append([safe_cell(str(term)), safe_cell(str(text))])
     notes.column_dimensions["A"].width = 28
     notes.column_dimensions["B"].width = 110
     book.properties.title = report.title

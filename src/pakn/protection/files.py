@@ -11,11 +11,13 @@ refused); MP3 and WAV audio (ID3 tags and RIFF INFO/bext chunks removed).
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import struct
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,7 @@ MAX_PIXELS = 60_000_000
 MAX_ZIP_ENTRIES = 2_000
 MAX_ZIP_TOTAL = 80 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+ZIP_CHUNK = 64 * 1024
 
 
 class Rejected(Exception):
@@ -277,7 +280,18 @@ _PERSON_ATTRS = re.compile(
 _PERSON_ELEMENTS = re.compile(rb"<(dc:creator|cp:lastModifiedBy|meta:initial-creator|author)>[^<]*</\1>")
 
 
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    """The archive, refused before ``zipfile`` parses its directory when it has more entries than a document
+    needs: zipfile builds a ~500-byte object for each 46-byte directory record, so a 10 MB upload of empty
+    entries costs about 60 MB and seconds of CPU before ``_check_zip`` could count them. Counting the record
+    signature over-counts only when an entry's bytes happen to hold it, which errs towards refusing."""
+    if data.count(b"PK\x01\x02") > MAX_ZIP_ENTRIES:
+        raise Rejected(_("Tài liệu quá lớn khi giải nén."))
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
 def _check_zip(archive: zipfile.ZipFile, size: int) -> None:
+    """What the directory declares: early and cheap, but only a claim; ``_Inflater`` holds the entries to it."""
     entries = archive.infolist()
     total = sum(e.file_size for e in entries)
     if len(entries) > MAX_ZIP_ENTRIES or total > MAX_ZIP_TOTAL or total > MAX_ZIP_RATIO * max(size, 1):
@@ -288,13 +302,64 @@ def _check_zip(archive: zipfile.ZipFile, size: int) -> None:
             raise Rejected(_("Tài liệu có macro hoặc chương trình nhúng: vui lòng lưu lại không có macro."))
         if name.startswith("/") or ".." in name.split("/"):
             raise Rejected(_("Tài liệu bị lỗi."))
+        # OOXML and ODF packages use only these two; zipfile inflates bzip2 and LZMA entries without an output
+        # bound, so one 64 KiB read of either could still yield gigabytes.
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Rejected(_("Tài liệu bị lỗi."))
+
+
+class _Inflater:
+    """The one way entries of an uploaded archive are read: 64 KiB at a time, counting the bytes that really
+    come out. ``ZipInfo.file_size`` is only what the archive says, and ``archive.read`` inflates everything
+    the entry holds before comparing (a 1 MB .docx whose entry declares 2,000 bytes but holds 1 GiB grew a
+    worker by 2 GB). Here no entry may yield more than it declared, nor all of them more than the archive's
+    budget; reading stops at the first chunk past either, with the same message as an honest bomb."""
+
+    def __init__(self, archive: zipfile.ZipFile, size: int) -> None:
+        _check_zip(archive, size)
+        self.archive = archive
+        self.left = min(MAX_ZIP_TOTAL, MAX_ZIP_RATIO * max(size, 1))
+
+    def read(self, member: str | zipfile.ZipInfo) -> bytes:
+        entry = member if isinstance(member, zipfile.ZipInfo) else self.archive.getinfo(member)
+        limit = min(entry.file_size, self.left)
+        # zipfile cuts an entry at its declared size and then fails on the checksum, which hides a lie as
+        # damage; with the cut moved out of reach the stream runs to its real end and the count below decides.
+        unbounded = copy.copy(entry)
+        unbounded.file_size = 1 << 62
+        parts: list[bytes] = []
+        real = 0
+        with self.archive.open(unbounded) as stream:
+            while chunk := stream.read(ZIP_CHUNK):
+                real += len(chunk)
+                if real > limit:
+                    raise Rejected(_("Tài liệu quá lớn khi giải nén."))
+                parts.append(chunk)
+        if real != entry.file_size:  # shorter than declared: damaged, or forged to pass the checks above
+            raise Rejected(_("Tài liệu bị lỗi."))
+        self.left -= real
+        return b"".join(parts)
+
+
+# What a damaged or hostile archive raises while being read; zlib.error and EOFError (corrupt or truncated
+# deflate data) used to escape as a server error.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    KeyError,
+    RuntimeError,
+    EOFError,
+    zlib.error,
+)
 
 
 def clean_office(data: bytes) -> CleanFile:
     removed: list[Any] = []
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        _check_zip(archive, len(data))
+        archive = _open_zip(data)
+        inflater = _Inflater(archive, len(data))
         names = archive.namelist()
         out = io.BytesIO()
         if "[Content_Types].xml" in names:
@@ -304,7 +369,7 @@ def clean_office(data: bytes) -> CleanFile:
             extension, content_type = kind
             with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
                 for entry in archive.infolist():
-                    body = archive.read(entry)
+                    body = inflater.read(entry)
                     if entry.filename == "docProps/core.xml":
                         if _PERSON_ELEMENTS.search(body):
                             removed.append(AUTHOR)
@@ -326,14 +391,14 @@ def clean_office(data: bytes) -> CleanFile:
                         body = cleaned
                     target.writestr(_plain_info(entry.filename), body)
         elif names and names[0] == "mimetype":
-            mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+            mimetype = inflater.read("mimetype").decode("ascii", "replace").strip()
             extension = _ODF.get(mimetype, "")
             if not extension:
                 raise Rejected(_("Chỉ nhận văn bản OpenDocument (.odt)."))
             content_type = mimetype
             with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
                 for entry in archive.infolist():
-                    body = archive.read(entry)
+                    body = inflater.read(entry)
                     if entry.filename == "mimetype":
                         target.writestr(_plain_info("mimetype", stored=True), body)
                         continue
@@ -350,7 +415,7 @@ def clean_office(data: bytes) -> CleanFile:
             raise Rejected(_("Tệp nén không được nhận."))
     except Rejected:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError, RuntimeError) as exc:
+    except _ZIP_ERRORS as exc:
         raise Rejected(_("Tài liệu bị lỗi, không đọc được.")) from exc
     return CleanFile("document", content_type, extension, out.getvalue(), removed)
 
@@ -432,14 +497,14 @@ _SEEN_ATTRIBUTES = re.compile(rb'\s(?:[\w-]+:)?(?:Target|name|title|descr|alt|st
 MAX_TEXT = 2_000_000
 
 
-def _document_text(archive: zipfile.ZipFile) -> str:
+def _document_text(inflater: _Inflater) -> str:
     import html
 
     parts: list[str] = []
-    for name in archive.namelist():
+    for name in inflater.archive.namelist():
         if not name.endswith((".xml", ".rels")):
             continue
-        body = archive.read(name)
+        body = inflater.read(name)
         parts.append(_XML_TAG.sub(b"", _BREAKS.sub(b" ", body)).decode("utf-8", "replace"))
         parts.extend(v.decode("utf-8", "replace") for v in _SEEN_ATTRIBUTES.findall(body))
     return html.unescape(" ".join(parts))
@@ -464,8 +529,8 @@ def readable_text(data: bytes, file_kind: str) -> str | None:
             return None
     elif file_kind == "document":
         try:
-            text = _document_text(zipfile.ZipFile(io.BytesIO(data)))
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            text = _document_text(_Inflater(_open_zip(data), len(data)))
+        except (Rejected, *_ZIP_ERRORS):
             return None
     return text[:MAX_TEXT] if text.strip() else None
 
@@ -478,7 +543,7 @@ def needs_a_look(data: bytes, file_kind: str) -> bool:
         return True
     try:
         if file_kind == "document":
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+            names = _open_zip(data).namelist()
             return any(not n.endswith((".xml", ".rels", "/")) and n != "mimetype" for n in names)
         if file_kind == "pdf":
             from pypdf import PdfReader

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.spreadsheet import safe_cell
 from pakn.public import stats
 from pakn.public.facts import CHANNELS, KINDS
 from pakn.public.models import DisciplineResult
@@ -195,12 +196,14 @@ def _plain(value: Any) -> Any:
 
 
 def to_csv(dataset: str, rows: Iterable[dict[str, Any]]) -> str:
-    """UTF-8 CSV (the view adds a BOM so spreadsheet programs read Vietnamese correctly), header row first."""
+    """UTF-8 CSV (the view adds a BOM so spreadsheet programs read Vietnamese correctly), header row first.
+    Published titles and answers are typed by people, so text that a spreadsheet would run as a formula
+    gets a leading apostrophe (``safe_cell``); the JSON twin carries the values unchanged."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=column_names(dataset), extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else _plain(v) for k, v in row.items()})
+        writer.writerow({k: "" if v is None else safe_cell(_plain(v)) for k, v in row.items()})
     return out.getvalue()
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
+from pakn.core.spreadsheet import safe_cell
 from pakn.core.text import nfc
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "core" / "fonts"
@@ -41,11 +42,12 @@ class Report:
 
 
 def _cell(value: Any) -> Any:
+    """An Excel cell value: every cell of every sheet passes here, so typed text never becomes a formula."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return nfc(value)
-    return value
+        return safe_cell(nfc(value))
+    return safe_cell(value)
 
 
 def _text(value: Any) -> str:
