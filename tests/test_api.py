@@ -20,7 +20,7 @@ from pakn.cases.deadlines import DEFAULT_RULES, compute_deadlines
 from pakn.cases.models import AuditEvent, Case, Forward, Message, Obligation, Reporter
 from pakn.core.calendar import DECREED_OVERRIDES, vietnam_calendar
 from pakn.core.errors import InvalidInput, PaknError
-from pakn.core.tracking import ALPHABET, CHECK_ALPHABET, format_tracking_code
+from pakn.core.tracking import ALPHABET, format_tracking_code
 from pakn.notify.models import Outbox
 from pakn.org.models import ApiToken
 
@@ -235,10 +235,8 @@ def test_public_status_accepts_human_forms_of_the_code(client: Client, make_case
 
 
 def _mistype(code: str, position: int) -> str:
-    alphabet = CHECK_ALPHABET if position == len(code) - 1 else ALPHABET
-    for char in alphabet:
-        # Skip look-alikes (O→0, I/L→1 are read as the same character).
-        if char != code[position] and char not in "$*=~":
+    for char in ALPHABET:
+        if char != code[position]:
             return code[:position] + char + code[position + 1 :]
     raise AssertionError
 
@@ -853,6 +851,18 @@ def test_reference_lists(client: Client) -> None:
     reasons = client.get("/api/v1/refusal-reasons").json()
     assert {"time_limit_passed", "not_competent", "other"} <= {r["code"] for r in reasons}
     assert all(r["label"] for r in reasons)
+    # ?kind= keeps the grounds of that kind: Luật Khiếu nại 2011 Art. 11 for complaints, Luật Tố cáo 2018
+    # Art. 23-25 for denunciations.
+    complaint = {r["code"] for r in client.get("/api/v1/refusal-reasons", {"kind": "complaint"}).json()}
+    denunciation = {r["code"] for r in client.get("/api/v1/refusal-reasons", {"kind": "denunciation"}).json()}
+    report = {r["code"] for r in client.get("/api/v1/refusal-reasons", {"kind": "report"}).json()}
+    assert {"not_signed", "time_limit_passed", "court_accepted", "other"} <= complaint
+    assert {"unidentified", "repeated", "not_competent", "other"} <= denunciation
+    assert not complaint & denunciation - {"other"} and not complaint & report - {"other"}
+    assert "Điều 25" in next(
+        r["label"] for r in client.get("/api/v1/refusal-reasons").json() if r["code"] == "unidentified"
+    )
+    assert_error_shape(client.get("/api/v1/refusal-reasons", {"kind": "x"}), 400)
     topics = client.get("/api/v1/topics").json()
     assert {"land", "environment"} <= {t["code"] for t in topics}
 

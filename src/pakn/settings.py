@@ -16,8 +16,10 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("PAKN_DATA_DIR", Path.cwd() / "var")).resolve()
 
 SETTINGS_DOC: dict[str, str] = {
-    "PAKN_ENV": "'development' (default) or 'production'; production refuses the default secret key.",
-    "PAKN_SECRET_KEY": "Django secret key; required in production.",
+    "PAKN_ENV": "'development' (default) or 'production'; production refuses a missing, short or default secret "
+    "key and turns on HTTPS-only cookies, HSTS and the redirect to HTTPS.",
+    "PAKN_SECRET_KEY": "Django secret key; required in production: at least 50 characters, at least 5 different, "
+    'e.g. the output of python -c "import secrets; print(secrets.token_urlsafe(50))".',
     "PAKN_DEBUG": "1 to show debug pages (never in production).",
     "PAKN_DATA_DIR": "Folder for the SQLite database and uploaded files (default ./var).",
     "DATABASE_URL": "Database URL, e.g. postgres://user@host:5432/pakn (default SQLite in PAKN_DATA_DIR).",
@@ -25,10 +27,24 @@ SETTINGS_DOC: dict[str, str] = {
     "db://pakn_cache (default: each process's own memory, fine for one process).",
     "PAKN_ALLOWED_HOSTS": "Comma-separated host names served (default localhost,127.0.0.1).",
     "PAKN_CSRF_TRUSTED_ORIGINS": "Comma-separated origins, e.g. https://pakn.example.gov.vn.",
+    "PAKN_PROXY_SSL_HEADER": "Header by which the proxy that ends TLS says the request came over HTTPS, e.g. "
+    "X-Forwarded-Proto (value https) or X-Forwarded-Ssl=on; the proxy must set or remove it on every request. "
+    "Default none: only the socket's own TLS counts.",
+    "PAKN_SSL_REDIRECT": "1 redirects every plain-HTTP request to HTTPS except /healthz and /readyz (default 1 in "
+    "production, 0 otherwise). Behind a proxy that ends TLS, set PAKN_PROXY_SSL_HEADER, or pages redirect to "
+    "themselves.",
+    "PAKN_HSTS_SECONDS": "Strict-Transport-Security max-age sent over HTTPS (default 31536000, one year, in "
+    "production; 0 otherwise; 0 = no header).",
+    "PAKN_HSTS_INCLUDE_SUBDOMAINS": "1 (default in production) extends HSTS to every subdomain of the site's host.",
+    "PAKN_HSTS_PRELOAD": "1 asks browsers to preload HSTS (default 0: only once the host is submitted to the "
+    "preload list, which is hard to undo).",
     "PAKN_EMAIL_URL": "smtp://user:pass@host:587 to send e-mail; default writes e-mail to the console log.",
     "PAKN_DEFAULT_FROM_EMAIL": "Sender address of notifications.",
     "PAKN_SMS_BACKEND": "Dotted path of the SMS backend (default the log backend).",
-    "PAKN_PUBLIC_URL": "Public base URL used in notifications (default http://127.0.0.1:8000).",
+    "PAKN_PUBLIC_URL": (
+        "Public base URL used in e-mail links and Open311 discovery (default: the host of the request being "
+        "served; the worker, outside any request, uses http://127.0.0.1:8000 unless this is set)."
+    ),
     "PAKN_SMS_URL": "HTTP SMS gateway for pakn.notify.channels.HttpSmsBackend: POST JSON {to, text, sender}.",
     "PAKN_SMS_TOKEN": "Bearer token sent to the SMS gateway.",
     "PAKN_SMS_SENDER": "Sender name or number passed to the SMS gateway (optional).",
@@ -58,14 +74,42 @@ SETTINGS_DOC: dict[str, str] = {
 }
 
 ENV = os.environ.get("PAKN_ENV", "development")
+if ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"PAKN_ENV must be development or production, not {ENV!r}.")
+PRODUCTION = ENV == "production"
 DEFAULT_SECRET = "pakn-development-secret-not-for-production"  # noqa: S105 - refused in production below
 SECRET_KEY = os.environ.get("PAKN_SECRET_KEY", DEFAULT_SECRET)
-if ENV == "production" and SECRET_KEY == DEFAULT_SECRET:
-    raise ImproperlyConfigured("PAKN_SECRET_KEY must be set in production.")
+# Django's own rule (check security.W009): an empty key fails every page, a short one can be guessed.
+if PRODUCTION and (SECRET_KEY == DEFAULT_SECRET or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "PAKN_SECRET_KEY must be set in production: at least 50 characters, at least 5 of them different, not "
+        'the development default. Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 DEBUG = os.environ.get("PAKN_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("PAKN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PAKN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-PUBLIC_URL = os.environ.get("PAKN_PUBLIC_URL", "http://127.0.0.1:8000")
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    return default if value is None or not value.strip() else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """``X-Forwarded-Proto`` → ``("HTTP_X_FORWARDED_PROTO", "https")``; ``X-Forwarded-Ssl=on`` names the value."""
+    header, _sep, expected = value.strip().partition("=")
+    if not header.strip():
+        return None
+    return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip() or "https"
+
+
+# HTTPS (docs/operations.md, "HTTPS behind a proxy"): secure cookies, HSTS and the redirect are on in production.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("PAKN_PROXY_SSL_HEADER", ""))
+SECURE_SSL_REDIRECT = _flag(os.environ.get("PAKN_SSL_REDIRECT"), PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes of the load balancer may come over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("PAKN_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag(os.environ.get("PAKN_HSTS_INCLUDE_SUBDOMAINS"), PRODUCTION)
+SECURE_HSTS_PRELOAD = _flag(os.environ.get("PAKN_HSTS_PRELOAD"), False)
+PUBLIC_URL = os.environ.get("PAKN_PUBLIC_URL", "")
 DUE_SOON_WORKING_DAYS = int(os.environ.get("PAKN_DUE_SOON_WORKING_DAYS", "3"))
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PAKN_PUBLIC_CACHE_SECONDS", "300"))
 
@@ -109,12 +153,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pakn.core.middleware.LanguageMiddleware",
+    "pakn.core.site.PublicBaseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pakn.core.middleware.SecurityHeadersMiddleware",
+    "pakn.core.middleware.PrivatePagesMiddleware",
     "pakn.core.middleware.PaknErrorMiddleware",
 ]
 
@@ -155,6 +201,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(os.environ.get("PAKN_CACHE_URL", ""))}
 
+# Every password check goes through the login throttle (pakn.protection.logins); Django's ModelBackend stays
+# listed only so that sessions opened before it keep working.
+AUTHENTICATION_BACKENDS = [
+    "pakn.protection.logins.ThrottledModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -185,8 +237,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = ENV == "production"
-CSRF_COOKIE_SECURE = ENV == "production"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -194,12 +246,15 @@ X_FRAME_OPTIONS = "DENY"
 # still reaches the form, which refuses it with the limit stated and gives the text back; beyond it, the
 # 413 page states the limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
-# A person who selects a whole folder of photos gets the form back with "at most 5 files", not a bare 400.
-DATA_UPLOAD_MAX_NUMBER_FILES = 200
+# A person who selects a whole folder of photos gets the form back with "at most 5 files" and their text, not a
+# bare 400: files past the 5th of a field are counted, not kept (pakn.core.uploads). This ceiling is only for
+# requests no person sends; past it the 400 page states the limit.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10_000
 CSRF_FAILURE_VIEW = "pakn.core.views.csrf_failure"
 # Uploads stay in memory (never a plaintext temporary file on disk) up to the size of one whole request; a
 # bigger request keeps only the files' sizes, so they are refused with a message instead of dropped.
 FILE_UPLOAD_HANDLERS = [
+    "pakn.core.uploads.FileCountUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "pakn.protection.files.OversizeUploadHandler",
 ]

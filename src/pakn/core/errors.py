@@ -69,6 +69,18 @@ class RateLimited(PaknError):
     http_status = 429
     default_message = _("Bạn gửi quá nhiều yêu cầu. Vui lòng thử lại sau.")
 
+    def __init__(self, message: Any = None, *, retry_after: int = 0, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after  # seconds until the limit's window ends: the Retry-After header
+
+
+def retry_after_header(response: Any, error: object) -> Any:
+    """Every 429 answer, HTML or JSON, says when to try again."""
+    seconds = getattr(error, "retry_after", 0)
+    if seconds:
+        response["Retry-After"] = str(max(1, int(seconds)))
+    return response
+
 
 class TooLarge(PaknError):
     code = "too_large"

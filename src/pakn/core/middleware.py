@@ -76,6 +76,55 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class PrivatePagesMiddleware:
+    """``Cache-Control: no-store`` on every page that shows what only its visitor may see, so no shared cache,
+    back button on a shared computer or browser history keeps it: every answer to a logged-in person (the
+    staff pages, the admin, the API with a token) and, for anyone, the pages behind a tracking code, a
+    receipt or a booking code, and the answers to forms. The portal's pages for visitors keep their caching,
+    and a response the view declares public (a script) keeps its own."""
+
+    # Pages a visitor reaches with a code, a receipt or a login; listed once.
+    PRIVATE_PREFIXES = (
+        "/track/",  # status of a case by its tracking code, and the citizen's acts on it
+        "/dropbox/",  # the anonymous drop box and its case page opened with the receipt
+        "/submit/",  # the form, and the receipt shown in the answer to it
+        "/account/",  # the citizen's cases, login, sign-up
+        "/reception/bookings/",  # a booking by its code
+        "/reception/sessions/",  # the booking form and its confirmation
+        "/reception/staff/",
+        "/staff/",
+        "/oversight/",
+        "/protection/",
+        "/plans/",
+        "/language/",  # staff search and panels; similar cases of a citizen's draft (its text in the query)
+        "/admin/",
+        "/api/v1/submissions/",  # a case's status and conversation by its tracking code
+        "/api/v1/language/similar",  # similar cases of a citizen's draft
+    )
+    NO_STORE = "no-store, no-cache, max-age=0, must-revalidate, private"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.is_private(request, response):
+            response.headers["Cache-Control"] = self.NO_STORE
+            response.headers["Pragma"] = "no-cache"
+            response.headers.pop("Expires", None)
+        return response
+
+    def is_private(self, request: HttpRequest, response: HttpResponse) -> bool:
+        if "public" in response.headers.get("Cache-Control", ""):
+            return False  # declared by the view itself (``cache_control(public=True)``): the same for everyone
+        user = getattr(request, "user", None)  # the API's token sets it during the view
+        return (
+            (user is not None and user.is_authenticated)
+            or request.path.startswith(self.PRIVATE_PREFIXES)
+            or request.method not in ("GET", "HEAD", "OPTIONS")
+        )
+
+
 class PaknErrorMiddleware:
     """A PaknError raised by an HTML view becomes the error page with its status (API errors are
     handled by the API itself)."""

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from pakn.core.errors import Forbidden, InvalidInput, NotFound, PaknError, TooLarge
+from pakn.core.errors import Forbidden, InvalidInput, NotFound, PaknError, TooLarge, retry_after_header
 
 # Fields never given back on an error page: secrets, and the form's own machinery.
 NOT_GIVEN_BACK = ("password", "receipt", "csrfmiddlewaretoken", "website", "pow_", "token", "otp")
@@ -64,9 +64,9 @@ def back_to(request: HttpRequest) -> str:
 
 def render_error(request: HttpRequest, error: PaknError, **extra: Any) -> HttpResponse:
     if wants_json(request):
-        return JsonResponse(error.as_dict(), status=error.http_status)
+        return retry_after_header(JsonResponse(error.as_dict(), status=error.http_status), error)
     context = {"error": error, "typed": typed_text(request), "back": back_to(request), **extra}
-    return render(request, "error.html", context, status=error.http_status)
+    return retry_after_header(render(request, "error.html", context, status=error.http_status), error)
 
 
 def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:

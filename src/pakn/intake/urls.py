@@ -1,8 +1,8 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from pakn.intake import accounts, views
 from pakn.protection import dropbox
+from pakn.protection.logins import LoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("account/signup/", accounts.signup, name="signup"),
     path(
         "account/login/",
-        auth_views.LoginView.as_view(template_name="public/login.html", next_page="/account/"),
+        LoginView.as_view(template_name="public/login.html", next_page="/account/"),
         name="citizen_login",
     ),
 ]

@@ -46,6 +46,7 @@ class Open311Error(Exception):
 
     def __init__(self, status: int, *descriptions: str):
         self.status = status
+        self.retry_after = 0  # seconds, for a 429: the Retry-After header
         self.descriptions = list(descriptions) or [_("Yêu cầu không hợp lệ.")]
         super().__init__("; ".join(self.descriptions))
 

@@ -26,12 +26,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from pakn.cases import services
 from pakn.cases.models import Case, Kind
-from pakn.core.errors import PaknError
+from pakn.core.errors import PaknError, retry_after_header
 from pakn.core.site import public_base_url
 from pakn.core.tracking import normalise_tracking_code
 from pakn.open311 import georeport
 from pakn.open311.georeport import Open311Error, render, render_error
 from pakn.open311.models import ApiKey, Open311Request
+from pakn.protection import throttle
 from pakn.public.presenters import mask
 
 MAX_IDS = 100
@@ -80,7 +81,7 @@ def open311_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Calla
                 _check_jurisdiction(request)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
-                return render_error(error, fmt)
+                return retry_after_header(render_error(error, fmt), error)
             except PaknError as error:
                 status = error.http_status if 400 <= error.http_status < 500 else 400
                 return render_error(Open311Error(status, str(error.message)), fmt)
@@ -295,7 +296,9 @@ def _authenticate(key: str) -> ApiKey:
         window = f"open311:rate:{record.pk}:{int(timezone.now().timestamp() // 60)}"
         cache.add(window, 0, timeout=120)
         if cache.incr(window) > limit:
-            raise Open311Error(429, _("Ứng dụng gửi quá nhiều yêu cầu. Vui lòng thử lại sau."))
+            error = Open311Error(429, _("Ứng dụng gửi quá nhiều yêu cầu. Vui lòng thử lại sau."))
+            error.retry_after = throttle.window_left(60)
+            raise error
     ApiKey.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
     return record
 

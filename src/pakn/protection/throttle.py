@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -32,6 +33,10 @@ DEFAULT_RATES = {
     "receipt": (10, 900),  # receipt look-ups per 15 minutes
     "citizen": (30, 3600),  # added information, answers, evidence, protection requests by code
     "unlock": (10, 900),  # officer key unlocks per account
+    # Logins (pakn.protection.logins): failures only, never a successful login.
+    "login": (5, 60),  # failures of one account from one client, then a lock of 60 s doubling per failure
+    "login_client": (30, 900),  # failures from one client, whatever the accounts
+    "login_account": (50, 900),  # failures of one account from all clients: then clients that failed wait
 }
 POW_MAX_AGE = 900
 POW_SALT = "pakn.protection.pow"
@@ -70,21 +75,31 @@ def client_key(request: HttpRequest) -> str:
     return hmac.new(_daily_salt(), client_address(request).encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def window_left(window: int) -> int:
+    """Seconds until the current fixed window of ``window`` seconds ends (at least 1)."""
+    now = timezone.now().timestamp()
+    return max(1, math.ceil(window - now % window))
+
+
+def increment(key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` in the shared cache and return it."""
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
 def hit(scope: str, who: str) -> None:
-    """Count one attempt of ``who`` (already a hash or an account id) in ``scope``; RateLimited past the limit."""
+    """Count one attempt of ``who`` (already a hash or an account id) in ``scope``; RateLimited past the limit,
+    carrying the seconds until the window ends (the answer's Retry-After)."""
     limit, window = rates()[scope]
     if limit <= 0:
         return
     bucket = int(timezone.now().timestamp()) // window
-    key = f"pakn:throttle:{scope}:{who}:{bucket}"
-    cache.add(key, 0, timeout=window + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 60)
-        count = 1
-    if count > limit:
-        raise RateLimited()
+    if increment(f"pakn:throttle:{scope}:{who}:{bucket}", window + 60) > limit:
+        raise RateLimited(retry_after=window_left(window))
 
 
 def check(request: HttpRequest, scope: str) -> None:
