@@ -1,27 +1,64 @@
-"""Periodic reports (month, quarter, year) for a unit and the units under it, as Excel (openpyxl) and PDF
-(fpdf2). The figures come from ``public.stats`` — the same functions as the portal and the scorecards — and
-one ``Report`` object feeds the HTML preview, the workbook and the PDF, so the three cannot disagree."""
+"""Periodic reports (month, quarter, year) for a unit and the units under it, as Excel and PDF, written by the one
+document writer of PAKN (``core.documents``: the PDF laid out per Decree 30/2020/NĐ-CP). The figures come from
+``public.stats`` — the same definitions (``stats.FIGURES``: label, formula, rounding) as the portal, the open
+data and the scorecards — and one ``Report`` object feeds the HTML preview, the workbook and the PDF, so the three
+cannot disagree."""
 
 from __future__ import annotations
 
-import io
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pakn.cases.models import Channel, Kind
-from pakn.core.spreadsheet import safe_cell
-from pakn.org.models import Unit
+from pakn.core import documents
+from pakn.core.people import person_name
+from pakn.org.models import Membership, Role, Unit
 from pakn.public import stats
 
-FONT_DIRS = [
-    Path(__file__).resolve().parent.parent / "core" / "fonts",  # shipped with PAKN (DejaVu licence)
-    Path("/usr/share/fonts/truetype/dejavu"),  # Debian fonts-dejavu-core
+# The summary, in the order a superior reads it: (figure, indented under the line above).
+SUMMARY: list[tuple[str, bool]] = [
+    ("received", False),
+    ("accepted", False),
+    ("refused", False),
+    ("forwarded", False),
+    ("resolved", False),
+    ("resolved_on_time", True),
+    ("resolved_late", True),
+    ("still_open", False),
+    ("overdue_open", True),
+    ("withdrawn", False),
+    ("merged", False),
+    ("escalated_away", False),
+    ("done", False),
+    ("done_on_time", True),
+    ("done_late", True),
+    ("judged", False),
+    ("on_time_rate", False),
+    ("median_answer_days", False),
+    ("rated", False),
+    ("satisfied", True),
+    ("satisfaction_rate", False),
+    ("average_rating", False),
+]
+# The per-unit table: every count that the on-time rate is made of stands next to it.
+UNIT_COLUMNS = [
+    "received",
+    "accepted",
+    "refused",
+    "forwarded",
+    "resolved",
+    "still_open",
+    "done_on_time",
+    "done_late",
+    "overdue_open",
+    "on_time_rate",
+    "median_answer_days",
+    "rated",
+    "satisfaction_rate",
 ]
 
 
@@ -33,210 +70,151 @@ class Report:
     total: stats.Measures
     rows: list[stats.Row]
     generated_at: datetime
-    lines: list[tuple[str, Any]] = field(default_factory=list)
+    issuer: Unit | None = None
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (label, text): the preview and the PDF
+    items: list[tuple[str, Any]] = field(default_factory=list)  # (label, published value): Excel
 
     @property
     def title(self) -> str:
         return _("Báo cáo tiếp nhận, giải quyết đơn – %(period)s") % {"period": self.period.label}
 
     @property
+    def document_title(self) -> str:
+        return _("Kết quả tiếp nhận, giải quyết phản ánh, kiến nghị, khiếu nại, tố cáo – %(period)s") % {
+            "period": self.period.label
+        }
+
+    @property
     def filename(self) -> str:
         return f"pakn-bao-cao-{self.unit.code}-{self.period.start:%Y%m%d}-{self.period.end:%Y%m%d}"
 
 
-def build_report(unit: Unit, period: stats.Period, *, today: date | None = None) -> Report:
+def build_report(unit: Unit, period: stats.Period, *, today: date | None = None, issuer: Unit | None = None) -> Report:
+    """``issuer``: the unit issuing the report (the user's unit); by default the unit the report is about."""
     scope = stats.Scope.units(unit)
     total = stats.totals(scope, period, today=today)
     rows = stats.unit_rows(scope, period, today=today)
     if not any(r.key == unit.pk for r in rows):
         rows.append(stats.Row(unit.pk, unit.name, stats.Measures.empty(), unit))
     rows.sort(key=lambda r: (r.key != unit.pk, r.label))
-    report = Report(unit=unit, period=period, scope=scope, total=total, rows=rows, generated_at=timezone.localtime())
+    report = Report(
+        unit=unit,
+        period=period,
+        scope=scope,
+        total=total,
+        rows=rows,
+        generated_at=timezone.localtime(),
+        issuer=issuer,
+    )
     report.lines = summary_lines(total)
+    report.items = summary_items(total)
     return report
 
 
-def summary_lines(m: stats.Measures) -> list[tuple[str, Any]]:
-    """(label, value) of the summary, in the order a superior reads it. Rates are percentages (one decimal)."""
-    lines: list[tuple[str, Any]] = [(_("Tổng số đơn tiếp nhận"), m["received"])]
-    lines += [("  " + _("Loại: %(kind)s") % {"kind": Kind(k).label}, n) for k, n in m.by_kind]
-    lines += [("  " + _("Kênh: %(channel)s") % {"channel": Channel(c).label}, n) for c, n in m.by_channel]
-    lines += [
-        (_("Đã thụ lý (hoặc đã trả lời)"), m["accepted"]),
-        (_("Không thụ lý"), m["refused"]),
-        (_("Chuyển cơ quan có thẩm quyền"), m["forwarded"]),
-        (_("Đã giải quyết (trả lời, kết luận)"), m["resolved"]),
-        ("  " + _("Giải quyết đúng hạn"), m["resolved_on_time"]),
-        ("  " + _("Giải quyết trễ hạn"), m["resolved_late"]),
-        (_("Đang giải quyết"), m["still_open"]),
-        ("  " + _("Trong đó đang quá hạn"), m["overdue_open"]),
-        (_("Người gửi rút đơn"), m["withdrawn"]),
-        (_("Gộp vào hồ sơ khác"), m["merged"]),
-        (_("Người gửi đề nghị cấp trên xem xét"), m["escalated_away"]),
-        (_("Tỷ lệ đúng hạn (%)"), stats.pct(m.on_time_rate)),
-        (_("Số ngày trả lời (trung vị)"), m["median_days"]),
-        (_("Số đánh giá của người gửi"), m["rated"]),
-        (_("Tỷ lệ hài lòng (%)"), stats.pct(m.satisfaction_rate)),
-        (_("Điểm hài lòng trung bình (1–5)"), None if m.average_rating is None else round(m.average_rating, 2)),
-    ]
-    return lines
+def _summary(m: stats.Measures) -> list[tuple[str, stats.Figure | None, Any]]:
+    """(label, figure or None for a breakdown line, value) of the summary."""
+    entries: list[tuple[str, stats.Figure | None, Any]] = []
+    for key, indented in SUMMARY:
+        fig = stats.FIGURES[key]
+        label = ("  " if indented else "") + fig.heading
+        entries.append((label, fig, None))
+        if key == "received":
+            entries += [("  " + _("Loại: %(kind)s") % {"kind": Kind(k).label}, None, n) for k, n in m.by_kind]
+            entries += [
+                ("  " + _("Kênh: %(channel)s") % {"channel": Channel(c).label}, None, n) for c, n in m.by_channel
+            ]
+    return entries
+
+
+def summary_lines(m: stats.Measures) -> list[tuple[str, str]]:
+    """(label, text) of the summary, as read in the preview and the PDF (rates under "(%)" headings)."""
+    return [(label, fig.column_text(m) if fig else stats.format_value(value)) for label, fig, value in _summary(m)]
+
+
+def summary_items(m: stats.Measures) -> list[tuple[str, Any]]:
+    """(label, published value) of the summary, for Excel: numbers stay numbers; "–" where undefined."""
+    items = []
+    for label, fig, value in _summary(m):
+        published = fig.published(m) if fig else value
+        items.append((label, stats.UNDEFINED if published is None else published))
+    return items
 
 
 def unit_columns() -> list[tuple[str, Any]]:
-    """(heading, function of Measures) of the per-unit table."""
-    return [
-        (_("Tiếp nhận"), lambda m: m["received"]),
-        (_("Thụ lý"), lambda m: m["accepted"]),
-        (_("Không thụ lý"), lambda m: m["refused"]),
-        (_("Chuyển đơn"), lambda m: m["forwarded"]),
-        (_("GQ đúng hạn"), lambda m: m["resolved_on_time"]),
-        (_("GQ trễ hạn"), lambda m: m["resolved_late"]),
-        (_("Đang GQ"), lambda m: m["still_open"]),
-        (_("Quá hạn"), lambda m: m["overdue_open"]),
-        (_("Đúng hạn (%)"), lambda m: stats.pct(m.on_time_rate)),
-        (_("Đánh giá"), lambda m: m["rated"]),
-        (_("Hài lòng (%)"), lambda m: stats.pct(m.satisfaction_rate)),
-    ]
+    """(heading, text of a Measures) of the per-unit table: the same headings and texts as the PDF."""
+    return [(stats.FIGURES[k].heading, stats.FIGURES[k].column_text) for k in UNIT_COLUMNS]
 
 
-def _heading(report: Report) -> list[str]:
+def _published(key: str, m: stats.Measures) -> Any:
+    value = stats.FIGURES[key].published(m)
+    return stats.UNDEFINED if value is None else value
+
+
+def _intro(report: Report) -> list[str]:
     return [
-        report.title,
-        _("Đơn vị: %(scope)s") % {"scope": report.scope.label},
-        _("Kỳ báo cáo: %(start)s – %(end)s")
+        _("Phạm vi: %(scope)s.") % {"scope": report.scope.label},
+        _("Kỳ báo cáo: %(start)s – %(end)s (đơn đến đơn vị trong kỳ).")
         % {"start": f"{report.period.start:%d/%m/%Y}", "end": f"{report.period.end:%d/%m/%Y}"},
-        _("Lập lúc: %(at)s (số liệu đang giải quyết, quá hạn tính đến thời điểm này)")
+        _("Số liệu lập lúc %(at)s; số đơn đang xử lý, đang quá hạn tính đến thời điểm này.")
         % {"at": f"{report.generated_at:%H:%M %d/%m/%Y}"},
     ]
 
 
-# ---------------------------------------------------------------- Excel
+def _head_name(unit: Unit) -> str:
+    """The name of the unit's head when it has exactly one with a recorded name (never a login name)."""
+    heads = list(Membership.objects.filter(unit=unit, role=Role.HEAD).select_related("user")[:2])
+    if len(heads) != 1 or not (heads[0].user.last_name or heads[0].user.first_name):
+        return ""
+    return person_name(heads[0].user)
+
+
+def document(report: Report, *, for_excel: bool = False) -> documents.Document:
+    """The report as an administrative document: issued by ``report.issuer`` (default: the unit it is about)."""
+    issuing = report.issuer or report.unit
+    issuer, signer = documents.parties_of(issuing, signer_name=_head_name(issuing))
+    summary_rows = [list(item) for item in report.items] if for_excel else [list(line) for line in report.lines]
+    if for_excel:
+        unit_rows = [
+            [row.unit.code if row.unit else "", row.label, *(_published(k, row.measures) for k in UNIT_COLUMNS)]
+            for row in report.rows
+        ]
+        unit_rows.append(["", _("Cộng"), *(_published(k, report.total) for k in UNIT_COLUMNS)])
+        unit_headers = [_("Mã đơn vị"), _("Đơn vị"), *(stats.FIGURES[k].heading for k in UNIT_COLUMNS)]
+        widths: tuple[float, ...] = (14, 44, *(12,) * len(UNIT_COLUMNS))
+    else:
+        unit_rows = [[row.label, *(f(row.measures) for _h, f in unit_columns())] for row in report.rows]
+        unit_rows.append([_("Cộng"), *(f(report.total) for _h, f in unit_columns())])
+        unit_headers = [_("Đơn vị"), *(h for h, _f in unit_columns())]
+        widths = (44, *(15,) * len(UNIT_COLUMNS))
+    parent = report.unit.parent.name if report.unit.parent is not None else ""
+    return documents.Document(
+        title=report.document_title,
+        issuer=issuer,
+        signer=signer,
+        dated=report.generated_at.date(),
+        intro=_intro(report),
+        recipients=[r for r in (parent, _("Lưu: VT")) if r],
+        notes_title=_("Cách tính"),
+        notes=list(stats.FORMULAS),
+        tables=[
+            documents.Table(
+                _("Tổng hợp"), [_("Chỉ tiêu"), _("Số liệu")], summary_rows, (110, 30), ("L", "R"), page_width=0.6
+            ),
+            documents.Table(
+                _("Theo đơn vị"),
+                unit_headers,
+                unit_rows,
+                widths,
+                ("L",) * (len(unit_headers) - len(UNIT_COLUMNS)) + ("R",) * len(UNIT_COLUMNS),
+                True,
+            ),
+        ],
+    )
 
 
 def to_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    summary = book.active
-    summary.title = _("Tổng hợp")[:31]
-    for index, text in enumerate(_heading(report), start=1):
-        heading = summary.cell(row=index, column=1, value=safe_cell(text))  # holds the unit's name
-        heading.font = Font(bold=index == 1, size=14 if index == 1 else 11)
-    start = len(_heading(report)) + 2
-    summary.cell(row=start, column=1, value=_("Chỉ tiêu")).font = Font(bold=True)
-    summary.cell(row=start, column=2, value=_("Số liệu")).font = Font(bold=True)
-    for offset, (label, value) in enumerate(report.lines, start=1):
-        summary.cell(row=start + offset, column=1, value=safe_cell(label))
-        summary.cell(row=start + offset, column=2, value=safe_cell(value))
-    summary.column_dimensions["A"].width = 52
-    summary.column_dimensions["B"].width = 14
-
-    units = book.create_sheet(_("Theo đơn vị")[:31])
-    headings = [_("Mã đơn vị"), _("Đơn vị")] + [h for h, _f in unit_columns()]
-    units.append(headings)
-    for cell in units[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in report.rows:  # unit names are typed by administrators: never a formula
-        cells = [row.unit.code if row.unit else "", row.label] + [f(row.measures) for _h, f in unit_columns()]
-        units.append([safe_cell(c) for c in cells])
-    units.append(["", _("Cộng")] + [f(report.total) for _h, f in unit_columns()])
-    for cell in units[units.max_row]:
-        cell.font = Font(bold=True)
-    units.freeze_panes = "C2"
-    units.column_dimensions["A"].width = 14
-    units.column_dimensions["B"].width = 44
-    for column in range(3, len(headings) + 1):
-        units.column_dimensions[get_column_letter(column)].width = 12
-
-    notes = book.create_sheet(_("Cách tính")[:31])
-    notes.append([_("Chỉ tiêu"), _("Cách tính")])
-    for term, text in stats.FORMULAS:
-        notes.append([safe_cell(str(term)), safe_cell(str(text))])
-    notes.column_dimensions["A"].width = 28
-    notes.column_dimensions["B"].width = 110
-    book.properties.title = report.title
-    book.properties.creator = "PAKN"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-# ---------------------------------------------------------------- PDF
-
-
-def font_paths() -> tuple[Path, Path]:
-    """A Unicode TTF with Vietnamese glyphs: the copy shipped in pakn/core/fonts, else Debian's."""
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists():
-            return regular, bold if bold.exists() else regular
-    raise FileNotFoundError("DejaVuSans.ttf not found: install fonts-dejavu-core or reinstall PAKN")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
+    return documents.xlsx_bytes(document(report, for_excel=True))
 
 
 def to_pdf(report: Report) -> bytes:
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
-
-    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
-    regular, bold = font_paths()
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_title(report.title)
-    pdf.set_author("PAKN")
-    pdf.set_creator("PAKN")
-    pdf.add_font("DejaVu", "", str(regular))
-    pdf.add_font("DejaVu", "B", str(bold))
-    pdf.set_auto_page_break(auto=True, margin=12)
-    pdf.add_page()
-    heading = _heading(report)
-    pdf.set_font("DejaVu", "B", 15)
-    pdf.multi_cell(0, 8, heading[0], new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
-    for line in heading[1:]:
-        pdf.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.set_font("DejaVu", "B", 12)
-    pdf.cell(0, 7, _("Tổng hợp"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 9.5)
-    head_style = FontFace(emphasis="BOLD", fill_color=(230, 235, 242))
-    with pdf.table(
-        col_widths=(110, 30),
-        width=140,
-        align="LEFT",
-        headings_style=head_style,
-        text_align=("LEFT", "RIGHT"),
-        line_height=5.2,
-    ) as table:
-        table.row([_("Chỉ tiêu"), _("Số liệu")])
-        for label, value in report.lines:
-            table.row([label.replace("  ", "    "), _cell(value)])
-    pdf.add_page()
-    pdf.set_font("DejaVu", "B", 12)
-    pdf.cell(0, 7, _("Theo đơn vị"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 8)
-    columns = unit_columns()
-    widths = (70, *(18,) * len(columns))
-    with pdf.table(
-        col_widths=widths, headings_style=head_style, line_height=4.5, text_align=("LEFT", *("RIGHT",) * len(columns))
-    ) as table:
-        table.row([_("Đơn vị"), *(h for h, _f in columns)])
-        for row in report.rows:
-            table.row([row.label, *(_cell(f(row.measures)) for _h, f in columns)])
-        table.row([_("Cộng"), *(_cell(f(report.total)) for _h, f in columns)])
-    pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 11)
-    pdf.cell(0, 6, _("Cách tính"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 8.5)
-    for term, text in stats.FORMULAS:
-        pdf.multi_cell(0, 4.4, f"{term}: {text}", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    return documents.pdf_bytes(document(report))

@@ -8,8 +8,9 @@ from datetime import date
 from django.http import HttpResponse
 
 from pakn.core.text import fold
+from pakn.org.models import Unit
 from pakn.plans.queries import Cascade
-from pakn.reception.reporting import Report, Table, pdf_response, xlsx_response
+from pakn.reception.reporting import Document, Table, issuer_and_signer, pdf_response, xlsx_response
 
 UNIT_HEADERS = [
     "Đơn vị",
@@ -35,7 +36,9 @@ TASK_HEADERS = [
 ]
 
 
-def cascade_report(result: Cascade, *, today: date) -> Report:
+def cascade_report(result: Cascade, *, today: date, issuer: Unit | None = None) -> Document:
+    """``issuer``: the unit issuing the report (the user's unit); by default the unit whose plan heads the cascade
+    (the first unit to implement the directive), never "the system"."""
     units = [
         [
             unit.name,
@@ -65,10 +68,21 @@ def cascade_report(result: Cascade, *, today: date) -> Report:
         for r in result.rows
     ]
     d = result.directive
-    return Report(
-        title=f"Báo cáo tình hình triển khai {d.number}",
-        subtitle=f"{d.title} ({d.issuer}, {d.issued_on:%d/%m/%Y}). Số liệu đến ngày {today:%d/%m/%Y}.",
-        issuer="HỆ THỐNG PAKN",
+    unit = issuer or (result.roots[0].plan.unit if result.roots else None)
+    if unit is None and result.units:
+        unit = result.units[0][0]
+    if unit is None:
+        raise ValueError("a report needs an issuing unit")
+    issued_by, signer = issuer_and_signer(unit)
+    return Document(
+        title=f"Tình hình triển khai {d.number}",
+        issuer=issued_by,
+        signer=signer,
+        dated=today,
+        intro=[
+            f"Văn bản: {d.number} – {d.title} ({d.issuer}, {d.issued_on:%d/%m/%Y}). Số liệu đến ngày {today:%d/%m/%Y}."
+        ],
+        recipients=["Như trên", "Lưu: VT"],
         tables=[
             Table("Tình hình theo đơn vị", UNIT_HEADERS, units, (30, 12, 9, 8, 8, 8, 7, 14)),
             Table("Chi tiết nhiệm vụ", TASK_HEADERS, tasks, (9, 14, 24, 14, 8, 9, 8, 6, 10, 6)),
@@ -76,8 +90,8 @@ def cascade_report(result: Cascade, *, today: date) -> Report:
     )
 
 
-def cascade_download(result: Cascade, *, today: date, fmt: str) -> HttpResponse:
-    report = cascade_report(result, today=today)
+def cascade_download(result: Cascade, *, today: date, fmt: str, issuer: Unit | None = None) -> HttpResponse:
+    report = cascade_report(result, today=today, issuer=issuer)
     slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in fold(result.directive.number)).strip("-")
     filename = f"trien-khai-{slug}-{today:%Y%m%d}"
     return xlsx_response(report, filename) if fmt == "xlsx" else pdf_response(report, filename)

@@ -78,7 +78,8 @@ def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
     result = queries.build_cascade(directive, user=request.user, today=today)
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "pdf"):
-        return reports.cascade_download(result, today=today, fmt=fmt)
+        own = writable_units(request.user).first()  # the report is issued by the user's unit
+        return reports.cascade_download(result, today=today, fmt=fmt, issuer=own)
     return render(
         request,
         "plans/directive.html",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pakn.core.spreadsheet import safe_cell
 from pakn.public import stats
-from pakn.public.facts import CHANNELS, KINDS
+from pakn.public.facts import CHANNELS, KINDS, STORED_MEASURES
 from pakn.public.models import DisciplineResult
 from pakn.public.presenters import mask, published_cases, published_items
 
@@ -27,32 +27,36 @@ class Column:
     description: Any
 
 
+# Columns only in the open data (sums a re-user needs to add periods up, and the breakdowns).
+_RAW_COLUMNS = {
+    "answer_days_sum": _("Tổng số ngày từ khi đơn đến đến khi trả lời, của các đơn đã giải quyết."),
+    "rating_sum": _("Tổng điểm đánh giá (Rất hài lòng = 5 … Rất không hài lòng = 1)."),
+    **{f"kind_{k}": _("Tiếp nhận theo loại: %(kind)s.") % {"kind": k} for k in KINDS},
+    **{f"channel_{c}": _("Tiếp nhận theo kênh: %(channel)s.") % {"channel": c} for c in CHANNELS},
+}
+_FIGURE_TYPES = {"count": "integer", "rate": "number", "days": "number", "score": "number"}
+
+
+def _figure_column(key: str) -> Column:
+    """A published figure: its label and formula, as on the pages (``stats.FIGURES``); rates in %, empty (JSON
+    null) where the pages show "–"."""
+    figure = stats.FIGURES[key]
+    unit = " (%)" if figure.kind == "rate" else ""
+    return Column(key, _FIGURE_TYPES[figure.kind], lazy_description(figure, unit))
+
+
+class lazy_description:  # noqa: N801 - evaluated in the language of the request, like gettext_lazy
+    def __init__(self, figure: stats.Figure, unit: str) -> None:
+        self.figure, self.unit = figure, unit
+
+    def __str__(self) -> str:
+        return f"{self.figure.label}{self.unit}: {stats.formula_text(self.figure)}"
+
+
 MEASURE_COLUMNS = [
-    Column("received", "integer", _("Tiếp nhận: số lượt đơn đến đơn vị trong kỳ (kể cả đơn được chuyển đến).")),
-    Column("accepted", "integer", _("Đã thụ lý hoặc đã trả lời.")),
-    Column("refused", "integer", _("Không thụ lý.")),
-    Column("forwarded", "integer", _("Đã chuyển đến cơ quan có thẩm quyền khác.")),
-    Column("resolved", "integer", _("Đã có văn bản trả lời hoặc kết luận.")),
-    Column("resolved_on_time", "integer", _("Đã giải quyết, mọi thời hạn đều đúng.")),
-    Column("resolved_late", "integer", _("Đã giải quyết, có thời hạn bị trễ.")),
-    Column("done_on_time", "integer", _("Đã xử lý xong (giải quyết, không thụ lý hoặc chuyển đơn) đúng hạn.")),
-    Column("done_late", "integer", _("Đã xử lý xong nhưng trễ hạn.")),
-    Column("still_open", "integer", _("Chưa xử lý xong (tính đến lúc tải dữ liệu).")),
-    Column("overdue_open", "integer", _("Chưa xử lý xong và đã quá hạn (tính đến hôm nay).")),
-    Column("withdrawn", "integer", _("Người gửi rút đơn.")),
-    Column("merged", "integer", _("Gộp vào hồ sơ khác.")),
-    Column("escalated_away", "integer", _("Người gửi không hài lòng, đề nghị cấp trên xem xét.")),
-    Column("answer_days_sum", "integer", _("Tổng số ngày từ khi đơn đến đến khi trả lời, của các đơn đã giải quyết.")),
-    Column("rated", "integer", _("Số đánh giá của người gửi.")),
-    Column("rating_sum", "integer", _("Tổng điểm đánh giá (Rất hài lòng = 5 … Rất không hài lòng = 1).")),
-    Column("satisfied", "integer", _("Số đánh giá Hài lòng hoặc Rất hài lòng.")),
-    *[Column(f"kind_{k}", "integer", _("Tiếp nhận theo loại: %(kind)s.") % {"kind": k}) for k in KINDS],
-    *[Column(f"channel_{c}", "integer", _("Tiếp nhận theo kênh: %(channel)s.") % {"channel": c}) for c in CHANNELS],
-    Column("median_answer_days", "number", _("Trung vị số ngày trả lời (trống nếu chưa có đơn được giải quyết).")),
-    Column("on_time_rate", "number", _("Tỷ lệ đúng hạn, %: done_on_time ÷ (done_on_time + done_late + overdue_open).")),
-    Column("satisfaction_rate", "number", _("Tỷ lệ hài lòng, %: satisfied ÷ rated.")),
-    Column("average_rating", "number", _("Điểm hài lòng trung bình: rating_sum ÷ rated.")),
-]
+    _figure_column(k) if k in stats.FIGURES else Column(k, "integer", _RAW_COLUMNS[k])
+    for k in [*STORED_MEASURES, "overdue_open", "done", "judged"]
+] + [_figure_column(k) for k in ("median_answer_days", "on_time_rate", "satisfaction_rate", "average_rating")]
 
 PERIOD_COLUMNS = [
     Column("period_start", "date", _("Ngày đầu kỳ (YYYY-MM-DD).")),
@@ -121,6 +125,15 @@ DATASETS: dict[str, dict[str, Any]] = {
             Column("violation", "string", _("Hành vi vi phạm.")),
             Column("measure", "string", _("Hình thức kỷ luật (mã).")),
             Column("measure_label", "string", _("Hình thức kỷ luật.")),
+            Column(
+                "regime",
+                "string",
+                _(
+                    "cadre (cán bộ) hoặc civil_servant (công chức): kỷ luật hành chính; party (đảng viên): kỷ "
+                    "luật đảng; trống: chưa phân loại."
+                ),
+            ),
+            Column("legal_basis", "string", _("Căn cứ của hình thức kỷ luật vào ngày quyết định.")),
             Column("decision_number", "string", _("Số quyết định.")),
             Column("decided_on", "date", _("Ngày quyết định.")),
         ],
@@ -181,7 +194,9 @@ def discipline_rows() -> list[dict[str, Any]]:
             "official_name": r.official_name,
             "violation": mask(r.violation),
             "measure": r.measure,
-            "measure_label": r.measure_detail or r.get_measure_display(),
+            "measure_label": r.get_measure_display(),
+            "regime": r.regime,
+            "legal_basis": r.legal_basis,
             "decision_number": r.decision_number,
             "decided_on": r.decided_on.isoformat(),
         }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -35,69 +35,6 @@ COMMEND_SATISFACTION = 0.80
 HELP_ON_TIME = 0.70
 HELP_SATISFACTION = 0.50
 
-FORMULAS: list[tuple[Any, Any]] = [
-    (
-        gettext_lazy("Tiếp nhận"),
-        gettext_lazy(
-            "Số lượt đơn đến đơn vị trong kỳ: đơn được phân về đơn vị (theo ngày nhận đơn) và đơn đơn vị khác chuyển "
-            "đến (theo ngày chuyển). Một đơn chuyển qua hai đơn vị được tính ở cả hai."
-        ),
-    ),
-    (gettext_lazy("Đã thụ lý"), gettext_lazy("Số đơn đã được đơn vị thụ lý hoặc đã được trả lời.")),
-    (gettext_lazy("Không thụ lý"), gettext_lazy("Số đơn đơn vị ra thông báo không thụ lý.")),
-    (gettext_lazy("Chuyển đơn"), gettext_lazy("Số đơn đơn vị chuyển đến cơ quan có thẩm quyền khác.")),
-    (
-        gettext_lazy("Đã giải quyết"),
-        gettext_lazy(
-            "Số đơn có văn bản trả lời hoặc kết luận của đơn vị (kể cả đơn sau đó người gửi đề nghị cấp trên xem xét)."
-        ),
-    ),
-    (
-        gettext_lazy("Đúng hạn / trễ hạn"),
-        gettext_lazy(
-            "Một đơn đã xử lý xong (trả lời, kết luận, không thụ lý hoặc chuyển đơn) là đúng hạn khi mọi thời hạn của "
-            "đơn vị đối với đơn đó (thụ lý, giải quyết, trả lời) đều được hoàn thành không muộn hơn ngày hết hạn."
-        ),
-    ),
-    (gettext_lazy("Đang quá hạn"), gettext_lazy("Đơn chưa xử lý xong mà thời hạn gần nhất đã qua (tính đến hôm nay).")),
-    (
-        gettext_lazy("Tỷ lệ đúng hạn"),
-        gettext_lazy(
-            "Đúng hạn ÷ (đúng hạn + trễ hạn + đang quá hạn). Đơn đang quá hạn bị tính là chưa đúng hạn, "
-            "để đơn vị để đơn tồn đọng không có tỷ lệ cao hơn đơn vị trả lời muộn."
-        ),
-    ),
-    (
-        gettext_lazy("Số ngày trả lời (trung vị)"),
-        gettext_lazy(
-            "Trung vị của số ngày (theo lịch) từ khi đơn đến đơn vị đến ngày có văn bản trả lời hoặc kết luận: "
-            "một nửa số đơn được trả lời nhanh hơn. Với số đơn chẵn, lấy trung bình hai giá trị giữa."
-        ),
-    ),
-    (
-        gettext_lazy("Tỷ lệ hài lòng"),
-        gettext_lazy(
-            "Số đánh giá “Hài lòng” hoặc “Rất hài lòng” ÷ tổng số đánh giá của người gửi về kết quả của đơn vị."
-        ),
-    ),
-    (
-        gettext_lazy("Điểm hài lòng"),
-        gettext_lazy(
-            "Trung bình các mức đánh giá: Rất hài lòng = 5, Hài lòng = 4, Bình thường = 3, Không hài lòng = 2, "
-            "Rất không hài lòng = 1."
-        ),
-    ),
-    (
-        gettext_lazy("Điểm xếp hạng"),
-        gettext_lazy(
-            "Trung bình cộng của tỷ lệ đúng hạn và tỷ lệ hài lòng (chỉ một tỷ lệ nếu chưa có đánh giá). Đơn vị có dưới "
-            "%(n)s đơn đã xử lý hoặc quá hạn chưa được xếp hạng."
-        )
-        % {"n": MIN_JUDGED_FOR_RANKING},
-    ),
-]
-
-
 # ---------------------------------------------------------------- period and scope
 
 
@@ -105,7 +42,7 @@ FORMULAS: list[tuple[Any, Any]] = [
 class Period:
     start: date
     end: date  # inclusive
-    kind: str = "range"  # month | quarter | year | range
+    kind: str = "range"  # month | quarter | year | last12 | range
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
@@ -122,10 +59,14 @@ class Period:
 
     @classmethod
     def default(cls, today: date | None = None) -> Period:
-        """The last twelve months up to today."""
+        """The last twelve months up to today: from the first day of the month a year ago, after it."""
         today = today or timezone.localdate()
         start = month_of(today).replace(year=today.year - 1)
-        return cls(next_month(start), today)
+        return cls(next_month(start), today, "last12")
+
+    @property
+    def is_default(self) -> bool:
+        return self.kind == "last12"
 
     @property
     def label(self) -> str:
@@ -135,6 +76,19 @@ class Period:
             return _("Quý %(q)s/%(y)s") % {"q": (self.start.month - 1) // 3 + 1, "y": self.start.year}
         if self.kind == "year":
             return _("Năm %(y)s") % {"y": self.start.year}
+        dates = f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+        if self.kind == "last12":
+            return _("12 tháng gần nhất (%(dates)s)") % {"dates": dates}
+        if self.start == date(self.end.year, 1, 1) and self.end < date(self.end.year, 12, 31):
+            return _("Từ đầu năm %(y)s đến ngày %(end)s (%(dates)s)") % {
+                "y": self.end.year,
+                "end": f"{self.end:%d/%m/%Y}",
+                "dates": dates,
+            }
+        return dates
+
+    @property
+    def dates(self) -> str:
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
     def months(self) -> list[date]:
@@ -222,6 +176,11 @@ class Measures(dict[str, Any]):
             self[key] += values.get(key) or 0
 
     @property
+    def done(self) -> int:
+        """Finished by the unit: answered or concluded, refused, or forwarded."""
+        return self["resolved"] + self["refused"] + self["forwarded"]
+
+    @property
     def judged(self) -> int:
         return self["done_on_time"] + self["done_late"] + self["overdue_open"]
 
@@ -267,14 +226,16 @@ class Measures(dict[str, Any]):
         return [(c, self[f"channel_{c}"]) for c in CHANNELS]
 
     def as_row(self) -> dict[str, Any]:
-        """Plain values for open data, Excel and tests: counts, then rates rounded as shown on the pages."""
-        row = {k: self[k] for k in STORED_MEASURES}
-        row["overdue_open"] = self["overdue_open"]
-        row["median_answer_days"] = self["median_days"]
-        row["on_time_rate"] = pct(self.on_time_rate)
-        row["satisfaction_rate"] = pct(self.satisfaction_rate)
-        row["average_rating"] = None if self.average_rating is None else round(self.average_rating, 2)
+        """Plain values for open data, Excel and tests: the stored counts, then every published figure (``FIGURES``)
+        as published: rates as percentages with one decimal, None when undefined."""
+        row: dict[str, Any] = {k: self[k] for k in STORED_MEASURES}
+        for key, fig in FIGURES.items():
+            row[key] = fig.published(self)
         return row
+
+    def text(self, key: str) -> str:
+        """A figure as read on a page or in a PDF."""
+        return FIGURES[key].text(self)
 
 
 def pct(rate: float | None) -> float | None:
@@ -299,6 +260,248 @@ def median(histogram: dict[int, int]) -> float | None:
     assert lower is not None and upper is not None
     result = (lower + upper) / 2
     return int(result) if result == int(result) else result
+
+
+# ---------------------------------------------------------------- the published figures, each defined once
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published figure: its name (the open-data column), its label, what it counts or how it is computed
+    (shown under "Cách tính" and in the open-data column descriptions), and how it is written. Every page,
+    report and export takes its label, value and text from here, so the same figure never reads differently.
+
+    ``kind``: ``count`` (an integer), ``rate`` (a fraction, published as a percentage with one decimal,
+    "–" when its denominator is 0), ``days`` (a number of days, "–" when nothing was answered) or ``score``
+    (a mean rating with two decimals)."""
+
+    key: str
+    label: Any
+    formula: Any
+    kind: str = "count"
+    parts: tuple[str, ...] = ()  # the counts a reader needs to check a rate: shown wherever the rate is
+
+    def value(self, m: Measures) -> Any:
+        """The exact value: an int for counts, a fraction 0..1 for rates, None when undefined."""
+        return _VALUES[self.key](m) if self.key in _VALUES else m[self.key]
+
+    def published(self, m: Measures) -> Any:
+        """The value as published (open data, Excel, tests): rates as percentages with one decimal, scores with
+        two decimals, counts as they are; None when undefined."""
+        value = self.value(m)
+        if value is None:
+            return None
+        if self.kind == "rate":
+            return pct(value)
+        if self.kind == "score":
+            return round(value, 2)
+        return value
+
+    def text(self, m: Measures) -> str:
+        """The value as read on a page or in a PDF (Vietnamese number format; "–" when undefined)."""
+        return format_value(self.published(m), self.kind)
+
+    def column_text(self, m: Measures) -> str:
+        """The value in a table column headed by ``heading``: a rate without its "%" (the heading says it)."""
+        value = self.published(m)
+        if self.kind == "rate" and value is not None:
+            return f"{value:.1f}".replace(".", ",")
+        return format_value(value, self.kind)
+
+    @property
+    def heading(self) -> str:
+        """The label of a table column holding the published value (rates say "%" in the heading)."""
+        return f"{self.label} (%)" if self.kind == "rate" else str(self.label)
+
+
+def format_value(value: Any, kind: str = "count") -> str:
+    """1.234 · 20,5 · 16,7 % · 3,50 · "–" for an undefined value: the one number format of PAKN's outputs."""
+    if value is None or value == "":
+        return UNDEFINED
+    if isinstance(value, str):  # already written
+        return value
+    if kind == "rate":
+        return f"{value:.1f}".replace(".", ",") + " %"
+    if kind == "score":
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, float) and value != int(value):
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"{int(value):,}".replace(",", ".")
+
+
+UNDEFINED = "–"
+
+_VALUES: dict[str, Any] = {
+    "done": lambda m: m.done,
+    "judged": lambda m: m.judged,
+    "on_time_rate": lambda m: m.on_time_rate,
+    "median_answer_days": lambda m: m["median_days"],
+    "satisfaction_rate": lambda m: m.satisfaction_rate,
+    "average_rating": lambda m: m.average_rating,
+    "score": lambda m: m.score,
+}
+
+FIGURES: dict[str, Figure] = {
+    f.key: f
+    for f in [
+        Figure(
+            "received",
+            gettext_lazy("Tiếp nhận"),
+            gettext_lazy(
+                "Số lượt đơn đến đơn vị trong kỳ: đơn được phân về đơn vị (theo ngày nhận đơn) và đơn đơn vị khác "
+                "chuyển đến (theo ngày chuyển). Một đơn chuyển qua hai đơn vị được tính ở cả hai."
+            ),
+        ),
+        Figure(
+            "accepted", gettext_lazy("Đã thụ lý"), gettext_lazy("Số đơn đã được đơn vị thụ lý hoặc đã được trả lời.")
+        ),
+        Figure("refused", gettext_lazy("Không thụ lý"), gettext_lazy("Số đơn đơn vị ra thông báo không thụ lý.")),
+        Figure(
+            "forwarded",
+            gettext_lazy("Chuyển đơn"),
+            gettext_lazy("Số đơn đơn vị chuyển đến cơ quan có thẩm quyền khác."),
+        ),
+        Figure(
+            "resolved",
+            gettext_lazy("Đã giải quyết"),
+            gettext_lazy(
+                "Số đơn có văn bản trả lời hoặc kết luận của đơn vị (kể cả đơn sau đó người gửi đề nghị cấp trên "
+                "xem xét). Không gồm đơn không thụ lý và đơn chuyển đi."
+            ),
+        ),
+        Figure(
+            "resolved_on_time",
+            gettext_lazy("Giải quyết đúng hạn"),
+            gettext_lazy("Trong số đơn đã giải quyết: số đơn mọi thời hạn của đơn vị đều được hoàn thành đúng hạn."),
+        ),
+        Figure(
+            "resolved_late",
+            gettext_lazy("Giải quyết trễ hạn"),
+            gettext_lazy("Trong số đơn đã giải quyết: số đơn có thời hạn của đơn vị bị trễ."),
+        ),
+        Figure(
+            "done",
+            gettext_lazy("Đã xử lý xong"),
+            gettext_lazy("Đã giải quyết + không thụ lý + chuyển đơn: các đơn đơn vị đã xử lý xong phần việc của mình."),
+        ),
+        Figure(
+            "done_on_time",
+            gettext_lazy("Xử lý xong đúng hạn"),
+            gettext_lazy(
+                "Số đơn đã xử lý xong (giải quyết, không thụ lý hoặc chuyển đơn) mà mọi thời hạn của đơn vị đối "
+                "với đơn đó (thụ lý, giải quyết, trả lời) đều được hoàn thành không muộn hơn ngày hết hạn."
+            ),
+        ),
+        Figure(
+            "done_late",
+            gettext_lazy("Xử lý xong trễ hạn"),
+            gettext_lazy(
+                "Số đơn đã xử lý xong (giải quyết, không thụ lý hoặc chuyển đơn) có ít nhất một thời hạn của đơn "
+                "vị bị trễ. Vì gồm cả đơn không thụ lý, chuyển đơn, số này có thể lớn hơn số đơn trễ hạn trong số "
+                "đơn đã giải quyết."
+            ),
+        ),
+        Figure(
+            "still_open", gettext_lazy("Đang xử lý"), gettext_lazy("Số đơn chưa xử lý xong (tính đến lúc lập số liệu).")
+        ),
+        Figure(
+            "overdue_open",
+            gettext_lazy("Đang quá hạn"),
+            gettext_lazy("Trong số đơn đang xử lý: số đơn mà thời hạn gần nhất đã qua (tính đến hôm nay)."),
+        ),
+        Figure("withdrawn", gettext_lazy("Người gửi rút đơn"), gettext_lazy("Số đơn người gửi rút.")),
+        Figure(
+            "merged", gettext_lazy("Gộp vào hồ sơ khác"), gettext_lazy("Số đơn được gộp vào hồ sơ khác cùng nội dung.")
+        ),
+        Figure(
+            "escalated_away",
+            gettext_lazy("Đề nghị cấp trên xem xét"),
+            gettext_lazy("Số đơn đơn vị đã trả lời nhưng người gửi không hài lòng, đề nghị cấp trên xem xét."),
+        ),
+        Figure(
+            "judged",
+            gettext_lazy("Số đơn tính tỷ lệ đúng hạn"),
+            gettext_lazy("Xử lý xong đúng hạn + xử lý xong trễ hạn + đang quá hạn."),
+        ),
+        Figure(
+            "on_time_rate",
+            gettext_lazy("Tỷ lệ đúng hạn"),
+            gettext_lazy(
+                "Xử lý xong đúng hạn ÷ (xử lý xong đúng hạn + xử lý xong trễ hạn + đang quá hạn). Đơn đang quá hạn "
+                "bị tính là chưa đúng hạn, để đơn vị để đơn tồn đọng không có tỷ lệ cao hơn đơn vị trả lời muộn. "
+                "Ba số này được in cạnh tỷ lệ; khi tổng của chúng bằng 0, tỷ lệ không xác định và được ghi “–”."
+            ),
+            kind="rate",
+            parts=("done_on_time", "done_late", "overdue_open"),
+        ),
+        Figure(
+            "median_answer_days",
+            gettext_lazy("Số ngày trả lời (trung vị)"),
+            gettext_lazy(
+                "Trung vị của số ngày (theo lịch) từ khi đơn đến đơn vị đến ngày có văn bản trả lời hoặc kết luận, "
+                "trên các đơn đã giải quyết: một nửa số đơn được trả lời nhanh hơn. Với số đơn chẵn, lấy trung bình "
+                "hai giá trị giữa. “–” khi chưa có đơn nào được giải quyết."
+            ),
+            kind="days",
+        ),
+        Figure("rated", gettext_lazy("Số đánh giá"), gettext_lazy("Số đánh giá của người gửi về kết quả của đơn vị.")),
+        Figure(
+            "satisfied",
+            gettext_lazy("Số đánh giá hài lòng"),
+            gettext_lazy("Số đánh giá “Hài lòng” hoặc “Rất hài lòng”."),
+        ),
+        Figure(
+            "satisfaction_rate",
+            gettext_lazy("Tỷ lệ hài lòng"),
+            gettext_lazy(
+                "Số đánh giá “Hài lòng” hoặc “Rất hài lòng” ÷ tổng số đánh giá của người gửi về kết quả của đơn vị "
+                "(“–” khi chưa có đánh giá)."
+            ),
+            kind="rate",
+            parts=("satisfied", "rated"),
+        ),
+        Figure(
+            "average_rating",
+            gettext_lazy("Điểm hài lòng"),
+            gettext_lazy(
+                "Trung bình các mức đánh giá: Rất hài lòng = 5, Hài lòng = 4, Bình thường = 3, Không hài lòng = 2, "
+                "Rất không hài lòng = 1."
+            ),
+            kind="score",
+        ),
+        Figure(
+            "score",
+            gettext_lazy("Điểm xếp hạng"),
+            gettext_lazy(
+                "Trung bình cộng của tỷ lệ đúng hạn và tỷ lệ hài lòng (chỉ một tỷ lệ nếu chưa có đánh giá). Đơn vị "
+                "có dưới %(n)s đơn tính tỷ lệ đúng hạn chưa được xếp hạng."
+            ),
+            kind="rate",
+        ),
+    ]
+}
+
+
+def formula_text(figure: Figure) -> str:
+    text = str(figure.formula)
+    return text % {"n": MIN_JUDGED_FOR_RANKING} if "%(n)s" in text else text
+
+
+class _Formulas:
+    """(label, formula) of every figure, for "Cách tính" (pages, Excel, PDF); evaluated in the active language."""
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter([(str(f.label), formula_text(f)) for f in FIGURES.values()])
+
+    def __len__(self) -> int:
+        return len(FIGURES)
+
+
+FORMULAS = _Formulas()
+
+
+def figure(key: str) -> Figure:
+    return FIGURES[key]
 
 
 # ---------------------------------------------------------------- queries

@@ -30,11 +30,6 @@ def channel_label(code: str) -> str:
     return str(Channel(code).label) if code in Channel.values else code
 
 
-def percent(rate: float | None) -> str:
-    value = stats.pct(rate)
-    return "–" if value is None else f"{value:.1f}".replace(".", ",") + " %"
-
-
 def statistics_context(scope: stats.Scope, period: stats.Period) -> dict[str, Any]:
     """Everything the statistics page shows; also used by the tests to compare with the other outputs."""
     total = stats.totals(scope, period)
@@ -51,7 +46,7 @@ def statistics_context(scope: stats.Scope, period: stats.Period) -> dict[str, An
         [(f"{r.key:%m/%y}", [r.measures["received"], r.measures["resolved"]]) for r in months]
     )
     on_time_bars = charts.bars(
-        [(r.label, stats.pct(r.measures.on_time_rate), percent(r.measures.on_time_rate)) for r in months]
+        [(r.label, stats.pct(r.measures.on_time_rate), r.measures.text("on_time_rate")) for r in months]
     )
     topic_bars = charts.bars(
         [(r.label, r.measures["received"], charts.fmt_int(r.measures["received"])) for r in topics]
@@ -105,9 +100,12 @@ def portal_cached(name: str, scope: stats.Scope, period: stats.Period, compute: 
 
 
 def _figures(name: str, scope: stats.Scope, period: stats.Period) -> Callable[[], Any]:
-    if name == "home":
-        return lambda: stats.totals(scope, period, medians=False)
     return lambda: statistics_context(scope, period)
+
+
+# The home page shows the totals of the statistics page for the same scope and period, read from the same cache
+# entry: one computation, so the two pages can never show different figures or different "computed at" times.
+PAGES_SHARING_FIGURES = ("home", "statistics")
 
 
 def shared_cache() -> bool:
@@ -120,17 +118,17 @@ def shared_cache() -> bool:
 def warm_portal() -> int:
     """Called by ``pakn worker``: the nationwide figures of the home and statistics pages for the default
     period, in each language, are recomputed shortly before they expire, so no visitor waits for them.
-    Returns how many were recomputed. Only with a cache shared with the web processes (``PAKN_CACHE_URL``):
-    the worker's own memory would help nobody."""
+    Returns how many pages got fresh figures (both pages of a language share one entry, computed once). Only with
+    a cache shared with the web processes (``PAKN_CACHE_URL``): the worker's own memory would help nobody."""
     if settings.PUBLIC_CACHE_SECONDS <= 0 or not shared_cache():
         return 0
     refreshed = 0
     period, nation = stats.Period.default(), stats.Scope.nation()
     for language, _label in settings.LANGUAGES:
         with translation.override(language):
-            for name in ("home", "statistics"):
-                fresh = _cached(name, nation, period, _figures(name, nation, period), REFRESH_AHEAD_SECONDS)[2]
-                refreshed += int(fresh)
+            figures = _figures("statistics", nation, period)
+            fresh = _cached("statistics", nation, period, figures, REFRESH_AHEAD_SECONDS)[2]
+            refreshed += len(PAGES_SHARING_FIGURES) * int(fresh)
     return refreshed
 
 
@@ -138,7 +136,8 @@ def warm_portal() -> int:
 def home(request: HttpRequest) -> HttpResponse:
     period = stats.Period.default()
     nation = stats.Scope.nation()
-    total, computed_at = portal_cached("home", nation, period, _figures("home", nation, period))
+    figures, computed_at = portal_cached("statistics", nation, period, _figures("statistics", nation, period))
+    total = figures["total"]
     latest = published_items(published_cases().order_by("-pk")[:5], with_body=False)
     discipline = DisciplineResult.objects.filter(retracted_at__isnull=True).select_related("unit")[:5]
     return render(
@@ -206,9 +205,14 @@ def answer_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_GET
 def discipline(request: HttpRequest) -> HttpResponse:
+    """The state's discipline (cadres, civil servants) and the Party's (party members) in separate tables,
+    each measure with the text it was decided under."""
     results = DisciplineResult.objects.filter(retracted_at__isnull=True).select_related("unit", "case")
-    page = Paginator(results, 30).get_page(request.GET.get("page"))
-    return render(request, "public_portal/discipline.html", {"page": page, "section": "discipline"})
+    page = Paginator(results.exclude(regime="party"), 30).get_page(request.GET.get("page"))
+    party_page = Paginator(results.filter(regime="party"), 30).get_page(request.GET.get("party_page"))
+    return render(
+        request, "public_portal/discipline.html", {"page": page, "party_page": party_page, "section": "discipline"}
+    )
 
 
 @require_GET

@@ -8,11 +8,12 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 
 from pakn.org.models import Unit
 from pakn.reception.models import Entry
 from pakn.reception.queries import UnitCompliance
-from pakn.reception.reporting import Report, Table, pdf_response, xlsx_response
+from pakn.reception.reporting import Document, Table, issuer_and_signer, pdf_response, xlsx_response
 
 COMPLIANCE_HEADERS = [
     "Đơn vị",
@@ -55,7 +56,25 @@ def compliance_table_rows(rows: Iterable[UnitCompliance]) -> list[list[Any]]:
     ]
 
 
-def compliance_report(rows: list[UnitCompliance], *, start: date, end: date) -> Report:
+def issuing_unit(units: Iterable[Unit]) -> Unit | None:
+    """Who issues a report on several units when the caller does not say: the one unit above all the others
+    (their common parent, or one of them that the others are under); else the first."""
+    units = list(dict.fromkeys(units))
+    if not units:
+        return None
+    ids = {u.pk for u in units}
+    tops = [u for u in units if u.parent_id not in ids]
+    if len(tops) == 1:
+        return tops[0]
+    parents = {u.parent_id for u in tops}
+    if len(parents) == 1 and None not in parents:
+        return tops[0].parent
+    return tops[0]
+
+
+def compliance_report(
+    rows: list[UnitCompliance], *, start: date, end: date, issuer: Unit | None = None, today: date | None = None
+) -> Document:
     missed = [
         [r.unit.name, f"{p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}", p.required, p.held, p.citation]
         for r in rows
@@ -63,10 +82,17 @@ def compliance_report(rows: list[UnitCompliance], *, start: date, end: date) -> 
         if p.missed
     ]
     citations = sorted({(r.head_title, r.requirement, r.citation) for r in rows if r.citation})
-    return Report(
-        title="Báo cáo tình hình tiếp công dân định kỳ của người đứng đầu",
-        subtitle=f"Kỳ báo cáo: từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
-        issuer="HỆ THỐNG PAKN",
+    unit = issuer or issuing_unit(r.unit for r in rows)
+    if unit is None:
+        raise ValueError("a report needs an issuing unit")
+    issued_by, signer = issuer_and_signer(unit)
+    return Document(
+        title="Tình hình tiếp công dân định kỳ của người đứng đầu",
+        issuer=issued_by,
+        dated=today or timezone.localdate(),
+        intro=[f"Kỳ báo cáo: từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}. Số liệu lập trên hệ thống PAKN."],
+        recipients=["Như trên", "Lưu: VT"],
+        signer=signer,
         tables=[
             Table("Tổng hợp theo đơn vị", COMPLIANCE_HEADERS, compliance_table_rows(rows), COMPLIANCE_WIDTHS),
             Table(
@@ -82,8 +108,10 @@ def compliance_report(rows: list[UnitCompliance], *, start: date, end: date) -> 
     )
 
 
-def compliance_download(rows: list[UnitCompliance], *, start: date, end: date, fmt: str) -> HttpResponse:
-    report = compliance_report(rows, start=start, end=end)
+def compliance_download(
+    rows: list[UnitCompliance], *, start: date, end: date, fmt: str, issuer: Unit | None = None
+) -> HttpResponse:
+    report = compliance_report(rows, start=start, end=end, issuer=issuer)
     filename = f"tiep-cong-dan-{start:%Y%m%d}-{end:%Y%m%d}"
     return xlsx_response(report, filename) if fmt == "xlsx" else pdf_response(report, filename)
 
@@ -132,10 +160,17 @@ def register_xlsx(entries: Iterable[Entry], *, unit: Unit) -> HttpResponse:
                 ", ".join(ec.case.tracking_code for ec in e.entry_cases.all()),
             ]
         )
-    report = Report(
+    issued_by, signer = issuer_and_signer(unit)
+    report = Document(
         title=f"Sổ tiếp công dân – {unit.name}",
-        subtitle="Mẫu sổ theo quy định về quy trình tiếp công dân. Họ tên, địa chỉ, số định danh được niêm phong "
-        "(cán bộ bảo vệ người tố cáo mở theo quy trình hai người phê duyệt).",
+        kind="SỔ",
+        issuer=issued_by,
+        signer=signer,
+        dated=timezone.localdate(),
+        intro=[
+            "Mẫu sổ theo quy định về quy trình tiếp công dân. Họ tên, địa chỉ, số định danh được niêm phong "
+            "(cán bộ bảo vệ người tố cáo mở theo quy trình hai người phê duyệt)."
+        ],
         tables=[
             Table("Sổ tiếp công dân", REGISTER_HEADERS, rows, (4, 6, 10, 12, 8, 22, 7, 4, 10, 7, 10, 12, 6, 10, 10))
         ],

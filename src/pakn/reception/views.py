@@ -623,7 +623,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "pdf"):
         rows = queries.compliance_for(list(units[:5000]), start=start, end=end, today=today)
-        return reports.compliance_download(rows, start=start, end=end, fmt=fmt)
+        own = writable_units(request.user).first()  # the report is issued by the user's unit
+        return reports.compliance_download(rows, start=start, end=end, fmt=fmt, issuer=own)
     page = Paginator(units, 100).get_page(request.GET.get("page"))
     rows = queries.compliance_for(list(page), start=start, end=end, today=today)
     query = QueryDict(mutable=True)
