@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 from django.utils.timezone import localdate
 
@@ -287,14 +286,6 @@ def test_supervisor_reads_the_audit_log_and_downloads_the_reports(new_page: Call
     assert f"01/01/{today.year}" in text and UNIT_NAME in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The staff workspace (/staff/, templates/staff/case_list.html) does not mention supervision "
-        "recommendations awaiting the unit's answer: the head reaches them only through the menu "
-        "'Đánh giá, báo cáo' → 'Kiến nghị giám sát' or the e-mail, although the answer is due in 15 working days."
-    ),
-)
 def test_head_workspace_points_to_the_recommendation_awaiting_an_answer(new_page: Callable[..., Any]) -> None:
     from pakn.org.models import Unit
     from pakn.oversight import services as oversight
