@@ -4,7 +4,7 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint bench clean screenshots
+.PHONY: demo test test-slow install lint bench clean screenshots
 
 $(VENV)/.installed-runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: $(VENV)/.installed-runtime
 ## make test: the whole suite on SQLite, then again on PostgreSQL when one is reachable
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python scripts/run_tests.py
+
+## make test-slow: the slow drills left out of `make test` (subprocess servers, backup/restore on SQLite and
+## PostgreSQL, the production deployment behind nginx); CI runs them after `make test`
+test-slow: $(VENV)/.installed-test node_modules/.installed
+	$(BIN)/python scripts/run_tests.py --sqlite-only -m "slow or deploy" -q
 
 ## make screenshots: the README's pictures, taken by the browser tests (docs/screenshots/)
 screenshots: $(VENV)/.installed-test node_modules/.installed

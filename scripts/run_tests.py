@@ -39,12 +39,19 @@ def run(label: str, env: dict[str, str], args: list[str]) -> int:
 
 def main() -> int:
     # Two workers: the suite is I/O- and database-bound and the reference machine has two cores.
-    args = sys.argv[1:] or ["-n", os.environ.get("PAKN_TEST_WORKERS", "2")]
+    # `make test` leaves out the slow drills (servers, backups, the deployment): `make test-slow` runs them,
+    # and CI runs both.
+    args = sys.argv[1:] or ["-n", os.environ.get("PAKN_TEST_WORKERS", "2"), "-m", "not slow and not deploy"]
+    # The slow drills run PostgreSQL themselves where they need it: once, on the SQLite pass.
+    sqlite_only = "--sqlite-only" in args
+    args = [a for a in args if a != "--sqlite-only"]
     base = dict(os.environ)
     base.pop("DATABASE_URL", None)
     with tempfile.TemporaryDirectory(prefix="pakn-test-") as data_dir:
         base["PAKN_DATA_DIR"] = data_dir
         status = run("SQLite", base, args)
+        if sqlite_only:
+            return status
         url = os.environ.get("PAKN_TEST_DATABASE_URL", DEFAULT_PG)
         problem = postgres_reachable(url)
         if problem:

@@ -73,6 +73,13 @@ def _protection_settings(settings: Any, data_dir: Any) -> Any:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_roles(settings: Any) -> None:
+    """Two-factor enrolment is mandatory for officers and administrators (pakn.accounts); the suite logs them in
+    with force_login or the password alone. tests/accounts overrides this to test the real rule."""
+    settings.OTP_REQUIRED_ROLES = ""
+
+
 def escrow_private_key() -> bytes:
     """Tests (and only tests) play the offline escrow holder."""
     from pakn.protection.keys import key_path, read_key_file

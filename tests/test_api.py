@@ -132,8 +132,9 @@ def test_submit_complaint(client: Client, clock: Any) -> None:
     received_at = datetime.fromisoformat(body["received_at"].replace("Z", "+00:00"))
     assert received_at.astimezone(TZ).date() == D0
     due = expected(kind="complaint", received=D0)
-    assert body["due"] == {"accept_by": "2026-03-16", "resolve_by": due.resolve_by.isoformat(), "answer_by": None}
-    assert due.accept_by == date(2026, 3, 16)
+    # 10 days (Luật Khiếu nại 2011, Điều 27): Mon Mar 2 + 10 = Thu Mar 12.
+    assert body["due"] == {"accept_by": "2026-03-12", "resolve_by": due.resolve_by.isoformat(), "answer_by": None}
+    assert due.accept_by == date(2026, 3, 12)
     assert case.channel == "api"
     assert case.reporter.notify_by == "email"  # the identity itself is sealed in the protection vault
     for secret in SECRETS:
@@ -421,14 +422,15 @@ def test_deadline_example_from_the_issue(client: Client) -> None:
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["accept_by"] == "2026-03-16"
+    assert body["accept_by"] == "2026-03-12"  # Luật Khiếu nại 2011, Điều 27: 10 days, Mar 2 + 10 = Thu Mar 12
     assert body["resolve_by"] == "2026-04-08"
     assert body["answer_by"] is None
     assert [r["item"] for r in body["rules"]] == ["accept", "resolve"]
     for rule in body["rules"]:
         assert rule["citation"].startswith("Luật Khiếu nại 2011")
         assert rule["code"] and rule["amount"] > 0 and rule["unit"] in ("days", "working_days")
-    assert body["rules"][0]["amount"] == 10 and body["rules"][0]["unit"] == "working_days"
+    assert body["rules"][0]["amount"] == 10 and body["rules"][0]["unit"] == "days"
+    assert all(rule["confirmed"] for rule in body["rules"])
     assert body["rules"][1]["amount"] == 30 and body["rules"][1]["unit"] == "days"
 
 
@@ -436,10 +438,10 @@ def test_deadline_example_from_the_issue(client: Client) -> None:
 @pytest.mark.parametrize(
     ("params", "accept_by", "resolve_by"),
     [
-        ({"round": 2}, "2026-03-16", "2026-04-23"),  # 45 days
-        ({"complex": 1}, "2026-03-16", "2026-04-23"),
-        ({"remote": 1, "complex": 1}, "2026-03-16", "2026-05-08"),  # 60 days
-        ({"round": 2, "remote": 1, "complex": 1}, "2026-03-16", "2026-05-18"),  # 70 days
+        ({"round": 2}, "2026-03-12", "2026-04-23"),  # 45 days
+        ({"complex": 1}, "2026-03-12", "2026-04-23"),
+        ({"remote": 1, "complex": 1}, "2026-03-12", "2026-05-08"),  # 60 days
+        ({"round": 2, "remote": 1, "complex": 1}, "2026-03-12", "2026-05-18"),  # 70 days
     ],
 )
 def test_complaint_variants(params: dict[str, Any], accept_by: str, resolve_by: str, client: Client) -> None:
@@ -452,6 +454,7 @@ def test_complaint_acceptance_after_the_2026_amendment(client: Client) -> None:
     body = deadlines(client, kind="complaint", received="2026-07-01").json()
     assert body["accept_by"] == CAL.add_working_days(date(2026, 7, 1), 7).isoformat() == "2026-07-10"
     assert body["accepted_assumed"] is True
+    assert body["rules"][0]["confirmed"] is False  # "Nghị định 155/2026/NĐ-CP" could not be confirmed
 
 
 @pytest.mark.django_db
@@ -586,12 +589,13 @@ def test_list_cases_with_filters_and_pagination(
     assert set(listed(received_to="2026-03-02")) == {report.tracking_code, complaint.tracking_code}
     assert set(listed(unit="UBND-00004")) == set(everything)
     assert listed(unit="UBND-00008") == []
-    # All three open cases are due on 03-16: not yet due soon on 03-10 (3 working days ahead), due soon on
-    # 03-11, overdue on 03-17.
+    # The report and the denunciation are due on 03-16, the complaint on 03-12 (10 days, Luật Khiếu nại 2011,
+    # Điều 27): on 03-10 (3 working days ahead: up to 03-13) only the complaint is due soon; on 03-11 all
+    # three; on 03-17 all three are overdue.
     open_codes = {report.tracking_code, complaint.tracking_code, denunciation.tracking_code}
-    assert {Case.objects.get(tracking_code=c).due_on for c in open_codes} == {date(2026, 3, 16)}
+    assert {Case.objects.get(tracking_code=c).due_on for c in open_codes} == {date(2026, 3, 16), date(2026, 3, 12)}
     clock.move_to(datetime(2026, 3, 10, 9, tzinfo=TZ))
-    assert listed(due="soon") == [] and listed(due="overdue") == []
+    assert listed(due="soon") == [complaint.tracking_code] and listed(due="overdue") == []
     clock.move_to(datetime(2026, 3, 11, 9, tzinfo=TZ))
     assert set(listed(due="soon")) == open_codes
     clock.move_to(datetime(2026, 3, 17, 9, tzinfo=TZ))
@@ -725,7 +729,7 @@ def test_record_a_letter(client: Client, clock: Any, clerk: Any) -> None:
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["channel"], body["received_on"], body["status"]) == ("letter", "2026-03-02", "received")
-    assert body["due_on"] == "2026-03-16"
+    assert body["due_on"] == "2026-03-12"  # a complaint: 10 days from receipt
     assert AuditEvent.objects.get(case_id=body["id"]).actor == clerk
     before = stored_counts()
     for bad in (

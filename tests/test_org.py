@@ -55,20 +55,33 @@ def test_full_load_counts_links_and_idempotence():
     assert isinstance(first, LoadReport)
     assert Province.objects.count() == 34
     assert Commune.objects.count() == 3321
-    assert Unit.objects.count() == 3 * (34 + 3321) == 10065
-    assert first.created == {k: n - before[k] for k, n in {"province": 34, "commune": 3321, "unit": 10065}.items()}
+    assert Unit.objects.count() == 4 * (34 + 3321) == 13420
+    assert first.created == {k: n - before[k] for k, n in {"province": 34, "commune": 3321, "unit": 13420}.items()}
     assert first.seconds < 30
     assert set(Commune.objects.values_list("kind", flat=True).distinct()) == {"Xã", "Phường", "Đặc khu"}
     assert Commune.objects.filter(kind="Xã").count() == 2621
     assert Commune.objects.filter(kind="Phường").count() == 687
     assert Commune.objects.filter(kind="Đặc khu").count() == 13
 
-    # Every province has its three bodies, without parent; every commune its three, under them.
-    province_units = Unit.objects.filter(level=UnitLevel.PROVINCE)
+    # Every province has its three bodies, without parent; every commune its three, under them. Each party
+    # committee has its inspection commission under it.
+    commissions = Unit.objects.filter(kind=UnitKind.INSPECTION_COMMISSION)
+    assert commissions.count() == 34 + 3321
+    assert (
+        commissions.filter(
+            code__startswith="UBKT-",
+            parent__kind=UnitKind.PARTY_COMMITTEE,
+            parent__level=F("level"),
+            parent__province=F("province"),
+        ).count()
+        == 34 + 3321
+    )
+    assert not commissions.exclude(commune=F("parent__commune")).filter(commune__isnull=False).exists()
+    province_units = Unit.objects.filter(level=UnitLevel.PROVINCE).exclude(kind=UnitKind.INSPECTION_COMMISSION)
     assert province_units.count() == 102
     assert not province_units.filter(parent__isnull=False).exists()
     assert not province_units.filter(commune__isnull=False).exists()
-    commune_units = Unit.objects.filter(level=UnitLevel.COMMUNE)
+    commune_units = Unit.objects.filter(level=UnitLevel.COMMUNE).exclude(kind=UnitKind.INSPECTION_COMMISSION)
     assert commune_units.count() == 3 * 3321
     assert (
         commune_units.filter(
@@ -96,18 +109,20 @@ def test_full_load_counts_links_and_idempotence():
     assert second.created == {"province": 0, "commune": 0, "unit": 0}
     assert second.updated == {"province": 0, "commune": 0, "unit": 0}
     assert not second.changed
-    assert Unit.objects.count() == 10065
+    assert Unit.objects.count() == 13420
 
 
 def test_restricted_load(hanoi_hcmc):
     report = load_units(provinces=["04"])  # Cao Bằng
     n = dataset_count("SELECT count(*) FROM admin_units WHERE provinceCode = ?", "04")
     assert n > 0
-    assert report.created == {"province": 1, "commune": n, "unit": 3 * (1 + n)}
+    assert report.created == {"province": 1, "commune": n, "unit": 4 * (1 + n)}
     assert Commune.objects.filter(province_id="04").count() == n
     assert Unit.objects.get(code="UBND-04").name == "Ủy ban nhân dân Tỉnh Cao Bằng"
     assert Unit.objects.get(code="DU-04").name == "Tỉnh ủy Cao Bằng"
     assert Unit.objects.get(code="MTTQ-04").name == "Ủy ban Mặt trận Tổ quốc Việt Nam Tỉnh Cao Bằng"
+    assert Unit.objects.get(code="UBKT-04").name == "Ủy ban Kiểm tra Tỉnh ủy Cao Bằng"
+    assert Unit.objects.get(code="UBKT-04").parent.code == "DU-04"
     assert not Province.objects.filter(code="08").exists()
     assert load_units(provinces=["4"]).changed is False  # "4" means "04"
 
@@ -172,8 +187,22 @@ def test_hierarchy_of_phuong_ba_dinh(hanoi_hcmc):
             None,
             None,
         )
-        assert parent.children.count() == Commune.objects.filter(province_id="01").count()
+        # The party committee also has its own inspection commission under it.
+        assert parent.children.count() == Commune.objects.filter(province_id="01").count() + (prefix == "DU")
     assert Unit.objects.get(code="DU-79").name == "Thành ủy Thành phố Hồ Chí Minh"
+    city, ward = Unit.objects.get(code="UBKT-01"), Unit.objects.get(code="UBKT-00004")
+    assert (city.name, city.kind, city.level, city.parent.code) == (
+        "Ủy ban Kiểm tra Thành ủy Hà Nội",
+        UnitKind.INSPECTION_COMMISSION,
+        UnitLevel.PROVINCE,
+        "DU-01",
+    )
+    assert (ward.name, ward.level, ward.commune_id, ward.parent.code) == (
+        "Ủy ban Kiểm tra Đảng ủy Phường Ba Đình",
+        UnitLevel.COMMUNE,
+        "00004",
+        "DU-00004",
+    )
 
 
 def test_loadunits_command(hanoi_hcmc):
@@ -389,8 +418,9 @@ def test_admin_places_are_read_only_and_units_editable(hanoi_hcmc, admin_client,
     response = admin_client.post(
         "/admin/org/unit/?province__code__exact=01&level__exact=province",
         {
-            "form-TOTAL_FORMS": "3",
-            "form-INITIAL_FORMS": "3",
+            # The province's four bodies: People's Committee, party committee, its inspection commission, Front.
+            "form-TOTAL_FORMS": "4",
+            "form-INITIAL_FORMS": "4",
             **{
                 f"form-{i}-{field}": value
                 for i, u in enumerate(Unit.objects.filter(province_id="01", level="province").order_by("name"))

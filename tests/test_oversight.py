@@ -111,8 +111,8 @@ def test_lists_overdue_soon_refused_and_repeatedly_escalated(
         complaint = make_case(kind="complaint", title="Khiếu nại chậm")
         refused = make_case(kind="petition", title="Bị từ chối")
         make_case(title="Sắp hạn")
-        services.refuse_case(actor=clerk, case=refused, reason_code="not_competent")
-    with on(date(2026, 3, 17)):  # acceptance deadline (16/03) passed: first escalation
+        services.refuse_case(actor=clerk, case=refused, reason_code="feedback_not_competent")
+    with on(date(2026, 3, 17)):  # acceptance deadline (12/03, 10 days) passed: first escalation
         services.check_deadlines()
         services.accept_case(actor=clerk, case=Case.objects.get(pk=complaint.pk))
     with on(date(2026, 4, 17)):  # resolution deadline (30 days after acceptance: 16/04) passed: second escalation

@@ -88,6 +88,7 @@ def test_no_reporter_identity_in_portal_or_open_data(published: list[Case], head
         measure="warning",
         decision_number="12/QĐ-UBND",
         decided_on="2026-01-05",
+        regime="civil_servant",
     )
     client = Client()
     for url, body in _all_public_responses(client, published):
@@ -133,6 +134,7 @@ def test_discipline_results_are_published_by_heads_only(
         "measure": "reprimand",
         "decision_number": "45/QĐ-UBND",
         "decided_on": "2026-02-01",
+        "regime": "civil_servant",
     }
     for outsider in (clerk, other_clerk):
         with pytest.raises(NotFound):
@@ -164,6 +166,7 @@ def test_staff_publish_page_is_for_heads(make_case: Any, clerk: Any, head: Any, 
             "measure": "warning",
             "decision_number": "7/QĐ",
             "decided_on": "2026-01-10",
+            "regime": "cadre",
         },
     )
     assert response.status_code == 302

@@ -111,7 +111,8 @@ def unit(code: str) -> Unit:
 def test_expected_calendar_sanity() -> None:
     # Guards the reference itself: the issue's worked example.
     result = expected(kind="complaint", received=D0, accepted=ACCEPTED)
-    assert (result.accept_by, result.resolve_by) == (date(2026, 3, 16), date(2026, 4, 8))
+    # Complaint acceptance is 10 days (Luật Khiếu nại 2011, Điều 27): Mon Mar 2 + 10 = Thu Mar 12.
+    assert (result.accept_by, result.resolve_by) == (date(2026, 3, 12), date(2026, 4, 8))
 
 
 # ---------------------------------------------------------------- lifecycle of each kind
@@ -173,6 +174,16 @@ def test_full_lifecycle(kind: str, clock: Any, make_case: Callable[..., Case], c
         case = services.resolve_case(actor=clerk, case=case, body="Kết quả: đã xử lý xong.", kind=answer_kind)
     case = reload(case)
     assert case.status == Status.RESOLVED
+    published = []
+    if kind == "denunciation":
+        # The conclusion is published within 7 working days (Luật Tố cáo 2018, Điều 40): resolved Mon Mar 9 →
+        # Mar 10(1) 11(2) 12(3) 13(4) 16(5) 17(6) 18(7).
+        [publication] = open_obligations(case)
+        assert (publication.kind, publication.due_on) == ("publish_conclusion", date(2026, 3, 18))
+        with adds_events("conclusion_published"):
+            services.publish_conclusion(actor=clerk, case=case, method="portal")
+        published = ["conclusion_published"]
+        case = reload(case)
     assert open_obligations(case) == []
     assert case.due_on is None
     assert Answer.objects.get(case=case).kind == answer_kind
@@ -186,9 +197,10 @@ def test_full_lifecycle(kind: str, clock: Any, make_case: Callable[..., Case], c
         "accepted",
         "started",
         "resolved",
+        *published,
         "closed",
     ]
-    assert case.audit_count == 5
+    assert case.audit_count == 5 + len(published)
     # The reporter hears of the submission, the acceptance and the result.
     assert len(outbox_to(REPORTER_EMAIL, case=case)) == 3
     assert verify_all()[1] == []
@@ -231,7 +243,7 @@ def test_feedback_can_be_answered_without_separate_acceptance(make_case: Callabl
 @pytest.mark.django_db
 @pytest.mark.parametrize("reason", sorted(services.REFUSAL_REASONS))
 def test_refuse_with_each_legal_reason(reason: str, make_case: Callable[..., Case], clerk: Any) -> None:
-    case = make_case(kind="denunciation" if reason in ("unidentified", "repeated") else "complaint")
+    case = make_case(kind=services.REFUSAL_REASON_KINDS[reason][0])
     with adds_events("refused"):
         case = services.refuse_case(actor=clerk, case=case, reason_code=reason, explanation="Căn cứ cụ thể.")
     case = reload(case)
@@ -387,6 +399,8 @@ def test_escalation_period_and_escalating_after_the_unit_closed_the_case(
     go(clock, date(2026, 3, 20))
     case = services.resolve_case(actor=clerk, case=case, body="Trả lời.", kind="conclusion")
     services.rate_case(case=case, level=1)
+    if kind == "denunciation":
+        services.publish_conclusion(actor=clerk, case=case, method="posting")
     case = services.close_case(actor=clerk, case=case)  # the unit closes at once
     assert case.status == Status.CLOSED and not open_obligations(case)
     assert services.escalation_ends(case) == last_day
@@ -442,10 +456,9 @@ def test_escalated_denunciation_starts_a_fresh_resolution_period(
 @pytest.mark.parametrize(
     ("kind", "reporter"),
     [
-        ("complaint", None),
         ("denunciation", None),
         ("denunciation", {"name": "Nguyễn Văn An"}),  # a name nobody can verify
-        ("complaint", {"phone": "0912345678"}),  # contact without a name
+        ("denunciation", {"phone": "0912345678"}),  # contact without a name
         ("denunciation", {"name": "   ", "email": "x@example.vn"}),
     ],
 )
@@ -463,6 +476,25 @@ def test_anonymous_track(kind: str, reporter: Any, clock: Any, make_case: Callab
     with changes_nothing(case), pytest.raises(InvalidTransition):
         services.extend_deadline(actor=clerk, case=case, complexity="complex", reason="Phức tạp")
     services.resolve_case(actor=clerk, case=case, body="Đã kiểm tra thông tin.")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("reporter", "field"),
+    [
+        (None, "reporter.name"),
+        ({"phone": "0912345678"}, "reporter.name"),  # contact without a name
+        ({"name": "Nguyễn Văn An"}, "reporter.address"),  # a name with no way to find the complainant
+    ],
+)
+def test_unsigned_complaint_is_refused(reporter: Any, field: str, make_case: Callable[..., Case]) -> None:
+    """The anonymous track is Art. 25 of the Law on Denunciations; a complaint must carry the complainant's
+    name and address (Luật Khiếu nại 2011, Điều 8): refused, with the way out (send it as a report)."""
+    with pytest.raises(InvalidInput) as error:
+        make_case(kind="complaint", reporter=reporter)
+    message = str(error.value.fields[field][0])
+    assert "Điều 8" in message and "phản ánh" in message
+    assert make_case(kind="report", reporter=reporter).track == "feedback"
 
 
 @pytest.mark.django_db
@@ -733,9 +765,9 @@ def _other_unit(case: Case) -> Unit:
     return unit(next(code for code in FORWARD_TARGETS if code != case.unit.code))
 
 
-def _reach(status: Status, make_case: Callable[..., Case], actor: Any) -> Case:
-    """A statutory complaint in ``status``, reached through the services."""
-    case = make_case(kind="complaint")
+def _reach(status: Status, make_case: Callable[..., Case], actor: Any, kind: str = "complaint") -> Case:
+    """A statutory complaint (or ``kind``) in ``status``, reached through the services."""
+    case = make_case(kind=kind)
     s = services
     if status in (Status.ACCEPTED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED, Status.SUSPENDED):
         case = s.accept_case(actor=actor, case=case)
@@ -775,6 +807,7 @@ def _do(action: Action, case: Case, actor: Any, into: Case) -> Case:
         Action.SUSPEND: lambda: s.suspend_case(actor=actor, case=case, reason="Tạm dừng"),
         Action.RESUME: lambda: s.resume_case(actor=actor, case=case),
         Action.ESCALATE: lambda: s.escalate_case(case=case, reason="Không đồng ý"),
+        Action.CONTINUE: lambda: s.continue_withdrawn(actor=actor, case=case, ground="coerced", reason="Bị ép rút"),
     }
     assert set(calls) == set(Action)
     return calls[action]()
@@ -803,11 +836,16 @@ def test_every_transition_outside_the_table_is_refused(
 def test_every_transition_in_the_table_works(
     action: Action, status: Status, make_case: Callable[..., Case], admin_user: Any
 ) -> None:
-    case = _reach(status, make_case, admin_user)
+    # Only a denunciation is handled after its withdrawal (Luật Tố cáo 2018, Điều 33).
+    case = _reach(status, make_case, admin_user, "denunciation" if action == Action.CONTINUE else "complaint")
+    if action == Action.ESCALATE and status in (Status.ACCEPTED, Status.IN_PROGRESS):
+        # Escalating an accepted case needs its resolution period to have passed without a decision.
+        Obligation.objects.filter(case=case, kind="resolve").update(due_on=date.today() - timedelta(days=1))  # noqa: DTZ011
     into = make_case(kind="complaint")
     before = case.audit_count
     _do(action, case, admin_user, into)
     case = reload(case)
-    assert case.status == TRANSITIONS[(action, status)]
+    # A denunciation withdrawn before acceptance goes back to waiting for it (services.continue_withdrawn).
+    assert case.status == (Status.RECEIVED if action == Action.CONTINUE else TRANSITIONS[(action, status)])
     assert case.audit_count == before + 1  # exactly one event on this case (merge adds one on the other)
     assert verify_all()[1] == []

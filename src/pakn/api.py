@@ -18,10 +18,21 @@ from ninja.security import HttpBearer, django_auth
 from ninja.throttling import SimpleRateThrottle
 
 from pakn.cases.api import public, staff
-from pakn.core.errors import InvalidInput, NotAuthenticated, NotFound, PaknError, RateLimited
+from pakn.core.errors import (
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PaknError,
+    RateLimited,
+    retry_after_header,
+)
 from pakn.org.api import me_router
 from pakn.org.api import router as org_router
 from pakn.org.models import ApiToken
+from pakn.protection import throttle
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 NUL = "\x00"
 
@@ -58,7 +69,7 @@ class StrictParser(Parser):
 
 class SettingsRateThrottle(SimpleRateThrottle):
     """``API_RATE_LIMIT`` (e.g. ``"120/m"``): requests per token (or logged-in user), or per client
-    address for anonymous calls. Read at each request; empty (the default) means no limit."""
+    client for anonymous calls. Read at each request; empty (the default) means no limit."""
 
     def __init__(self) -> None:  # the rate comes from the settings at each request
         self.rate, self.num_requests, self.duration = None, None, None
@@ -72,12 +83,16 @@ class SettingsRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: HttpRequest) -> str:
         user_pk = getattr(getattr(request, "auth", None), "pk", None)
-        ident = f"user:{user_pk}" if user_pk else f"ip:{self.get_ident(request)}"
+        # Anonymous callers by the keyed daily hash of their address, as every other limit: no address is
+        # ever written, not even into a cache key.
+        ident = f"user:{user_pk}" if user_pk else f"client:{throttle.client_key(request)}"
         return f"pakn-api-rate:{ident}"
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>``; tokens are issued by an administrator (``pakn token``)."""
+    """``Authorization: Bearer <token>``; tokens are issued by an administrator (``pakn token``). A read
+    token is refused (403) on every write, before its body is looked at; a write token still acts only
+    within its owner's rights, which the services check."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         record = (
@@ -88,11 +103,87 @@ class TokenAuth(HttpBearer):
         if record is None or not record.user.is_active:
             return None
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        if request.method not in SAFE_METHODS and not record.can_write:
+            raise Forbidden(_("Mã truy cập này chỉ có quyền đọc."), code="read_only_token")
         request.user = record.user
         return record.user
 
 
-api = NinjaAPI(
+ERROR_SCHEMA_NAME = "Error"
+ERROR_RESPONSES: dict[int, str] = {
+    400: "Invalid input or request (`invalid`, `bad_request`): `fields` names each wrong field.",
+    401: "No valid token or session (`not_authenticated`).",
+    403: "Not allowed: the caller's role, or a read-only token on a write (`forbidden`, `read_only_token`).",
+    404: "Not found, or not visible to the caller: the two are indistinguishable (`not_found`).",
+    409: "The case (or item) is in a state that does not allow this (`invalid_transition`).",
+    413: "The request body is too large (`too_large`).",
+    429: "Too many requests (`rate_limited`); see `Retry-After`.",
+    503: "The service is busy or under maintenance (`unavailable`); try again later.",
+}
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+
+
+def error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses an operation of the document can answer, from what the document says of it:
+    every one 400, 429 and 503; with authentication 401 and 403; with authentication or a path parameter
+    404; a write on an existing item (a path parameter) 409; with a body 413."""
+    statuses = {400, 429, 503}
+    authenticated = bool(operation.get("security"))
+    in_path = any(p.get("in") == "path" for p in operation.get("parameters", ()))
+    if authenticated:
+        statuses |= {401, 403}
+    if authenticated or in_path:
+        statuses.add(404)
+    if method in WRITE_METHODS and in_path:
+        statuses.add(409)
+    if "requestBody" in operation:
+        statuses.add(413)
+    return sorted(statuses)
+
+
+def add_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declares the one error shape once (``components.schemas.Error``) and the error answers of every
+    operation, so that clients (and their generated code) know what a 4xx looks like."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas[ERROR_SCHEMA_NAME] = {
+        "title": ERROR_SCHEMA_NAME,
+        "type": "object",
+        "required": ["error"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "fields"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": {"type": "string", "description": "Stable machine-readable code."},
+                    "message": {"type": "string", "description": "Translated (`Accept-Language`)."},
+                    "fields": {
+                        "type": "object",
+                        "description": "Messages for each wrong field (dotted path); empty otherwise.",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            }
+        },
+    }
+    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}}}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in error_statuses(method, operation):
+                responses.setdefault(status, {"description": ERROR_RESPONSES[status], "content": content})
+    return schema
+
+
+class PaknAPI(NinjaAPI):
+    """The project's NinjaAPI: its OpenAPI document declares the error answers of every operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        return add_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = PaknAPI(
     title="PAKN API",
     version="1",
     description="Tiếp nhận và giải quyết phản ánh, kiến nghị, khiếu nại, tố cáo. Lỗi luôn có dạng "
@@ -143,8 +234,17 @@ def _reception_router() -> Any:
 api.add_router("/reception", _reception_router())
 
 
+def _hotline_router() -> Any:
+    from pakn.hotline.api import router
+
+    return router
+
+
+api.add_router("/hotlines", _hotline_router())
+
+
 def _error(request: HttpRequest, error: PaknError) -> HttpResponse:
-    return api.create_response(request, error.as_dict(), status=error.http_status)
+    return retry_after_header(api.create_response(request, error.as_dict(), status=error.http_status), error)
 
 
 @api.exception_handler(PaknError)

@@ -77,6 +77,7 @@ STAFF_MENU = (
     Entry(_("Vào sổ đơn"), "staff_intake", _handler, ("/staff/intake",)),
     Entry(_("Tìm kiếm"), "language_search", _case_reader, ("/language/",)),
     Entry(_("Tiếp công dân"), "reception_staff", _reception, ("/reception/staff",)),
+    Entry(_("Đường dây nóng"), "hotline_staff", _handler, ("/hotlines/staff",)),
     Entry(_("Kế hoạch, nhiệm vụ"), "plans_home", _plans, ("/plans/",)),
     Entry(_("Đánh giá, báo cáo"), "oversight_home", lambda u: _oversight(u) and not _supervisor(u), ("/oversight/",)),
 )
@@ -85,6 +86,7 @@ PUBLIC_MENU = (
     Entry(_("Tra cứu"), "track", lambda u: True, ("/track/",)),
     Entry(_("Hộp thư tố cáo ẩn danh"), "dropbox", lambda u: True, ("/dropbox/",)),
     Entry(_("Lịch tiếp công dân"), "reception_public", lambda u: True, ("/reception/$", "/reception/sessions")),
+    Entry(_("Đường dây nóng"), "hotline_directory", lambda u: True, ("/hotlines/$",)),
     Entry(_("Công khai"), "portal_home", lambda u: True, ("/public/",)),
     Entry(_("Tính thời hạn"), "deadlines", lambda u: True, ("/deadlines/",)),
 )

@@ -71,6 +71,11 @@ SETTINGS_DOC: dict[str, str] = {
     "PAKN_CLIENT_IP_HEADER": "Header carrying the client address behind your proxy, e.g. X-Forwarded-For (last hop "
     "is used); default the socket address. Used only, hashed, for throttling.",
     "PAKN_UPLOAD_MAX_MB": "Largest attachment in MB (default 10); at most 5 files per submission.",
+    "PAKN_OTP_REQUIRED_ROLES": "Comma-separated roles that must log in with a second factor (an authenticator "
+    "app, TOTP) and set one up before any page opens: clerk, head, supervisor, admin (also every superuser), "
+    "protection_officer (default protection_officer,admin). Empty: voluntary for everyone. Others may turn it on "
+    "from their account page. API tokens are not affected.",
+    "PAKN_OTP_ISSUER": "Name the authenticator app shows next to the account (default PAKN).",
 }
 
 ENV = os.environ.get("PAKN_ENV", "development")
@@ -126,6 +131,14 @@ THROTTLE_RATES = os.environ.get("PAKN_THROTTLE_RATES", "")
 CLIENT_IP_HEADER = os.environ.get("PAKN_CLIENT_IP_HEADER", "")
 UPLOAD_MAX_MB = int(os.environ.get("PAKN_UPLOAD_MAX_MB", "10"))
 
+# Two-factor login (pakn.accounts, docs/protection.md "Two-factor login").
+OTP_REQUIRED_ROLES = os.environ.get("PAKN_OTP_REQUIRED_ROLES", "protection_officer,admin")
+OTP_TOTP_ISSUER = os.environ.get("PAKN_OTP_ISSUER", "PAKN")
+# Wrong codes are counted by the login throttle (pakn.protection.logins), per account and client, with
+# Retry-After; django-otp's own per-device delay is off so a right code after a wrong one is never refused.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -135,8 +148,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "ninja",  # serves Swagger UI's files from the package (no CDN)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pakn.core",
     "pakn.org",
+    "pakn.accounts",
     "pakn.cases",
     "pakn.notify",
     "pakn.language",
@@ -146,6 +163,7 @@ INSTALLED_APPS = [
     "pakn.public",
     "pakn.open311",
     "pakn.protection",
+    "pakn.hotline",
 ]
 
 MIDDLEWARE = [
@@ -157,10 +175,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # user.is_verified(): the session passed the second step
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pakn.core.middleware.SecurityHeadersMiddleware",
     "pakn.core.middleware.PrivatePagesMiddleware",
+    "pakn.accounts.middleware.SecondFactorMiddleware",  # after the headers, so its redirects carry them too
     "pakn.core.middleware.PaknErrorMiddleware",
 ]
 

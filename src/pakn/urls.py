@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("staff/account/", include("pakn.accounts.urls")),
     path("staff/", include("pakn.cases.staff_urls")),
     path("open311/", include("pakn.open311.urls")),
     path("reception/", include("pakn.reception.urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("protection/", include("pakn.protection.urls")),
     path("public/", include("pakn.public.urls")),
     path("language/", include("pakn.language.urls")),
+    path("hotlines/", include("pakn.hotline.urls")),
     path("", include("pakn.intake.urls")),
 ]
 

@@ -62,7 +62,7 @@ def test_each_kind_with_a_photo_on_a_phone(new_page: Callable[..., Any], tmp_pat
     page.get_by_label("Tiêu đề").fill(title)
     content_box(page).fill(content)
     page.get_by_label("Tài liệu, ảnh, ghi âm kèm theo").set_input_files(photo(tmp_path / "anh-hien-truong.jpg"))
-    page.get_by_label("Họ và tên").fill(REPORTER["name"])
+    page.get_by_role("textbox", name="Họ và tên", exact=True).fill(REPORTER["name"])
     page.get_by_label("Số điện thoại").fill(REPORTER["phone"])
     page.get_by_label("Thư điện tử").fill(REPORTER["email"])
     if kind in ("complaint", "denunciation"):

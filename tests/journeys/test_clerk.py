@@ -43,7 +43,7 @@ def test_letter_by_post_to_closure(new_page: Callable[..., Any]) -> None:
     page.get_by_label("Ngày nhận thực tế").fill(f"{received:%d/%m/%Y}")
     page.get_by_label("Tiêu đề").fill("Tố cáo cán bộ địa chính nhận tiền")
     content_box(page).fill("Ông cán bộ địa chính phường nhận 20 triệu đồng để làm nhanh hồ sơ đất của gia đình tôi.")
-    page.get_by_label("Họ và tên").fill("Trần Thị Bình")
+    page.get_by_role("textbox", name="Họ và tên", exact=True).fill("Trần Thị Bình")
     page.get_by_label("Số điện thoại").fill("0987654321")
     page.get_by_label("Số định danh cá nhân / CCCD").fill("001190012345")
     page.get_by_label("Địa chỉ liên hệ").fill("25 Kim Mã, Ba Đình")

@@ -42,7 +42,7 @@ def test_long_text_is_refused_with_its_limit_and_kept_without_javascript(new_pag
     page.get_by_label("Tiêu đề").fill("Đèn đường hỏng")
     content_box(page).fill(LONG)
     page.get_by_label("Địa chỉ nơi xảy ra sự việc").fill("Phường Ba Đình, Thành phố Hà Nội")
-    page.get_by_label("Họ và tên").fill(REPORTER["name"])
+    page.get_by_role("textbox", name="Họ và tên", exact=True).fill(REPORTER["name"])
     submit_button(page).click()
 
     page.wait_for_load_state(timeout=60_000)  # seven megabytes come back

@@ -33,8 +33,9 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
         "effective_from",
         "effective_to",
         "citation",
+        "confirmed",
     )
-    list_filter = ("case_kind", "item", "unit")
+    list_filter = ("case_kind", "item", "unit", "confirmed")
     search_fields = ("code", "citation")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from pakn.cases import deadlines, policy, presenters, services
 from pakn.cases.models import Case, Kind, Topic
@@ -34,11 +34,27 @@ from pakn.cases.schemas import (
     TimelineEntry,
     TopicOut,
 )
-from pakn.core.errors import Forbidden, InvalidInput, NotFound
+from pakn.core.errors import InvalidInput, NotFound
+from pakn.core.pagination import BoundedPageNumberPagination
 from pakn.core.tracking import normalise_tracking_code
-from pakn.org.access import access_case, is_staff_member, visible_cases
+from pakn.org.access import access_case, visible_cases
 from pakn.org.models import Unit
 from pakn.protection import throttle
+
+SUBMISSION_FIELDS = (
+    "kind",
+    "title",
+    "content",
+    "province_code",
+    "commune_code",
+    "address",
+    "subject",
+    "subject_person",
+    "reporter",
+    "complaint_round",
+    "publish",
+    "topic_code",
+)
 
 public = Router(tags=["public"])
 staff = Router(tags=["staff"])
@@ -64,23 +80,10 @@ def _submission_out(case: Case) -> dict[str, Any]:
     }
 
 
-def _submit(request: HttpRequest, payload: SubmissionIn, **extra: Any) -> Case:
+def _submission_fields(payload: SubmissionIn) -> dict[str, Any]:
+    """The fields ``services.submit`` takes from a public or staff submission."""
     data = payload.dict()
-    return services.submit(
-        actor=request.user if hasattr(request, "user") else None,
-        kind=data["kind"],
-        title=data["title"],
-        content=data["content"],
-        province_code=data["province_code"],
-        commune_code=data["commune_code"],
-        address=data["address"],
-        subject=data["subject"],
-        reporter=data["reporter"],
-        complaint_round=data["complaint_round"],
-        publish=data["publish"],
-        topic_code=data["topic_code"],
-        **extra,
-    )
+    return {name: data[name] for name in SUBMISSION_FIELDS}
 
 
 @public.post("/submissions", response={201: SubmissionOut}, operation_id="create_submission", auth=None)
@@ -88,7 +91,8 @@ def create_submission(request: HttpRequest, payload: SubmissionIn) -> Status[dic
     """File a report, petition, complaint, denunciation or opinion. The tracking code is returned only
     after the submission is committed."""
     throttle.check(request, "submit")
-    case = _submit(request, payload, channel="api")
+    actor = request.user if hasattr(request, "user") else None
+    case = services.submit(actor=actor, channel="api", **_submission_fields(payload))
     return Status(201, _submission_out(case))
 
 
@@ -189,6 +193,7 @@ def deadline_answer(
                 "amount": r.amount,
                 "unit": r.unit.value,
                 "citation": r.citation,
+                "confirmed": r.confirmed,
                 "effective_from": r.effective_from,
                 "effective_to": r.effective_to,
             }
@@ -211,9 +216,10 @@ class CaseListQuery(Schema):
 
 
 @staff.get("/cases", response=list[CaseOut], operation_id="list_cases")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> list[dict[str, Any]]:
-    """Cases the caller may see, newest first; ``due=overdue|soon``, ``status=open`` for all open."""
+    """Cases the caller may see, newest first; ``due=overdue|soon``, ``status=open`` for all open. ``page``
+    1 … 10,000 and ``page_size`` 1 … 100 (default 50); outside that, 400."""
     # A unique order, so that pages neither repeat nor skip cases created in the same instant.
     queryset = apply_filter(visible_cases(request.user), CaseFilter(**filters.dict())).order_by("-created_at", "-pk")
     return _LazySummaries(queryset)  # type: ignore[return-value]
@@ -237,10 +243,15 @@ class _LazySummaries:
 
 @staff.post("/cases", response={201: CaseDetailOut}, operation_id="record_submission")
 def record_submission(request: HttpRequest, payload: StaffSubmissionIn) -> Status[dict[str, Any]]:
-    """Record a letter, hotline call, e-mail or reception-day contact with its real date received."""
-    if not is_staff_member(request.user):  # a citizen account may not back-date submissions
-        raise Forbidden()
-    case = _submit(request, payload, channel=payload.channel, received_on=payload.received_on)
+    """Record a letter, hotline call, e-mail or reception-day contact with its real date received. The same
+    right as the intake page: only a handler (clerk, head, unit admin), and only into a unit they handle
+    (403 otherwise; supervisors and protection officers never)."""
+    case = services.record_submission(
+        actor=request.user,
+        channel=payload.channel,
+        received_on=payload.received_on,
+        **_submission_fields(payload),
+    )
     return Status(201, presenters.case_detail(case))
 
 
@@ -368,9 +379,15 @@ def add_submission_information(request: HttpRequest, tracking_code: str, payload
 
 
 @public.get("/refusal-reasons", response=list[ChoiceOut], operation_id="list_refusal_reasons", auth=None)
-def refusal_reasons(request: HttpRequest) -> list[dict[str, str]]:
-    """The legal grounds ``POST /cases/{id}/refuse`` takes as ``reason_code``."""
-    return [{"code": code, "label": str(label)} for code, label in services.REFUSAL_REASONS.items()]
+def refusal_reasons(request: HttpRequest, kind: str = "") -> list[dict[str, str]]:
+    """The legal grounds ``POST /cases/{id}/refuse`` takes as ``reason_code``; ``?kind=`` keeps those that
+    apply to that kind of case (a complaint: Luật Khiếu nại 2011, Điều 11; a denunciation: Luật Tố cáo 2018,
+    Điều 23–25), as the service refuses a ground of another kind."""
+    from django.utils.translation import gettext as _
+
+    if kind and kind not in Kind.values:
+        raise InvalidInput(fields={"kind": [_("Loại đơn không hợp lệ.")]})
+    return [{"code": code, "label": str(label)} for code, label in services.refusal_reasons_for(kind or None)]
 
 
 @public.get("/topics", response=list[TopicOut], operation_id="list_topics", auth=None)

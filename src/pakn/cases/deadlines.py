@@ -32,6 +32,7 @@ __all__ = [
     "escalation_ends",
     "compute_deadlines",
     "find_ambiguities",
+    "period_end",
     "matching_rules",
     "rule_in_force",
 ]
@@ -47,6 +48,13 @@ class Item(StrEnum):
     RESOLVE = "resolve"  # giải quyết, counted from the date accepted
     ANSWER = "answer"  # trả lời phản ánh, kiến nghị, góp ý, counted from the date received
     EXTENSION = "extension"  # gia hạn giải quyết, added to the resolution period
+    # Acceptance period when the unit decides to extend it (tố cáo: 7 → 10 working days), from receipt.
+    ACCEPT_EXTENSION = "accept_extension"
+    NOTIFY_ACCEPTANCE = "notify_acceptance"  # thông báo thụ lý, counted from the acceptance decision
+    PUBLISH_CONCLUSION = "publish_conclusion"  # công khai kết luận, counted from the conclusion
+    # How long the citizen may take the case to the level above, counted from the answer or from the
+    # end of the resolution period when no decision came (no rule in force = no limit).
+    ESCALATE = "escalate"
 
 
 # Kinds handled under the Law on Complaints / Law on Denunciations: accept, then resolve.
@@ -77,6 +85,9 @@ class Rule:
     complex: bool | None = None  # None = either
     remote: bool | None = None  # None = either
     max_count: int | None = None  # EXTENSION rules: how many extensions at most (None = no limit)
+    # False when the citation could not be checked against the published text (e.g. an unofficial copy
+    # of an amending decree): pages and the API mark it "chưa xác nhận căn cứ pháp lý".
+    confirmed: bool = True
 
     def __post_init__(self) -> None:
         # Accept plain strings (e.g. from a database row) for the enums.
@@ -118,8 +129,8 @@ class Rule:
 
 
 _ANSWER_CITATION = (
-    "Quy chế mẫu PAKN (mặc định, đơn vị có thể thay đổi); chuyển đơn phản ánh, kiến nghị về quy định "
-    "hành chính đến cơ quan có thẩm quyền: Nghị định 20/2008/NĐ-CP, Điều 9"
+    "Thời hạn mặc định của hệ thống, không phải thời hạn luật định (đơn vị có thể thay đổi); chuyển phản ánh, "
+    "kiến nghị về quy định hành chính đến cơ quan có thẩm quyền: Nghị định 20/2008/NĐ-CP, Điều 9"
 )
 _COMPLAINTS_LAW_IN_FORCE = date(2012, 7, 1)  # Luật Khiếu nại 2011 takes effect
 _DENUNCIATIONS_LAW_IN_FORCE = date(2019, 1, 1)  # Luật Tố cáo 2018 takes effect
@@ -147,20 +158,21 @@ def _complaint_resolve(round_: int, complex_: bool, remote: bool, amount: int) -
 
 DEFAULT_RULES: tuple[Rule, ...] = (
     # --- Complaints (khiếu nại): accept or refuse, 1st or 2nd time -------------------------------
-    # The Law says "10 ngày"; the issue spec asks for 10 *working* days, which we ship as the default
-    # (see docs/deadlines.md). Administrators can switch the unit in the rule table.
+    # The Law says "10 ngày" (Art. 27 first time, Art. 36 second time): calendar days, the end moved to the
+    # next working day (Civil Code 2015 Art. 148). Shipped as 10 working days until 2026-12 (migration 0004
+    # recomputes the open cases).
     Rule(
         code="complaint.accept.2012",
         case_kind="complaint",
         item=Item.ACCEPT,
         amount=10,
-        unit=Unit.WORKING_DAYS,
+        unit=Unit.DAYS,
         effective_from=_COMPLAINTS_LAW_IN_FORCE,
         effective_to=_AMENDMENT_2026 - timedelta(days=1),
         citation="Luật Khiếu nại 2011, Điều 27, Điều 36",
     ),
     # Unconfirmed: domain.md cites "Nghị định 155/2026" amending Decree 124/2020 Art. 16 from an
-    # unconfirmed copy. Shipped as an editable default.
+    # unconfirmed copy. Shipped as an editable default and shown as "chưa xác nhận căn cứ pháp lý".
     Rule(
         code="complaint.accept.2026",
         case_kind="complaint",
@@ -173,6 +185,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
             "Luật Khiếu nại 2011, Điều 27, Điều 36; Nghị định 124/2020/NĐ-CP, Điều 16, "
             "sửa đổi bởi Nghị định 155/2026/NĐ-CP"
         ),
+        confirmed=False,
     ),
     # --- Complaints: resolve, counted from acceptance (calendar days) ---------------------------
     _complaint_resolve(1, False, False, 30),
@@ -184,8 +197,6 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     _complaint_resolve(2, False, True, 60),
     _complaint_resolve(2, True, True, 70),
     # --- Denunciations (tố cáo) ------------------------------------------------------------------
-    # Art. 24(1) allows extending acceptance to 10 working days when verification is needed; not
-    # modelled here (record it as an extension decision on the case if needed).
     Rule(
         code="denunciation.accept.2018",
         case_kind="denunciation",
@@ -195,6 +206,38 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         effective_from=_DENUNCIATIONS_LAW_IN_FORCE,
         effective_to=None,
         citation="Luật Tố cáo 2018, Điều 24 khoản 1",
+    ),
+    # Art. 24(1): when verification is needed in several places, the acceptance period "có thể dài hơn nhưng
+    # không quá 10 ngày làm việc" — the whole period, from receipt (``services.extend_acceptance``).
+    Rule(
+        code="denunciation.accept_extension.2018",
+        case_kind="denunciation",
+        item=Item.ACCEPT_EXTENSION,
+        amount=10,
+        unit=Unit.WORKING_DAYS,
+        effective_from=_DENUNCIATIONS_LAW_IN_FORCE,
+        effective_to=None,
+        citation="Luật Tố cáo 2018, Điều 24 khoản 1 (kiểm tra, xác minh ở nhiều địa điểm)",
+    ),
+    Rule(
+        code="denunciation.notify_acceptance.2018",
+        case_kind="denunciation",
+        item=Item.NOTIFY_ACCEPTANCE,
+        amount=5,
+        unit=Unit.WORKING_DAYS,
+        effective_from=_DENUNCIATIONS_LAW_IN_FORCE,
+        effective_to=None,
+        citation="Luật Tố cáo 2018, Điều 29 khoản 3",
+    ),
+    Rule(
+        code="denunciation.publish_conclusion.2018",
+        case_kind="denunciation",
+        item=Item.PUBLISH_CONCLUSION,
+        amount=7,
+        unit=Unit.WORKING_DAYS,
+        effective_from=_DENUNCIATIONS_LAW_IN_FORCE,
+        effective_to=None,
+        citation="Luật Tố cáo 2018, Điều 40",
     ),
     Rule(
         code="denunciation.resolve.2018",
@@ -219,6 +262,38 @@ DEFAULT_RULES: tuple[Rule, ...] = (
             "gia hạn hai lần; mỗi lần không quá 30 ngày)"
         ),
         max_count=2,
+    ),
+    # --- Escalation: the second-time complaint (or a lawsuit) within 30 days, 45 in remote areas, from the
+    # first-time decision or from the end of the resolution period without one (Luật Khiếu nại 2011,
+    # Điều 33). A denunciation has no rule: the denouncer may re-denounce to the superior at any time
+    # after the resolution period (Luật Tố cáo 2018, Điều 37). Reports, petitions and opinions: a product
+    # default with the same period (no statute).
+    *(
+        Rule(
+            code=f"complaint.escalate{'.remote' if remote else ''}.2012",
+            case_kind="complaint",
+            item=Item.ESCALATE,
+            amount=45 if remote else 30,
+            unit=Unit.DAYS,
+            effective_from=_COMPLAINTS_LAW_IN_FORCE,
+            effective_to=None,
+            citation="Luật Khiếu nại 2011, Điều 33",
+            remote=remote,
+        )
+        for remote in (False, True)
+    ),
+    *(
+        Rule(
+            code=f"{kind}.escalate.default",
+            case_kind=kind,
+            item=Item.ESCALATE,
+            amount=30,
+            unit=Unit.DAYS,
+            effective_from=_ANSWER_FROM,
+            effective_to=None,
+            citation="Thời hạn mặc định của hệ thống, không phải thời hạn luật định (đơn vị có thể thay đổi)",
+        )
+        for kind in ("report", "petition", "opinion")
     ),
     # --- Reports, petitions, opinions: answer, counted from receipt -------------------------------
     *(
@@ -332,18 +407,41 @@ def apply_period(calendar: WorkingCalendar, start: date, amount: int, unit: Unit
     return calendar.add_working_days(start, amount)
 
 
-# How long after the answer an unsatisfied citizen may take the case to the unit above. For a complaint this
-# is the second-time complaint: 30 days from receiving the first decision, 45 in remote areas (Luật Khiếu
-# nại 2011, Điều 33). Reports, petitions and opinions use the same period (a product rule: they have no
-# statutory one); a denunciation has none (Luật Tố cáo 2018, Điều 37).
-ESCALATION_DAYS = 30
-ESCALATION_DAYS_REMOTE = 45
-ESCALATION_CITATION = "Luật Khiếu nại 2011, Điều 33"
+def period_end(
+    rules: Iterable[Rule],
+    calendar: WorkingCalendar,
+    *,
+    case_kind: str,
+    item: Item,
+    start: date,
+    complaint_round: int | None = None,
+    complex: bool = False,
+    remote: bool = False,
+) -> tuple[date, Rule]:
+    """End of the ``item`` period in force on ``start``, counted from ``start``, and the rule used. Raises
+    :class:`NoRuleError` when no rule is in force (e.g. no escalation limit for a denunciation)."""
+    rule = rule_in_force(
+        rules,
+        case_kind=case_kind,
+        item=item,
+        on=start,
+        complaint_round=complaint_round,
+        complex=complex,
+        remote=remote,
+    )
+    return apply_period(calendar, start, rule.amount, rule.unit), rule
 
 
-def escalation_ends(calendar: WorkingCalendar, answered_on: date, *, remote_area: bool) -> date:
-    """Last day the citizen may ask the unit above, counted in days from the answer (moved off a holiday)."""
-    return apply_period(calendar, answered_on, ESCALATION_DAYS_REMOTE if remote_area else ESCALATION_DAYS, Unit.DAYS)
+def escalation_ends(
+    rules: Iterable[Rule], calendar: WorkingCalendar, *, kind: str, start: date, remote_area: bool
+) -> tuple[date, Rule] | None:
+    """Last day the citizen may take the case to the level above, counted from ``start`` (the answer, or
+    the end of the resolution period when no decision came), with its rule; None when no ESCALATE rule is
+    in force for ``kind`` (no limit: a denunciation, Luật Tố cáo 2018, Điều 37)."""
+    try:
+        return period_end(rules, calendar, case_kind=kind, item=Item.ESCALATE, start=start, remote=remote_area)
+    except NoRuleError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -366,12 +464,14 @@ def compute_deadlines(
     remote: bool = False,
     extensions: int = 0,
     answer_working_days: int | None = None,
+    accept_extended: bool = False,
 ) -> DeadlineResult:
     """Deadlines of one case.
 
     Complaints and denunciations (``answer_by`` is None):
 
-    * ``accept_by``: the ACCEPT rule in force on ``received``, counted from ``received``;
+    * ``accept_by``: the ACCEPT rule in force on ``received``, counted from ``received``; with
+      ``accept_extended`` (the unit extended the acceptance period), the ACCEPT_EXTENSION rule instead;
     * ``resolve_by``: the RESOLVE rule in force on ``accepted``, counted from ``accepted``. If
       ``accepted`` is None (not accepted yet), it is computed *as if the case were accepted on
       ``accept_by``* — the latest date the law allows — so it is the latest possible resolution date;
@@ -418,7 +518,7 @@ def compute_deadlines(
             rules, case_kind=kind, item=item, on=on, complaint_round=round_, complex=complex, remote=remote
         )
 
-    accept_rule = in_force(Item.ACCEPT, received)
+    accept_rule = in_force(Item.ACCEPT_EXTENSION if accept_extended else Item.ACCEPT, received)
     accept_by = apply_period(calendar, received, accept_rule.amount, accept_rule.unit)
 
     start = accepted if accepted is not None else accept_by

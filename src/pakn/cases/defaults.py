@@ -75,6 +75,7 @@ def seed_defaults(**_: Any) -> None:
                 complex=r.complex,
                 remote=r.remote,
                 max_count=r.max_count,
+                confirmed=r.confirmed,
             )
             for r in DEFAULT_RULES
         )

@@ -220,7 +220,7 @@ def load_demo() -> int:
                     case = services.refuse_case(
                         actor=actor,
                         case=case,
-                        reason_code="not_competent",
+                        reason_code="feedback_not_competent",
                         explanation="Nhà văn hóa do quận cũ quản lý, đã chuyển hướng dẫn.",
                     )
             created += 1

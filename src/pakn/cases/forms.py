@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import AnswerKind, Complexity
-from pakn.cases.services import REFUSAL_REASONS
+from pakn.cases.services import CONTINUE_GROUNDS, PUBLICATION_METHODS, REFUSAL_REASONS, refusal_reasons_for
 from pakn.core.forms import DateField
 
 
@@ -23,9 +23,7 @@ class CaseFilterForm(forms.Form):
         choices=[("", _("Tất cả")), ("overdue", _("Quá hạn")), ("soon", _("Sắp đến hạn"))],
     )
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
-    received_from = DateField(
-        label=_("Nhận từ ngày"), required=False
-    )
+    received_from = DateField(label=_("Nhận từ ngày"), required=False)
     received_to = DateField(label=_("đến ngày"), required=False)
 
     def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object):
@@ -52,8 +50,17 @@ class AcceptForm(forms.Form):
 
 
 class RefuseForm(forms.Form):
+    """Offers only the grounds that apply to the case's kind (``services.refusal_reasons_for``)."""
+
+    needs_case = True
+
     reason_code = forms.ChoiceField(label=_("Căn cứ không thụ lý"), choices=list(REFUSAL_REASONS.items()))
     explanation = forms.CharField(label=_("Giải thích"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["reason_code"].choices = refusal_reasons_for(case.kind)  # type: ignore[attr-defined]
 
 
 class ForwardForm(forms.Form):
@@ -105,6 +112,42 @@ class ExtendForm(forms.Form):
         choices=[(Complexity.COMPLEX, _("Phức tạp")), (Complexity.ESPECIALLY_COMPLEX, _("Đặc biệt phức tạp"))],
     )
     reason = forms.CharField(label=_("Lý do gia hạn"), widget=forms.Textarea(attrs={"rows": 3}))
+    subject_notified = forms.BooleanField(
+        label=_("Đã gửi văn bản thông báo gia hạn cho người bị tố cáo"),
+        required=False,
+        help_text=_("Quyết định gia hạn được thông báo cho người tố cáo và người bị tố cáo."),
+    )
+
+
+class ExtendAcceptanceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do kéo dài thời hạn thụ lý"),
+        help_text=_("Cần kiểm tra, xác minh ở nhiều địa điểm: thời hạn thụ lý không quá 10 ngày làm việc."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NoticeForm(forms.Form):
+    body = forms.CharField(
+        label=_("Nội dung thông báo thụ lý (các nội dung tố cáo được thụ lý)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PublishForm(forms.Form):
+    method = forms.ChoiceField(label=_("Hình thức công khai"), choices=list(PUBLICATION_METHODS.items()))
+
+
+class ContinueForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Căn cứ tiếp tục giải quyết"), choices=list(CONTINUE_GROUNDS.items()))
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TerminateForm(forms.Form):
+    body = forms.CharField(
+        label=_("Nội dung quyết định đình chỉ giải quyết khiếu nại"), widget=forms.Textarea(attrs={"rows": 6})
+    )
 
 
 class ResolveForm(forms.Form):

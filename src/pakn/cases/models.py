@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.workflow import STATUS_LABELS, Status
-from pakn.org.models import Commune, Province, Unit
+from pakn.org.models import Commune, Position, Province, Unit
 
 PSEUDONYM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -36,6 +36,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Thư điện tử")
     RECEPTION = "reception", _("Tiếp công dân")
     DIRECT = "direct", _("Nộp trực tiếp")
+    FRONT = "front", _("Do MTTQ, đoàn thể chuyển đến")
 
 
 class Complexity(models.TextChoices):
@@ -168,12 +169,66 @@ class Reporter(models.Model):
         return self.case.pseudonym
 
 
+class SubjectSource(models.TextChoices):
+    CITIZEN = "citizen", _("Người gửi cho biết")
+    RECOGNISED = "recognised", _("Nhận ra từ nội dung đơn")
+    CLERK = "clerk", _("Cán bộ xác nhận")
+
+
+class CaseSubject(models.Model):
+    """The person concerned by a denunciation, a complaint or a report on an official's conduct: what
+    competence (``cases.competence``) and conflict of interest (``org.access``) key on. Personal data:
+    shown to the staff who may see the case, never on a public page, open data, Open311 or the public API."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="subject_person")
+    name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=30, choices=Position.choices, blank=True)
+    body = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("cơ quan, đơn vị")
+    )
+    party_member = models.BooleanField(_("là đảng viên"), null=True, blank=True)
+    party_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tổ chức đảng quản lý"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tài khoản của người này trong hệ thống"),
+    )
+    source = models.CharField(_("nguồn"), max_length=20, choices=SubjectSource.choices)
+    # The unit whose members may not see the case (conflict of interest), kept in step by the services.
+    conflict_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    rule_code = models.CharField(_("quy tắc thẩm quyền"), max_length=60, blank=True)
+    competent_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("người bị phản ánh, khiếu nại, tố cáo")
+        verbose_name_plural = _("người bị phản ánh, khiếu nại, tố cáo")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_position_display() or '?'}"
+
+
 class ObligationKind(models.TextChoices):
     ACCEPT = "accept", _("Thụ lý hoặc trả lời không thụ lý")
     RESOLVE = "resolve", _("Giải quyết")
     ANSWER = "answer", _("Trả lời")
     TRIAGE = "triage", _("Xem xét, kiểm tra tin nặc danh")
     FORWARD_RESPONSE = "forward_response", _("Xử lý đơn được chuyển đến")
+    NOTIFY_ACCEPTANCE = "notify_acceptance", _("Thông báo việc thụ lý cho người tố cáo")
+    PUBLISH_CONCLUSION = "publish_conclusion", _("Công khai kết luận nội dung tố cáo")
 
 
 class Obligation(models.Model):
@@ -222,6 +277,7 @@ class AnswerKind(models.TextChoices):
     ANSWER = "answer", _("Văn bản trả lời")
     CONCLUSION = "conclusion", _("Kết luận / quyết định giải quyết")
     REFUSAL = "refusal", _("Thông báo không thụ lý")
+    TERMINATION = "termination", _("Quyết định đình chỉ giải quyết khiếu nại")
 
 
 class Answer(models.Model):
@@ -351,6 +407,13 @@ class DeadlineRule(models.Model):
     complex = models.BooleanField(null=True, blank=True)
     remote = models.BooleanField(null=True, blank=True)
     max_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    confirmed = models.BooleanField(
+        _("căn cứ đã xác nhận"),
+        default=True,
+        help_text=_(
+            "Bỏ chọn khi chưa đối chiếu được căn cứ với văn bản chính thức: trang và API ghi rõ chưa xác nhận."
+        ),
+    )
 
     class Meta:
         ordering = ["case_kind", "item", "effective_from"]

@@ -30,9 +30,20 @@ def deadline_rules() -> tuple[deadlines.Rule, ...]:
             complex=r.complex,
             remote=r.remote,
             max_count=r.max_count,
+            confirmed=r.confirmed,
         )
         for r in DeadlineRule.objects.all()
     )
+
+
+def unconfirmed_codes() -> frozenset[str]:
+    """Codes of the rules whose citation is not confirmed: every page and API response that shows the
+    citation of one of them marks it "chưa xác nhận căn cứ pháp lý"."""
+    return frozenset(r.code for r in deadline_rules() if not r.confirmed)
+
+
+def citation_confirmed(rule_code: str) -> bool:
+    return rule_code not in unconfirmed_codes()
 
 
 @lru_cache(maxsize=1)

@@ -32,11 +32,29 @@ EVENT_LABELS: dict[str, Any] = {
     "rated": _("Người gửi đánh giá kết quả"),
     "overdue": _("Quá hạn – đã báo cáo người đứng đầu và cấp trên"),
     "topic_set": _("Xác định lĩnh vực"),
+    "deadline_recomputed": _("Tính lại thời hạn theo quy định"),
+    "acceptance_extended": _("Kéo dài thời hạn thụ lý tố cáo"),
+    "acceptance_notified": _("Thông báo việc thụ lý cho người tố cáo"),
+    "conclusion_published": _("Công khai kết luận nội dung tố cáo"),
+    "handling_continued": _("Tiếp tục giải quyết tố cáo dù người tố cáo đã rút"),
+    "complaint_terminated": _("Quyết định đình chỉ giải quyết khiếu nại"),
 }
+
+# Shown next to a citation whose rule is not confirmed against the official text (DeadlineRule.confirmed).
+UNCONFIRMED_NOTE = _("chưa xác nhận căn cứ pháp lý")
 
 # Fields of event data that may appear on the public page. Never "into": the tracking code of the case a
 # submission was merged into is another citizen's key to their case.
-PUBLIC_DETAIL_KEYS = ("to", "due_on", "resolve_by", "answer_by", "respond_by", "reason_code", "level")
+PUBLIC_DETAIL_KEYS = (
+    "to",
+    "previous_due_on",
+    "due_on",
+    "resolve_by",
+    "answer_by",
+    "respond_by",
+    "reason_code",
+    "level",
+)
 
 # How each field of an event's data reads in a sentence; a field whose meaning depends on the act is
 # labelled per act first.
@@ -62,6 +80,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "track": _("Luồng xử lý"),
     "unit": _("Đơn vị"),
     "on": _("Ngày"),
+    "previous_due_on": _("Hạn cũ"),
 }
 ACT_DETAIL_LABELS: dict[tuple[str, str], Any] = {
     ("forwarded", "from"): _("Từ đơn vị"),
@@ -165,6 +184,54 @@ def is_overdue(case: Case, today: date | None = None) -> bool:
     return bool(case.due_on and case.due_on < (today or timezone.localdate()) and case.status != Status.SUSPENDED)
 
 
+def due_basis(case: Case) -> dict[str, Any] | None:
+    """The obligation behind the case's current due date: what is due, by when, and its legal basis
+    (``confirmed`` False → shown as "chưa xác nhận căn cứ pháp lý")."""
+    from pakn.cases import policy
+    from pakn.cases.models import Obligation
+
+    first = Obligation.objects.filter(case=case, met_on__isnull=True, cancelled=False).order_by("due_on", "pk").first()
+    if first is None:
+        return None
+    return {
+        "kind": first.kind,
+        "label": first.get_kind_display(),
+        "due_on": first.due_on,
+        "citation": first.citation,
+        "confirmed": policy.citation_confirmed(first.rule_code),
+    }
+
+
+# The citizen's rights when the answer does not satisfy them or no decision came in time, with their basis.
+RIGHTS: dict[tuple[str, int | None], Any] = {
+    ("complaint", 1): _(
+        "Nếu không đồng ý với quyết định giải quyết khiếu nại lần đầu, hoặc đã hết thời hạn giải quyết mà khiếu nại "
+        "không được giải quyết, bạn có quyền khiếu nại lần hai đến cơ quan cấp trên hoặc khởi kiện vụ án hành chính "
+        "tại Tòa án (Luật Khiếu nại 2011, Điều 7, Điều 33)."
+    ),
+    ("complaint", 2): _(
+        "Nếu không đồng ý với quyết định giải quyết khiếu nại lần hai, hoặc đã hết thời hạn giải quyết mà khiếu nại "
+        "không được giải quyết, bạn có quyền khởi kiện vụ án hành chính tại Tòa án (Luật Khiếu nại 2011, Điều 7)."
+    ),
+    ("denunciation", None): _(
+        "Nếu đã hết thời hạn giải quyết mà tố cáo không được giải quyết, hoặc có căn cứ cho rằng việc giải quyết "
+        "không đúng pháp luật, bạn có quyền tố cáo tiếp đến cấp trên trực tiếp của người giải quyết tố cáo "
+        "(Luật Tố cáo 2018, Điều 37)."
+    ),
+}
+
+
+def citizen_rights(case: Case) -> list[str]:
+    """What the law lets the citizen do next, for a complaint or a denunciation on the statutory track."""
+    from pakn.cases.models import Track
+
+    if case.track != Track.STATUTORY:
+        return []
+    key = (case.kind, (case.complaint_round or 1) if case.kind == "complaint" else None)
+    text = RIGHTS.get(key)
+    return [str(text)] if text is not None else []
+
+
 def public_status(case: Case) -> dict[str, Any]:
     return {
         "tracking_code": case.tracking_code,
@@ -178,6 +245,8 @@ def public_status(case: Case) -> dict[str, Any]:
         "overdue": is_overdue(case),
         "timeline": timeline(case),
         "answers": answers(case) or joint_answers(case),
+        "due_basis": due_basis(case),
+        "rights": citizen_rights(case),
     }
 
 
@@ -225,6 +294,9 @@ def case_summary(case: Case) -> dict[str, Any]:
 
 
 def case_detail(case: Case) -> dict[str, Any]:
+    from pakn.cases import policy
+
+    unconfirmed = policy.unconfirmed_codes()
     return {
         **case_summary(case),
         "content": case.content,
@@ -238,6 +310,7 @@ def case_detail(case: Case) -> dict[str, Any]:
                 "met_on": o.met_on,
                 "cancelled": o.cancelled,
                 "citation": o.citation,
+                "citation_confirmed": o.rule_code not in unconfirmed,
                 "unit": o.unit.name,
             }
             for o in case.obligations.select_related("unit").order_by("opened_on", "id")

@@ -19,6 +19,18 @@ class ReporterIn(Schema):
     notify_by: Literal["email", "sms", "none"] | None = None
 
 
+class SubjectPersonIn(Schema):
+    """The person concerned by a denunciation, complaint or report on an official's conduct, as far as the
+    sender knows. Optional: a position written in ``subject`` ("Chủ tịch UBND phường Ba Đình") is read too.
+    Never returned by any public endpoint."""
+
+    name: str = Field("", max_length=150)
+    position: str = Field("", description="pc_chair, pc_vice_chair, party_secretary, …, official, party_member")
+    body_code: str = Field("", description="Code of the unit the person belongs to, e.g. UBND-00004")
+    party_member: StrictBool | None = None
+    party_unit_code: str = Field("", description="Code of the party organisation that manages them, e.g. DU-00004")
+
+
 class SubmissionIn(Schema):
     kind: Literal["report", "petition", "complaint", "denunciation", "opinion"]
     title: str = Field(..., max_length=100_000)
@@ -27,6 +39,7 @@ class SubmissionIn(Schema):
     commune_code: str | None = None
     address: str = ""
     subject: str = ""
+    subject_person: SubjectPersonIn | None = None
     reporter: ReporterIn | None = None
     complaint_round: Literal[1, 2] | None = None
     publish: StrictBool = False
@@ -77,6 +90,17 @@ class AnswerOut(Schema):
     at: datetime
 
 
+class DueBasisOut(Schema):
+    """What the current due date is for, and its legal basis; ``confirmed`` is False when the citation
+    could not be confirmed against the official text ("chưa xác nhận căn cứ pháp lý")."""
+
+    kind: str
+    label: str
+    due_on: date
+    citation: str
+    confirmed: bool
+
+
 class PublicStatusOut(Schema):
     tracking_code: str
     kind: str
@@ -89,6 +113,8 @@ class PublicStatusOut(Schema):
     overdue: bool
     timeline: list[TimelineEntry]
     answers: list[AnswerOut]
+    due_basis: DueBasisOut | None = None
+    rights: list[str] = []
 
 
 class RuleOut(Schema):
@@ -97,6 +123,8 @@ class RuleOut(Schema):
     amount: int
     unit: str
     citation: str
+    # False: the citation is not confirmed against the official text; show it as "chưa xác nhận căn cứ pháp lý".
+    confirmed: bool = True
     effective_from: date
     effective_to: date | None
 
@@ -116,6 +144,7 @@ class ObligationOut(Schema):
     met_on: date | None
     cancelled: bool
     citation: str
+    citation_confirmed: bool = True
     unit: str
 
 

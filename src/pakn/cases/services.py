@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from pakn.cases import deadlines, policy
+from pakn.cases import deadlines, persons, policy
 from pakn.cases.models import (
     Answer,
     AnswerKind,
     AuditEvent,
     Case,
+    CaseSubject,
     Channel,
     Complexity,
     Forward,
@@ -31,6 +32,7 @@ from pakn.cases.models import (
     ObligationKind,
     Rating,
     Reporter,
+    SubjectSource,
     Topic,
     Track,
 )
@@ -39,9 +41,9 @@ from pakn.cases.signals import case_changed
 from pakn.cases.workflow import OPEN, Action, Status, next_status
 from pakn.core import validate
 from pakn.core.audit import GENESIS, chain_hash
-from pakn.core.errors import InvalidInput, InvalidTransition, NotFound, PaknError
+from pakn.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, PaknError
 from pakn.core.tracking import new_tracking_code
-from pakn.org.access import require_handler
+from pakn.org.access import handling_units, require_handler
 from pakn.org.models import Role, Unit
 from pakn.org.places import resolve_place
 
@@ -52,16 +54,118 @@ PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
 ID_RE = re.compile(r"^([0-9]{9}|[0-9]{12})$")
 STATUTORY_KINDS = {Kind.COMPLAINT, Kind.DENUNCIATION}
 
+# Legal grounds for refusing to accept (không thụ lý), per kind: a complaint is refused only on the grounds of
+# Luật Khiếu nại 2011, Điều 11; a denunciation on those of Luật Tố cáo 2018, Điều 23 (and Điều 24, 25); reports,
+# petitions and opinions have no statutory list (Nghị định 20/2008/NĐ-CP applies only to feedback on
+# administrative regulations). The staff form and ``GET /refusal-reasons?kind=`` offer ``refusal_reasons_for``.
+_COMPLAINT = ("complaint",)
+_DENUNCIATION = ("denunciation",)
+_FEEDBACK = ("report", "petition", "opinion")
+_ALL_KINDS = _COMPLAINT + _DENUNCIATION + _FEEDBACK
+REFUSAL_REASON_KINDS: dict[str, tuple[str, ...]] = {
+    "not_subject_to_complaint": _COMPLAINT,
+    "not_directly_concerned": _COMPLAINT,
+    "no_legal_capacity": _COMPLAINT,
+    "invalid_representative": _COMPLAINT,
+    "not_signed": _COMPLAINT,
+    "time_limit_passed": _COMPLAINT,
+    "already_decided": _COMPLAINT,
+    "not_continued_after_termination": _COMPLAINT,
+    "court_accepted": _COMPLAINT,
+    "complaint_not_competent": _COMPLAINT,
+    "repeated": _DENUNCIATION,
+    "no_basis": _DENUNCIATION,
+    "cannot_verify": _DENUNCIATION,
+    "unidentified": _DENUNCIATION,
+    "not_competent": _DENUNCIATION,
+    "regulation_not_competent": _FEEDBACK,
+    "feedback_not_competent": _FEEDBACK,
+    "feedback_answered": _FEEDBACK,
+    "feedback_unclear": _FEEDBACK,
+    "complaint_or_denunciation": _FEEDBACK,
+    "other": _ALL_KINDS,
+}
 REFUSAL_REASONS: dict[str, Any] = {
-    "not_signed": _("Đơn không có chữ ký hoặc điểm chỉ của người gửi (Luật Khiếu nại 2011, Điều 11)."),
-    "time_limit_passed": _("Đã hết thời hiệu khiếu nại (Luật Khiếu nại 2011, Điều 9, Điều 11)."),
-    "already_decided": _("Đã có quyết định giải quyết khiếu nại lần hai (Luật Khiếu nại 2011, Điều 11)."),
-    "court_accepted": _("Tòa án đã thụ lý hoặc đã giải quyết (Luật Khiếu nại 2011, Điều 11)."),
-    "not_competent": _("Không thuộc thẩm quyền giải quyết (Luật Tố cáo 2018, Điều 24; cần chuyển đơn)."),
-    "unidentified": _("Tố cáo mạo danh hoặc không xác định được người tố cáo (Luật Tố cáo 2018, Điều 29)."),
-    "repeated": _("Tố cáo tiếp nội dung đã được giải quyết mà không có tình tiết mới (Luật Tố cáo 2018, Điều 29)."),
+    "not_subject_to_complaint": _(
+        "Quyết định, hành vi bị khiếu nại không thuộc đối tượng khiếu nại (quyết định, hành vi trong nội bộ cơ "
+        "quan nhà nước, chỉ đạo điều hành của cấp trên với cấp dưới, văn bản quy phạm pháp luật, bí mật nhà nước) "
+        "(Luật Khiếu nại 2011, Điều 11 khoản 1)."
+    ),
+    "not_directly_concerned": _(
+        "Quyết định hành chính, hành vi hành chính bị khiếu nại không liên quan trực tiếp đến quyền, lợi ích hợp "
+        "pháp của người khiếu nại (Luật Khiếu nại 2011, Điều 11 khoản 2)."
+    ),
+    "no_legal_capacity": _(
+        "Người khiếu nại không có năng lực hành vi dân sự đầy đủ mà không có người đại diện hợp pháp "
+        "(Luật Khiếu nại 2011, Điều 11 khoản 3)."
+    ),
+    "invalid_representative": _(
+        "Người đại diện không hợp pháp thực hiện khiếu nại (Luật Khiếu nại 2011, Điều 11 khoản 4)."
+    ),
+    "not_signed": _(
+        "Đơn khiếu nại không có chữ ký hoặc điểm chỉ của người khiếu nại (Luật Khiếu nại 2011, Điều 11 khoản 5)."
+    ),
+    "time_limit_passed": _(
+        "Thời hiệu, thời hạn khiếu nại đã hết mà không có lý do chính đáng (Luật Khiếu nại 2011, Điều 9, "
+        "Điều 11 khoản 6)."
+    ),
+    "already_decided": _(
+        "Khiếu nại đã có quyết định giải quyết khiếu nại lần hai (Luật Khiếu nại 2011, Điều 11 khoản 7)."
+    ),
+    "not_continued_after_termination": _(
+        "Đã có văn bản thông báo đình chỉ việc giải quyết khiếu nại mà sau 30 ngày người khiếu nại không tiếp tục "
+        "khiếu nại (Luật Khiếu nại 2011, Điều 11 khoản 8)."
+    ),
+    "court_accepted": _(
+        "Việc khiếu nại đã được Tòa án thụ lý hoặc đã được giải quyết bằng bản án, quyết định của Tòa án "
+        "(Luật Khiếu nại 2011, Điều 11 khoản 9)."
+    ),
+    "complaint_not_competent": _(
+        "Khiếu nại không thuộc thẩm quyền giải quyết: hướng dẫn người khiếu nại gửi đơn đến cơ quan có thẩm quyền."
+    ),
+    "repeated": _(
+        "Tố cáo về vụ việc đã được giải quyết mà người tố cáo không cung cấp thông tin, tình tiết mới "
+        "(Luật Tố cáo 2018, Điều 23 khoản 1)."
+    ),
+    "no_basis": _(
+        "Nội dung, thông tin người tố cáo cung cấp không có cơ sở để xác định người vi phạm, hành vi vi phạm pháp "
+        "luật (Luật Tố cáo 2018, Điều 23 khoản 2)."
+    ),
+    "cannot_verify": _(
+        "Người có thẩm quyền giải quyết tố cáo không đủ điều kiện để kiểm tra, xác minh hành vi vi phạm pháp luật, "
+        "người vi phạm (Luật Tố cáo 2018, Điều 23 khoản 3)."
+    ),
+    "unidentified": _(
+        "Tố cáo nặc danh, mạo danh hoặc không xác định được người tố cáo: không xử lý theo thủ tục giải quyết tố "
+        "cáo (Luật Tố cáo 2018, Điều 25)."
+    ),
+    "not_competent": _(
+        "Tố cáo không thuộc thẩm quyền giải quyết: chuyển đơn đến người có thẩm quyền (Luật Tố cáo 2018, "
+        "Điều 24 khoản 2)."
+    ),
+    "regulation_not_competent": _(
+        "Phản ánh, kiến nghị về quy định hành chính không thuộc thẩm quyền xử lý: chuyển đến cơ quan có thẩm "
+        "quyền (Nghị định 20/2008/NĐ-CP, Điều 9)."
+    ),
+    "feedback_not_competent": _(
+        "Không thuộc thẩm quyền xử lý của đơn vị: chuyển đến hoặc hướng dẫn gửi cơ quan có thẩm quyền."
+    ),
+    "feedback_answered": _("Nội dung đã được trả lời, không có thông tin, tình tiết mới."),
+    "feedback_unclear": _("Nội dung không rõ ràng, không đủ thông tin để xem xét dù đã đề nghị người gửi bổ sung."),
+    "complaint_or_denunciation": _(
+        "Nội dung là khiếu nại hoặc tố cáo: hướng dẫn người gửi thực hiện theo thủ tục khiếu nại, tố cáo."
+    ),
     "other": _("Lý do khác (ghi rõ trong văn bản)."),
 }
+
+
+def refusal_reasons_for(kind: str | None) -> list[tuple[str, Any]]:
+    """(code, label) of the refusal grounds that apply to ``kind`` (all of them when ``kind`` is None)."""
+    return [
+        (code, label)
+        for code, label in REFUSAL_REASONS.items()
+        if kind is None or kind in REFUSAL_REASON_KINDS.get(code, ())
+    ]
 
 
 # ---------------------------------------------------------------- validation
@@ -152,9 +256,27 @@ def clean_reporter(raw: Any, errors: dict[str, list[Any]]) -> ReporterInput:
 
 
 def _track_for(kind: str, verifiable: bool) -> str:
+    """The anonymous track is Art. 25 of the Law on Denunciations: denunciations only. A complaint must
+    carry the complainant's name and address (Luật Khiếu nại 2011, Điều 8), so ``submit`` refuses an
+    unsigned one and a complaint is always on the statutory track."""
     if kind not in STATUTORY_KINDS:
         return Track.FEEDBACK
+    if kind == Kind.COMPLAINT:
+        return Track.STATUTORY
     return Track.STATUTORY if verifiable else Track.ANONYMOUS
+
+
+UNSIGNED_COMPLAINT = _(
+    "Đơn khiếu nại phải ghi rõ họ tên, địa chỉ của người khiếu nại (Luật Khiếu nại 2011, Điều 8). Nếu bạn không "
+    "muốn ghi tên, bạn có thể gửi nội dung này dưới dạng phản ánh."
+)
+
+
+def needs_receipt(*, kind: str, conduct: bool, dropbox: bool) -> bool:
+    """A drop-box receipt (and the whistleblower advice) protects someone only in the drop box, and for a
+    denunciation or a report on an official's conduct filed without a name; an unnamed ordinary report
+    (a street light) is followed with its tracking code, and costs no Argon2 hashing."""
+    return dropbox or kind == Kind.DENUNCIATION or (conduct and kind in (Kind.REPORT, Kind.PETITION))
 
 
 # ---------------------------------------------------------------- audit and outbox
@@ -217,14 +339,14 @@ def event_payload(event: AuditEvent, tracking_code: str) -> dict[str, Any]:
     }
 
 
-def notify_reporter(case: Case, event: AuditEvent, subject: str, body: str) -> None:
+def notify_reporter(case: Case, event: AuditEvent, subject: str, body: str) -> bool:
     """Queue a notification to the reporter's sealed contact (the worker opens it at send time). Subjects
-    and bodies carry the tracking code and the unit, never the identity."""
+    and bodies carry the tracking code and the unit, never the identity. True when one was queued."""
     from pakn.notify.services import queue
 
     reporter = Reporter.objects.filter(case_id=case.pk).first()
     if reporter is None or reporter.notify_by == NotifyChannel.NONE or not reporter.notify_sealed:
-        return
+        return False
     queue(
         channel=reporter.notify_by,
         sealed_recipient=reporter.notify_sealed,
@@ -233,6 +355,7 @@ def notify_reporter(case: Case, event: AuditEvent, subject: str, body: str) -> N
         key=f"{event.hash}:{reporter.notify_by}",
         case=case,
     )
+    return True
 
 
 def notify_unit_staff(
@@ -337,6 +460,111 @@ def route(*, province_code: str, commune_code: str | None, kind: str, topic_code
     )
 
 
+def _record_subject(
+    case: Case, subject: persons.SubjectInput, routing: persons.Routing | None, *, actor: Any
+) -> CaseSubject:
+    """Store the person concerned with the competence decision (part of the submission: its one audit event
+    is ``submitted``, which is public and so carries nothing about the person)."""
+    return CaseSubject.objects.create(
+        case=case,
+        name=subject.name,
+        position=subject.position,
+        body=subject.body,
+        party_member=subject.party_member,
+        party_unit=subject.party_unit,
+        user=subject.user,
+        source=subject.source,
+        conflict_unit=routing.conflict_unit if routing else None,
+        rule_code=routing.rule.code if routing else "",
+        competent_unit=routing.unit if routing else None,
+    )
+
+
+def set_subject_person(
+    *,
+    actor: Any,
+    case: Case,
+    name: str = "",
+    position: str = "",
+    body_code: str = "",
+    party_member: bool | None = None,
+    party_unit_code: str = "",
+    username: str = "",
+) -> CaseSubject:
+    """The clerk confirms or completes who the case is about. Recomputes the competent unit (shown with its
+    citation; moving the case there is a forward, ``forward_case``) and the conflict-of-interest unit,
+    which may take the case out of the clerk's own sight. One staff-only audit event."""
+    errors: dict[str, list[Any]] = {}
+    raw = {
+        "name": name,
+        "position": position,
+        "body_code": body_code,
+        "party_member": party_member,
+        "party_unit_code": party_unit_code,
+    }
+    user = None
+    if username:
+        user = persons.find_user(username)
+        if user is None:
+            errors["username"] = [_("Không có tài khoản này.")]
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        subject = persons.clean_subject_person(
+            raw,
+            errors,
+            kind=case.kind,
+            subject_text="",
+            province_code=case.province_id,
+            commune_code=case.commune_id,
+            complaint_round=case.complaint_round,
+        )
+        if errors:
+            raise InvalidInput(fields=errors)
+        if subject is None:
+            subject = persons.SubjectInput(name=name.strip()[:150], position=position)
+        subject = persons.SubjectInput(
+            name=subject.name,
+            position=subject.position,
+            body=subject.body,
+            party_member=subject.party_member,
+            party_unit=subject.party_unit,
+            user=user,
+            source=SubjectSource.CLERK,
+        )
+        routing = persons.route_for_subject(kind=case.kind, complaint_round=case.complaint_round, subject=subject)
+        row, _created = CaseSubject.objects.get_or_create(case=case, defaults={"source": SubjectSource.CLERK})
+        before = {"position": row.position, "body": row.body.code if row.body else None, "rule": row.rule_code}
+        row.name, row.position, row.body = subject.name, subject.position, subject.body
+        row.party_member, row.party_unit, row.user = subject.party_member, subject.party_unit, user
+        row.source = SubjectSource.CLERK
+        row.conflict_unit = routing.conflict_unit if routing else None
+        if routing is None and user is not None and subject.body is not None:
+            row.conflict_unit = persons.conflict_unit_for(kind=case.kind, subject=subject, target=None)
+        row.rule_code = routing.rule.code if routing else ""
+        row.competent_unit = routing.unit if routing else None
+        row.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+        row.confirmed_at = timezone.now()
+        row.save()
+        record_event(
+            case,
+            "subject_confirmed",
+            actor=actor,
+            public=False,
+            data={
+                "before": before,
+                "position": row.position,
+                "body": row.body.code if row.body else None,
+                "party_member": row.party_member,
+                "party_unit": row.party_unit.code if row.party_unit else None,
+                "account_linked": user is not None,
+                "rule": row.rule_code,
+                "competent_unit": row.competent_unit.code if row.competent_unit else None,
+            },
+        )
+        return row
+
+
 # ---------------------------------------------------------------- submit
 
 
@@ -361,14 +589,24 @@ def submit(
     attachments: Any = (),
     original_letter: Any = None,
     sealed_reporter: SealedReporter | None = None,
+    staff_record: bool = False,
+    subject_person: Any = None,
+    dropbox: bool = False,
 ) -> Case:
-    """File a submission. Validates everything first, so nothing is stored half-way.
+    """File a submission. Validates everything first, so nothing is stored half-way. ``staff_record``
+    (through ``record_submission``): the actor must handle the unit the case is routed to.
 
     Identity protection (docs/protection.md): the title, content, address and subject are stored redacted;
     the reporter's details, the original text and the files are sealed in the vault; the notification
-    contact is sealed to the notifier key. A submission without any name gets a drop-box receipt, set on
-    the returned case as ``case.new_receipt`` (shown once, stored only as a slow hash); what was removed
-    from each file is ``case.attachment_report``."""
+    contact is sealed to the notifier key. A drop-box tip, and a denunciation or a report on an official's
+    conduct filed without a name, gets a drop-box receipt (``needs_receipt``), set on the returned case as
+    ``case.new_receipt`` (shown once, stored only as a slow hash); what was removed from each file is
+    ``case.attachment_report``. An unsigned complaint is refused (Luật Khiếu nại 2011, Điều 8).
+
+    Competence (``cases.competence``): the person concerned (``subject_person``: name, position, body_code,
+    party_member, party_unit_code), completed from the words of ``subject``, decides the unit when a rule
+    applies; otherwise the place, kind and topic do (``route``). The person is stored as ``CaseSubject``,
+    with the unit whose members may not see the case (``org.access.conflicted_cases``)."""
     from pakn.protection import keys as vault_keys
     from pakn.protection import redact
     from pakn.protection import services as protection
@@ -439,6 +677,22 @@ def submit(
             letter = protection.check_uploads([original_letter], field="original_letter", max_files=1)
         except InvalidInput as exc:
             errors.update(exc.fields)
+    if kind == Kind.COMPLAINT and not (
+        sealed_reporter.verifiable if sealed_reporter is not None else reporter_input.verifiable
+    ):
+        field = "reporter.address" if reporter_input.name else "reporter.name"
+        errors.setdefault(field, []).append(UNSIGNED_COMPLAINT)
+    subject_input = None
+    if place is not None and kind in Kind.values:
+        subject_input = persons.clean_subject_person(
+            subject_person,
+            errors,
+            kind=kind,
+            subject_text=subject_text,
+            province_code=place.province_code,
+            commune_code=place.commune_code,
+            complaint_round=complaint_round,
+        )
     if errors or place is None:
         raise InvalidInput(fields=errors)
 
@@ -467,15 +721,37 @@ def submit(
         sealed_contact, verifiable = sealed_reporter.notify_sealed, sealed_reporter.verifiable
         notify_by = sealed_reporter.notify_by if sealed_contact else NotifyChannel.NONE
     receipt, receipt_digest = ("", "")
-    if not reporter_input.name and sealed_reporter is None and channel in (Channel.WEB, Channel.API):
+    conduct = subject_input is not None and subject_input.about_person
+    if (
+        not reporter_input.name
+        and sealed_reporter is None
+        and channel in (Channel.WEB, Channel.API)
+        and needs_receipt(kind=kind, conduct=conduct, dropbox=dropbox)
+    ):
         receipt, receipt_digest = protection.new_receipt()
 
-    unit = route(
-        province_code=place.province_code,
-        commune_code=place.commune_code,
-        kind=kind,
-        topic_code=topic.code if topic else None,
+    # Competence follows the person concerned (cases.competence); a case about nobody in particular is
+    # routed by place, kind and topic.
+    routing = (
+        persons.route_for_subject(kind=kind, complaint_round=complaint_round, subject=subject_input)
+        if subject_input is not None
+        else None
     )
+    unit = (
+        routing.unit
+        if routing is not None
+        else route(
+            province_code=place.province_code,
+            commune_code=place.commune_code,
+            kind=kind,
+            topic_code=topic.code if topic else None,
+        )
+    )
+    if staff_record and not _may_record(actor, unit=unit, competence=routing is not None, place=place, kind=kind):
+        raise Forbidden(
+            _("Đơn này thuộc thẩm quyền của %(unit)s. Bạn chỉ vào sổ được đơn của đơn vị mình xử lý.")
+            % {"unit": unit.name}
+        )
     for _attempt in range(5):
         try:
             with files_guard(), transaction.atomic():
@@ -504,6 +780,8 @@ def submit(
                     else None,
                 )
                 case.save()
+                if subject_input is not None:
+                    _record_subject(case, subject_input, routing, actor=actor)
                 if sealed_reporter is not None:
                     share_with_case(sealed_reporter.item, case=case)
                     if originals_changed:
@@ -591,6 +869,28 @@ def submit(
     raise PaknError(code="server_busy")
 
 
+def _may_record(actor: Any, *, unit: Unit, competence: bool, place: Any, kind: str) -> bool:
+    """A clerk records letters for the units they handle. A letter about a matter of their area that the law
+    sends elsewhere because of the person it concerns (their own chair, a party member) is recorded and goes
+    straight to the competent body, as the receiving body must forward it (Luật Tố cáo 2018, Điều 24(2))."""
+    handled = handling_units(actor)
+    if handled.filter(pk=unit.pk).exists():
+        return True
+    if not competence:
+        return False
+    by_place = route(province_code=place.province_code, commune_code=place.commune_code, kind=kind, topic_code=None)
+    return handled.filter(pk=by_place.pk).exists()
+
+
+def record_submission(*, actor: Any, channel: Any, received_on: Any = None, **fields: Any) -> Case:
+    """A letter, call, e-mail or visit recorded by staff with its real date received: the intake page and
+    ``POST /api/v1/cases`` share this right. Only a handler (clerk, head, unit admin) may, and only into a
+    unit they handle; Forbidden otherwise (supervisors and protection officers read, they never file)."""
+    if not handling_units(actor).exists():
+        raise Forbidden()
+    return submit(actor=actor, channel=channel, received_on=received_on, staff_record=True, **fields)
+
+
 # ---------------------------------------------------------------- staff acts
 
 
@@ -635,6 +935,11 @@ def accept_case(
                 case, kind=ObligationKind.RESOLVE, opened_on=accepted, due_on=result.resolve_by, rule=result.rules[1]
             )
             data["resolve_by"] = result.resolve_by.isoformat()
+            notice = _open_rule_obligation(
+                case, kind=ObligationKind.NOTIFY_ACCEPTANCE, item=deadlines.Item.NOTIFY_ACCEPTANCE, start=accepted
+            )
+            if notice is not None:
+                data["notify_by"] = notice.due_on.isoformat()
         elif case.track == Track.ANONYMOUS:
             result = compute_for_case(case, received=accepted)
             assert result.answer_by is not None
@@ -646,7 +951,7 @@ def accept_case(
         if merged_statutory:
             data["merged_statutory"] = merged_statutory
         event = record_event(case, "accepted", actor=actor, data=data)
-        notify_reporter(
+        queued = notify_reporter(
             case,
             event,
             str(_("Đơn %(code)s đã được thụ lý") % {"code": case.tracking_code}),
@@ -655,7 +960,129 @@ def accept_case(
                 % {"unit": case.unit.name, "date": accepted.strftime("%d/%m/%Y")}
             ),
         )
+        if queued:
+            # The notice of acceptance is on its way to the denouncer (Luật Tố cáo 2018, Điều 29 khoản 3).
+            _close_obligations(case, kinds=(ObligationKind.NOTIFY_ACCEPTANCE,))
         return case
+
+
+def _open_rule_obligation(case: Case, *, kind: str, item: deadlines.Item, start: date) -> Obligation | None:
+    """Open the obligation of ``item`` (a rule in the table, counted from ``start``); None when no rule is in
+    force for the case's kind (nothing to do)."""
+    try:
+        due, rule = deadlines.period_end(
+            policy.deadline_rules(),
+            policy.working_calendar(),
+            case_kind=case.kind,
+            item=item,
+            start=start,
+            complaint_round=case.complaint_round,
+            complex=case.complexity != Complexity.NORMAL,
+            remote=case.remote_area,
+        )
+    except deadlines.NoRuleError:
+        return None
+    return _open_obligation(case, kind=kind, opened_on=start, due_on=due, rule=rule)
+
+
+def notify_acceptance(*, actor: Any, case: Case, body: str = "") -> Case:
+    """The handler sends the denouncer the notice of acceptance (Luật Tố cáo 2018, Điều 29 khoản 3) — for a
+    denouncer without a contact, by the letter recorded here: the notice is posted on the status page and
+    queued to any contact, and the obligation is met."""
+    errors: dict[str, list[Any]] = {}
+    body = _text(body, "body", errors, required=False, limit=MAX_MESSAGE)
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        if not Obligation.objects.filter(
+            case=case, kind=ObligationKind.NOTIFY_ACCEPTANCE, met_on__isnull=True, cancelled=False
+        ).exists():
+            raise InvalidTransition(_("Không có thông báo thụ lý nào đang chờ gửi."))
+        assert case.accepted_on is not None
+        text = str(
+            _("%(unit)s đã thụ lý tố cáo của bạn ngày %(date)s.")
+            % {"unit": case.unit.name, "date": case.accepted_on.strftime("%d/%m/%Y")}
+        )
+        if body:
+            text = f"{text}\n{_redacted(case, body)}"
+        message = Message.objects.create(case=case, body=text, from_citizen=False)
+        _close_obligations(case, kinds=(ObligationKind.NOTIFY_ACCEPTANCE,))
+        event = record_event(case, "acceptance_notified", actor=actor, data={"message": message.pk})
+        notify_reporter(case, event, str(_("Đơn %(code)s đã được thụ lý") % {"code": case.tracking_code}), text)
+        return case
+
+
+def extend_acceptance(*, actor: Any, case: Case, reason: str) -> Case:
+    """A denunciation that needs verification in several places: the acceptance period becomes the
+    ACCEPT_EXTENSION rule's (10 working days from receipt, Luật Tố cáo 2018, Điều 24 khoản 1), once, decided
+    before the 7 working days run out."""
+    errors: dict[str, list[Any]] = {}
+    reason = _text(reason, "reason", errors, required=True, limit=2000)
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        obligation = Obligation.objects.filter(
+            case=case,
+            kind__in=(ObligationKind.ACCEPT, ObligationKind.FORWARD_RESPONSE),
+            met_on__isnull=True,
+            cancelled=False,
+        ).first()
+        if (
+            case.kind != Kind.DENUNCIATION
+            or case.track != Track.STATUTORY
+            or case.status not in (Status.RECEIVED, Status.FORWARDED)
+            or obligation is None
+        ):
+            raise InvalidTransition(_("Chỉ kéo dài thời hạn thụ lý được với tố cáo đang chờ thụ lý."))
+        if AuditEvent.objects.filter(case=case, action="acceptance_extended", seq__gt=_last_arrival(case)).exists():
+            raise InvalidTransition(_("Thời hạn thụ lý đã được kéo dài một lần (Luật Tố cáo 2018, Điều 24 khoản 1)."))
+        if timezone.localdate() > obligation.due_on:
+            raise InvalidTransition(_("Đã hết thời hạn thụ lý, không thể kéo dài."))
+        try:
+            due, rule = deadlines.period_end(
+                policy.deadline_rules(),
+                policy.working_calendar(),
+                case_kind=case.kind,
+                item=deadlines.Item.ACCEPT_EXTENSION,
+                start=obligation.opened_on,
+            )
+        except deadlines.NoRuleError:
+            raise InvalidTransition(_("Không có quy định kéo dài thời hạn thụ lý đang có hiệu lực.")) from None
+        old_due = obligation.due_on
+        obligation.due_on, obligation.rule_code, obligation.citation = due, rule.code, rule.citation
+        obligation.reminded_at = obligation.escalated_at = None
+        obligation.save(update_fields=["due_on", "rule_code", "citation", "reminded_at", "escalated_at"])
+        if obligation.kind == ObligationKind.FORWARD_RESPONSE:
+            Forward.objects.filter(case=case, respond_by=old_due).update(respond_by=due)
+        _refresh_due(case)
+        event = record_event(
+            case,
+            "acceptance_extended",
+            actor=actor,
+            data={"previous_due_on": old_due.isoformat(), "due_on": due.isoformat(), "reason": reason},
+        )
+        notify_reporter(
+            case,
+            event,
+            str(_("Kéo dài thời hạn thụ lý đơn %(code)s") % {"code": case.tracking_code}),
+            str(_("Thời hạn xem xét thụ lý tố cáo được kéo dài đến %(date)s.") % {"date": due.strftime("%d/%m/%Y")}),
+        )
+        return case
+
+
+def _last_arrival(case: Case) -> int:
+    """Seq of the event that brought the case to its current unit (0 = submitted there)."""
+    last = (
+        AuditEvent.objects.filter(case=case, action__in=("forwarded", "escalated"))
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    return last or 0
 
 
 def _open_merged_obligations(case: Case, accepted: date) -> list[str]:
@@ -690,6 +1117,10 @@ def refuse_case(*, actor: Any, case: Case, reason_code: str, explanation: str = 
     with transaction.atomic():
         case = _lock(case)
         require_handler(actor, case)
+        if case.kind not in REFUSAL_REASON_KINDS[reason_code]:
+            raise InvalidInput(
+                fields={"reason_code": [_("Căn cứ này không áp dụng cho loại đơn của hồ sơ; chọn căn cứ phù hợp.")]}
+            )
         case.status = _transition(case, Action.REFUSE)
         case.save(update_fields=["status", "updated_at"])
         body = f"{REFUSAL_REASONS[reason_code]}\n{explanation}".strip()
@@ -781,9 +1212,11 @@ def _days_paused(case: Case) -> int:
     return sum(int(e.data.get("days_paused", 0)) for e in resumed)
 
 
-def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str) -> Case:
+def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str, subject_notified: bool = False) -> Case:
     """Denunciations only (Law on Denunciations Art. 30): complex → one 30-day extension, especially
-    complex → two."""
+    complex → two. The extension decision goes to both parties (Art. 30 khoản 2): the denouncer's notice is
+    queued here; ``subject_notified`` records that the written notice to the denounced person was sent
+    (the event says which parties were told)."""
     errors: dict[str, list[Any]] = {}
     reason = _text(reason, "reason", errors, required=True, limit=2000)
     if complexity not in (Complexity.COMPLEX, Complexity.ESPECIALLY_COMPLEX):
@@ -822,17 +1255,16 @@ def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str) -> 
             obligation.citation, obligation.escalated_at, obligation.reminded_at = result.rules[-1].citation, None, None
             obligation.save()
             _refresh_due(case)
-        event = record_event(
-            case,
-            "extended",
-            actor=actor,
-            data={
-                "extensions": case.extensions,
-                "from": old_due.isoformat() if old_due else None,
-                "to": new_due.isoformat(),
-                "reason": reason,
-            },
-        )
+        data: dict[str, Any] = {
+            "extensions": case.extensions,
+            "from": old_due.isoformat() if old_due else None,
+            "to": new_due.isoformat(),
+            "reason": reason,
+            "subject_notified": bool(subject_notified),
+        }
+        event = record_event(case, "extended", actor=actor, data=data)
+        # The event is hashed already: whether the denouncer's notice could be queued is derived from the
+        # outbox, not written back into the event.
         notify_reporter(
             case,
             event,
@@ -861,6 +1293,8 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
         case.save(update_fields=["status", "accepted_on", "updated_at"])
         Answer.objects.create(case=case, unit=case.unit, kind=kind, body=body, author=actor)
         _close_obligations(case)
+        if case.track == Track.STATUTORY:  # a conclusion to publish, where the rule table has the period
+            _open_publication(case)
         event = record_event(case, "resolved", actor=actor, data={"answer_kind": kind})
         notify_reporter(
             case,
@@ -872,6 +1306,41 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
             ),
         )
         _tell_merged_reporters(case)
+        return case
+
+
+def _open_publication(case: Case) -> None:
+    """Publish the conclusion within the PUBLISH_CONCLUSION period (tố cáo: 7 working days, Luật Tố cáo
+    2018, Điều 40), never revealing the denouncer; nothing when no rule is in force for the kind."""
+    _open_rule_obligation(
+        case,
+        kind=ObligationKind.PUBLISH_CONCLUSION,
+        item=deadlines.Item.PUBLISH_CONCLUSION,
+        start=timezone.localdate(),
+    )
+
+
+# How a conclusion is made public (Luật Tố cáo 2018, Điều 40 khoản 2).
+PUBLICATION_METHODS: dict[str, Any] = {
+    "meeting": _("Công bố tại cuộc họp cơ quan, tổ chức nơi người bị tố cáo công tác"),
+    "posting": _("Niêm yết tại trụ sở làm việc hoặc nơi tiếp công dân"),
+    "portal": _("Đăng tải trên cổng thông tin điện tử"),
+}
+
+
+def publish_conclusion(*, actor: Any, case: Case, method: str) -> Case:
+    """Record that the conclusion was made public (Luật Tố cáo 2018, Điều 40): meets the obligation."""
+    if method not in PUBLICATION_METHODS:
+        raise InvalidInput(fields={"method": [_("Chọn hình thức công khai.")]})
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        if not Obligation.objects.filter(
+            case=case, kind=ObligationKind.PUBLISH_CONCLUSION, met_on__isnull=True, cancelled=False
+        ).exists():
+            raise InvalidTransition(_("Không có kết luận nào đang chờ công khai."))
+        _close_obligations(case, kinds=(ObligationKind.PUBLISH_CONCLUSION,))
+        record_event(case, "conclusion_published", actor=actor, data={"method": method})
         return case
 
 
@@ -1043,10 +1512,88 @@ def withdraw_case(*, case: Case, reason: str = "") -> Case:
         raise InvalidInput(fields=errors)
     with transaction.atomic():
         case = _lock(case)
+        previous = case.status
         case.status = _transition(case, Action.WITHDRAW)
         case.save(update_fields=["status", "updated_at"])
+        cancelled = list(
+            Obligation.objects.filter(case=case, met_on__isnull=True, cancelled=False).values_list("pk", flat=True)
+        )
         _close_obligations(case, met=False)
-        record_event(case, "withdrawn", actor_label="citizen", data={"reason": _redacted(case, reason)})
+        # What the case was, so that a withdrawn denunciation can be handled all the same (continue_withdrawn).
+        record_event(
+            case,
+            "withdrawn",
+            actor_label="citizen",
+            data={"reason": _redacted(case, reason), "from_status": previous, "obligations": cancelled},
+        )
+        return case
+
+
+# Why a withdrawn denunciation is still handled (Luật Tố cáo 2018, Điều 33).
+CONTINUE_GROUNDS: dict[str, Any] = {
+    "signs_of_violation": _("Hành vi bị tố cáo có dấu hiệu vi phạm pháp luật (Luật Tố cáo 2018, Điều 33)."),
+    "coerced": _("Có căn cứ xác định việc rút tố cáo do bị đe dọa, mua chuộc (Luật Tố cáo 2018, Điều 33)."),
+}
+
+
+def continue_withdrawn(*, actor: Any, case: Case, ground: str, reason: str) -> Case:
+    """The handler decides to go on with a withdrawn denunciation (Luật Tố cáo 2018, Điều 33): the case goes
+    back to where it was (waiting for acceptance, or being resolved) and the deadlines cancelled by the
+    withdrawal run again, with the ground and the reason in the audit trail."""
+    errors: dict[str, list[Any]] = {}
+    reason = _text(reason, "reason", errors, required=True, limit=2000)
+    if ground not in CONTINUE_GROUNDS:
+        errors["ground"] = [_("Chọn căn cứ tiếp tục giải quyết.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        target = _transition(case, Action.CONTINUE)
+        if case.kind != Kind.DENUNCIATION:
+            raise InvalidTransition(_("Chỉ tố cáo đã rút mới có thể tiếp tục giải quyết."))
+        withdrawn = AuditEvent.objects.filter(case=case, action="withdrawn").order_by("-seq").first()
+        data = withdrawn.data if withdrawn is not None else {}
+        before = data.get("from_status") or (Status.ACCEPTED if case.accepted_on else Status.RECEIVED)
+        if before in (Status.RECEIVED, Status.FORWARDED):
+            target = Status(before)  # not accepted yet: acceptance is still to be decided
+        case.status = target
+        case.save(update_fields=["status", "updated_at"])
+        Obligation.objects.filter(case=case, pk__in=data.get("obligations") or [], cancelled=True).update(
+            cancelled=False
+        )
+        _refresh_due(case)
+        record_event(
+            case, "handling_continued", actor=actor, data={"ground": ground, "reason": reason, "status": target}
+        )
+        return case
+
+
+def terminate_complaint(*, actor: Any, case: Case, body: str) -> Case:
+    """A withdrawn complaint ends with a decision to stop handling it (đình chỉ giải quyết khiếu nại, Luật
+    Khiếu nại 2011, Điều 10), an answer document of kind TERMINATION sent to the complainant."""
+    errors: dict[str, list[Any]] = {}
+    body = _text(body, "body", errors, required=True, limit=MAX_CONTENT)
+    if errors:
+        raise InvalidInput(fields=errors)
+    with transaction.atomic():
+        case = _lock(case)
+        require_handler(actor, case)
+        if case.kind != Kind.COMPLAINT or case.status != Status.WITHDRAWN:
+            raise InvalidTransition(_("Chỉ ra quyết định đình chỉ với khiếu nại người khiếu nại đã rút."))
+        if Answer.objects.filter(case=case, kind=AnswerKind.TERMINATION).exists():
+            raise InvalidTransition(_("Đã có quyết định đình chỉ giải quyết khiếu nại này."))
+        Answer.objects.create(case=case, unit=case.unit, kind=AnswerKind.TERMINATION, body=body, author=actor)
+        event = record_event(case, "complaint_terminated", actor=actor, data={"answer_kind": AnswerKind.TERMINATION})
+        notify_reporter(
+            case,
+            event,
+            str(_("Đình chỉ giải quyết khiếu nại %(code)s") % {"code": case.tracking_code}),
+            str(
+                _("%(unit)s đã ra quyết định đình chỉ giải quyết khiếu nại bạn đã rút. Xem tại: %(url)s")
+                % {"unit": case.unit.name, "url": public_url(case)}
+            ),
+        )
         return case
 
 
@@ -1077,38 +1624,74 @@ def rate_case(*, case: Case, level: Any, comment: str = "") -> Rating:
         return rating
 
 
-def escalation_ends(case: Case) -> date | None:
-    """Last day the citizen may take the answered case to the unit above; None when there is no limit
-    (a denunciation: Luật Tố cáo 2018, Điều 37 sets none) or no answer yet."""
-    answered = AuditEvent.objects.filter(case=case, action="resolved").order_by("-seq").first()
-    if answered is None or case.kind == Kind.DENUNCIATION:
+def overdue_resolution(case: Case, today: date | None = None) -> date | None:
+    """End of the resolution period of an accepted complaint or denunciation that passed without a
+    decision (None otherwise; a suspended case's clock is stopped)."""
+    if case.track != Track.STATUTORY or case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
         return None
-    return deadlines.escalation_ends(
-        policy.working_calendar(), timezone.localdate(answered.created_at), remote_area=case.remote_area
+    obligation = (
+        Obligation.objects.filter(case=case, kind=ObligationKind.RESOLVE, met_on__isnull=True, cancelled=False)
+        .order_by("due_on")
+        .first()
     )
+    if obligation is None or obligation.due_on >= (today or timezone.localdate()):
+        return None
+    return obligation.due_on
+
+
+def escalation_ends(case: Case, *, today: date | None = None) -> date | None:
+    """Last day the citizen may take the case to the unit above, counted by the ESCALATE rule from the
+    answer — or, for a complaint or denunciation, from the end of the resolution period that passed without
+    a decision (Luật Khiếu nại 2011, Điều 33). None when there is no limit (no ESCALATE rule: a
+    denunciation, Luật Tố cáo 2018, Điều 37) or nothing to escalate yet."""
+    start: date | None = None
+    if case.status in (Status.RESOLVED, Status.CLOSED):
+        answered = AuditEvent.objects.filter(case=case, action="resolved").order_by("-seq").first()
+        start = timezone.localdate(answered.created_at) if answered is not None else None
+    else:
+        start = overdue_resolution(case, today)
+    if start is None:
+        return None
+    found = deadlines.escalation_ends(
+        policy.deadline_rules(),
+        policy.working_calendar(),
+        kind=case.kind if case.track != Track.ANONYMOUS else Kind.REPORT,
+        start=start,
+        remote_area=case.remote_area,
+    )
+    return found[0] if found is not None else None
 
 
 def can_escalate(case: Case, *, today: date | None = None) -> bool:
-    """Once, after an unsatisfied rating (1–2 of 5), to the unit above — also after the unit closed the
-    case — within the escalation period (complaints: the second-time complaint period)."""
-    if case.status not in (Status.RESOLVED, Status.CLOSED) or case.escalated or not case.unit.parent_id:
+    """Once, to the unit above — after an unsatisfied rating (1–2 of 5) of the answer, also after the unit
+    closed the case, or when the resolution period of a complaint or denunciation passed without a decision
+    (Luật Khiếu nại 2011, Điều 33; Luật Tố cáo 2018, Điều 37) — within the escalation period. A second-time
+    complaint goes no further here: what is left is a lawsuit (Luật Khiếu nại 2011, Điều 7)."""
+    if case.escalated or not case.unit.parent_id:
         return False
-    last = Rating.objects.filter(case=case, unit=case.unit).first()
-    if last is None or last.level > 2:
+    if case.kind == Kind.COMPLAINT and (case.complaint_round or 1) >= 2:
         return False
-    ends = escalation_ends(case)
-    return ends is None or (today or timezone.localdate()) <= ends
+    today = today or timezone.localdate()
+    if case.status in (Status.RESOLVED, Status.CLOSED):
+        last = Rating.objects.filter(case=case, unit=case.unit).first()
+        if last is None or last.level > 2:
+            return False
+    elif overdue_resolution(case, today) is None:
+        return False
+    ends = escalation_ends(case, today=today)
+    return ends is None or today <= ends
 
 
 def escalate_case(*, case: Case, reason: str) -> Case:
-    """An unsatisfied citizen may take the case once to the unit above (for a complaint: the second time)."""
+    """The citizen takes the case once to the unit above (for a complaint: the second time): unsatisfied
+    with the answer, or no decision within the resolution period."""
     if not can_escalate(case):
         raise InvalidTransition(
             _(
-                "Chỉ đề nghị cấp trên một lần, sau khi đã đánh giá không hài lòng, trong %(days)s ngày kể từ khi có "
-                "kết quả (%(remote)s ngày ở vùng khó khăn; tố cáo không giới hạn)."
+                "Chỉ đề nghị cấp trên một lần: sau khi đã đánh giá không hài lòng với kết quả, hoặc khi đã hết thời "
+                "hạn giải quyết mà chưa có kết quả, và trong thời hạn đề nghị (khiếu nại lần hai: 30 ngày, vùng khó "
+                "khăn 45 ngày)."
             )
-            % {"days": deadlines.ESCALATION_DAYS, "remote": deadlines.ESCALATION_DAYS_REMOTE}
         )
     assert case.unit.parent is not None
     reason = _redacted(case, reason) if isinstance(reason, str) else reason
@@ -1183,9 +1766,9 @@ def check_deadlines(*, today: date | None = None, due_soon_days: int | None = No
 
 
 def public_url(case: Case) -> str:
-    from django.conf import settings
+    from pakn.core.site import public_base_url
 
-    return f"{settings.PUBLIC_URL}/track/{case.tracking_code}/"
+    return f"{public_base_url()}/track/{case.tracking_code}/"
 
 
 def as_local(moment: datetime) -> datetime:

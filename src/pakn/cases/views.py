@@ -18,11 +18,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from pakn.cases import forms as case_forms
-from pakn.cases import presenters, services
+from pakn.cases import policy, presenters, services
 from pakn.cases.models import Case
 from pakn.cases.queries import CaseFilter, apply_filter, due_soon_horizon, due_soon_q, overdue_q
 from pakn.cases.workflow import OPEN, allowed_actions
-from pakn.core.errors import InvalidInput, NotFound, PaknError
+from pakn.core.errors import Forbidden, InvalidInput, NotFound, PaknError
 from pakn.core.tracking import format_tracking_code, normalise_tracking_code
 from pakn.intake.forms import StaffIntakeForm
 from pakn.org.access import access_case, can_handle, handling_units, is_staff_member, roles_of, visible_cases
@@ -97,6 +97,11 @@ ACTION_FORMS: dict[str, type] = {
     "refuse": case_forms.RefuseForm,
     "forward": case_forms.ForwardForm,
     "extend": case_forms.ExtendForm,
+    "extend_acceptance": case_forms.ExtendAcceptanceForm,
+    "notify_acceptance": case_forms.NoticeForm,
+    "publish_conclusion": case_forms.PublishForm,
+    "continue": case_forms.ContinueForm,
+    "terminate": case_forms.TerminateForm,
     "resolve": case_forms.ResolveForm,
     "suspend": case_forms.ReasonForm,
     "merge": case_forms.MergeForm,
@@ -118,6 +123,9 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         and case.status in ("accepted", "in_progress")
     ):
         actions.append("extend")
+    actions = [a for a in actions if a != "continue"]  # only a denunciation (_legal_steps)
+    if handler:
+        actions += _legal_steps(case)
     action_forms = {
         name: (bound or {}).get(name) or (action_form(name, case) if form_class else None)
         for name, form_class in ACTION_FORMS.items()
@@ -138,6 +146,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "action_forms": action_forms,
         "handler": handler,
         "action_labels": ACTION_LABELS,
+        "unconfirmed_rules": policy.unconfirmed_codes(),
         "roles": roles_of(request.user),
         # The identity is never on this page: a pseudonym, and for the unit's protection officers a link to
         # the audited reveal (pakn.protection).
@@ -149,7 +158,87 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "evidence": Attachment.objects.filter(case=case, kind="evidence").exclude(clean_blob=""),
         "protection_requests": ProtectionRequest.objects.filter(case=case),
         "copies": VerificationCopy.objects.filter(case=case)[:5],
+        **_subject_context(case, handler=handler, bound=(bound or {}).get("subject")),
     }
+
+
+def _subject_context(case: Case, *, handler: bool, bound: Any = None) -> dict[str, Any]:
+    """The person concerned, the competence rule that routed the case (with its citation) and, for a
+    handler, the form to confirm or complete it. Staff pages only: never on a public page."""
+    from pakn.cases.competence import FALLBACK_CITATION, RULES_BY_CODE
+    from pakn.cases.models import CaseSubject
+    from pakn.intake.forms import SubjectPersonForm
+
+    subject = CaseSubject.objects.filter(case=case).select_related("body", "party_unit", "competent_unit").first()
+    rule = RULES_BY_CODE.get(subject.rule_code) if subject else None
+    return {
+        "subject_person": subject,
+        "competence_rule": rule,
+        "competence_fallback": FALLBACK_CITATION,
+        "competence_elsewhere": bool(
+            subject and subject.competent_unit_id and subject.competent_unit_id != case.unit_id
+        ),
+        "subject_form": (bound or SubjectPersonForm(case=case)) if handler and case.kind != "opinion" else None,
+    }
+
+
+@staff_required
+@require_POST
+def case_subject(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The clerk confirms or completes who the case is about (audited; may take the case out of their sight
+    when they work for the person's own body)."""
+    from pakn.intake.forms import SubjectPersonForm
+
+    case = access_case(request.user, case_id)
+    form = SubjectPersonForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.set_subject_person(actor=request.user, case=case, **form.service_arguments())
+        except InvalidInput as error:
+            for name, msgs in error.fields.items():
+                for m in msgs:
+                    form.add_error(name if name in form.fields else None, str(m))
+        else:
+            messages.success(request, _("Đã cập nhật người bị phản ánh, khiếu nại, tố cáo."))
+            if not visible_cases(request.user).filter(pk=case.pk).exists():
+                messages.info(request, _("Bạn có xung đột lợi ích với hồ sơ này nên không còn xem được hồ sơ."))
+                return redirect("staff_home")
+            return redirect("staff_case", case_id=case.pk)
+    context = _detail_context(request, case, bound={"subject": form})
+    return render(request, "staff/case_detail.html", context, status=400)
+
+
+def _legal_steps(case: Case) -> list[str]:
+    """Acts the law asks of the handler beyond the workflow table: extending a denunciation's acceptance
+    period, the notice of acceptance and the publication of the conclusion while those obligations are open,
+    going on with a withdrawn denunciation, the decision to stop handling a withdrawn complaint."""
+    from pakn.cases.models import Answer, AnswerKind, Obligation, ObligationKind
+
+    open_kinds = set(
+        Obligation.objects.filter(case=case, met_on__isnull=True, cancelled=False).values_list("kind", flat=True)
+    )
+    steps = []
+    waiting = open_kinds & {ObligationKind.ACCEPT, ObligationKind.FORWARD_RESPONSE}
+    if (
+        case.track == "statutory"
+        and case.kind == "denunciation"
+        and case.status in ("received", "forwarded")
+        and waiting
+    ):
+        steps.append("extend_acceptance")
+    if ObligationKind.NOTIFY_ACCEPTANCE in open_kinds:
+        steps.append("notify_acceptance")
+    if ObligationKind.PUBLISH_CONCLUSION in open_kinds:
+        steps.append("publish_conclusion")
+    if case.status == "withdrawn" and case.kind == "denunciation":
+        steps.append("continue")
+    if (
+        case.status == "withdrawn"
+        and case.kind == "complaint"
+        and not Answer.objects.filter(case=case, kind=AnswerKind.TERMINATION).exists()
+    ):
+        steps.append("terminate")
+    return steps
 
 
 def action_form(name: str, case: Case, **kwargs: Any) -> Any:
@@ -170,6 +259,11 @@ ACTION_LABELS = {
     "suspend": gettext_lazy("Tạm đình chỉ"),
     "resume": gettext_lazy("Tiếp tục"),
     "merge": gettext_lazy("Gộp vào hồ sơ khác"),
+    "extend_acceptance": gettext_lazy("Kéo dài thời hạn thụ lý"),
+    "notify_acceptance": gettext_lazy("Gửi thông báo thụ lý"),
+    "publish_conclusion": gettext_lazy("Công khai kết luận"),
+    "continue": gettext_lazy("Tiếp tục giải quyết tố cáo"),
+    "terminate": gettext_lazy("Đình chỉ giải quyết khiếu nại"),
 }
 
 
@@ -195,7 +289,23 @@ def _run_action(request: HttpRequest, case: Case, action: str, data: dict[str, A
             raise InvalidInput(fields={"to_unit": [_("Chọn đơn vị nhận trong danh sách.")]})
         return services.forward_case(actor=actor, case=case, to_unit=unit, reason=data["reason"])
     if action == "extend":
-        return services.extend_deadline(actor=actor, case=case, complexity=data["complexity"], reason=data["reason"])
+        return services.extend_deadline(
+            actor=actor,
+            case=case,
+            complexity=data["complexity"],
+            reason=data["reason"],
+            subject_notified=data["subject_notified"],
+        )
+    if action == "extend_acceptance":
+        return services.extend_acceptance(actor=actor, case=case, reason=data["reason"])
+    if action == "notify_acceptance":
+        return services.notify_acceptance(actor=actor, case=case, body=data["body"])
+    if action == "publish_conclusion":
+        return services.publish_conclusion(actor=actor, case=case, method=data["method"])
+    if action == "continue":
+        return services.continue_withdrawn(actor=actor, case=case, ground=data["ground"], reason=data["reason"])
+    if action == "terminate":
+        return services.terminate_complaint(actor=actor, case=case, body=data["body"])
     if action == "resolve":
         return services.resolve_case(actor=actor, case=case, body=data["body"], kind=data["kind"])
     if action == "suspend":
@@ -219,9 +329,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     form_class = ACTION_FORMS[action]
     if form_class is not None and "find_unit" in request.POST:
         # The no-JavaScript search step of forwarding: the form comes back with the matches, nothing done.
-        context = _detail_context(
-            request, case, bound={action: action_form(action, case, initial=request.POST.dict())}
-        )
+        context = _detail_context(request, case, bound={action: action_form(action, case, initial=request.POST.dict())})
         context["open_action"] = action
         return render(request, "staff/case_detail.html", context)
     form = action_form(action, case, data=request.POST) if form_class else None
@@ -255,9 +363,11 @@ def intake(request: HttpRequest) -> HttpResponse:
         form = StaffIntakeForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                case = services.submit(actor=request.user, **form.service_arguments())
+                case = services.record_submission(actor=request.user, **form.service_arguments())
             except InvalidInput as error:
                 form.add_service_errors(error)
+            except Forbidden as error:  # the place belongs to a unit the clerk does not handle
+                form.add_error(None, str(error.message))
             else:
                 messages.success(
                     request,

@@ -46,6 +46,10 @@ class Action(StrEnum):
     SUSPEND = "suspend"
     RESUME = "resume"
     ESCALATE = "escalate"
+    # A withdrawn denunciation handled all the same (Luật Tố cáo 2018, Điều 33): back to handling. The table
+    # gives IN_PROGRESS; ``services.continue_withdrawn`` puts a case withdrawn before acceptance back to the
+    # status it had.
+    CONTINUE = "continue"
 
 
 S = Status
@@ -70,14 +74,20 @@ TRANSITIONS: dict[tuple[Action, Status], Status] = {
     # Closing is the unit's bookkeeping; the unsatisfied citizen keeps the right to go to the unit above
     # within the escalation period (``services.can_escalate`` checks the period).
     (Action.ESCALATE, S.CLOSED): S.FORWARDED,
+    # The resolution period passed without a decision: the complainant may complain the second time and the
+    # denouncer re-denounce to the superior (Luật Khiếu nại 2011, Điều 33; Luật Tố cáo 2018, Điều 37).
+    (Action.ESCALATE, S.ACCEPTED): S.FORWARDED,
+    (Action.ESCALATE, S.IN_PROGRESS): S.FORWARDED,
+    (Action.CONTINUE, S.WITHDRAWN): S.IN_PROGRESS,
     **{(Action.WITHDRAW, s): S.WITHDRAWN for s in (S.RECEIVED, S.FORWARDED, S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED)},
     **{(Action.MERGE, s): S.MERGED for s in (S.RECEIVED, S.FORWARDED, S.ACCEPTED, S.IN_PROGRESS)},
 }
 
 # Never left. CLOSED is not among them: the unit is done with it, but the unsatisfied citizen may still
-# take it to the unit above within the escalation period.
-TERMINAL = frozenset({S.WITHDRAWN, S.MERGED})
-OPEN = frozenset(set(Status) - TERMINAL - {S.REFUSED, S.RESOLVED, S.CLOSED})
+# take it to the unit above within the escalation period. Nor is WITHDRAWN: a withdrawn denunciation may
+# still have to be handled (Action.CONTINUE).
+TERMINAL = frozenset({S.MERGED})
+OPEN = frozenset(set(Status) - TERMINAL - {S.WITHDRAWN, S.REFUSED, S.RESOLVED, S.CLOSED})
 
 
 def next_status(action: Action | str, current: Status | str) -> Status | None:

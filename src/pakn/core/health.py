@@ -1,26 +1,28 @@
 """Health checks for the people who run PAKN: ``/healthz`` (the process answers: for a load balancer's
-liveness probe) and ``/readyz`` (it can serve: the database answers and is fully migrated, the cache works;
-200 or 503). ``/readyz`` also reports, without failing on them, the key files and the notification worker's
-lag — a stopped worker must raise an alert, not take every web node out of the load balancer. JSON, no
-secrets, no personal data; open to anybody, as a load balancer needs, so each process keeps the answer for a
-few seconds."""
+liveness probe) and ``/readyz`` (it can serve: the database answers and is fully migrated, the cache works,
+and what the packages register as required — the key files the database was used with; 200 or 503).
+``/readyz`` also reports, without failing on them, what the packages register as reported only — the
+notification worker's lag: a stopped worker must raise an alert, not take every web node out of the load
+balancer. JSON, no secrets, no personal data; open to anybody, as a load balancer needs, so each process
+keeps the answer for a few seconds.
+
+Packages add their checks with ``register`` from their ``AppConfig.ready``, so this module imports none of
+them."""
 
 from __future__ import annotations
 
-import os
 import time
-from datetime import timedelta
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache, caches
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-WORKER_LAG = timedelta(minutes=15)  # a pending notice older than this means the worker is not running
+Check = Callable[[], dict[str, Any]]  # returns at least {"ok": bool}; no secret, no personal data
 
 
 def _database() -> dict[str, Any]:
@@ -46,30 +48,17 @@ def _cache() -> dict[str, Any]:
     return {"ok": ok, "backend": type(caches["default"]).__name__}
 
 
-def _keys() -> dict[str, Any]:
-    from pakn.protection import keys
-
-    server, notify = keys.key_path("SERVER_KEY_FILE", "server.key"), keys.key_path("NOTIFY_KEY_FILE", "notify.key")
-    # Missing files are created on first use; present ones must be readable by this process.
-    readable = all(not path.exists() or (path.is_file() and os.access(path, os.R_OK)) for path in (server, notify))
-    return {"ok": readable}
+REQUIRED: dict[str, Check] = {"database": _database, "cache": _cache}  # readiness depends on these
+REPORTED: dict[str, Check] = {}  # reported for alerting, never make the node "not ready"
 
 
-def _worker() -> dict[str, Any]:
-    from pakn.notify.models import Outbox
-
-    oldest = (
-        Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__isnull=True)
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    lag = (timezone.now() - oldest) if oldest else timedelta(0)
-    return {"ok": lag <= WORKER_LAG, "oldest_pending_seconds": int(lag.total_seconds())}
+def register(name: str, check: Check, *, required: bool) -> None:
+    """Add a package's check. ``required``: the node is "not ready" while it fails (run after the database
+    and cache checks); otherwise it is listed under ``warnings`` only. Both kinds may use the database."""
+    (REPORTED if required else REQUIRED).pop(name, None)
+    (REQUIRED if required else REPORTED)[name] = check
 
 
-REQUIRED = {"database": _database, "cache": _cache}  # readiness depends on these
-REPORTED = {"keys": _keys, "worker": _worker}  # reported for alerting, never make the node "not ready"
 KEEP_SECONDS = 5.0
 _last: dict[str, Any] = {}
 
@@ -94,11 +83,12 @@ def readiness() -> tuple[int, dict[str, Any]]:
         return _last["status"], _last["body"]
     results: dict[str, Any] = {}
     _run(REQUIRED, results)
-    ready = all(results[name].get("ok") for name in REQUIRED)
+    failing = [name for name in REQUIRED if not results[name].get("ok")]
+    ready = not failing
     if results["database"].get("ok") or "unapplied_migrations" in results["database"]:
         _run(REPORTED, results)  # they need the database
     warnings = [name for name in REPORTED if name in results and not results[name].get("ok")]
-    body = {"status": "ready" if ready else "not ready", "checks": results, "warnings": warnings}
+    body = {"status": "ready" if ready else "not ready", "checks": results, "failing": failing, "warnings": warnings}
     status = 200 if ready else 503
     _last.update(at=now, status=status, body=body)
     return status, body

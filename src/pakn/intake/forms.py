@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,7 @@ from pakn.cases.services import MAX_CONTENT
 from pakn.core.errors import InvalidInput
 from pakn.core.forms import DateField, LongTextField
 from pakn.org.forms import PlaceCheckMixin
-from pakn.org.models import Province
+from pakn.org.models import Position, Province, Unit, UnitKind
 from pakn.org.places import communes_of
 from pakn.protection.forms import ACCEPT, FILES_HELP, MultipleFileField
 
@@ -25,6 +26,31 @@ KIND_HELP = {
     Kind.DENUNCIATION: _("Báo cho cơ quan có thẩm quyền hành vi vi phạm pháp luật của cán bộ, đảng viên, cơ quan."),
     Kind.OPINION: _("Đóng góp ý kiến, ví dụ vào một dự thảo văn bản."),
 }
+
+
+PARTY = (UnitKind.PARTY_COMMITTEE, UnitKind.INSPECTION_COMMISSION)
+BODY_KINDS = (
+    UnitKind.PEOPLES_COMMITTEE,
+    UnitKind.PARTY_COMMITTEE,
+    UnitKind.INSPECTION_COMMISSION,
+    UnitKind.FRONT_COMMITTEE,
+    UnitKind.DEPARTMENT,
+    UnitKind.AGENCY,
+)
+
+
+def subject_bodies(province: Any, commune: Any, *, with_kind: bool = False) -> list[Any]:
+    """The bodies a person concerned may belong to, for the chosen place: the commune's and the province's
+    standing bodies, and the province's departments and agencies."""
+    if not province:
+        return []
+    rows = (
+        Unit.objects.filter(province_id=str(province), is_active=True, kind__in=BODY_KINDS)
+        .filter(Q(commune__isnull=True) | Q(commune_id=str(commune or "")))
+        .order_by("-level", "kind", "name")
+        .values_list("code", "name", "kind")
+    )
+    return [(c, n, k) if with_kind else (c, n) for c, n, k in rows]
 
 
 class SubmissionForm(PlaceCheckMixin, forms.Form):
@@ -55,6 +81,26 @@ class SubmissionForm(PlaceCheckMixin, forms.Form):
     subject = forms.CharField(
         label=_("Cá nhân, cơ quan bị phản ánh/khiếu nại/tố cáo (nếu có)"), max_length=300, required=False
     )
+    # The person concerned (tố cáo, khiếu nại, phản ánh về cán bộ, đảng viên): all optional; what the citizen
+    # does not know is read from the subject text by the service, and a clerk confirms it.
+    subject_name = forms.CharField(
+        label=_("Tên người bị tố cáo, khiếu nại, phản ánh (nếu biết)"), max_length=150, required=False
+    )
+    subject_position = forms.ChoiceField(
+        label=_("Chức vụ"), choices=[("", _("— Không rõ —")), *Position.choices], required=False
+    )
+    subject_body = forms.ChoiceField(
+        label=_("Cơ quan, đơn vị của người đó"),
+        required=False,
+        help_text=_("Danh sách theo tỉnh/thành phố và xã/phường đã chọn ở trên."),
+    )
+    subject_party_member = forms.ChoiceField(
+        label=_("Là đảng viên?"),
+        choices=[("", _("Không rõ")), ("yes", _("Có")), ("no", _("Không"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    subject_party_unit = forms.ChoiceField(label=_("Tổ chức đảng quản lý người đó"), required=False)
     reporter_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     reporter_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
     reporter_email = forms.EmailField(label=_("Thư điện tử"), required=False)
@@ -85,6 +131,13 @@ class SubmissionForm(PlaceCheckMixin, forms.Form):
         communes = communes_of(province) if province else []
         self.fields["commune_code"].choices = [("", _("— Chọn xã/phường —")), *communes]  # type: ignore[attr-defined]
         self.fields["topic_code"].choices = [("", _("— Không rõ —")), *((t.code, t.name) for t in Topic.objects.all())]  # type: ignore[attr-defined]
+        commune = (self.data.get("commune_code") if self.is_bound else None) or self.initial.get("commune_code")
+        bodies = subject_bodies(province, commune)
+        self.fields["subject_body"].choices = [("", _("— Không rõ —")), *bodies]  # type: ignore[attr-defined]
+        party = [
+            (code, name) for code, name, kind in subject_bodies(province, commune, with_kind=True) if kind in PARTY
+        ]
+        self.fields["subject_party_unit"].choices = [("", _("— Không rõ —")), *party]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -105,6 +158,13 @@ class SubmissionForm(PlaceCheckMixin, forms.Form):
             "publish": bool(data.get("publish")),
             "topic_code": data.get("topic_code") or None,
             "attachments": data.get("attachments") or [],
+            "subject_person": {
+                "name": data.get("subject_name", ""),
+                "position": data.get("subject_position", ""),
+                "body_code": data.get("subject_body", ""),
+                "party_member": data.get("subject_party_member") or None,
+                "party_unit_code": data.get("subject_party_unit", ""),
+            },
             "reporter": {
                 "name": data.get("reporter_name", ""),
                 "phone": data.get("reporter_phone", ""),
@@ -210,3 +270,60 @@ class DeadlineForm(forms.Form):
         initial=0,
         required=False,
     )
+
+
+class SubjectPersonForm(forms.Form):
+    """The clerk confirms or completes who a case is about (``services.set_subject_person``)."""
+
+    name = forms.CharField(label=_("Tên người bị phản ánh, khiếu nại, tố cáo"), max_length=150, required=False)
+    position = forms.ChoiceField(
+        label=_("Chức vụ"), choices=[("", _("— Không rõ —")), *Position.choices], required=False
+    )
+    body_code = forms.ChoiceField(label=_("Cơ quan, đơn vị của người đó"), required=False)
+    party_member = forms.ChoiceField(
+        label=_("Là đảng viên?"),
+        choices=[("", _("Không rõ")), ("yes", _("Có")), ("no", _("Không"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    party_unit_code = forms.ChoiceField(label=_("Tổ chức đảng quản lý người đó"), required=False)
+    username = forms.CharField(
+        label=_("Tài khoản của người này trong hệ thống (nếu có)"),
+        max_length=150,
+        required=False,
+        help_text=_("Người có tài khoản sẽ không bao giờ thấy hồ sơ này."),
+    )
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any):
+        subject = getattr(case, "subject_person", None) if case.pk else None
+        if subject is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": subject.name,
+                "position": subject.position,
+                "body_code": subject.body.code if subject.body else "",
+                "party_member": {True: "yes", False: "no"}.get(subject.party_member, ""),
+                "party_unit_code": subject.party_unit.code if subject.party_unit else "",
+                "username": subject.user.get_username() if subject.user else "",
+            }
+        kwargs.setdefault("auto_id", "subject-%s")
+        super().__init__(*args, **kwargs)
+        rows = subject_bodies(case.province_id, case.commune_id, with_kind=True)
+        current = [subject.body, subject.party_unit] if subject is not None else []
+        extra = [(u.code, u.name, u.kind) for u in current if u is not None and u.code not in {r[0] for r in rows}]
+        rows = [*extra, *rows]
+        self.fields["body_code"].choices = [("", _("— Không rõ —")), *((c, n) for c, n, _k in rows)]  # type: ignore[attr-defined]
+        self.fields["party_unit_code"].choices = [  # type: ignore[attr-defined]
+            ("", _("— Không rõ —")),
+            *((c, n) for c, n, k in rows if k in PARTY),
+        ]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data.get("name", ""),
+            "position": data.get("position", ""),
+            "body_code": data.get("body_code", ""),
+            "party_member": {"yes": True, "no": False}.get(data.get("party_member") or ""),
+            "party_unit_code": data.get("party_unit_code", ""),
+            "username": data.get("username", ""),
+        }

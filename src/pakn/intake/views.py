@@ -61,7 +61,13 @@ IDENTITY_FIELDS = (
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "choose_province" not in request.POST:
-        form = SubmissionForm(request.POST, request.FILES)
+        data: Any = request.POST
+        if "as_report" in request.POST:
+            # An unsigned complaint cannot be handled as a complaint (Luật Khiếu nại 2011, Điều 8): the citizen
+            # chose to send the same content as a report.
+            data = request.POST.copy()
+            data["kind"] = Kind.REPORT
+        form = SubmissionForm(data, request.FILES)
         if form.is_valid():
             if form.cleaned_data.get("website") or not throttle.verify(
                 request.POST.get("pow_challenge", ""), request.POST.get("pow_nonce", "")
@@ -97,13 +103,16 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 def _report_files(request: HttpRequest, report: list[dict[str, Any]]) -> None:
-    """Tell the reporter what was removed from each file."""
-    for item in report:
+    """Tell the reporter, in words, what hidden data was removed from their files; a file that carried none
+    needs no notice."""
+    for number, item in enumerate(report, start=1):
         if item["removed"]:
             what = ", ".join(item["removed"])
-            messages.info(request, _("%(name)s: đã xóa %(what)s.") % {"name": item["name"], "what": what})
-        else:
-            messages.info(request, _("%(name)s: không có thông tin ẩn cần xóa.") % {"name": item["name"]})
+            messages.info(
+                request,
+                _("Tệp đính kèm thứ %(number)s: đã xóa thông tin ẩn (%(what)s) để bảo vệ bạn.")
+                % {"number": number, "what": what},
+            )
 
 
 def track(request: HttpRequest) -> HttpResponse:

@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema
 from pakn.cases.models import Case
 from pakn.cases.queries import CaseFilter, apply_filter
 from pakn.core.errors import InvalidInput, NotFound
+from pakn.core.pagination import page_field
 from pakn.language import duplicates, search, services
 from pakn.language.models import DuplicateFlag, Suggestion
 from pakn.org.access import access_case, is_staff_member, visible_cases
@@ -58,7 +59,7 @@ class SearchQuery(Schema):
     due: str = ""
     received_from: date | None = None
     received_to: date | None = None
-    page: int = 1
+    page: int = page_field()  # 1 … 10,000 (50 a page); else 400
 
 
 class SearchItem(Schema):
@@ -227,7 +228,7 @@ def build_router() -> Router:
             received_to=query.received_to,
         )
         queryset = apply_filter(visible_cases(request.user), filters)
-        page = max(1, query.page)
+        page = query.page
         found = search.hits(queryset, query.q, limit=50, offset=(page - 1) * 50)
         return {"q": query.q, "page": page, "results": [_search_item(h) for h in found]}
 

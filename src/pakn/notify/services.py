@@ -96,12 +96,15 @@ def _safe_error(exc: Exception, recipient: str) -> str:
 
 def deliver_pending(*, limit: int = 200) -> dict[str, int]:
     """Send what is due. A row is claimed (attempts incremented) before sending so two workers never
-    send the same row; a failure is retried with exponential back-off."""
+    send the same row; a failure is retried with exponential back-off. While the notifier key is unusable
+    (``KeysUnavailable``) nothing is sent and nothing counts as a failed attempt (``held``)."""
     now = timezone.now()
-    counts = {"sent": 0, "failed": 0}
+    counts = {"sent": 0, "failed": 0, "held": 0}
     due = Outbox.objects.filter(status=Outbox.Status.PENDING).filter(
         next_attempt_at__isnull=True
     ) | Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=now)
+    from pakn.protection.notifier import KeysUnavailable
+
     for item in list(due.order_by("id")[:limit]):
         claimed = Outbox.objects.filter(pk=item.pk, status=Outbox.Status.PENDING, attempts=item.attempts).update(
             attempts=item.attempts + 1, next_attempt_at=now + timedelta(minutes=10)
@@ -110,7 +113,15 @@ def deliver_pending(*, limit: int = 200) -> dict[str, int]:
             continue
         recipient = ""
         try:
-            recipient = _recipient(item)
+            try:
+                recipient = _recipient(item)
+            except KeysUnavailable:
+                # Not this notification's fault: the notifier key file is missing or another instance's. Give
+                # the row back untouched and stop; everything stays queued until the right key is back.
+                Outbox.objects.filter(pk=item.pk).update(attempts=item.attempts, next_attempt_at=item.next_attempt_at)
+                counts["held"] += 1
+                logger.error("notifications held: the notifier key is not usable (see /readyz)")
+                break
             channel_for(item.channel).send(recipient=recipient, subject=item.subject, body=item.body)
         except Exception as exc:  # any channel failure is retried, never lost
             attempts = item.attempts + 1
@@ -126,3 +137,18 @@ def deliver_pending(*, limit: int = 200) -> dict[str, int]:
             Outbox.objects.filter(pk=item.pk).update(status=Outbox.Status.SENT, sent_at=timezone.now(), last_error="")
             counts["sent"] += 1
     return counts
+
+
+WORKER_LAG = timedelta(minutes=15)  # a pending notice older than this means the worker is not running
+
+
+def worker_lag() -> dict[str, Any]:
+    """``/readyz`` (reported, never "not ready"): how long the oldest notification nobody tried yet has waited."""
+    oldest = (
+        Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__isnull=True)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    lag = (timezone.now() - oldest) if oldest else timedelta(0)
+    return {"ok": lag <= WORKER_LAG, "oldest_pending_seconds": int(lag.total_seconds())}

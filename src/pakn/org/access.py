@@ -44,14 +44,37 @@ def supervised_case_filter(user: Any) -> Q:
     return condition
 
 
+def _conflict_units(user: Any) -> list[int]:
+    """The units a conflict of interest is checked against: those the user works in, and the unit
+    directly above each (an office's staff serve the head of the body the office belongs to)."""
+    rows = Membership.objects.filter(user=user).values_list("unit_id", "unit__parent_id")
+    return sorted({unit for unit, _parent in rows} | {parent for _unit, parent in rows if parent is not None})
+
+
+def conflicted_cases(user: Any) -> QuerySet[Any]:
+    """Ids of the cases ``user`` may never see, whatever their role: those about themselves (the person
+    concerned is linked to their account) and those about the head or deputy head of a unit they work in —
+    the accused's own desk (domain.md §4a). The services keep ``CaseSubject.conflict_unit`` in step with
+    the competence rules. Other access helpers (protection officers, supervisors) exclude these too."""
+    from pakn.cases.models import CaseSubject
+
+    return CaseSubject.objects.filter(
+        Q(user_id=user.pk) | Q(conflict_unit_id__in=_conflict_units(user))
+    ).values("case_id")
+
+
 def visible_cases(user: Any) -> QuerySet[Case]:
+    """The cases ``user`` may see: those of the units they handle or supervise, minus any case where they
+    have a conflict of interest (``conflicted_cases``). Every list, page, search, count and API route
+    starts here (and ``access_case`` answers "not found" for the rest)."""
     from pakn.cases.models import Case
 
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     if user.is_superuser:
-        return Case.objects.all()
-    return Case.objects.filter(Q(unit__in=handling_units(user)) | supervised_case_filter(user)).distinct()
+        return Case.objects.exclude(pk__in=conflicted_cases(user))
+    visible = Case.objects.filter(Q(unit__in=handling_units(user)) | supervised_case_filter(user)).distinct()
+    return visible.exclude(pk__in=conflicted_cases(user))
 
 
 def access_case(user: Any, case_id: int | str, *, for_update: bool = False) -> Case:
@@ -73,7 +96,9 @@ def access_case(user: Any, case_id: int | str, *, for_update: bool = False) -> C
 
 
 def can_handle(user: Any, case: Case) -> bool:
-    return handling_units(user).filter(pk=case.unit_id).exists()
+    if not handling_units(user).filter(pk=case.unit_id).exists():
+        return False
+    return not conflicted_cases(user).filter(case_id=case.pk).exists()
 
 
 def require_handler(user: Any, case: Case) -> None:

@@ -1,9 +1,12 @@
 """Load the 34 provinces, 3,321 communes and their standing bodies from the dataset bundled with
 ``vietnamadminunits`` (MIT).
 
-For each province and each commune three units are kept in step with the dataset: the People's
-Committee (``UBND-{code}``), the party committee (``DU-{code}``) and the Fatherland Front committee
-(``MTTQ-{code}``); a commune's unit has the province's unit of the same kind as parent.
+For each province and each commune four units are kept in step with the dataset: the People's
+Committee (``UBND-{code}``), the party committee (``DU-{code}``), the Fatherland Front committee
+(``MTTQ-{code}``) and the party committee's inspection commission (``UBKT-{code}``, Ủy ban kiểm tra, which
+handles denunciations and conduct reports about party members: Quy định 296-QĐ/TW). A commune's standing
+body has the province's body of the same kind as parent; an inspection commission has the party committee
+of its place as parent.
 
 Loading is idempotent: rows are matched by code, only what differs is written (bulk, one
 transaction), nothing is deleted. Fields staff set by hand (deadlines, remote area, e-mail,
@@ -27,12 +30,15 @@ from .models import Commune, Province, Unit, UnitKind, UnitLevel
 
 BATCH_SIZE = 1000
 
-# Prefix of the unit code for each of the three standing bodies.
+# Prefix of the unit code for each of the three standing bodies, and of the party committees' inspection
+# commissions (whose parent is the party committee of the same place, not the commission above).
 UNIT_PREFIXES: dict[str, str] = {
     UnitKind.PEOPLES_COMMITTEE: "UBND",
     UnitKind.PARTY_COMMITTEE: "DU",
     UnitKind.FRONT_COMMITTEE: "MTTQ",
+    UnitKind.INSPECTION_COMMISSION: "UBKT",
 }
+STANDING_KINDS = (UnitKind.PEOPLES_COMMITTEE, UnitKind.PARTY_COMMITTEE, UnitKind.FRONT_COMMITTEE)
 
 # The party committee of Ho Chi Minh City is not named after its short name alone.
 _CITY_PARTY_NAMES = {"79": "Thành ủy Thành phố Hồ Chí Minh"}
@@ -99,6 +105,7 @@ def province_unit_names(code: str, name: str, short_name: str) -> dict[str, str]
         UnitKind.PEOPLES_COMMITTEE: f"Ủy ban nhân dân {name}",
         UnitKind.PARTY_COMMITTEE: party,
         UnitKind.FRONT_COMMITTEE: f"Ủy ban Mặt trận Tổ quốc Việt Nam {name}",
+        UnitKind.INSPECTION_COMMISSION: f"Ủy ban Kiểm tra {party}",
     }
 
 
@@ -107,6 +114,7 @@ def commune_unit_names(name: str) -> dict[str, str]:
         UnitKind.PEOPLES_COMMITTEE: f"Ủy ban nhân dân {name}",
         UnitKind.PARTY_COMMITTEE: f"Đảng ủy {name}",
         UnitKind.FRONT_COMMITTEE: f"Ủy ban MTTQ Việt Nam {name}",
+        UnitKind.INSPECTION_COMMISSION: f"Ủy ban Kiểm tra Đảng ủy {name}",
     }
 
 
@@ -154,7 +162,8 @@ def _sync(
 
 
 def load_units(*, provinces: Iterable[str] | None = None) -> LoadReport:
-    """Create or update provinces, communes and their three standing bodies from the bundled dataset.
+    """Create or update provinces, communes, their three standing bodies and the party committees'
+    inspection commissions from the bundled dataset.
 
     ``provinces`` restricts the load to some province codes (e.g. ``["01", "79"]``); an unknown code
     raises ``ValueError``. Safe to run again: a second run writes nothing.
@@ -166,7 +175,8 @@ def load_units(*, provinces: Iterable[str] | None = None) -> LoadReport:
     province_rows = {c: v for c, v in sorted(all_provinces.items()) if c in selected}
     wards = [w for w in all_wards if w.province_code in selected]
 
-    kinds = list(UNIT_PREFIXES)
+    kinds = list(STANDING_KINDS)
+    commission = UnitKind.INSPECTION_COMMISSION
     with transaction.atomic():
         # Provinces and communes: keyed by their official code (the primary key).
         report.created["province"], report.updated["province"] = _sync(
@@ -192,7 +202,7 @@ def load_units(*, provinces: Iterable[str] | None = None) -> LoadReport:
             "code",
         )
 
-        # Units, keyed by their code. Every unit this loader may own has one of the three prefixes.
+        # Units, keyed by their code. Every unit this loader may own has one of the prefixes.
         prefix_q = Q()
         for prefix in UNIT_PREFIXES.values():
             prefix_q |= Q(code__startswith=f"{prefix}-")
@@ -215,6 +225,15 @@ def load_units(*, provinces: Iterable[str] | None = None) -> LoadReport:
 
         parent_ids = dict(Unit.objects.filter(code__in=list(province_units)).values_list("code", "id"))
         commune_units: dict[str, dict[str, Any]] = {}
+        for pcode, (pname, pshort) in province_rows.items():
+            commune_units[unit_code(commission, pcode)] = {
+                "name": province_unit_names(pcode, pname, pshort)[commission],
+                "kind": str(commission),
+                "level": str(UnitLevel.PROVINCE),
+                "province_id": pcode,
+                "commune_id": None,
+                "parent_id": parent_ids[unit_code(UnitKind.PARTY_COMMITTEE, pcode)],
+            }
         for w in wards:
             names = commune_unit_names(w.name)
             for kind in kinds:
@@ -227,7 +246,23 @@ def load_units(*, provinces: Iterable[str] | None = None) -> LoadReport:
                     "parent_id": parent_ids[unit_code(kind, w.province_code)],
                 }
         c2, u2 = _sync(Unit, existing_units, commune_units, "code")
-        report.created["unit"], report.updated["unit"] = c1 + c2, u1 + u2
+
+        # The communes' inspection commissions, under the commune party committees created just above.
+        party_codes = [unit_code(UnitKind.PARTY_COMMITTEE, w.code) for w in wards]
+        party_ids = dict(Unit.objects.filter(code__in=party_codes).values_list("code", "id"))
+        commissions: dict[str, dict[str, Any]] = {
+            unit_code(commission, w.code): {
+                "name": commune_unit_names(w.name)[commission],
+                "kind": str(commission),
+                "level": str(UnitLevel.COMMUNE),
+                "province_id": w.province_code,
+                "commune_id": w.code,
+                "parent_id": party_ids[unit_code(UnitKind.PARTY_COMMITTEE, w.code)],
+            }
+            for w in wards
+        }
+        c3, u3 = _sync(Unit, existing_units, commissions, "code")
+        report.created["unit"], report.updated["unit"] = c1 + c2 + c3, u1 + u2 + u3
 
     report.seconds = time.perf_counter() - started
     return report

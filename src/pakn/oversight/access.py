@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from pakn.cases.models import Case
 from pakn.core.errors import NotFound
-from pakn.org.access import HANDLER_ROLES, handling_units, supervised_case_filter
+from pakn.org.access import HANDLER_ROLES, conflicted_cases, handling_units, supervised_case_filter
 from pakn.org.models import Membership, Role, Unit, UnitKind
 from pakn.public.stats import subtree_ids
 
@@ -51,7 +51,8 @@ def area_cases(user: Any) -> QuerySet[Case]:
     """The cases a supervisor reads. Empty for anyone else (staff use the staff pages)."""
     if not is_supervisor(user):
         return Case.objects.none()
-    return Case.objects.filter(supervised_case_filter(user)).distinct()
+    # Never a case about the supervisor or the head of their own body (conflict of interest: org.access).
+    return Case.objects.filter(supervised_case_filter(user)).distinct().exclude(pk__in=conflicted_cases(user))
 
 
 def access_area_case(user: Any, case_id: int | str) -> Case:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from pakn.core.errors import Forbidden, NotFound
-from pakn.org.access import visible_cases
+from pakn.org.access import conflicted_cases, visible_cases
 from pakn.org.models import Membership, Role, Unit
 
 
@@ -37,7 +37,10 @@ def officer_cases(user: Any) -> QuerySet[Any]:
     units = list(officer_units(user).values_list("pk", flat=True))
     if not units:
         return Case.objects.none()
-    return Case.objects.filter(Q(unit_id__in=units) | Q(unit__parent_id__in=units))
+    # Never a case about the officer or the head of their own body (conflict of interest: org.access).
+    return Case.objects.filter(Q(unit_id__in=units) | Q(unit__parent_id__in=units)).exclude(
+        pk__in=conflicted_cases(user)
+    )
 
 
 def is_officer_for(user: Any, case: Any) -> bool:

@@ -48,6 +48,15 @@ class ProtectionConfig(AppConfig):
         pre_save.connect(_password_changed, sender=get_user_model(), dispatch_uid="pakn.protection.password")
         checks.register(_check_escrow_offline, checks.Tags.security, deploy=True)
 
+        # The key files and the encrypted folders, for the operators (core imports no feature: registered here).
+        from pakn.core import backup, health
+        from pakn.protection import health as protection_health
+        from pakn.protection.vault import FILES_DIR, VAULT_DIR
+
+        checks.register(protection_health.check_key_files, checks.Tags.database)
+        health.register("keys", protection_health.readiness, required=True)
+        backup.register(folders=(VAULT_DIR, FILES_DIR), keys=protection_health.backup_source())
+
 
 def _membership_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
     from pakn.org.models import Role

@@ -86,6 +86,7 @@ def dropbox(request: HttpRequest) -> HttpResponse:
                         reporter=None,
                         channel="web",
                         attachments=data.get("evidence") or [],
+                        dropbox=True,
                     )
                 except InvalidInput as error:
                     _errors(form, error)

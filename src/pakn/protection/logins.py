@@ -65,19 +65,23 @@ def refusal(seconds: float) -> LoginThrottled:
 
 
 class Attempt:
-    """One login attempt: ``check`` before the password is looked at, then ``failed`` or ``succeeded``."""
+    """One login attempt: ``check`` before the password is looked at, then ``failed`` or ``succeeded``.
 
-    def __init__(self, request: HttpRequest, username: str):
+    ``step`` names the counters: ``login`` for the password, ``otp`` for the second step (pakn.accounts), which
+    has the same rates but counters of its own, so a right password never clears failed codes."""
+
+    def __init__(self, request: HttpRequest, username: str, *, step: str = "login"):
         self.username = username
+        self.step = step
         self.account = account_key(username)
         self.client = throttle.client_key(request)
-        self.pair_key = f"pakn:login:pair:{self.account}:{self.client}"
+        self.pair_key = f"pakn:{step}:pair:{self.account}:{self.client}"
 
-    @staticmethod
-    def _window(scope: str, who: str) -> tuple[int, int, str]:
+    def _window(self, scope: str, who: str) -> tuple[int, int, str]:
         limit, window = throttle.rates()[scope]
         bucket = int(timezone.now().timestamp()) // max(window, 1)
-        return limit, window, f"pakn:throttle:{scope}:{who}:{bucket}"
+        prefix = "pakn:throttle" if self.step == "login" else f"pakn:throttle:{self.step}"
+        return limit, window, f"{prefix}:{scope}:{who}:{bucket}"
 
     def check(self) -> None:
         """LoginThrottled (429) while this client must wait; the password is not even checked."""
@@ -93,7 +97,7 @@ class Attempt:
         if pair.get("failures") and limit > 0 and (cache.get(key) or 0) >= limit:
             waits.append(throttle.window_left(window))
         if waits:
-            logger.info("login refused (too many failures): %s", self._who())
+            logger.info("%s refused (too many failures): %s", self.step, self._who())
             raise refusal(max(waits))
 
     def failed(self) -> None:
@@ -109,7 +113,8 @@ class Attempt:
             until = timezone.now().timestamp() + min(first_lock * 2 ** min(failures - free, 20), MAX_LOCK)
         cache.set(self.pair_key, {"failures": failures, "until": until}, timeout=PAIR_MEMORY)
         logger.warning(
-            "login failed: %s, failure %s from this client%s",
+            "%s failed: %s, failure %s from this client%s",
+            self.step,
             self._who(),
             failures,
             f", locked for this client {int(until - timezone.now().timestamp())} s" if until else "",

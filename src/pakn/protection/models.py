@@ -304,3 +304,17 @@ class VerificationCopy(models.Model):
 
     def __str__(self) -> str:
         return f"verification copy {self.pk} of {self.case_id}"
+
+
+class KeyFingerprint(models.Model):
+    """The fingerprint of a server key file (``server``, ``notify``; see ``keys.py``), written when the key
+    is first used with this database. Never the secret: a hash of the notifier's public key, a keyed hash
+    (a subkey) of the server key. A database restored without its key files, or with another instance's,
+    is then recognised instead of silently getting new keys (docs/operations.md, "Backups")."""
+
+    name = models.CharField(max_length=20, unique=True)
+    fingerprint = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.fingerprint[:16]}"

@@ -2,7 +2,8 @@
 
 At submission only the public half of the notifier key is needed; the private half (the key file,
 ``PAKN_NOTIFY_KEY_FILE``) is used by the worker at send time. A copy of the database and the settings
-holds only sealed boxes.
+holds only sealed boxes. Both refuse with ``KeysUnavailable`` (503) while the notifier key file is missing
+or not the one the database was used with: the caller keeps its notification queued.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import json
 from django.views.decorators.debug import sensitive_variables
 
 from pakn.protection import crypto, keys
+from pakn.protection.keys import KeysUnavailable
+
+__all__ = ["KeysUnavailable", "open_contact", "seal_contact"]
 
 
 @sensitive_variables()

@@ -9,6 +9,7 @@ never written anywhere.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from collections.abc import Iterable, Iterator
@@ -21,13 +22,27 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
+from pakn.core.errors import PaknError
 from pakn.protection import crypto, keys
 from pakn.protection.models import KeyWrap, RecipientKey, VaultItem
 
+logger = logging.getLogger("pakn.protection")
 VAULT_DIR = "vault"  # originals: random data key, sealed to the recipients
 FILES_DIR = "files"  # clean copies: the server files key
+
+
+class StoredFileMissing(PaknError):
+    """An encrypted file a row refers to is not on disk (a database restored without ``vault/`` and
+    ``files/``) or does not decrypt: a clear 503 for the person, an error in the log for the operator."""
+
+    code = "file_missing"
+    http_status = 503
+    default_message = _(
+        "Tệp này tạm thời không mở được: bản lưu trên máy chủ bị thiếu hoặc hỏng. Vui lòng báo quản trị viên."
+    )
 
 
 # ---------------------------------------------------------------- blobs on disk
@@ -88,8 +103,21 @@ def write_clean(data: bytes) -> str:
     return write_blob(FILES_DIR, crypto.encrypt(keys.files_key(), data))
 
 
+def _stored(folder: str, name: str) -> bytes:
+    try:
+        return read_blob(folder, name)
+    except FileNotFoundError:
+        logger.error("encrypted file missing from %s/: restore the data archive (pakn restore)", folder)
+        raise StoredFileMissing() from None
+
+
 def read_clean(name: str) -> bytes:
-    return crypto.decrypt(keys.files_key(), read_blob(FILES_DIR, name))
+    key = keys.files_key()  # KeysUnavailable (503) before anything is read
+    try:
+        return crypto.decrypt(key, _stored(FILES_DIR, name))
+    except crypto.CryptoError:
+        logger.error("a clean copy in %s/ does not decrypt with the files key", FILES_DIR)
+        raise StoredFileMissing() from None
 
 
 # ---------------------------------------------------------------- recipients
@@ -196,7 +224,7 @@ def share_with_case(item: VaultItem, *, case: Any) -> VaultItem:
 
 
 def _ciphertext(item: VaultItem) -> bytes:
-    return read_blob(VAULT_DIR, item.blob) if item.blob else crypto.b64d(item.ciphertext)
+    return _stored(VAULT_DIR, item.blob) if item.blob else crypto.b64d(item.ciphertext)
 
 
 @sensitive_variables()

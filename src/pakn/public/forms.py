@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pakn.cases.models import Kind
 from pakn.core.forms import DateField
 from pakn.org.models import Province, Unit
-from pakn.public.models import DisciplineMeasure
+from pakn.public.models import DisciplineMeasure, DisciplineRegime
 from pakn.public.stats import Period, Scope
 
 EARLIEST = date(2000, 1, 1)
@@ -94,9 +94,23 @@ class DisciplineForm(forms.Form):
     )
     official_name = forms.CharField(label=_("Họ tên (không bắt buộc)"), max_length=150, required=False)
     violation = forms.CharField(label=_("Hành vi vi phạm"), widget=forms.Textarea(attrs={"rows": 4}))
-    measure = forms.ChoiceField(label=_("Hình thức kỷ luật"), choices=DisciplineMeasure.choices)
-    measure_detail = forms.CharField(
-        label=_("Ghi rõ hình thức (nếu chọn hình thức khác)"), max_length=200, required=False
+    regime = forms.ChoiceField(
+        label=_("Đối tượng, hệ thống kỷ luật"),
+        choices=DisciplineRegime.choices,
+        help_text=_(
+            "Kỷ luật hành chính (cán bộ, công chức) và kỷ luật đảng (đảng viên) là hai hệ thống riêng: công bố "
+            "mỗi quyết định một lần."
+        ),
     )
+    measure = forms.ChoiceField(
+        label=_("Hình thức kỷ luật"),
+        choices=[(v, label) for v, label in DisciplineMeasure.choices if v != DisciplineMeasure.OTHER],
+        help_text=_(
+            "Từ 01/07/2025 (Nghị định 172/2025/NĐ-CP): cán bộ – khiển trách, cảnh cáo, cách chức, bãi nhiệm; công "
+            "chức – khiển trách, cảnh cáo, cách chức, buộc thôi việc. Đảng viên (Quy định 296-QĐ/TW): khiển "
+            "trách, cảnh cáo, cách chức, khai trừ. Quyết định trước 01/07/2025 giữ hình thức đã áp dụng."
+        ),
+    )
+    measure_detail = forms.CharField(label=_("Ghi chú về hình thức (không bắt buộc)"), max_length=200, required=False)
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60)
     decided_on = DateField(label=_("Ngày quyết định"))

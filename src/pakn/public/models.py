@@ -128,17 +128,28 @@ class ProvinceDaysStat(models.Model):
 
 
 class DisciplineMeasure(models.TextChoices):
-    """Disciplinary measures for officials and public employees (Law on Cadres and Civil Servants; Decree
-    112/2020) and party members (Regulation 69-QĐ/TW)."""
+    """Every disciplinary measure that exists or existed. Which ones are valid for a cadre, a civil servant
+    or a party member on a given date is data with citations (``pakn.public.discipline``): since 01/07/2025
+    (Nghị định 172/2025/NĐ-CP) a civil servant can no longer get ``salary_downgrade`` or ``demotion``."""
 
     REPRIMAND = "reprimand", _("Khiển trách")
     WARNING = "warning", _("Cảnh cáo")
     SALARY_DOWNGRADE = "salary_downgrade", _("Hạ bậc lương")
     DEMOTION = "demotion", _("Giáng chức")
     DISMISSAL_FROM_POST = "dismissal", _("Cách chức")
+    REMOVAL = "removal", _("Bãi nhiệm")
     FORCED_RESIGNATION = "forced_resignation", _("Buộc thôi việc")
     PARTY_EXPULSION = "party_expulsion", _("Khai trừ khỏi Đảng")
-    OTHER = "other", _("Hình thức khác (ghi rõ)")
+    OTHER = "other", _("Hình thức khác (ghi rõ)")  # results published before the measures were checked
+
+
+class DisciplineRegime(models.TextChoices):
+    """Whose discipline: the state's (cadres, civil servants) or the Party's — separate systems, published
+    apart."""
+
+    CADRE = "cadre", _("Cán bộ – kỷ luật hành chính")
+    CIVIL_SERVANT = "civil_servant", _("Công chức – kỷ luật hành chính")
+    PARTY = "party", _("Đảng viên – kỷ luật đảng")
 
 
 class DisciplineResult(models.Model):
@@ -153,6 +164,9 @@ class DisciplineResult(models.Model):
     violation = models.TextField(_("hành vi vi phạm"))
     measure = models.CharField(_("hình thức kỷ luật"), max_length=30, choices=DisciplineMeasure.choices)
     measure_detail = models.CharField(_("ghi rõ hình thức"), max_length=200, blank=True)
+    # Blank only on results published before the regime was recorded.
+    regime = models.CharField(_("hệ thống kỷ luật"), max_length=20, choices=DisciplineRegime.choices, blank=True)
+    legal_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=60)
     decided_on = models.DateField(_("ngày quyết định"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

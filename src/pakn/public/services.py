@@ -16,7 +16,8 @@ from pakn.cases.workflow import Status
 from pakn.core import validate
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound
 from pakn.org.models import Membership, Role, Unit
-from pakn.public.models import DisciplineMeasure, DisciplineResult
+from pakn.public import discipline
+from pakn.public.models import DisciplineRegime, DisciplineResult
 from pakn.public.stats import subtree_ids
 
 DONE = (Status.RESOLVED, Status.CLOSED)
@@ -44,9 +45,13 @@ def publish_discipline_result(
     measure: Any,
     decision_number: Any,
     decided_on: Any,
+    regime: Any,
     measure_detail: Any = "",
     official_name: Any = "",
 ) -> DisciplineResult:
+    """``regime``: a cadre's or a civil servant's discipline (the state's) or a party member's (the Party's).
+    The measure must exist for that regime on ``decided_on`` (``pakn.public.discipline``); its legal basis is
+    kept with the result."""
     case = Case.objects.select_related("unit").get(pk=case.pk)  # the current state, not the caller's copy
     if case.unit_id not in set(headed_units(actor)):
         raise NotFound()
@@ -55,9 +60,9 @@ def publish_discipline_result(
     name = _clean(official_name, "official_name", errors, limit=150, required=False)
     violation_text = _clean(violation, "violation", errors, limit=5000, required=True)
     number = _clean(decision_number, "decision_number", errors, limit=60, required=True)
-    detail = _clean(measure_detail, "measure_detail", errors, limit=200, required=measure == DisciplineMeasure.OTHER)
-    if measure not in DisciplineMeasure.values:
-        errors["measure"] = [_("Chọn hình thức kỷ luật.")]
+    detail = _clean(measure_detail, "measure_detail", errors, limit=200, required=False)
+    if regime not in DisciplineRegime.values:
+        errors["regime"] = [_("Chọn kỷ luật hành chính (cán bộ, công chức) hoặc kỷ luật đảng (đảng viên).")]
     if not isinstance(decided_on, date):
         try:
             decided_on = date.fromisoformat(str(decided_on))
@@ -65,6 +70,13 @@ def publish_discipline_result(
             errors["decided_on"] = [_("Ngày không hợp lệ (định dạng YYYY-MM-DD).")]
     if isinstance(decided_on, date) and decided_on > timezone.localdate():
         errors["decided_on"] = [_("Ngày quyết định không được ở tương lai.")]
+    rule = None
+    if isinstance(decided_on, date) and regime in DisciplineRegime.values:
+        rule = discipline.rule_for(regime, decided_on)
+        if rule is None or measure not in rule.measures:
+            errors["measure"] = [_("Hình thức kỷ luật này không áp dụng cho đối tượng đã chọn vào ngày quyết định.")]
+    elif not measure:
+        errors["measure"] = [_("Chọn hình thức kỷ luật.")]
     if errors:
         raise InvalidInput(fields=errors)
     if case.status not in DONE:
@@ -78,6 +90,8 @@ def publish_discipline_result(
             violation=violation_text,
             measure=measure,
             measure_detail=detail,
+            regime=regime,
+            legal_basis=rule.citation if rule is not None else "",
             decision_number=number,
             decided_on=decided_on,
             published_by=actor,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
 STEPS = (
-    ("received", _("Tiếp nhận")),
-    ("accepted", _("Thụ lý")),
-    ("in_progress", _("Giải quyết")),
-    ("resolved", _("Trả lời, kết luận")),
+    ("received", pgettext_lazy("case step", "Tiếp nhận")),
+    ("accepted", pgettext_lazy("case step", "Thụ lý")),
+    ("in_progress", pgettext_lazy("case step", "Giải quyết")),
+    ("resolved", pgettext_lazy("case step", "Trả lời, kết luận")),
 )
 # Where each status stands on those steps; a status off the main path (refused, withdrawn…) has no step.
 POSITION = {"received": 0, "forwarded": 0, "accepted": 1, "in_progress": 2, "suspended": 2, "resolved": 3, "closed": 3}

@@ -57,6 +57,14 @@
   }
   kinds.forEach(function (k) { k.addEventListener("change", toggleRound); });
   toggleRound();
+  // The person concerned: only for the kinds that can be about a person (shown to everyone without script).
+  var person = document.getElementById("subject-person");
+  function togglePerson() {
+    var checked = document.querySelector("input[name=kind]:checked");
+    if (person) { person.hidden = !!checked && person.dataset.kinds.split(" ").indexOf(checked.value) < 0; }
+  }
+  kinds.forEach(function (k) { k.addEventListener("change", togglePerson); });
+  togglePerson();
 
   // Counters on long text fields.
   var counted = [];

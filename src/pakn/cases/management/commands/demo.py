@@ -12,6 +12,9 @@ class Command(BaseCommand):
         from pakn.reception.demo import load_demo as load_reception_demo
 
         load_reception_demo()
+        from pakn.hotline.demo import load_demo as load_hotline_demo
+
+        load_hotline_demo()
         from pakn.open311.demo import ensure_demo_key
 
         ensure_demo_key()
@@ -21,6 +24,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         for receipt in demo_receipts:
             self.stdout.write(f"Biên nhận hộp thư ẩn danh mẫu / demo drop-box receipt: {receipt}")
+        from pakn.accounts.demo import DEMO_OTP_SECRET, enrol_demo_users
+
+        enrolled = enrol_demo_users()  # officers and administrators must use a second factor
+        if enrolled:
+            self.stdout.write(
+                "Xác thực hai bước / two-factor login: "
+                + ", ".join(enrolled)
+                + f" – khóa bí mật / authenticator secret (TOTP): {DEMO_OTP_SECRET}"
+            )
 
 
 def demo_account_lines() -> list[str]:

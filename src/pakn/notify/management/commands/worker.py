@@ -1,11 +1,12 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from pakn.cases.services import check_deadlines
 from pakn.notify.services import deliver_pending
 from pakn.notify.webhooks import deliver_webhooks
 from pakn.oversight.services import check_recommendations
+from pakn.protection.keys import KeysUnavailable, require_server_keys
 from pakn.public.views import warm_portal
 from pakn.reception.services import check_reception_deadlines
 
@@ -18,6 +19,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         while True:
+            try:
+                # Reminders and escalations queue sealed notifications and sending opens them: with a key file
+                # missing or another instance's (a database restored without its keys) nothing runs and every
+                # notification stays queued, instead of each one failing its attempts.
+                require_server_keys()
+            except KeysUnavailable as exc:
+                message = f"keys not usable, nothing done, notifications stay queued: {exc.problem}"
+                if not options["loop"]:
+                    raise CommandError(message) from None
+                self.stderr.write(message)
+                time.sleep(options["loop"])
+                continue
             deadlines = check_deadlines()
             recommendations = check_recommendations()
             reception = check_reception_deadlines()
@@ -29,7 +42,7 @@ class Command(BaseCommand):
                 f"recommendations_reminded={recommendations['reminded']} "
                 f"recommendations_overdue={recommendations['overdue']} "
                 f"reception_reminded={reception['reminded']} reception_overdue={reception['overdue']} "
-                f"sent={delivered['sent']} failed={delivered['failed']} "
+                f"sent={delivered['sent']} failed={delivered['failed']} held={delivered['held']} "
                 f"webhooks_sent={hooks['sent']} webhooks_failed={hooks['failed']} portal_refreshed={warmed}"
             )
             if not options["loop"]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import nacl.utils
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from pakn.protection import crypto, keys, vault
 from pakn.protection.models import KeyWrap, RecipientKey, VaultConfig, VaultItem
@@ -19,7 +21,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("status", help="Tình trạng kho: số mục, mục chờ niêm phong lại, khóa cán bộ.")
+        sub.add_parser("status", help="Tình trạng kho: số mục, mục chờ niêm phong lại, khóa cán bộ, tệp khóa máy chủ.")
+        keys_parser = sub.add_parser(
+            "init-keys",
+            help="Tạo tệp khóa máy chủ (server.key, notify.key) còn thiếu và ghi dấu vân tay vào cơ sở dữ liệu.",
+        )
+        keys_parser.add_argument(
+            "--replace-lost",
+            action="store_true",
+            help="Khóa cũ đã mất hẳn (không có bản sao lưu): tạo khóa mới thay thế. Tệp sạch, liên hệ đã niêm phong "
+            "và dấu băm che thông tin làm bằng khóa cũ sẽ không dùng được nữa.",
+        )
         init = sub.add_parser("init-escrow", help="Tạo khóa dự phòng; ghi khóa bí mật ra tệp để cất ngoài máy chủ.")
         init.add_argument("--out", required=True, help="Tệp mới để ghi khóa bí mật (không được tồn tại).")
         init.add_argument("--old-key", help="Khóa dự phòng cũ, khi thay khóa: mọi mục được niêm phong lại.")
@@ -41,6 +53,39 @@ class Command(BaseCommand):
             f"escrow={crypto.fingerprint(crypto.b64d(config.escrow.public_key))} "
             f"escrow_private_key_on_server={keys.key_path('ESCROW_KEY_FILE', 'escrow.key').exists()}"
         )
+        for state in keys.key_states():
+            label = state.error or ("ok" if state.stored else "not recorded yet")
+            self.stdout.write(f"{state.key.filename}: {label}" + (f" ({state.problem})" if state.problem else ""))
+
+    def do_init_keys(self, options: dict[str, Any]) -> None:
+        """Fresh install: create the missing key files and record every fingerprint. A database that already
+        holds a fingerprint keeps it: only ``--replace-lost`` gives it new keys (the old ones are lost for good)."""
+        states = keys.key_states()
+        broken = [state for state in states if not state.ok]
+        if broken and not options["replace_lost"]:
+            raise CommandError(
+                "; ".join(state.problem for state in broken)
+                + ". Restore the key archive (pakn restore, docs/operations.md). Only if the keys are lost for good: "
+                "--replace-lost."
+            )
+        with transaction.atomic():
+            for state in states:
+                path, replace = state.path, not state.ok
+                if replace and path.exists():
+                    aside = path.with_name(f"{path.name}.replaced-{timezone.now():%Y%m%dT%H%M%S}")
+                    path.rename(aside)
+                    self.stdout.write(f"{path.name}: moved aside to {aside.name}")
+                if keys.write_key_file(path, nacl.utils.random(crypto.KEY_SIZE), state.key.comment):
+                    self.stdout.write(f"{path.name}: created")
+                keys.record_fingerprint(state.key, keys.read_key_file(path), replace=replace)
+                self.stdout.write(f"{path.name}: " + ("replaced" if replace else "ok"))
+        keys.forget()
+        if broken:
+            self.stderr.write(
+                "New keys replace lost ones: clean copies and queued notifications made with the old keys cannot "
+                "be opened, and later text on existing cases is redacted only by the generic patterns "
+                "(names are no longer recognised). Restart the web processes and the worker."
+            )
 
     def _read(self, path: str) -> bytes:
         try:

@@ -1,0 +1,77 @@
+"""The only place that writes API tokens: issue and revoke, each one logged (``pakn.org``).
+
+A token's scope is "write" only for someone who can act on cases (clerk, head or unit admin of some unit, or
+a superuser); anyone else (supervisors, protection officers, people without a role) gets a read token. Even a
+write token never goes beyond its owner's own rights: the services check those on every act."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pakn.core.errors import InvalidInput
+from pakn.org.access import HANDLER_ROLES
+from pakn.org.models import ApiToken, Membership, TokenScope
+
+logger = logging.getLogger("pakn.org")
+
+MAX_NAME = 100
+
+
+def has_handling_role(user: Any) -> bool:
+    """Clerk, head or unit admin somewhere (or a superuser): someone a write token is any use to."""
+    if not getattr(user, "is_active", False):
+        return False
+    return bool(user.is_superuser or Membership.objects.filter(user=user, role__in=HANDLER_ROLES).exists())
+
+
+def default_scope(user: Any) -> str:
+    return TokenScope.WRITE if has_handling_role(user) else TokenScope.READ
+
+
+def _label(actor: Any) -> str:
+    return actor.get_username() if getattr(actor, "is_authenticated", False) else "cli"
+
+
+def create_api_token(*, actor: Any, user: Any, name: str, scope: str | None = None) -> tuple[ApiToken, str]:
+    """Issue a token for ``user``; answers the stored row and the token itself (shown once, never stored).
+
+    ``scope`` None chooses ``default_scope(user)``; "write" for a user without a handling role is refused.
+    ``actor`` is the administrator issuing it (None from the command line)."""
+    errors: dict[str, list[Any]] = {}
+    label = (name or "").strip()
+    if not label:
+        errors["name"] = [_("Trường này là bắt buộc.")]
+    elif len(label) > MAX_NAME:
+        errors["name"] = [_("Tối đa %(count)d ký tự.") % {"count": MAX_NAME}]
+    if not getattr(user, "is_active", False):
+        errors["user"] = [_("Tài khoản không tồn tại hoặc đã bị khóa.")]
+    chosen = default_scope(user) if scope is None else scope
+    if chosen not in TokenScope.values:
+        errors["scope"] = [_("Phạm vi phải là read hoặc write.")]
+    elif chosen == TokenScope.WRITE and not has_handling_role(user):
+        errors["scope"] = [_("Người dùng này không có vai trò xử lý đơn, chỉ được cấp mã chỉ đọc.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=label, scope=chosen, key_hash=ApiToken.hash_key(key), prefix=key[:8]
+        )
+        logger.info("api token issued: prefix=%s user=%s scope=%s by=%s", token.prefix, user.pk, chosen, _label(actor))
+    return token, key
+
+
+def revoke_api_token(*, actor: Any, token: ApiToken) -> bool:
+    """Revoke ``token``; False if it was already revoked. The row stays: the record of who had access."""
+    with transaction.atomic():
+        done = bool(ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()))
+        if done:
+            logger.info("api token revoked: prefix=%s user=%s by=%s", token.prefix, token.user_id, _label(actor))
+    token.refresh_from_db(fields=["revoked_at"])
+    return done
