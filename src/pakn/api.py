@@ -243,6 +243,15 @@ def _hotline_router() -> Any:
 api.add_router("/hotlines", _hotline_router())
 
 
+def _front_router() -> Any:
+    from pakn.frontdesk.api import router
+
+    return router
+
+
+api.add_router("/front", _front_router())
+
+
 def _error(request: HttpRequest, error: PaknError) -> HttpResponse:
     return retry_after_header(api.create_response(request, error.as_dict(), status=error.http_status), error)
 

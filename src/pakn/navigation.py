@@ -31,6 +31,12 @@ def _case_reader(user: Any) -> bool:
     return _handler(user) or _supervisor(user)
 
 
+def _front(user: Any) -> bool:
+    from pakn.frontdesk.services import is_front_member
+
+    return is_front_member(user)
+
+
 def _reception(user: Any) -> bool:
     from pakn.reception.access import readable_units
 
@@ -73,6 +79,7 @@ class Entry:
 STAFF_MENU = (
     Entry(_("Hồ sơ"), "staff_home", _handler, ("/staff/cases", "/staff/$")),
     Entry(_("Giám sát"), "oversight_home", _supervisor, ("/oversight/",)),
+    Entry(_("Ý kiến MTTQ chuyển đến"), "frontdesk_home", _front, ("/front/",)),
     Entry(_("Bảo vệ người tố cáo"), "protection_home", _officer, ("/protection/",)),
     Entry(_("Vào sổ đơn"), "staff_intake", _handler, ("/staff/intake",)),
     Entry(_("Tìm kiếm"), "language_search", _case_reader, ("/language/",)),

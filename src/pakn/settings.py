@@ -23,6 +23,9 @@ SETTINGS_DOC: dict[str, str] = {
     "PAKN_DEBUG": "1 to show debug pages (never in production).",
     "PAKN_DATA_DIR": "Folder for the SQLite database and uploaded files (default ./var).",
     "DATABASE_URL": "Database URL, e.g. postgres://user@host:5432/pakn (default SQLite in PAKN_DATA_DIR).",
+    "PAKN_REPLICA_DATABASE_URL": "URL of a PostgreSQL streaming replica of DATABASE_URL; when set, the public "
+    "portal, statistics, open data and search read from it (figures may be seconds old), everything else and every "
+    "write use the primary (default none: all on the primary).",
     "PAKN_CACHE_URL": "Cache shared by all processes, for throttling and rate limits: redis://host:6379/0 or "
     "db://pakn_cache (default: each process's own memory, fine for one process).",
     "PAKN_ALLOWED_HOSTS": "Comma-separated host names served (default localhost,127.0.0.1).",
@@ -164,6 +167,7 @@ INSTALLED_APPS = [
     "pakn.open311",
     "pakn.protection",
     "pakn.hotline",
+    "pakn.frontdesk",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +176,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pakn.core.middleware.LanguageMiddleware",
     "pakn.core.site.PublicBaseMiddleware",
+    "pakn.core.dbrouting.ReplicaReadsMiddleware",  # the read-only pages may read from PAKN_REPLICA_DATABASE_URL
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -218,6 +223,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
         "PRAGMA secure_delete=ON;",
     }
+# Reads off the primary (pakn.core.dbrouting, docs/operations.md "Read replicas"); tests mirror the primary.
+if os.environ.get("PAKN_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["PAKN_REPLICA_DATABASE_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["pakn.core.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(os.environ.get("PAKN_CACHE_URL", ""))}
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("public/", include("pakn.public.urls")),
     path("language/", include("pakn.language.urls")),
     path("hotlines/", include("pakn.hotline.urls")),
+    path("front/", include("pakn.frontdesk.urls")),
     path("", include("pakn.intake.urls")),
 ]
 

@@ -278,7 +278,8 @@ def test_deadline_calculator_page(page: Any) -> None:
     page.get_by_role("button", name="Tính").click()
     result = page.get_by_role("region", name="Kết quả")
     expect(result).to_be_visible()
-    expect(page.locator("#accept-by")).to_contain_text("16/03/2026")
+    # 10 days (Luật Khiếu nại 2011, Điều 27), not working days: from Tue 03/03 to Thu 12/03/2026.
+    expect(page.locator("#accept-by")).to_contain_text("12/03/2026")
     expect(page.locator("#resolve-by")).to_contain_text("08/04/2026")
 
 

@@ -186,7 +186,52 @@ def test_the_write_routes_are_the_ones_checked_here() -> None:
         "/api/v1/language/cases/{case_id}/suggestion/review",
         "/api/v1/language/duplicates/{flag_id}/merge",
         "/api/v1/language/duplicates/{flag_id}/dismiss",
+        "/api/v1/hotlines/{hotline_id}/calls",
+        "/api/v1/front/batches",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", sorted(NO_RIGHTS))
+def test_nobody_without_rights_logs_a_call_on_ba_dinhs_hotline_or_forwards_as_the_front(
+    who: str, client: Client
+) -> None:
+    from pakn.frontdesk.models import FrontBatch
+    from pakn.hotline import services as hotline_services
+    from pakn.hotline.models import Call
+    from pakn.org.models import Unit
+
+    keeper = make_user("keeper", unit_code=BA_DINH, role="clerk")
+    hotline = hotline_services.create_hotline(
+        actor=keeper,
+        unit=Unit.objects.get(code=BA_DINH),
+        official_name="Lê Văn Cường",
+        position="Chủ tịch UBND phường",
+        phone="0243 823 4567",
+        hours="Thứ 2–6, 7:30–17:00",
+    )
+    unit_code, role = NO_RIGHTS[who]
+    headers = token_for(make_user(who, unit_code=unit_code, role=role))
+    call = {
+        "received_at": timezone.now().isoformat(),
+        "duration_minutes": 5,
+        "summary": "Hỏi thủ tục cấp giấy phép xây dựng.",
+        "outcome": "information",
+    }
+    error_of(post(client, f"/api/v1/hotlines/{hotline.pk}/calls", call, headers), 403, 404)
+    assert not Call.objects.exists()
+    if role != "supervisor":  # the Front's own committees do forward; nobody else may act as them
+        batch = {
+            "front_unit_code": f"MTTQ-{COMMUNE}",
+            "source": "Tiếp xúc cử tri",
+            "meeting": "Hội nghị tiếp xúc cử tri",
+            "held_on": timezone.localdate().isoformat(),
+            "place": "Nhà văn hóa tổ dân phố 5",
+            "document_number": "25/MTTQ-BTT",
+            "opinions": [{"kind": "petition", "title": "Sửa đường", "content": "Đề nghị sửa đường ngõ 12."}],
+        }
+        error_of(post(client, "/api/v1/front/batches", batch, headers), 403, 404)
+        assert not FrontBatch.objects.exists()
 
 
 WORKFLOW = ("accept", "refuse", "forward", "start", "extend", "resolve", "close", "suspend", "resume", "merge")

@@ -142,6 +142,7 @@ def test_published_answers_csv_has_no_formula_and_json_is_unchanged(make_case: A
         measure="warning",
         decision_number=MINUS,
         decided_on="2026-01-05",
+        regime="civil_servant",
     )
     client = Client()
     [answer] = _csv(client, "/public/data/answers.csv")

@@ -15,6 +15,9 @@ class Command(BaseCommand):
         from pakn.hotline.demo import load_demo as load_hotline_demo
 
         load_hotline_demo()
+        from pakn.frontdesk.demo import load_demo as load_front_demo
+
+        load_front_demo()
         from pakn.open311.demo import ensure_demo_key
 
         ensure_demo_key()
