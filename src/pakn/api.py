@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -27,6 +26,7 @@ from pakn.core.errors import (
     RateLimited,
     retry_after_header,
 )
+from pakn.org import services as org_services
 from pakn.org.api import me_router
 from pakn.org.api import router as org_router
 from pakn.org.models import ApiToken
@@ -102,7 +102,7 @@ class TokenAuth(HttpBearer):
         )
         if record is None or not record.user.is_active:
             return None
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        org_services.note_token_use(record)
         if request.method not in SAFE_METHODS and not record.can_write:
             raise Forbidden(_("Mã truy cập này chỉ có quyền đọc."), code="read_only_token")
         request.user = record.user

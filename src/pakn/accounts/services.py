@@ -189,3 +189,14 @@ def enrol_with_secret(*, user: Any, key_hex: str) -> bool:
     TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=True, key=key_hex)
     _audit("second_factor_enrolled", actor=user, user=user, data={"demo": True})
     return True
+
+
+def register_citizen(*, username: str, email: str, password: str) -> Any:
+    """A citizen's own account (optional: filing never needs one). The form has checked the password rules."""
+    with transaction.atomic():
+        from pakn.reception.services import log_activity
+
+        user = get_user_model().objects.create_user(username=username, email=email, password=password)
+        log_activity("accounts", "citizen_registered", user, actor=user, unit=None)
+    logger.info("citizen account created: user %s", user.pk)
+    return user

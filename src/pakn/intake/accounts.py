@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from pakn.accounts.services import register_citizen
 from pakn.cases.models import Case
 
 
@@ -26,7 +27,11 @@ class SignupForm(UserCreationForm):
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = register_citizen(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data.get("email", ""),
+            password=form.cleaned_data["password1"],
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("my_cases")
     return render(request, "public/signup.html", {"form": form}, status=400 if form.errors else 200)

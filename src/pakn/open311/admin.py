@@ -8,11 +8,11 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from pakn.notify import webhooks
+from pakn.open311 import services as open311_services
 from pakn.open311.models import ApiKey, Open311Request, WebhookDelivery, WebhookEndpoint
 
 
@@ -37,7 +37,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        record, key = ApiKey.issue(name=obj.name, contact=obj.contact, created_by=request.user)
+        record, key = open311_services.issue_api_key(actor=request.user, name=obj.name, contact=obj.contact)
         obj.pk, obj.key_hash, obj.prefix, obj.created_at = record.pk, record.key_hash, record.prefix, record.created_at
         self.message_user(
             request,
@@ -51,7 +51,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Thu hồi"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = open311_services.revoke_api_keys(actor=request.user, keys=queryset)
         self.message_user(
             request,
             ngettext("Đã thu hồi %(count)d khóa.", "Đã thu hồi %(count)d khóa.", count) % {"count": count},

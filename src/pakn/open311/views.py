@@ -30,6 +30,7 @@ from pakn.core.errors import PaknError, retry_after_header
 from pakn.core.site import public_base_url
 from pakn.core.tracking import normalise_tracking_code
 from pakn.open311 import georeport
+from pakn.open311 import services as open311_services
 from pakn.open311.georeport import Open311Error, render, render_error
 from pakn.open311.models import ApiKey, Open311Request
 from pakn.protection import throttle
@@ -299,7 +300,7 @@ def _authenticate(key: str) -> ApiKey:
             error = Open311Error(429, _("Ứng dụng gửi quá nhiều yêu cầu. Vui lòng thử lại sau."))
             error.retry_after = throttle.window_left(60)
             raise error
-    ApiKey.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+    open311_services.note_key_use(record)
     return record
 
 
@@ -404,7 +405,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
                 topic_code=service.topic.code if service.topic else None,
                 channel="api",
             )
-            Open311Request.objects.create(
+            open311_services.record_request(
                 case=case,
                 token=token,
                 api_key=api_key,

@@ -8,10 +8,10 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import services as org_services
 from .models import ApiToken, Commune, Membership, Province, Unit
 
 
@@ -75,17 +75,35 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
 
+    # Role grants go through org.services (logged), like every other write.
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        if change:
+            fields = {name: getattr(obj, name) for name in form.changed_data if name in form.cleaned_data}
+            org_services.change_membership(actor=request.user, membership=obj, **fields)
+        else:
+            saved = org_services.grant_role(
+                actor=request.user, user=obj.user, unit=obj.unit, role=obj.role, include_subunits=obj.include_subunits
+            )
+            obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        org_services.revoke_role(actor=request.user, membership=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset:
+            org_services.revoke_role(actor=request.user, membership=membership)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are issued elsewhere (the token is shown once); here they are listed and revoked."""
 
-    list_display = ["name", "prefix", "user", "created_at", "revoked_at"]
+    list_display = ["name", "prefix", "user", "scope", "created_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "user__username"]
     list_select_related = ["user"]
-    fields = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("name", "prefix", "user", "created_at", "last_used_at", "revoked_at")
+    fields = ("name", "prefix", "user", "scope", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("name", "prefix", "user", "scope", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -96,7 +114,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Thu hồi"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = sum(org_services.revoke_api_token(actor=request.user, token=token) for token in queryset)
         self.message_user(
             request,
             ngettext("Đã thu hồi %(count)d mã truy cập.", "Đã thu hồi %(count)d mã truy cập.", count)

@@ -1,4 +1,5 @@
-"""The only place that writes API tokens: issue and revoke, each one logged (``pakn.org``).
+"""The only place that writes API tokens and role grants: issue and revoke tokens, grant, change and revoke
+roles, each one logged (``pakn.org``).
 
 A token's scope is "write" only for someone who can act on cases (clerk, head or unit admin of some unit, or
 a superuser); anyone else (supervisors, protection officers, people without a role) gets a read token. Even a
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pakn.core.errors import InvalidInput
 from pakn.org.access import HANDLER_ROLES
-from pakn.org.models import ApiToken, Membership, TokenScope
+from pakn.org.models import ApiToken, Membership, Role, TokenScope, Unit
 
 logger = logging.getLogger("pakn.org")
 
@@ -75,3 +76,64 @@ def revoke_api_token(*, actor: Any, token: ApiToken) -> bool:
             logger.info("api token revoked: prefix=%s user=%s by=%s", token.prefix, token.user_id, _label(actor))
     token.refresh_from_db(fields=["revoked_at"])
     return done
+
+
+def note_token_use(token: ApiToken) -> None:
+    """Bookkeeping, not an act: when the token was last used."""
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+
+def grant_role(*, actor: Any, user: Any, unit: Unit, role: str, include_subunits: bool = False) -> Membership:
+    """Give ``user`` a role at ``unit`` (what they may see and do follows from it: org.access)."""
+    if role not in Role.values:
+        raise InvalidInput(fields={"role": [_("Vai trò không hợp lệ.")]})
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, unit=unit, role=role, defaults={"include_subunits": include_subunits}
+        )
+        if not created and membership.include_subunits != include_subunits:
+            membership.include_subunits = include_subunits
+            membership.save(update_fields=["include_subunits"])
+        logger.info(
+            "role granted: user=%s unit=%s role=%s subunits=%s by=%s",
+            user.pk,
+            unit.code,
+            role,
+            include_subunits,
+            _label(actor),
+        )
+    return membership
+
+
+def change_membership(*, actor: Any, membership: Membership, **changes: Any) -> Membership:
+    """Change a membership's unit, role or reach (the admin's form)."""
+    allowed = {"user", "unit", "role", "include_subunits"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(fields={name: [_("Không sửa được trường này.")] for name in unknown})
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(membership, name, value)
+        membership.save()
+        logger.info(
+            "membership changed: id=%s user=%s unit=%s role=%s subunits=%s by=%s",
+            membership.pk,
+            membership.user_id,
+            membership.unit_id,
+            membership.role,
+            membership.include_subunits,
+            _label(actor),
+        )
+    return membership
+
+
+def revoke_role(*, actor: Any, membership: Membership) -> None:
+    with transaction.atomic():
+        logger.info(
+            "role revoked: user=%s unit=%s role=%s by=%s",
+            membership.user_id,
+            membership.unit_id,
+            membership.role,
+            _label(actor),
+        )
+        membership.delete()

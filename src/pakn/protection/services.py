@@ -39,6 +39,7 @@ from pakn.protection.models import (
     Receipt,
     RecipientKey,
     RevealRequest,
+    VaultConfig,
     VaultItem,
     VerificationCopy,
 )
@@ -796,3 +797,38 @@ def decide_protection(*, actor: Any, request: ProtectionRequest, status: str, de
         request.save()
         _record(case, "protection_decided", actor=actor, public=False, data={"request": request.pk, "status": status})
         return request
+
+
+def rotate_escrow_key(*, actor: Any, old_private: bytes, new_public: bytes) -> int:
+    """Replace the escrow key: every item sealed to the old key is sealed to the new one, in one transaction;
+    the old key is retired. Returns the number of items moved. Logged (no key material) in the activity log
+    and the ``pakn.protection`` log."""
+    from pakn.reception.services import log_activity
+
+    config = VaultConfig.objects.select_related("escrow").filter(pk=1).first()
+    if config is None:
+        raise InvalidTransition(_("Chưa có khóa dự phòng để thay."))
+    if crypto.public_of(old_private) != crypto.b64d(config.escrow.public_key):
+        raise InvalidInput(fields={"old_key": [_("Đây không phải khóa dự phòng hiện hành.")]})
+    with transaction.atomic():
+        new = RecipientKey.objects.create(kind=RecipientKey.Kind.ESCROW, public_key=crypto.b64e(new_public))
+        old = config.escrow
+        moved = vault.move_wraps(old=old, old_private=old_private, new=new)
+        config.escrow = new
+        config.save(update_fields=["escrow"])
+        old.retired_at = new.created_at
+        old.save(update_fields=["retired_at"])
+        log_activity(
+            "protection",
+            "escrow_key_rotated",
+            new,
+            actor=actor,
+            unit=None,
+            data={
+                "old": crypto.fingerprint(crypto.b64d(old.public_key)),
+                "new": crypto.fingerprint(new_public),
+                "items": moved,
+            },
+        )
+    logger.info("escrow key rotated (%s items re-sealed)", moved)
+    return moved

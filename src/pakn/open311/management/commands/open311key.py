@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from pakn.open311 import services
 from pakn.open311.models import ApiKey
 
 
@@ -20,12 +20,12 @@ class Command(BaseCommand):
         if action == "create":
             if len(rest) != 1 or not rest[0].strip():
                 raise CommandError("usage: pakn open311key create NAME [--contact EMAIL]")
-            _record, key = ApiKey.issue(name=rest[0].strip()[:100], contact=options["contact"][:200])
+            _record, key = services.issue_api_key(actor=None, name=rest[0], contact=options["contact"])
             self.stdout.write(key)  # shown once: only its SHA-256 is stored
         elif action == "revoke":
             if len(rest) != 1:
                 raise CommandError("usage: pakn open311key revoke PREFIX")
-            count = ApiKey.objects.filter(prefix=rest[0], revoked_at__isnull=True).update(revoked_at=timezone.now())
+            count = services.revoke_api_keys(actor=None, keys=ApiKey.objects.filter(prefix=rest[0]))
             if not count:
                 raise CommandError(f"no active key with prefix {rest[0]!r}")
             self.stdout.write(f"revoked {count}")

@@ -12,7 +12,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from pakn.protection import crypto, keys, vault
+from pakn.core.errors import InvalidInput
+from pakn.protection import crypto, keys, services, vault
 from pakn.protection.models import KeyWrap, RecipientKey, VaultConfig, VaultItem
 
 
@@ -106,14 +107,10 @@ class Command(BaseCommand):
                 if not options.get("old_key"):
                     raise CommandError("an escrow key exists: pass --old-key to replace it (every item is re-sealed)")
                 old_private = self._read(options["old_key"])
-                if crypto.public_of(old_private) != crypto.b64d(existing.escrow.public_key):
-                    raise CommandError("--old-key is not the current escrow key")
-                new = RecipientKey.objects.create(kind=RecipientKey.Kind.ESCROW, public_key=crypto.b64e(public))
-                moved = vault.move_wraps(old=existing.escrow, old_private=old_private, new=new)
-                old = existing.escrow
-                existing.escrow = new
-                existing.save(update_fields=["escrow"])
-                RecipientKey.objects.filter(pk=old.pk).update(retired_at=new.created_at)
+                try:
+                    moved = services.rotate_escrow_key(actor=None, old_private=old_private, new_public=public)
+                except InvalidInput:
+                    raise CommandError("--old-key is not the current escrow key") from None
                 self.stdout.write(f"re-sealed {moved} items to the new escrow key")
             if not keys.write_key_file(out, private, "PAKN escrow private key: keep offline (docs/protection.md)."):
                 raise CommandError(f"{out} exists")
