@@ -63,6 +63,9 @@ staff = Router(tags=["staff"])
 def _submission_out(case: Case) -> dict[str, Any]:
     obligation = case.obligations.filter(met_on__isnull=True, cancelled=False).order_by("due_on").first()
     result = services.compute_for_case(case, received=case.received_on)
+    # Accept, then resolve: a complaint or denunciation on the law's track or the Party's (not kept for reference).
+    resolution = case.kind in services.STATUTORY_KINDS and case.track in services.RESOLUTION_TRACKS
+    resolution = resolution and not case.reference
     return {
         "tracking_code": case.tracking_code,
         "status": case.status,
@@ -73,9 +76,9 @@ def _submission_out(case: Case) -> dict[str, Any]:
         "track": case.track,
         "receipt": getattr(case, "new_receipt", None),
         "due": {
-            "accept_by": result.accept_by if case.track == "statutory" else None,
-            "resolve_by": result.resolve_by if case.track == "statutory" else None,
-            "answer_by": obligation.due_on if case.track != "statutory" and obligation else None,
+            "accept_by": result.accept_by if resolution else None,
+            "resolve_by": result.resolve_by if resolution else None,
+            "answer_by": obligation.due_on if not resolution and obligation else None,
         },
     }
 

@@ -55,6 +55,9 @@ class CompetenceRule:
     body_kinds: tuple[str, ...] = ()  # empty: any kind of body
     party_member: bool | None = None  # None: either
     complaint_round: int | None = None  # None: any round (and any kind)
+    # A rule of the Party's track: the case is handled under Quy định 296-QĐ/TW (``Track.PARTY``), with the
+    # Party's periods and its rule for unsigned letters, not under the Law on Denunciations.
+    party: bool = False
 
     def matches(self, *, kind: str, rank: str, body_kind: str, party_member: bool, complaint_round: int | None) -> bool:
         return (
@@ -90,6 +93,7 @@ RULES: tuple[CompetenceRule, ...] = (
             _("Bí thư, phó bí thư cấp xã do cấp tỉnh quản lý (chưa đối chiếu văn bản)."),
         ),
         confirmed=False,
+        party=True,
     ),
     CompetenceRule(
         code="denunciation.party.member",
@@ -98,6 +102,7 @@ RULES: tuple[CompetenceRule, ...] = (
         target=PARTY_MANAGING,
         citation=format_lazy("{} {}", _PARTY, _("(chưa đối chiếu điều khoản cụ thể)")),
         confirmed=False,
+        party=True,
     ),
     CompetenceRule(
         code="denunciation.head",
@@ -165,6 +170,7 @@ RULES: tuple[CompetenceRule, ...] = (
             _("Người đứng đầu, cấp phó ở cấp xã do Ban Thường vụ cấp tỉnh quản lý (chưa đối chiếu văn bản)."),
         ),
         confirmed=False,
+        party=True,
     ),
     CompetenceRule(
         code="conduct.party.member",
@@ -173,6 +179,7 @@ RULES: tuple[CompetenceRule, ...] = (
         target=PARTY_MANAGING,
         citation=format_lazy("{} {}", _PARTY, _("(chưa đối chiếu điều khoản cụ thể)")),
         confirmed=False,
+        party=True,
     ),
     # Reports on the conduct of an official who is not (known to be) a party member: as for denunciations.
     CompetenceRule(

@@ -22,11 +22,14 @@ __all__ = [
     "ANSWER_KINDS",
     "DEFAULT_RULES",
     "RESOLUTION_KINDS",
+    "PARTY_RULES",
     "AmbiguousRuleError",
+    "CountedFrom",
     "DeadlineResult",
     "Item",
     "NoRuleError",
     "Rule",
+    "Track",
     "Unit",
     "apply_period",
     "escalation_ends",
@@ -55,6 +58,25 @@ class Item(StrEnum):
     # How long the citizen may take the case to the level above, counted from the answer or from the
     # end of the resolution period when no decision came (no rule in force = no limit).
     ESCALATE = "escalate"
+    # Party track: an unsigned letter kept as information for reference ("thông tin tham khảo"), assessed by the
+    # inspection commission for its supervision; no denunciation periods run.
+    REFERENCE = "reference"
+
+
+class Track(StrEnum):
+    """Which body of rules a period belongs to: the laws (Luật Khiếu nại, Luật Tố cáo, the product defaults) or
+    the Party's own regulation on inspection, supervision and discipline (Quy định 296-QĐ/TW)."""
+
+    LAW = ""
+    PARTY = "party"
+
+
+class CountedFrom(StrEnum):
+    """Where a RESOLVE period starts: the item's usual trigger (acceptance), or the day the competent body
+    received the letter (the Party's rule for denunciations)."""
+
+    DEFAULT = ""
+    RECEIVED = "received"
 
 
 # Kinds handled under the Law on Complaints / Law on Denunciations: accept, then resolve.
@@ -88,11 +110,17 @@ class Rule:
     # False when the citation could not be checked against the published text (e.g. an unofficial copy
     # of an amending decree): pages and the API mark it "chưa xác nhận căn cứ pháp lý".
     confirmed: bool = True
+    track: Track = Track.LAW  # the law track ("") or the Party's (a rule applies to its track only)
+    level: str | None = None  # level of the handling unit ("province", "commune"); None = any
+    counted_from: CountedFrom = CountedFrom.DEFAULT  # RESOLVE rules: from acceptance ("") or from receipt
 
     def __post_init__(self) -> None:
         # Accept plain strings (e.g. from a database row) for the enums.
         object.__setattr__(self, "item", Item(self.item))
         object.__setattr__(self, "unit", Unit(self.unit))
+        object.__setattr__(self, "track", Track(self.track or ""))
+        object.__setattr__(self, "level", self.level or None)
+        object.__setattr__(self, "counted_from", CountedFrom(self.counted_from or ""))
         if self.amount < 0:
             raise ValueError(f"{self.code}: amount must be >= 0")
         if self.effective_to is not None and self.effective_to < self.effective_from:
@@ -105,8 +133,8 @@ class Rule:
 
     @property
     def specificity(self) -> int:
-        """How many conditions the rule states explicitly (round, complex, remote)."""
-        return sum(v is not None for v in (self.complaint_round, self.complex, self.remote))
+        """How many conditions the rule states explicitly (round, complex, remote, level)."""
+        return sum(v is not None for v in (self.complaint_round, self.complex, self.remote, self.level))
 
     def matches(
         self,
@@ -117,10 +145,14 @@ class Rule:
         complaint_round: int | None = None,
         complex: bool = False,
         remote: bool = False,
+        track: str = Track.LAW,
+        level: str | None = None,
     ) -> bool:
         return (
             self.case_kind == case_kind
             and self.item == item
+            and self.track == (track or Track.LAW)
+            and (self.level is None or self.level == level)
             and self.in_force_on(on)
             and (self.complaint_round is None or self.complaint_round == complaint_round)
             and (self.complex is None or self.complex == complex)
@@ -312,6 +344,132 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 )
 
 
+# --- The Party's track (Quy định 296-QĐ/TW ngày 30/5/2025 về công tác kiểm tra, giám sát và kỷ luật của Đảng,
+# which replaces Quy định 22-QĐ/TW and 262-QĐ/TW). None of these could be checked against the text of 296: each
+# is the figure the Party's earlier rules used (named in the citation) and ships unconfirmed, editable by an
+# administrator, shown as "chưa xác nhận căn cứ" (docs/deadlines.md, "The Party's track").
+_PARTY_REGULATION = date(2025, 5, 30)  # Quy định 296-QĐ/TW, in force from signature
+_QD296 = "Quy định 296-QĐ/TW ngày 30/5/2025 của Ban Chấp hành Trung ương, chương giải quyết tố cáo"
+_PARTY_UNSIGNED = (
+    "Quy định 296-QĐ/TW ngày 30/5/2025 (nguyên tắc của Quy định 22-QĐ/TW; chưa đối chiếu điều, khoản): không giải "
+    "quyết tố cáo giấu tên, mạo tên, không rõ địa chỉ; nội dung cụ thể, có căn cứ là thông tin tham khảo cho kiểm "
+    "tra, giám sát. 10 ngày làm việc: mặc định của hệ thống"
+)
+PARTY_RULES: tuple[Rule, ...] = (
+    Rule(
+        code="party.denunciation.accept.2025",
+        case_kind="denunciation",
+        item=Item.ACCEPT,
+        amount=10,
+        unit=Unit.WORKING_DAYS,
+        effective_from=_PARTY_REGULATION,
+        effective_to=None,
+        citation=(
+            f"{_QD296} (tiếp nhận, phân loại, thụ lý; chưa đối chiếu điều, khoản); mức 10 ngày làm việc theo "
+            "Quy định 11-QĐi/TW năm 2019 (thông báo thụ lý hoặc chuyển đơn)"
+        ),
+        track=Track.PARTY,
+        confirmed=False,
+    ),
+    Rule(
+        code="party.denunciation.accept.complex.2025",
+        case_kind="denunciation",
+        item=Item.ACCEPT,
+        amount=15,
+        unit=Unit.WORKING_DAYS,
+        effective_from=_PARTY_REGULATION,
+        effective_to=None,
+        citation=f"{_QD296}; vụ việc phức tạp không quá 15 ngày làm việc theo Quy định 11-QĐi/TW năm 2019",
+        complex=True,
+        track=Track.PARTY,
+        confirmed=False,
+    ),
+    Rule(
+        code="party.denunciation.resolve.2025",
+        case_kind="denunciation",
+        item=Item.RESOLVE,
+        amount=45,
+        unit=Unit.DAYS,
+        effective_from=_PARTY_REGULATION,
+        effective_to=None,
+        citation=(
+            f"{_QD296}: cấp cơ sở và các cấp khác không quá 45 ngày kể từ ngày tổ chức đảng có thẩm quyền nhận "
+            "được tố cáo (mức của Quy định 22-QĐ/TW; chưa đối chiếu)"
+        ),
+        track=Track.PARTY,
+        counted_from=CountedFrom.RECEIVED,
+        confirmed=False,
+    ),
+    Rule(
+        code="party.denunciation.resolve.province.2025",
+        case_kind="denunciation",
+        item=Item.RESOLVE,
+        amount=60,
+        unit=Unit.DAYS,
+        effective_from=_PARTY_REGULATION,
+        effective_to=None,
+        citation=(
+            f"{_QD296}: cấp tỉnh và tương đương không quá 60 ngày kể từ ngày tổ chức đảng có thẩm quyền nhận "
+            "được tố cáo (mức của Quy định 22-QĐ/TW; chưa đối chiếu)"
+        ),
+        track=Track.PARTY,
+        level="province",
+        counted_from=CountedFrom.RECEIVED,
+        confirmed=False,
+    ),
+    Rule(
+        code="party.denunciation.extension.2025",
+        case_kind="denunciation",
+        item=Item.EXTENSION,
+        amount=30,
+        unit=Unit.DAYS,
+        effective_from=_PARTY_REGULATION,
+        effective_to=None,
+        citation=(
+            f"{_QD296}: vụ việc phức tạp có thể kéo dài một lần, không quá 30 ngày (mức thường áp dụng theo các "
+            "quy định trước của Đảng; chưa đối chiếu)"
+        ),
+        max_count=1,
+        track=Track.PARTY,
+        confirmed=False,
+    ),
+    *(
+        Rule(
+            code=f"party.{kind}.answer.2025",
+            case_kind=kind,
+            item=Item.ANSWER,
+            amount=10,
+            unit=Unit.WORKING_DAYS,
+            effective_from=_PARTY_REGULATION,
+            effective_to=None,
+            citation=(
+                "Quy định 11-QĐi/TW năm 2019: người đứng đầu cấp ủy thông báo bằng văn bản việc thụ lý hoặc chuyển "
+                "phản ánh, kiến nghị trong 10 ngày làm việc; Quy định 296-QĐ/TW (giám sát đảng viên; chưa đối chiếu)"
+            ),
+            track=Track.PARTY,
+            confirmed=False,
+        )
+        for kind in ("report", "petition")
+    ),
+    *(
+        Rule(
+            code=f"party.{kind}.reference.2025",
+            case_kind=kind,
+            item=Item.REFERENCE,
+            amount=10,
+            unit=Unit.WORKING_DAYS,
+            effective_from=_PARTY_REGULATION,
+            effective_to=None,
+            citation=_PARTY_UNSIGNED,
+            track=Track.PARTY,
+            confirmed=False,
+        )
+        for kind in ("denunciation", "report", "petition")
+    ),
+)
+DEFAULT_RULES = DEFAULT_RULES + PARTY_RULES
+
+
 def matching_rules(
     rules: Iterable[Rule],
     *,
@@ -321,6 +479,8 @@ def matching_rules(
     complaint_round: int | None = None,
     complex: bool = False,
     remote: bool = False,
+    track: str = Track.LAW,
+    level: str | None = None,
 ) -> list[Rule]:
     """All rules that match, most specific first (stable for equal specificity)."""
     found = [
@@ -333,6 +493,8 @@ def matching_rules(
             complaint_round=complaint_round,
             complex=complex,
             remote=remote,
+            track=track,
+            level=level,
         )
     ]
     found.sort(key=lambda r: -r.specificity)
@@ -348,8 +510,11 @@ def rule_in_force(
     complaint_round: int | None = None,
     complex: bool = False,
     remote: bool = False,
+    track: str = Track.LAW,
+    level: str | None = None,
 ) -> Rule:
-    """The most specific rule for ``case_kind``/``item`` whose effective range contains ``on``.
+    """The most specific rule for ``case_kind``/``item`` whose effective range contains ``on``, among the
+    rules of ``track`` (the law's, or the Party's: a track never borrows the other's periods).
 
     A rule that states round/complex/remote explicitly (and matches) beats one that leaves it open
     (``None``). Raises :class:`NoRuleError` if nothing matches and :class:`AmbiguousRuleError` if two
@@ -363,11 +528,13 @@ def rule_in_force(
         complaint_round=complaint_round,
         complex=complex,
         remote=remote,
+        track=track,
+        level=level,
     )
     if not found:
         raise NoRuleError(
-            f"no {item} rule for {case_kind} on {on.isoformat()} "
-            f"(round={complaint_round}, complex={complex}, remote={remote})"
+            f"no {item} rule for {case_kind} on {on.isoformat()} (track={track or 'law'}, "
+            f"round={complaint_round}, complex={complex}, remote={remote}, level={level})"
         )
     if len(found) > 1 and found[1].specificity == found[0].specificity:
         tied = [r.code for r in found if r.specificity == found[0].specificity]
@@ -384,13 +551,22 @@ def find_ambiguities(rules: Iterable[Rule]) -> list[tuple[Rule, ...]]:
         r.effective_to + timedelta(days=1) for r in rules if r.effective_to is not None
     }
     rounds = {None} | {r.complaint_round for r in rules}
+    levels = {None} | {r.level for r in rules}
     seen: dict[frozenset[str], tuple[Rule, ...]] = {}
-    keys = {(r.case_kind, r.item) for r in rules}
-    for (kind, item), on, round_, complex_, remote in itertools.product(
-        keys, dates, rounds, (False, True), (False, True)
+    keys = {(r.case_kind, r.item, r.track) for r in rules}
+    for (kind, item, track), on, round_, complex_, remote, level in itertools.product(
+        keys, dates, rounds, (False, True), (False, True), levels
     ):
         found = matching_rules(
-            rules, case_kind=kind, item=item, on=on, complaint_round=round_, complex=complex_, remote=remote
+            rules,
+            case_kind=kind,
+            item=item,
+            on=on,
+            complaint_round=round_,
+            complex=complex_,
+            remote=remote,
+            track=track,
+            level=level,
         )
         tied = tuple(r for r in found if r.specificity == found[0].specificity) if found else ()
         if len(tied) > 1:
@@ -417,6 +593,8 @@ def period_end(
     complaint_round: int | None = None,
     complex: bool = False,
     remote: bool = False,
+    track: str = Track.LAW,
+    level: str | None = None,
 ) -> tuple[date, Rule]:
     """End of the ``item`` period in force on ``start``, counted from ``start``, and the rule used. Raises
     :class:`NoRuleError` when no rule is in force (e.g. no escalation limit for a denunciation)."""
@@ -428,18 +606,28 @@ def period_end(
         complaint_round=complaint_round,
         complex=complex,
         remote=remote,
+        track=track,
+        level=level,
     )
     return apply_period(calendar, start, rule.amount, rule.unit), rule
 
 
 def escalation_ends(
-    rules: Iterable[Rule], calendar: WorkingCalendar, *, kind: str, start: date, remote_area: bool
+    rules: Iterable[Rule],
+    calendar: WorkingCalendar,
+    *,
+    kind: str,
+    start: date,
+    remote_area: bool,
+    track: str = Track.LAW,
 ) -> tuple[date, Rule] | None:
     """Last day the citizen may take the case to the level above, counted from ``start`` (the answer, or
     the end of the resolution period when no decision came), with its rule; None when no ESCALATE rule is
     in force for ``kind`` (no limit: a denunciation, Luật Tố cáo 2018, Điều 37)."""
     try:
-        return period_end(rules, calendar, case_kind=kind, item=Item.ESCALATE, start=start, remote=remote_area)
+        return period_end(
+            rules, calendar, case_kind=kind, item=Item.ESCALATE, start=start, remote=remote_area, track=track
+        )
     except NoRuleError:
         return None
 
@@ -465,14 +653,18 @@ def compute_deadlines(
     extensions: int = 0,
     answer_working_days: int | None = None,
     accept_extended: bool = False,
+    track: str = Track.LAW,
+    level: str | None = None,
 ) -> DeadlineResult:
-    """Deadlines of one case.
+    """Deadlines of one case, from the rules of ``track`` (the law's, or the Party's: Quy định 296-QĐ/TW)
+    and, where a rule states one, the ``level`` of the handling unit.
 
     Complaints and denunciations (``answer_by`` is None):
 
     * ``accept_by``: the ACCEPT rule in force on ``received``, counted from ``received``; with
       ``accept_extended`` (the unit extended the acceptance period), the ACCEPT_EXTENSION rule instead;
-    * ``resolve_by``: the RESOLVE rule in force on ``accepted``, counted from ``accepted``. If
+    * ``resolve_by``: the RESOLVE rule in force on ``accepted``, counted from ``accepted`` (from
+      ``received`` when the rule says ``counted_from = received``, the Party's rule). If
       ``accepted`` is None (not accepted yet), it is computed *as if the case were accepted on
       ``accept_by``* — the latest date the law allows — so it is the latest possible resolution date;
     * ``extensions`` (k): the EXTENSION rule in force on the acceptance date adds k × its amount to
@@ -500,7 +692,16 @@ def compute_deadlines(
     if kind in ANSWER_KINDS:
         if extensions:
             raise ValueError(f"{kind} has no extension rule")
-        rule = rule_in_force(rules, case_kind=kind, item=Item.ANSWER, on=received, complex=complex, remote=remote)
+        rule = rule_in_force(
+            rules,
+            case_kind=kind,
+            item=Item.ANSWER,
+            on=received,
+            complex=complex,
+            remote=remote,
+            track=track,
+            level=level,
+        )
         if answer_working_days is not None:
             if answer_working_days < 0:
                 raise ValueError(f"answer_working_days must be >= 0, got {answer_working_days}")
@@ -515,7 +716,15 @@ def compute_deadlines(
 
     def in_force(item: Item, on: date) -> Rule:
         return rule_in_force(
-            rules, case_kind=kind, item=item, on=on, complaint_round=round_, complex=complex, remote=remote
+            rules,
+            case_kind=kind,
+            item=item,
+            on=on,
+            complaint_round=round_,
+            complex=complex,
+            remote=remote,
+            track=track,
+            level=level,
         )
 
     accept_rule = in_force(Item.ACCEPT_EXTENSION if accept_extended else Item.ACCEPT, received)
@@ -524,6 +733,8 @@ def compute_deadlines(
     start = accepted if accepted is not None else accept_by
     resolve_rule = in_force(Item.RESOLVE, start)
     used = [accept_rule, resolve_rule]
+    if resolve_rule.counted_from is CountedFrom.RECEIVED:
+        start = received
 
     if extensions:
         try:

@@ -76,6 +76,9 @@ def seed_defaults(**_: Any) -> None:
                 remote=r.remote,
                 max_count=r.max_count,
                 confirmed=r.confirmed,
+                track=r.track.value,
+                level=r.level or "",
+                counted_from=r.counted_from.value,
             )
             for r in DEFAULT_RULES
         )

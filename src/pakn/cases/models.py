@@ -26,6 +26,7 @@ class Track(models.TextChoices):
     STATUTORY = "statutory", _("Theo luật (có thời hạn luật định)")
     ANONYMOUS = "anonymous", _("Nặc danh / không xác định được người gửi (Điều 25 Luật Tố cáo)")
     FEEDBACK = "feedback", _("Phản ánh, kiến nghị, góp ý")
+    PARTY = "party", _("Theo quy định của Đảng (QĐ 296-QĐ/TW)")
 
 
 class Channel(models.TextChoices):
@@ -82,6 +83,10 @@ class Case(models.Model):
     complexity = models.CharField(_("mức độ"), max_length=20, choices=Complexity.choices, default=Complexity.NORMAL)
     remote_area = models.BooleanField(_("vùng sâu, vùng xa"), default=False)
     extensions = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
+    # Party track: an unsigned letter (anonymous, false name, no clear address) is not handled as a denunciation
+    # but kept as information for reference for the inspection commission's supervision (cases.deadlines,
+    # Item.REFERENCE): no denunciation periods run.
+    reference = models.BooleanField(_("thông tin tham khảo"), default=False)
     publish = models.BooleanField(_("đồng ý công khai"), default=False)
     escalated = models.BooleanField(_("đã đề nghị cấp trên"), default=False)
     citizen = models.ForeignKey(
@@ -212,6 +217,8 @@ class CaseSubject(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Codes of the signs of decline (Nghị quyết 04-NQ/TW, ``cases.party_signs``) the letter points to: staff-only.
+    signs = models.JSONField(_("biểu hiện suy thoái"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("người bị phản ánh, khiếu nại, tố cáo")
@@ -219,6 +226,12 @@ class CaseSubject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.get_position_display() or '?'}"
+
+    def sign_groups(self) -> list[tuple[object, list[object]]]:
+        """The signs of decline recorded, grouped for display (staff pages only)."""
+        from pakn.cases import party_signs
+
+        return party_signs.grouped(self.signs or ())
 
 
 class ObligationKind(models.TextChoices):
@@ -229,6 +242,7 @@ class ObligationKind(models.TextChoices):
     FORWARD_RESPONSE = "forward_response", _("Xử lý đơn được chuyển đến")
     NOTIFY_ACCEPTANCE = "notify_acceptance", _("Thông báo việc thụ lý cho người tố cáo")
     PUBLISH_CONCLUSION = "publish_conclusion", _("Công khai kết luận nội dung tố cáo")
+    REFERENCE = "reference", _("Ghi nhận, đánh giá thông tin tham khảo")
 
 
 class Obligation(models.Model):
@@ -413,6 +427,27 @@ class DeadlineRule(models.Model):
         help_text=_(
             "Bỏ chọn khi chưa đối chiếu được căn cứ với văn bản chính thức: trang và API ghi rõ chưa xác nhận."
         ),
+    )
+    track = models.CharField(
+        _("áp dụng cho"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=[("", _("Theo luật")), ("party", _("Theo quy định của Đảng"))],
+    )
+    level = models.CharField(
+        _("cấp của đơn vị xử lý"),
+        max_length=20,
+        blank=True,
+        default="",
+        choices=[("", _("Mọi cấp")), ("province", _("Cấp tỉnh")), ("commune", _("Cấp xã"))],
+    )
+    counted_from = models.CharField(
+        _("tính từ"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=[("", _("Mặc định của việc")), ("received", _("Ngày nhận đơn"))],
     )
 
     class Meta:

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pakn.cases import competence
+from pakn.cases import competence, party_signs
 from pakn.cases.models import Kind, SubjectSource
 from pakn.cases.subjects import NamedUnit, PlaceRef, Recognition, key, recognise
 from pakn.org.loader import UNIT_PREFIXES
@@ -35,11 +35,12 @@ class SubjectInput:
     party_unit: Unit | None = None
     user: Any = None
     source: str = SubjectSource.CITIZEN
+    signs: tuple[str, ...] = ()  # codes of cases.party_signs (signs of decline, Nghị quyết 04-NQ/TW)
 
     @property
     def about_person(self) -> bool:
         """A person is named or described (not only a body): a report is then about an official's conduct."""
-        return bool(self.name or self.position or self.party_member or self.party_unit or self.user)
+        return bool(self.name or self.position or self.party_member or self.party_unit or self.user or self.signs)
 
     @property
     def rank(self) -> str:
@@ -152,7 +153,18 @@ def clean_subject_person(
         if party_unit is None:
             errors.setdefault("subject_person.party_unit_code", []).append(_("Không có tổ chức đảng này."))
     party_member = _bool(raw.get("party_member"))
-    given = SubjectInput(name=name, position=position, body=body, party_member=party_member, party_unit=party_unit)
+    signs: tuple[str, ...] = ()
+    # Signs of decline are about a person's conduct: a complaint (about a decision) keeps none.
+    raw_signs = raw.get("signs") or () if kind != Kind.COMPLAINT else ()
+    if isinstance(raw_signs, str) or not isinstance(raw_signs, list | tuple):
+        errors.setdefault("subject_person.signs", []).append(_("Danh sách biểu hiện suy thoái không hợp lệ."))
+    else:
+        signs, unknown = party_signs.clean(raw_signs)
+        if unknown:
+            errors.setdefault("subject_person.signs", []).append(_("Biểu hiện suy thoái không có trong danh mục."))
+    given = SubjectInput(
+        name=name, position=position, body=body, party_member=party_member, party_unit=party_unit, signs=signs
+    )
     recognition = recognise_subject(subject_text, province_code=province_code) if subject_text else Recognition()
     found = recognition.found and not (given.position and given.body)
     subject = given

@@ -31,6 +31,9 @@ def deadline_rules() -> tuple[deadlines.Rule, ...]:
             remote=r.remote,
             max_count=r.max_count,
             confirmed=r.confirmed,
+            track=deadlines.Track(r.track or ""),
+            level=r.level or None,
+            counted_from=deadlines.CountedFrom(r.counted_from or ""),
         )
         for r in DeadlineRule.objects.all()
     )

@@ -221,10 +221,26 @@ RIGHTS: dict[tuple[str, int | None], Any] = {
 }
 
 
+PARTY_REFERENCE_NOTE = _(
+    "Đơn liên quan đến đảng viên nhưng không ghi rõ họ tên, địa chỉ người gửi. Theo quy định của Đảng (Quy định "
+    "296-QĐ/TW), đơn giấu tên, mạo tên, không rõ địa chỉ không được giải quyết như một đơn tố cáo: nội dung được "
+    "ghi nhận làm thông tin tham khảo. Nếu nội dung cụ thể, có tài liệu, chứng cứ để kiểm tra, ủy ban kiểm tra có "
+    "thể sử dụng trong công tác kiểm tra, giám sát. Không có văn bản trả lời và không có thời hạn giải quyết tố cáo; "
+    "bạn có thể bổ sung thông tin, tài liệu bằng mã này."
+)
+PARTY_TRACK_NOTE = _(
+    "Đơn liên quan đến đảng viên được cấp ủy, ủy ban kiểm tra cấp quản lý đảng viên xem xét, giải quyết theo quy "
+    "định của Đảng (Quy định 296-QĐ/TW), với thời hạn riêng, không theo thời hạn của Luật Tố cáo."
+)
+
+
 def citizen_rights(case: Case) -> list[str]:
-    """What the law lets the citizen do next, for a complaint or a denunciation on the statutory track."""
+    """What the law lets the citizen do next, for a complaint or a denunciation on the statutory track; on the
+    Party's track, what will happen to the letter (kept for reference when unsigned)."""
     from pakn.cases.models import Track
 
+    if case.track == Track.PARTY:
+        return [str(PARTY_REFERENCE_NOTE if case.reference else PARTY_TRACK_NOTE)]
     if case.track != Track.STATUTORY:
         return []
     key = (case.kind, (case.complaint_round or 1) if case.kind == "complaint" else None)

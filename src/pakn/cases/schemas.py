@@ -29,6 +29,10 @@ class SubjectPersonIn(Schema):
     body_code: str = Field("", description="Code of the unit the person belongs to, e.g. UBND-00004")
     party_member: StrictBool | None = None
     party_unit_code: str = Field("", description="Code of the party organisation that manages them, e.g. DU-00004")
+    signs: list[str] = Field(
+        default_factory=list,
+        description="Signs of decline (Nghị quyết 04-NQ/TW) the letter points to: g1.1 … g3.9 (cases.party_signs)",
+    )
 
 
 class SubmissionIn(Schema):

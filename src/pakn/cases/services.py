@@ -53,6 +53,9 @@ MAX_MESSAGE = 10_000
 PHONE_RE = re.compile(r"^\+?[0-9]{8,15}$")
 ID_RE = re.compile(r"^([0-9]{9}|[0-9]{12})$")
 STATUTORY_KINDS = {Kind.COMPLAINT, Kind.DENUNCIATION}
+# Tracks on which a complaint or denunciation is accepted, then resolved within a period: the law's, and the
+# Party's (Quy định 296-QĐ/TW) when the case is not an unsigned letter kept for reference.
+RESOLUTION_TRACKS = (Track.STATUTORY, Track.PARTY)
 
 # Legal grounds for refusing to accept (không thụ lý), per kind: a complaint is refused only on the grounds of
 # Luật Khiếu nại 2011, Điều 11; a denunciation on those of Luật Tố cáo 2018, Điều 23 (and Điều 24, 25); reports,
@@ -255,15 +258,25 @@ def clean_reporter(raw: Any, errors: dict[str, list[Any]]) -> ReporterInput:
     return ReporterInput(name=name, phone=phone, email=email, id_number=id_number, address=address, notify_by=notify_by)
 
 
-def _track_for(kind: str, verifiable: bool) -> str:
+def _track_for(kind: str, verifiable: bool, *, party: bool = False) -> str:
     """The anonymous track is Art. 25 of the Law on Denunciations: denunciations only. A complaint must
     carry the complainant's name and address (Luật Khiếu nại 2011, Điều 8), so ``submit`` refuses an
-    unsigned one and a complaint is always on the statutory track."""
+    unsigned one and a complaint is always on the statutory track. ``party``: the competence rule that routed
+    the case is one of the Party's (``CompetenceRule.party``): the case follows Quy định 296-QĐ/TW, signed or
+    not (an unsigned one is kept for reference, ``party_reference``)."""
+    if party and kind != Kind.COMPLAINT:
+        return Track.PARTY
     if kind not in STATUTORY_KINDS:
         return Track.FEEDBACK
     if kind == Kind.COMPLAINT:
         return Track.STATUTORY
     return Track.STATUTORY if verifiable else Track.ANONYMOUS
+
+
+def party_reference(track: str, verifiable: bool) -> bool:
+    """An unsigned party-track letter (anonymous, under a false name or without a clear address) is not handled
+    as a denunciation: it is kept as information for reference (the REFERENCE rules of ``cases.deadlines``)."""
+    return track == Track.PARTY and not verifiable
 
 
 UNSIGNED_COMPLAINT = _(
@@ -373,8 +386,18 @@ def _unit_days(unit: Unit) -> int | None:
     return unit.answer_working_days
 
 
+def rule_track(case: Case) -> deadlines.Track:
+    """The rules a case's periods come from: the Party's on the party track, the law's otherwise."""
+    return deadlines.Track.PARTY if case.track == Track.PARTY else deadlines.Track.LAW
+
+
+def _rule_level(case: Case) -> str | None:
+    return case.unit.level if case.track == Track.PARTY else None
+
+
 def compute_for_case(case: Case, *, received: date, accepted: date | None = None) -> deadlines.DeadlineResult:
     kind = case.kind if case.track != Track.ANONYMOUS else Kind.REPORT
+    party = case.track == Track.PARTY
     return deadlines.compute_deadlines(
         policy.deadline_rules(),
         policy.working_calendar(),
@@ -385,7 +408,9 @@ def compute_for_case(case: Case, *, received: date, accepted: date | None = None
         complex=case.complexity != Complexity.NORMAL,
         remote=case.remote_area,
         extensions=case.extensions if kind == Kind.DENUNCIATION else 0,
-        answer_working_days=_unit_days(case.unit) if kind not in STATUTORY_KINDS else None,
+        answer_working_days=_unit_days(case.unit) if kind not in STATUTORY_KINDS and not party else None,
+        track=rule_track(case),
+        level=_rule_level(case),
     )
 
 
@@ -424,6 +449,17 @@ def _refresh_due(case: Case) -> None:
 
 def _first_obligation(case: Case, today: date) -> tuple[str, date, deadlines.Rule]:
     """The obligation a new (or newly forwarded) case starts with, counted from ``today``."""
+    if case.reference:
+        due, rule = deadlines.period_end(
+            policy.deadline_rules(),
+            policy.working_calendar(),
+            case_kind=case.kind,
+            item=deadlines.Item.REFERENCE,
+            start=today,
+            track=deadlines.Track.PARTY,
+            level=_rule_level(case),
+        )
+        return ObligationKind.REFERENCE, due, rule
     result = compute_for_case(case, received=today)
     if case.track == Track.ANONYMOUS:
         assert result.answer_by is not None
@@ -474,6 +510,7 @@ def _record_subject(
         party_unit=subject.party_unit,
         user=subject.user,
         source=subject.source,
+        signs=list(subject.signs),
         conflict_unit=routing.conflict_unit if routing else None,
         rule_code=routing.rule.code if routing else "",
         competent_unit=routing.unit if routing else None,
@@ -490,6 +527,7 @@ def set_subject_person(
     party_member: bool | None = None,
     party_unit_code: str = "",
     username: str = "",
+    signs: Any = None,
 ) -> CaseSubject:
     """The clerk confirms or completes who the case is about. Recomputes the competent unit (shown with its
     citation; moving the case there is a forward, ``forward_case``) and the conflict-of-interest unit,
@@ -501,6 +539,7 @@ def set_subject_person(
         "body_code": body_code,
         "party_member": party_member,
         "party_unit_code": party_unit_code,
+        "signs": list(signs or ()),
     }
     user = None
     if username:
@@ -531,12 +570,15 @@ def set_subject_person(
             party_unit=subject.party_unit,
             user=user,
             source=SubjectSource.CLERK,
+            signs=subject.signs,
         )
         routing = persons.route_for_subject(kind=case.kind, complaint_round=case.complaint_round, subject=subject)
         row, _created = CaseSubject.objects.get_or_create(case=case, defaults={"source": SubjectSource.CLERK})
         before = {"position": row.position, "body": row.body.code if row.body else None, "rule": row.rule_code}
         row.name, row.position, row.body = subject.name, subject.position, subject.body
         row.party_member, row.party_unit, row.user = subject.party_member, subject.party_unit, user
+        if signs is not None:  # None: the signs recorded before stay
+            row.signs = list(subject.signs)
         row.source = SubjectSource.CLERK
         row.conflict_unit = routing.conflict_unit if routing else None
         if routing is None and user is not None and subject.body is not None:
@@ -558,6 +600,7 @@ def set_subject_person(
                 "party_member": row.party_member,
                 "party_unit": row.party_unit.code if row.party_unit else None,
                 "account_linked": user is not None,
+                "signs": len(row.signs),
                 "rule": row.rule_code,
                 "competent_unit": row.competent_unit.code if row.competent_unit else None,
             },
@@ -747,6 +790,7 @@ def submit(
             topic_code=topic.code if topic else None,
         )
     )
+    track = _track_for(kind, verifiable, party=routing is not None and routing.rule.party)
     if staff_record and not _may_record(actor, unit=unit, competence=routing is not None, place=place, kind=kind):
         raise Forbidden(
             _("Đơn này thuộc thẩm quyền của %(unit)s. Bạn chỉ vào sổ được đơn của đơn vị mình xử lý.")
@@ -759,7 +803,8 @@ def submit(
                     tracking_code=new_tracking_code(),
                     kind=kind,
                     complaint_round=complaint_round,
-                    track=_track_for(kind, verifiable),
+                    track=track,
+                    reference=party_reference(track, verifiable),
                     title=redacted["title"].text[:MAX_TITLE],
                     content=redacted["content"].text,
                     topic=topic,
@@ -922,13 +967,13 @@ def accept_case(
         case.extensions = 0  # an acceptance starts a new resolution period (e.g. at the unit above)
         case.save(update_fields=["status", "accepted_on", "complexity", "remote_area", "extensions", "updated_at"])
         data: dict[str, Any] = {"accepted_on": accepted.isoformat(), "complexity": complexity}
-        if case.track == Track.FEEDBACK:
+        if case.track == Track.FEEDBACK or (case.track == Track.PARTY and case.kind not in STATUTORY_KINDS):
             # The answer period of a report, petition or opinion runs from receipt (or from the forward
             # that brought it here): accepting it does not restart the clock.
             data["answer_by"] = case.due_on.isoformat() if case.due_on else None
         else:
             _close_obligations(case, on=accepted)
-        if case.kind in STATUTORY_KINDS and case.track == Track.STATUTORY:
+        if case.kind in STATUTORY_KINDS and case.track in RESOLUTION_TRACKS and not case.reference:
             result = compute_for_case(case, received=case.received_on, accepted=accepted)
             assert result.resolve_by is not None
             _open_obligation(
@@ -979,6 +1024,8 @@ def _open_rule_obligation(case: Case, *, kind: str, item: deadlines.Item, start:
             complaint_round=case.complaint_round,
             complex=case.complexity != Complexity.NORMAL,
             remote=case.remote_area,
+            track=rule_track(case),
+            level=_rule_level(case),
         )
     except deadlines.NoRuleError:
         return None
@@ -1228,7 +1275,8 @@ def extend_deadline(*, actor: Any, case: Case, complexity: str, reason: str, sub
         require_handler(actor, case)
         if (
             case.kind != Kind.DENUNCIATION
-            or case.track != Track.STATUTORY
+            or case.track not in RESOLUTION_TRACKS
+            or case.reference
             or case.status not in (Status.ACCEPTED, Status.IN_PROGRESS)
         ):
             raise InvalidTransition(_("Chỉ gia hạn được tố cáo đã thụ lý, đang giải quyết."))
@@ -1284,16 +1332,19 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
     with transaction.atomic():
         case = _lock(case)
         require_handler(actor, case)
-        if case.track == Track.STATUTORY and case.status == Status.RECEIVED:
+        resolution = case.track == Track.STATUTORY or (
+            case.track == Track.PARTY and case.kind in STATUTORY_KINDS and not case.reference
+        )
+        if resolution and case.status == Status.RECEIVED:
             raise InvalidTransition(_("Cần thụ lý trước khi giải quyết."))
-        if case.status in (Status.RECEIVED, Status.FORWARDED) and case.track != Track.STATUTORY:
+        if case.status in (Status.RECEIVED, Status.FORWARDED) and not resolution:
             # Reports, petitions and anonymous tips can be answered straight away.
             case.status, case.accepted_on = Status.ACCEPTED, case.accepted_on or timezone.localdate()
         case.status = _transition(case, Action.RESOLVE)
         case.save(update_fields=["status", "accepted_on", "updated_at"])
         Answer.objects.create(case=case, unit=case.unit, kind=kind, body=body, author=actor)
         _close_obligations(case)
-        if case.track == Track.STATUTORY:  # a conclusion to publish, where the rule table has the period
+        if resolution:  # a conclusion to publish, where the rule table has the period
             _open_publication(case)
         event = record_event(case, "resolved", actor=actor, data={"answer_kind": kind})
         notify_reporter(
@@ -1627,7 +1678,7 @@ def rate_case(*, case: Case, level: Any, comment: str = "") -> Rating:
 def overdue_resolution(case: Case, today: date | None = None) -> date | None:
     """End of the resolution period of an accepted complaint or denunciation that passed without a
     decision (None otherwise; a suspended case's clock is stopped)."""
-    if case.track != Track.STATUTORY or case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+    if case.track not in RESOLUTION_TRACKS or case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
         return None
     obligation = (
         Obligation.objects.filter(case=case, kind=ObligationKind.RESOLVE, met_on__isnull=True, cancelled=False)
@@ -1658,6 +1709,7 @@ def escalation_ends(case: Case, *, today: date | None = None) -> date | None:
         kind=case.kind if case.track != Track.ANONYMOUS else Kind.REPORT,
         start=start,
         remote_area=case.remote_area,
+        track=rule_track(case),
     )
     return found[0] if found is not None else None
 

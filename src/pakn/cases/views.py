@@ -114,14 +114,10 @@ ACTION_FORMS: dict[str, type] = {
 def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     handler = can_handle(request.user, case)
     actions = [a.value for a in allowed_actions(case.status)] if handler else []
-    if case.kind != "denunciation" or case.track != "statutory":
+    resolvable = case.track in services.RESOLUTION_TRACKS and not case.reference  # the law's or the Party's
+    if case.kind != "denunciation" or not resolvable:
         actions = [a for a in actions if a != "extend"]
-    if (
-        handler
-        and case.kind == "denunciation"
-        and case.track == "statutory"
-        and case.status in ("accepted", "in_progress")
-    ):
+    if handler and case.kind == "denunciation" and resolvable and case.status in ("accepted", "in_progress"):
         actions.append("extend")
     actions = [a for a in actions if a != "continue"]  # only a denunciation (_legal_steps)
     if handler:

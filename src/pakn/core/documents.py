@@ -6,8 +6,13 @@ issuing body in bold capitals, then "Số: …/BC-…"; top right the national h
 in bold, underlined, then "place, ngày … tháng … năm …" in italics; the document type and its title centred in
 bold; page numbers in Arabic numerals centred in the top margin, not on the first page; at the end the
 recipients ("Nơi nhận:") bottom left and the signer's authority, title and name bottom right, with room for the
-signature. The decree asks for Times New Roman; PAKN embeds DejaVu Serif Condensed (a serif face with every
-Vietnamese glyph, shipped in ``core/fonts/`` under the DejaVu licence), or DejaVu Sans where that is missing.
+signature. A document of a party committee or its inspection commission uses the Party's layout instead
+(``Issuer.party``; Hướng dẫn 36-HD/VPTW on the format of Party documents): top left the party organisation above
+(``ĐẢNG BỘ TỈNH …``) or the committee, the issuing body in bold capitals, a star "*", then "Số …-BC/…"; top right
+"ĐẢNG CỘNG SẢN VIỆT NAM" in bold capitals, underlined, then the dated place line in italics; the signer block
+"T/M BAN THƯỜNG VỤ" / "T/M ỦY BAN KIỂM TRA". The decree asks for Times New Roman; PAKN embeds DejaVu Serif
+Condensed (a serif face with every Vietnamese glyph, shipped in ``core/fonts/`` under the DejaVu licence), or
+DejaVu Sans where that is missing.
 
 This module is in ``core``: it takes plain values (strings, numbers, dates) and knows nothing of units or cases.
 The feature that builds a report decides who issues it, what the cells say and how numbers are written."""
@@ -58,6 +63,8 @@ FONT_FAMILIES = [
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
+PARTY_KINDS = ("party_committee", "inspection_commission")
 FONT = "Doc"
 
 
@@ -70,6 +77,7 @@ class Issuer:
     parent: str = ""
     place: str = ""
     symbol: str = ""
+    party: bool = False  # the Party's layout (Hướng dẫn 36-HD/VPTW), not Decree 30's
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,37 @@ def issuer_for(*, name: str, code: str, kind: str, parent_name: str = "", place:
     symbol = style.get("symbol") or (code.split("-")[0] if "-" in code else "")
     if kind == "party_committee" and name.startswith(("Thành ủy", "Tỉnh ủy")):
         symbol = "TU"
+    if kind in PARTY_KINDS:
+        return _party_issuer(name=name, kind=kind, parent_name=parent_name, place=place, symbol=symbol)
     return Issuer(name=name, parent=parent_name if style.get("governed") else "", place=place, symbol=symbol)
+
+
+_PROVINCE_COMMITTEE = (
+    ("Tỉnh ủy ", "Đảng bộ tỉnh "),
+    ("Thành ủy Thành phố ", "Đảng bộ Thành phố "),
+    ("Thành ủy ", "Đảng bộ thành phố "),
+)
+_COMMISSION = "Ủy ban Kiểm tra"
+
+
+def party_organisation(committee_name: str) -> str:
+    """The party organisation a province committee leads: "Tỉnh ủy Hà Nam" → "Đảng bộ tỉnh Hà Nam"."""
+    for prefix, organisation in _PROVINCE_COMMITTEE:
+        if committee_name.startswith(prefix):
+            return organisation + committee_name[len(prefix) :]
+    return committee_name
+
+
+def _party_issuer(*, name: str, kind: str, parent_name: str, place: str, symbol: str) -> Issuer:
+    """Hướng dẫn 36-HD/VPTW: a commune committee under the organisation above ("ĐẢNG BỘ TỈNH …" / "ĐẢNG ỦY XÃ …");
+    a province committee alone ("TỈNH ỦY …"); an inspection commission under its committee ("ĐẢNG ỦY XÃ …" / "ỦY BAN
+    KIỂM TRA"), numbered "…/UBKTĐU", "…/UBKTTU"."""
+    if kind == "inspection_commission":
+        committee = parent_name or name.removeprefix(_COMMISSION).strip()
+        above = "TU" if committee.startswith(("Tỉnh ủy", "Thành ủy")) else "ĐU"
+        return Issuer(name=_COMMISSION, parent=committee, place=place, symbol=f"UBKT{above}", party=True)
+    parent = party_organisation(parent_name) if parent_name else ""
+    return Issuer(name=name, parent=parent, place=place, symbol=symbol, party=True)
 
 
 def signer_for(*, kind: str, name: str = "") -> Signer:
@@ -160,7 +198,11 @@ class Document:
 
     @property
     def number(self) -> str:
-        """ "Số:      /BC-UBND": the number is left blank for the records office (văn thư) to assign."""
+        """ "Số:      /BC-UBND": the number is left blank for the records office (văn thư) to assign. The Party's
+        documents write "Số       -BC/ĐU" (Hướng dẫn 36-HD/VPTW)."""
+        if self.issuer.party:
+            symbol = f"/{self.issuer.symbol}" if self.issuer.symbol else ""
+            return f"Số        -{self.code}{symbol}"
         symbol = f"-{self.issuer.symbol}" if self.issuer.symbol else ""
         return f"Số:        /{self.code}{symbol}"
 
@@ -261,22 +303,32 @@ def pdf_bytes(doc: Document) -> bytes:
     right_x, right_w = pdf.l_margin + left_w, width - left_w
     top = pdf.get_y()
 
-    # Top left: the governing body, the issuing body (bold), a short rule, the number.
+    # Top left: the governing body, the issuing body (bold), a short rule (the Party: a star), the number.
     if doc.issuer.parent:
         pdf.set_font(FONT, "", 12)
         pdf.multi_cell(left_w, 5.5, nfc(doc.issuer.parent).upper(), align="C", **below)
     pdf.set_font(FONT, "B", 12)
     pdf.multi_cell(left_w, 5.5, nfc(doc.issuer.name).upper(), align="C", **below)
-    _rule(pdf, pdf.l_margin + left_w / 2, min(left_w / 3, 30))
+    if doc.issuer.party:
+        pdf.set_font(FONT, "", 12)
+        pdf.multi_cell(left_w, 5.5, "*", align="C", **below)
+    else:
+        _rule(pdf, pdf.l_margin + left_w / 2, min(left_w / 3, 30))
     left_bottom = pdf.get_y()
 
-    # Top right: the national heading, the motto (bold, underlined by a rule as long as it).
+    # Top right: the national heading and the motto (bold, underlined by a rule as long as it); the Party's
+    # documents: "ĐẢNG CỘNG SẢN VIỆT NAM", underlined.
     pdf.set_xy(right_x, top)
-    pdf.set_font(FONT, "B", 12)
-    pdf.multi_cell(right_w, 5.5, NATIONAL_NAME, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(right_w, 6, NATIONAL_MOTTO, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    _rule(pdf, right_x + right_w / 2, pdf.get_string_width(NATIONAL_MOTTO))
+    if doc.issuer.party:
+        pdf.set_font(FONT, "B", 13)
+        pdf.multi_cell(right_w, 6, PARTY_NAME, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        _rule(pdf, right_x + right_w / 2, pdf.get_string_width(PARTY_NAME))
+    else:
+        pdf.set_font(FONT, "B", 12)
+        pdf.multi_cell(right_w, 5.5, NATIONAL_NAME, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "B", 13)
+        pdf.multi_cell(right_w, 6, NATIONAL_MOTTO, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        _rule(pdf, right_x + right_w / 2, pdf.get_string_width(NATIONAL_MOTTO))
     right_bottom = pdf.get_y()
 
     # The number (left) and the place and date (right, italics), on one line.
@@ -409,6 +461,8 @@ def xlsx_bytes(doc: Document) -> bytes:
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table.title, used))
         issued_by = " – ".join(nfc(n).upper() for n in (doc.issuer.parent, doc.issuer.name) if n)
+        if doc.issuer.party:
+            issued_by = f"{PARTY_NAME} – {issued_by}"
         for line in [doc.heading, issued_by, doc.dated_line, *doc.intro, table.title]:
             sheet.append([_cell(line)])
         sheet["A1"].font = Font(bold=True, size=13)

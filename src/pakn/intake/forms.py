@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pakn.cases import party_signs
 from pakn.cases.models import Channel, Kind, NotifyChannel, Topic
 from pakn.cases.services import MAX_CONTENT
 from pakn.core.errors import InvalidInput
@@ -101,6 +102,26 @@ class SubmissionForm(PlaceCheckMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     subject_party_unit = forms.ChoiceField(label=_("Tổ chức đảng quản lý người đó"), required=False)
+    # The signs of decline of Nghị quyết 04-NQ/TW (cases.party_signs): one checkbox group per group of nine, each
+    # rendered as its own fieldset and legend; works without JavaScript.
+    subject_signs_g1 = forms.MultipleChoiceField(
+        label=party_signs.GROUPS[0].label,
+        choices=party_signs.GROUPS[0].signs,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subject_signs_g2 = forms.MultipleChoiceField(
+        label=party_signs.GROUPS[1].label,
+        choices=party_signs.GROUPS[1].signs,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subject_signs_g3 = forms.MultipleChoiceField(
+        label=party_signs.GROUPS[2].label,
+        choices=party_signs.GROUPS[2].signs,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     reporter_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     reporter_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
     reporter_email = forms.EmailField(label=_("Thư điện tử"), required=False)
@@ -164,6 +185,11 @@ class SubmissionForm(PlaceCheckMixin, forms.Form):
                 "body_code": data.get("subject_body", ""),
                 "party_member": data.get("subject_party_member") or None,
                 "party_unit_code": data.get("subject_party_unit", ""),
+                "signs": [
+                    *data.get("subject_signs_g1", []),
+                    *data.get("subject_signs_g2", []),
+                    *data.get("subject_signs_g3", []),
+                ],
             },
             "reporter": {
                 "name": data.get("reporter_name", ""),
@@ -293,6 +319,24 @@ class SubjectPersonForm(forms.Form):
         required=False,
         help_text=_("Người có tài khoản sẽ không bao giờ thấy hồ sơ này."),
     )
+    signs_g1 = forms.MultipleChoiceField(
+        label=party_signs.GROUPS[0].label,
+        choices=party_signs.GROUPS[0].signs,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    signs_g2 = forms.MultipleChoiceField(
+        label=party_signs.GROUPS[1].label,
+        choices=party_signs.GROUPS[1].signs,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    signs_g3 = forms.MultipleChoiceField(
+        label=party_signs.GROUPS[2].label,
+        choices=party_signs.GROUPS[2].signs,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any):
         subject = getattr(case, "subject_person", None) if case.pk else None
@@ -304,6 +348,10 @@ class SubjectPersonForm(forms.Form):
                 "party_member": {True: "yes", False: "no"}.get(subject.party_member, ""),
                 "party_unit_code": subject.party_unit.code if subject.party_unit else "",
                 "username": subject.user.get_username() if subject.user else "",
+                **{
+                    f"signs_{group.code}": [c for c, _label in group.signs if c in (subject.signs or ())]
+                    for group in party_signs.GROUPS
+                },
             }
         kwargs.setdefault("auto_id", "subject-%s")
         super().__init__(*args, **kwargs)
@@ -326,4 +374,5 @@ class SubjectPersonForm(forms.Form):
             "party_member": {"yes": True, "no": False}.get(data.get("party_member") or ""),
             "party_unit_code": data.get("party_unit_code", ""),
             "username": data.get("username", ""),
+            "signs": [*data.get("signs_g1", []), *data.get("signs_g2", []), *data.get("signs_g3", [])],
         }
