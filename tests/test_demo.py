@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_demo_prints_every_demo_account_with_its_role() -> None:
     out = StringIO()
     call_command("demo", stdout=out)

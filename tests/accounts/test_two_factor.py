@@ -276,7 +276,7 @@ def test_codes_typed_with_spaces_hyphens_and_look_alike_letters_are_read() -> No
     assert normalise_code("o1lI0-xxxxx") == "01110XXXXX"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_demo_enrols_the_officers_and_prints_the_secret() -> None:
     from io import StringIO
 
