@@ -37,14 +37,23 @@ class Command(BaseCommand):
             warmed = warm_portal()
             delivered = deliver_pending()
             hooks = deliver_webhooks()
-            self.stdout.write(
-                f"reminded={deadlines['reminded']} escalated={deadlines['escalated']} "
-                f"recommendations_reminded={recommendations['reminded']} "
-                f"recommendations_overdue={recommendations['overdue']} "
-                f"reception_reminded={reception['reminded']} reception_overdue={reception['overdue']} "
-                f"sent={delivered['sent']} failed={delivered['failed']} held={delivered['held']} "
-                f"webhooks_sent={hooks['sent']} webhooks_failed={hooks['failed']} portal_refreshed={warmed}"
-            )
+            counts = {
+                "reminded": deadlines["reminded"],
+                "escalated": deadlines["escalated"],
+                "recommendations_reminded": recommendations["reminded"],
+                "recommendations_overdue": recommendations["overdue"],
+                "reception_reminded": reception["reminded"],
+                "reception_overdue": reception["overdue"],
+                "sent": delivered["sent"],
+                "failed": delivered["failed"],
+                "held": delivered["held"],
+                "webhooks_sent": hooks["sent"],
+                "webhooks_failed": hooks["failed"],
+                "portal_refreshed": warmed,
+            }
+            # A single run always reports; a loop reports the runs that did something (not a line every tick).
+            if not options["loop"] or any(counts.values()):
+                self.stdout.write(" ".join(f"{name}={value}" for name, value in counts.items()))
             if not options["loop"]:
                 return
             time.sleep(options["loop"])
