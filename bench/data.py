@@ -423,6 +423,7 @@ CASE_COLUMNS = [
     "updated_at",
     "audit_head",
     "audit_count",
+    "reference",
 ]
 DOC_COLUMNS = ["case_id", "title_key", "body_key", "title_toned", "dup_key", "indexed_at"]
 PG_GIN = (
@@ -487,7 +488,7 @@ def load(
             pk, code, kind, 1 if kind == "complaint" else None, "statutory" if statutory else "feedback",
             title, content, None, province, commune, "", "", units[commune], status, "web", day(received),
             None, "normal", False, 0, publish, False, None, None, day(received + timedelta(days=14)),
-            stamp, stamp, "", 0,
+            stamp, stamp, "", 0, False,
         )  # fmt: skip
 
     started = time.perf_counter()

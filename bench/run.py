@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ("search", "duplicates", "classify", "stats")
+BENCHES = ("search", "duplicates", "classify", "stats", "intake")
 
 
 def stats_database(url: str | None) -> str | None:
@@ -49,6 +49,8 @@ def main() -> int:
         "duplicates": ["duplicates.py", "--n", str(args.n), "--probes", str(args.probes), *db, "--reuse"],
         "classify": ["classify.py", "--n", str(min(args.n, args.classify_n))],
         "stats": ["stats.py", "--n", str(args.n), *(["--database", stats_db] if stats_db else [])],
+        # Its own databases (a temporary SQLite file, or pakn_bench_<hex> on the server of PAKN's PostgreSQL).
+        "intake": ["intake.py", "--db", "postgres" if stats_db else "sqlite", "--existing", str(args.n)],
     }
     outputs: dict[str, tuple[float, int, str]] = {}
     for name in BENCHES:
@@ -77,6 +79,8 @@ def main() -> int:
         ]
         if name == "stats":  # the Markdown table and the consistency check
             keep = [line for line in keep if line.startswith(("|", "check:", "#", "generated", "pre-aggregation"))]
+        if name == "intake":  # the table and where it was recorded
+            keep = [line for line in keep if line.startswith(("|", "#", "recorded"))]
         print("\n".join(keep))
     return 0 if all(code == 0 for _, code, _ in outputs.values()) else 1
 

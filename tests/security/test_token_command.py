@@ -77,7 +77,7 @@ def _pakn() -> str:
 def migrated_file(tmp_path_factory: pytest.TempPathFactory, django_db_setup: Any, django_db_blocker: Any) -> Path:
     """A migrated SQLite file. When the suite runs on SQLite, a copy of its database taken before any test's
     transaction is open (a connection inside a write transaction cannot be a backup's source), so no
-    second migration run is needed; otherwise ``pakn migrate`` (slower)."""
+    second migration run is needed; otherwise ``pakn migrate`` and ``pakn loadunits --province 01`` (slower)."""
     from django.db import connection
 
     path = tmp_path_factory.mktemp("pakn-token") / "template.sqlite3"
@@ -97,6 +97,7 @@ def migrated_file(tmp_path_factory: pytest.TempPathFactory, django_db_setup: Any
                 target.close()
             return path
     subprocess.run([_pakn(), "migrate", "-v0"], env=_env(path), check=True, timeout=300)
+    subprocess.run([_pakn(), "loadunits", "--province", "01"], env=_env(path), check=True, timeout=300)
     return path
 
 
