@@ -40,7 +40,7 @@ def note_key_use(record: ApiKey) -> None:
 
 
 def record_request(
-    *, case: Any, token: str, api_key: ApiKey | None, service_code: str, **details: Any
+    *, case: Any, token: str, api_key: ApiKey, service_code: str, **details: Any
 ) -> Open311Request:
     """Tie a case filed through GeoReport to its request (call inside the transaction that filed it)."""
     return Open311Request.objects.create(case=case, token=token, api_key=api_key, service_code=service_code, **details)
