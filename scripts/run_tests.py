@@ -41,6 +41,7 @@ def main() -> int:
     # Two workers: the suite is I/O- and database-bound and the reference machine has two cores.
     # `make test` leaves out the slow drills (servers, backups, the deployment): `make test-slow` runs them,
     # and CI runs both.
+    default = not sys.argv[1:]
     args = sys.argv[1:] or ["-n", os.environ.get("PAKN_TEST_WORKERS", "2"), "-m", "not slow and not deploy"]
     # The slow drills run PostgreSQL themselves where they need it: once, on the SQLite pass.
     sqlite_only = "--sqlite-only" in args
@@ -59,7 +60,13 @@ def main() -> int:
             if os.environ.get("PAKN_REQUIRE_POSTGRES") == "1":
                 return 1
             return status
-        pg_status = run(f"PostgreSQL ({url})", {**base, "DATABASE_URL": url}, args)
+        pg_args = args
+        if default:
+            # The browser journeys walk pages, not SQL: they run once, on the SQLite pass, which keeps
+            # `make test` near ten minutes on two cores. Everything else runs on both databases.
+            print("\n(browser journeys ran on the SQLite pass; the PostgreSQL pass runs the rest)", flush=True)
+            pg_args = [*args[:-1], "not slow and not deploy and not browser"]
+        pg_status = run(f"PostgreSQL ({url})", {**base, "DATABASE_URL": url}, pg_args)
     return status or pg_status
 
 
