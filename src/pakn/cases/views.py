@@ -175,6 +175,9 @@ def _subject_context(case: Case, *, handler: bool, bound: Any = None) -> dict[st
             subject and subject.competent_unit_id and subject.competent_unit_id != case.unit_id
         ),
         "subject_form": (bound or SubjectPersonForm(case=case)) if handler and case.kind != "opinion" else None,
+        # The verification copy (Luật Tố cáo 2018, Điều 56) and protection requests serve people who report a
+        # person: denunciations and reports about an official, not a street light.
+        "reports_a_person": case.kind == "denunciation" or subject is not None,
     }
 
 
