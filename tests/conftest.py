@@ -73,6 +73,18 @@ def _protection_settings(settings: Any, data_dir: Any) -> Any:
     cache.clear()
 
 
+IMMEDIATE_JOBS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_JOBS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _jobs_where_enqueued(settings: Any) -> None:
+    """A case's jobs (search index, statistics, suggestions…) run where they are enqueued, so a test sees
+    their effect at once; tests/cases/test_jobs.py and the servers run them on the database queue, after
+    the commit, as production does."""
+    settings.TASKS = IMMEDIATE_JOBS
+
+
 @pytest.fixture(autouse=True)
 def _second_factor_roles(settings: Any) -> None:
     """Two-factor enrolment is mandatory for officers and administrators (pakn.accounts); the suite logs them in

@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "pakn.core",
     "pakn.org",
     "pakn.accounts",
@@ -230,6 +232,30 @@ if os.environ.get("PAKN_REPLICA_DATABASE_URL"):
 DATABASE_ROUTERS = ["pakn.core.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(os.environ.get("PAKN_CACHE_URL", ""))}
+
+# Jobs (docs/architecture.md, "Jobs"): what follows a change runs after its commit, on the worker. The database
+# backend writes a job in the transaction of the change, so the change and its jobs commit together; a crash
+# after the commit leaves the job for the next worker (PostgreSQL: many workers, SKIP LOCKED). "immediate" runs
+# each job where it is enqueued, inside the transaction (the test suite, a one-off script).
+_JOB_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": _JOB_BACKENDS[os.environ.get("PAKN_JOBS_BACKEND", "database")]}}
+# After every audited case change, in this order (each a function ``(case, event)``, idempotent, run in its own
+# savepoint, retried alone when it fails): cases.jobs.run_case_jobs.
+CASE_JOBS = [
+    "pakn.language.jobs.index_case",  # staff search
+    "pakn.public.jobs.refresh_statistics",  # the public statistics of the unit and month
+    "pakn.language.jobs.suggest_routing",  # new cases: topic and competent unit, for the clerk
+    "pakn.language.jobs.flag_duplicates",  # new cases: open cases that look like the same matter
+    "pakn.protection.jobs.mark_for_reseal",  # forwarded cases: sealed identities for the new unit's officers
+    "pakn.frontdesk.jobs.tell_front",  # answers to opinions the Front forwarded
+    "pakn.notify.webhooks.queue_event",  # Open311 / webhook subscribers
+]
+JOB_ATTEMPTS = int(os.environ.get("PAKN_JOB_ATTEMPTS", "5"))
+# A job claimed this long ago by a worker that never finished it (killed, machine lost) is run again.
+JOB_LEASE_SECONDS = int(os.environ.get("PAKN_JOB_LEASE_SECONDS", "900"))
 
 # Every password check goes through the login throttle (pakn.protection.logins); Django's ModelBackend stays
 # listed only so that sessions opened before it keep working.
@@ -334,5 +360,9 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Pillow logs every EXIF tag it reads at DEBUG (names in Artist fields, GPS positions).
         "PIL": {"level": "INFO"},
+        # The job queue logs every job started and finished, and every poll of the worker: failures only
+        # (``pakn jobs`` shows the queue).
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
     },
 }

@@ -12,3 +12,9 @@ class CasesConfig(AppConfig):
         from pakn.cases.defaults import seed_defaults
 
         post_migrate.connect(seed_defaults, sender=self, dispatch_uid="pakn-seed-defaults")
+
+        from django.core import checks
+
+        from pakn.cases.jobs import check_case_jobs
+
+        checks.register(check_case_jobs)

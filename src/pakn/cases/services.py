@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from pakn.cases import deadlines, persons, policy
+from pakn.cases.jobs import enqueue_case_jobs
 from pakn.cases.models import (
     Answer,
     AnswerKind,
@@ -37,7 +38,6 @@ from pakn.cases.models import (
     Track,
 )
 from pakn.cases.routing import choose_rule, unit_code_for
-from pakn.cases.signals import case_changed
 from pakn.cases.workflow import OPEN, Action, Status, next_status
 from pakn.core import validate
 from pakn.core.audit import GENESIS, chain_hash
@@ -335,7 +335,7 @@ def record_event(
     )
     Case.objects.filter(pk=case.pk).update(audit_head=event.hash, audit_count=seq)
     case.audit_head, case.audit_count = event.hash, seq
-    case_changed.send(sender=Case, case=case, event=event)
+    enqueue_case_jobs(event)  # search, statistics, routing, duplicates, webhooks… after the commit (jobs.py)
     return event
 
 

@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from pakn.core.append_only import reinstall_after_migrate
 
         post_migrate.connect(reinstall_after_migrate, dispatch_uid="pakn.core.append_only")
+
+        from pakn.core import health, jobs
+
+        health.register("jobs", jobs.readiness, required=False)

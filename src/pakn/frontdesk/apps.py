@@ -8,9 +8,3 @@ class FrontdeskConfig(AppConfig):
     name = "pakn.frontdesk"
     label = "frontdesk"
     verbose_name = "Ý kiến do MTTQ, đoàn thể chuyển đến"
-
-    def ready(self) -> None:
-        from pakn.cases.signals import case_changed
-        from pakn.frontdesk.services import on_case_changed
-
-        case_changed.connect(on_case_changed, dispatch_uid="pakn.frontdesk.answers")

@@ -290,22 +290,10 @@ def opinion_rows(batch: FrontBatch) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- the competent unit answers
 
 
-def on_case_changed(sender: Any, *, case: Case, event: Any, **kwargs: Any) -> None:
-    """Receiver of ``cases.signals.case_changed``: when a case carrying a forwarded opinion is answered
-    (resolved, refused, a complaint terminated, or answered through the case it was merged into), queue a
-    notice to the forwarding Front committee's supervisors, in the transaction of the answer. A failure here
-    must never undo the official's answer: it runs in a savepoint and is logged (the batch page still shows
-    the answer)."""
-    if event.action not in ANSWER_ACTIONS:
-        return
-    try:
-        with transaction.atomic():
-            _tell_front(case, event)
-    except Exception:
-        logger.exception("the Front committee was not notified of the answer to case %s", case.pk)
-
-
-def _tell_front(case: Case, event: Any) -> None:
+def tell_front(case: Case, event: Any) -> None:
+    """When a case carrying a forwarded opinion is answered (resolved, refused, a complaint terminated, or
+    answered through the case it was merged into), notify the forwarding Front committee's supervisors
+    (keyed by event and opinion: running twice notifies once)."""
     from pakn.notify.services import queue_to_staff
 
     for opinion in FrontOpinion.objects.filter(case_id=case.pk).select_related("batch__front_unit"):

@@ -73,27 +73,6 @@ def rebuild_index(*, queryset: QuerySet[Case] | None = None, batch_size: int = 2
             progress(done)
 
 
-# ---------------------------------------------------------------- the case_changed receiver
-
-
-def on_case_changed(sender: Any, case: Case, event: Any, **kwargs: Any) -> None:
-    """Keep the index in sync; on a new submission, suggest routing and flag near-duplicates. Never
-    lets a failure here undo the change to the case: each step runs in its own savepoint."""
-    try:
-        with transaction.atomic():
-            index_case(case=case)
-    except Exception:
-        log.exception("search index update failed for case %s", case.pk)
-    if event.action != "submitted":
-        return
-    for step in (record_suggestion, flag_duplicates):
-        try:
-            with transaction.atomic():
-                step(case=case)
-        except Exception:
-            log.exception("%s failed for case %s", step.__name__, case.pk)
-
-
 # ---------------------------------------------------------------- suggestions and corrections
 
 

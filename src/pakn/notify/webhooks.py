@@ -95,8 +95,9 @@ def event_payload(case: Any, event: Any) -> dict[str, Any]:
     }
 
 
-def on_case_changed(sender: Any, *, case: Any, event: Any, **kwargs: Any) -> None:
-    """Receiver of ``case_changed``: one delivery per active endpoint that wants this action."""
+def queue_event(*, case: Any, event: Any) -> None:
+    """Job after a case change (settings.CASE_JOBS): one delivery per active endpoint that wants this action
+    (a delivery is unique per endpoint and event, so running twice queues once)."""
     from pakn.open311.models import WebhookDelivery, WebhookEndpoint
 
     endpoints = [

@@ -35,7 +35,6 @@ class ProtectionConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from pakn.cases import presenters
-        from pakn.cases.signals import case_changed
         from pakn.org.models import Membership
 
         # The case timeline labels of the protection events (presenters reads this table).
@@ -44,7 +43,6 @@ class ProtectionConfig(AppConfig):
 
         post_save.connect(_membership_saved, sender=Membership, dispatch_uid="pakn.protection.membership_saved")
         post_delete.connect(_membership_deleted, sender=Membership, dispatch_uid="pakn.protection.membership_deleted")
-        case_changed.connect(_case_changed, dispatch_uid="pakn.protection.case_changed")
         pre_save.connect(_password_changed, sender=get_user_model(), dispatch_uid="pakn.protection.password")
         checks.register(_check_escrow_offline, checks.Tags.security, deploy=True)
 
@@ -72,13 +70,6 @@ def _membership_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 
     if instance.role == Role.PROTECTION_OFFICER:
         services.officer_left(user_id=instance.user_id, unit_id=instance.unit_id)
-
-
-def _case_changed(sender: Any, case: Any, event: Any, **kwargs: Any) -> None:
-    if event.action in RESEAL_ACTIONS:
-        from pakn.protection.models import VaultItem
-
-        VaultItem.objects.filter(case_id=case.pk).update(needs_reseal=True)
 
 
 def _password_changed(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:

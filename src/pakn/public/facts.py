@@ -456,16 +456,6 @@ def refresh_case(case_id: int) -> None:
     refresh_buckets(touched)
 
 
-def on_case_changed(sender: Any, case: Case, **kwargs: Any) -> None:
-    """Receiver of ``case_changed``. A failure here must never undo the citizen's or the official's act:
-    it runs in a savepoint and is logged; ``pakn stats_rebuild`` repairs the tables."""
-    try:
-        with transaction.atomic():
-            refresh_case(case.pk)
-    except Exception:  # statistics are derived data: log and carry on
-        logger.exception("statistics not updated for case %s; run `pakn stats_rebuild`", case.pk)
-
-
 def rebuild(*, chunk: int = 5000, progress: Any = None) -> dict[str, int]:
     """Recompute every fact and bucket from the cases (idempotent)."""
     provinces = _provinces()

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         from pakn.open311.demo import ensure_demo_key
 
         ensure_demo_key()
+        from pakn.core.jobs import drain
+
+        drain()  # the demo cases' jobs (search index, statistics, suggestions), before the first page is opened
         self.stdout.write(f"Đã tạo {created} hồ sơ mẫu. / {created} demo cases created.")
         self.stdout.write(f"Tài khoản mẫu, mật khẩu / demo accounts, password: {DEMO_PASSWORD}")
         for line in demo_account_lines():

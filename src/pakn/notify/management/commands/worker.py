@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from pakn.cases.services import check_deadlines
+from pakn.core import jobs
 from pakn.notify.services import deliver_pending
 from pakn.notify.webhooks import deliver_webhooks
 from pakn.oversight.services import check_recommendations
@@ -12,12 +13,20 @@ from pakn.reception.services import check_reception_deadlines
 
 
 class Command(BaseCommand):
-    help = "Nhắc hạn, báo quá hạn và gửi thông báo (chạy một lần, hoặc --loop giây)."
+    help = (
+        "Chạy các việc sau mỗi thay đổi hồ sơ (chỉ mục tìm kiếm, thống kê, gợi ý…) ngay khi có; nhắc hạn, báo quá "
+        "hạn và gửi thông báo (chạy một lần, hoặc --loop giây)."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--loop", type=int, default=0, help="repeat every N seconds (0 = run once)")
+        parser.add_argument(
+            "--loop", type=int, default=0, help="reminders, deliveries, portal: every N seconds (0 = run once)"
+        )
+        parser.add_argument("--poll", type=float, default=1.0, help="in a loop, look for new jobs every N seconds")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        me = jobs.worker_id()
+        next_duties = 0.0
         while True:
             try:
                 # Reminders and escalations queue sealed notifications and sending opens them: with a key file
@@ -31,29 +40,35 @@ class Command(BaseCommand):
                 self.stderr.write(message)
                 time.sleep(options["loop"])
                 continue
-            deadlines = check_deadlines()
-            recommendations = check_recommendations()
-            reception = check_reception_deadlines()
-            warmed = warm_portal()
-            delivered = deliver_pending()
-            hooks = deliver_webhooks()
-            counts = {
-                "reminded": deadlines["reminded"],
-                "escalated": deadlines["escalated"],
-                "recommendations_reminded": recommendations["reminded"],
-                "recommendations_overdue": recommendations["overdue"],
-                "reception_reminded": reception["reminded"],
-                "reception_overdue": reception["overdue"],
-                "sent": delivered["sent"],
-                "failed": delivered["failed"],
-                "held": delivered["held"],
-                "webhooks_sent": hooks["sent"],
-                "webhooks_failed": hooks["failed"],
-                "portal_refreshed": warmed,
-            }
+            counts = {"jobs_requeued": jobs.requeue_stale(), "jobs": jobs.drain(worker=me)}
+            if time.monotonic() >= next_duties:
+                counts |= self.duties()
+                next_duties = time.monotonic() + options["loop"]
             # A single run always reports; a loop reports the runs that did something (not a line every tick).
             if not options["loop"] or any(counts.values()):
                 self.stdout.write(" ".join(f"{name}={value}" for name, value in counts.items()))
             if not options["loop"]:
                 return
-            time.sleep(options["loop"])
+            time.sleep(options["poll"])
+
+    def duties(self) -> dict[str, int]:
+        deadlines = check_deadlines()
+        recommendations = check_recommendations()
+        reception = check_reception_deadlines()
+        warmed = warm_portal()
+        delivered = deliver_pending()
+        hooks = deliver_webhooks()
+        return {
+            "reminded": deadlines["reminded"],
+            "escalated": deadlines["escalated"],
+            "recommendations_reminded": recommendations["reminded"],
+            "recommendations_overdue": recommendations["overdue"],
+            "reception_reminded": reception["reminded"],
+            "reception_overdue": reception["overdue"],
+            "sent": delivered["sent"],
+            "failed": delivered["failed"],
+            "held": delivered["held"],
+            "webhooks_sent": hooks["sent"],
+            "webhooks_failed": hooks["failed"],
+            "portal_refreshed": warmed,
+        }

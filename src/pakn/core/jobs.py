@@ -1,0 +1,153 @@
+"""The job queue, for the operators: run what is waiting, take back what a dead worker held, and say how far
+behind the queue is (``pakn jobs``, ``/readyz``, the worker).
+
+Jobs are django-tasks tasks (settings.TASKS). With the database backend a job is a row written in the
+transaction that enqueued it; the worker claims a row, runs it and marks it done. A worker killed mid-job leaves
+its row "running": ``requeue_stale`` hands it back (jobs are idempotent, so running one twice is harmless) once
+its worker is known dead on this machine or its lease has run out.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+LAG_WARNING = timedelta(minutes=2)  # a job waiting longer than this: the worker is not keeping up, or not running
+
+
+def uses_database() -> bool:
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
+def worker_id() -> str:
+    """``host:pid:random`` — ``requeue_stale`` reads the host and pid back to find a dead worker's jobs."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{get_random_string(8)}"
+
+
+def _dead_here(ids: list[str]) -> bool:
+    if not ids:
+        return False
+    host, _, rest = ids[-1].partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:30] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def requeue_stale(*, now: Any = None) -> int:
+    """Hand back the jobs of workers that died holding them: at once when the worker ran on this machine and
+    its process is gone, otherwise when the lease (``PAKN_JOB_LEASE_SECONDS``) has run out."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    expired = now - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+    stale = [
+        pk
+        for pk, started, ids in DBTaskResult.objects.running().values_list("pk", "started_at", "worker_ids")
+        if (started and started < expired) or _dead_here(ids)
+    ]
+    if not stale:
+        return 0
+    return DBTaskResult.objects.filter(pk__in=stale, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.READY, started_at=None
+    )
+
+
+def drain(*, max_jobs: int | None = None, worker: str | None = None) -> int:
+    """Run the jobs that are ready, one after another, until none is left (or ``max_jobs``); returns how many
+    ran. The database backend's own worker loop, in batch mode, so claiming and marking stay the library's."""
+    if not uses_database():
+        return 0
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    runner = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_jobs,
+        worker_id=worker or worker_id(),
+        excluded_queue_names=[],
+    )
+    runner.run()
+    return runner._run_tasks
+
+
+def status(*, now: Any = None) -> dict[str, Any]:
+    """Counts by state, the age of the oldest job waiting to run, and the latest failures."""
+    if not uses_database():
+        return {"backend": "immediate", "ready": 0, "running": 0, "failed": 0, "oldest_ready_seconds": 0}
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    ready = DBTaskResult.objects.ready()
+    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    failed = DBTaskResult.objects.failed()
+    return {
+        "backend": "database",
+        "ready": ready.count(),
+        "waiting": DBTaskResult.objects.filter(status="READY").count() - ready.count(),  # retries not yet due
+        "running": DBTaskResult.objects.running().count(),
+        "failed": failed.count(),
+        "oldest_ready_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+        "recent_failures": [
+            {
+                "id": str(row.pk),
+                "task": row.task_path.rsplit(".", 1)[-1],
+                "args": row.args_kwargs,
+                "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+                "error": row.exception_class_path.rsplit(".", 1)[-1],
+            }
+            for row in failed.order_by("-finished_at")[:10]
+        ],
+    }
+
+
+def retry_failed() -> int:
+    """Put every failed job back in the queue (after the cause is fixed)."""
+    if not uses_database():
+        return 0
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.failed().update(
+        status=TaskResultStatus.READY, started_at=None, finished_at=None, run_after=timezone.now()
+    )
+
+
+def prune(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Delete the rows of jobs that succeeded more than ``older_than`` ago (failures stay until retried)."""
+    if not uses_database():
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.successful().filter(finished_at__lt=timezone.now() - older_than).delete()[0]
+
+
+def readiness() -> dict[str, Any]:
+    """``/readyz`` (reported, never "not ready"): the queue's lag and failures."""
+    state = status()
+    lag = timedelta(seconds=state["oldest_ready_seconds"])
+    return {
+        "ok": lag <= LAG_WARNING and not state["failed"],
+        "ready": state["ready"],
+        "failed": state["failed"],
+        "oldest_ready_seconds": state["oldest_ready_seconds"],
+    }

@@ -1,0 +1,12 @@
+"""The Front desk's job after a case change (settings.CASE_JOBS)."""
+
+from typing import Any
+
+from pakn.frontdesk.services import ANSWER_ACTIONS
+from pakn.frontdesk.services import tell_front as _tell_front
+
+
+def tell_front(*, case: Any, event: Any) -> None:
+    """An answer to an opinion the Front forwarded: its supervisors are told."""
+    if event.action in ANSWER_ACTIONS:
+        _tell_front(case, event)

@@ -1,0 +1,23 @@
+"""The language package's jobs after a case change (settings.CASE_JOBS): each idempotent."""
+
+from typing import Any
+
+from pakn.language import services
+from pakn.language.models import Suggestion
+
+
+def index_case(*, case: Any, event: Any) -> None:
+    """Staff search sees the case as it is now."""
+    services.index_case(case=case)
+
+
+def suggest_routing(*, case: Any, event: Any) -> None:
+    """A new case: the topic and the competent unit suggested to the clerk (once)."""
+    if event.action == "submitted" and not Suggestion.objects.filter(case_id=case.pk).exists():
+        services.record_suggestion(case=case)
+
+
+def flag_duplicates(*, case: Any, event: Any) -> None:
+    """A new case: open cases of the same place that look like the same matter (flags are unique per pair)."""
+    if event.action == "submitted":
+        services.flag_duplicates(case=case)
