@@ -19,6 +19,11 @@ each answer, so each request opens a new loopback connection, as nginx does) the
 * unnamed  — an unnamed street-light report (no receipt, no sealed identity);
 * named    — a named report with phone, e-mail and e-mail notification (sealed identity, reporter row).
 
+The job worker (``pakn worker --loop 60``, as in production) runs beside gunicorn during the whole load: every
+submission's jobs (search index, statistics, routing suggestion, duplicate flags…) run after its commit, on the
+worker, competing for the same cores and database. After the load the bench waits until the queue is empty and
+prints the job lag (enqueued → finished, p50/p95/max): how long a new case takes to be searchable and counted.
+
 The goal (issue "One write path, explicit and fast"): each submission scenario at ≥ 50 % of the ceiling's
 requests/s and p99 ≤ 150 ms at 8 clients. PASS/FAIL is printed; the exit status does not depend on it.
 Results go to bench/results/intake-<date>.json. ``--profile`` adds a cProfile of one unnamed submission
@@ -391,6 +396,77 @@ def prepare(existing: int) -> None:
     keys.vault_config()
 
 
+def job_lag() -> None:
+    """After the load: how long the case jobs waited and ran (enqueued → finished), and what is left."""
+    _django()
+    from django_tasks_db.models import DBTaskResult
+
+    from pakn.core import jobs
+
+    done = DBTaskResult.objects.successful().values_list("enqueued_at", "finished_at")
+    lags = sorted((finished - enqueued).total_seconds() for enqueued, finished in done)  # percentile() gives ms
+    state = jobs.status()
+    print(
+        json.dumps(
+            {
+                "jobs": len(lags),
+                "lag_p50_ms": percentile(lags, 50),
+                "lag_p95_ms": percentile(lags, 95),
+                "lag_max_ms": lags[-1] * 1000 if lags else 0.0,
+                "left": state["ready"] + state["running"],
+                "failed": state["failed"],
+            }
+        )
+    )
+
+
+class Worker(contextlib.AbstractContextManager["Worker"]):
+    """``pakn worker --loop 60`` beside the server, as in production; stopped on exit."""
+
+    def __init__(self, env: dict[str, str], folder: Path):
+        self.env, self.folder = env, folder
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Worker:
+        command = [sys.executable, "-c", "from pakn.cli import main; main()", "worker", "--loop", "60"]
+        with (self.folder / "worker.out").open("ab") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - our own command
+                command, env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        return self
+
+    def wait_for_empty_queue(self, timeout: float) -> float:
+        """Seconds until no job is ready or running (the worker keeps going meanwhile)."""
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < timeout:
+            state = json.loads(helper_json(self.env, "jobs", "--json"))
+            if state["ready"] + state["running"] == 0:
+                break
+            time.sleep(1)
+        return time.perf_counter() - t0
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def helper_json(env: dict[str, str], *command: str) -> str:
+    result = subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-c", "from pakn.cli import main; main()", *command],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.stdout
+
+
 def profile(warm: int, top: int) -> None:
     """cProfile around ``cases.services.submit`` during one unnamed submission through the Django test client
     (``POST /api/v1/submissions``, after ``warm`` submissions), top ``top`` by cumulative time."""
@@ -465,11 +541,21 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     )
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
+        if r["scenario"] == "jobs":
+            continue
         ratio = f"{r['ratio']:.0%}" if r["ratio"] is not None else "–"
         print(
             f"| {r['db']} | {r['existing']:,} | {r['scenario']} | {r['rps']:,.1f} | {r['p50_ms']:.1f} | "
             f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {ratio} | {r['goal'] or '–'} |"
         )
+    print("\n| db | existing cases | jobs run | queue empty after (s) | job lag p50 / p95 / max ms | left | failed |")
+    print("|---|---:|---:|---:|---|---:|---:|")
+    for r in rows:
+        if r["scenario"] == "jobs":
+            print(
+                f"| {r['db']} | {r['existing']:,} | {r['jobs']} | {r['drained_s']:.1f} | "
+                f"{r['lag_p50_ms']:.0f} / {r['lag_p95_ms']:.0f} / {r['lag_max_ms']:.0f} | {r['left']} | {r['failed']} |"
+            )
 
 
 def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tuple[list[dict[str, Any]], str]:
@@ -499,7 +585,7 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
             )
             print(f"  prepared in {time.perf_counter() - t0:.1f} s", flush=True)
             results: dict[str, dict[str, Any]] = {}
-            with Server(env, folder, args.workers) as server:
+            with Server(env, folder, args.workers) as server, Worker(env, folder) as worker:
                 print(f"  gunicorn on 127.0.0.1:{server.port}, {args.workers} sync workers, PAKN_ENV=production")
                 offset = 0
                 for scenario in ("ceiling", "unnamed", "named"):  # warm every worker and path
@@ -522,6 +608,14 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                         + (f"  first error: {result['error_samples'][0]}" if result["error_samples"] else ""),
                         flush=True,
                     )
+                drained = worker.wait_for_empty_queue(timeout=600)
+            lag = json.loads(helper("joblag", env, timeout=300).strip().splitlines()[-1])
+            print(
+                f"  jobs: {lag['jobs']} ran; queue empty {drained:.1f} s after the last request; lag enqueued → "
+                f"finished p50 {lag['lag_p50_ms']:.0f}, p95 {lag['lag_p95_ms']:.0f}, max {lag['lag_max_ms']:.0f} ms; "
+                f"left {lag['left']}, failed {lag['failed']}",
+                flush=True,
+            )
             before, after = results["ceiling"], results.pop("ceiling_after")
             ceiling = dict(before)
             ok = before["ok"] + after["ok"]
@@ -540,6 +634,7 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
             rows.append(row_of(vendor, args.existing, ceiling, None))
             for scenario in ("unnamed", "named"):
                 rows.append(row_of(vendor, args.existing, results[scenario], ceiling["rps"]))
+            rows.append({"db": vendor, "existing": args.existing, "scenario": "jobs", **lag, "drained_s": drained})
             if args.profile:
                 print("  profile of one unnamed submission (in-process, Django test client):", flush=True)
                 profile_text = helper("profile", env, "20", "15", timeout=300)
@@ -554,6 +649,9 @@ def main() -> int:
     global PG_ADMIN
     if len(sys.argv) > 1 and sys.argv[1] == "prepare":
         prepare(int(sys.argv[2]))
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "joblag":
+        job_lag()
         return 0
     if len(sys.argv) > 1 and sys.argv[1] == "profile":
         profile(int(sys.argv[2]), int(sys.argv[3]))

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -24,6 +25,7 @@ from pakn.core.errors import (
     NotFound,
     PaknError,
     RateLimited,
+    busy_database,
     retry_after_header,
 )
 from pakn.org import services as org_services
@@ -291,6 +293,14 @@ def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     if exc.wait:
         response["Retry-After"] = str(max(1, int(exc.wait)))
     return response
+
+
+@api.exception_handler(OperationalError)
+def busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    error = busy_database(exc)
+    if error is None:
+        raise exc
+    return _error(request, error)
 
 
 @api.exception_handler(HttpError)

@@ -86,3 +86,57 @@ class TooLarge(PaknError):
     code = "too_large"
     http_status = 413
     default_message = _("Dữ liệu gửi lên quá lớn.")
+
+
+class ServerBusy(PaknError):
+    """The database is busy (a write lock not released in time, no free tracking code): nothing was saved,
+    and trying again in a moment will work."""
+
+    code = "server_busy"
+    http_status = 503
+    default_message = _("Hệ thống đang bận, chưa lưu được. Vui lòng gửi lại sau ít giây.")
+
+    def __init__(self, message: Any = None, *, retry_after: int = 5, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+def busy_database(exception: BaseException) -> ServerBusy | None:
+    """SQLite's "database is locked" (the busy timeout ran out), PostgreSQL's lock timeout or serialization
+    failure: a 503 the person can retry, not a 500."""
+    from django.db import OperationalError
+
+    text = str(exception).lower()
+    if isinstance(exception, OperationalError) and (
+        "database is locked" in text or "lock timeout" in text or "could not serialize" in text
+    ):
+        return ServerBusy()
+    return None
+
+
+# Every error code, once, with its HTTP status (docs/api.md lists the same; tests/core/test_errors.py checks
+# the classes, the codes raised in the code and the document against this table).
+ERROR_CODES: dict[str, int] = {
+    "invalid": 400,
+    "bad_request": 400,
+    "missing_rule": 400,
+    "too_late_to_publish": 400,
+    "not_authenticated": 401,
+    "forbidden": 403,
+    "read_only_token": 403,
+    "csrf_failed": 403,
+    "self_approval": 403,
+    "not_found": 404,
+    "bad_tracking_code": 404,
+    "bad_receipt": 404,
+    "invalid_transition": 409,
+    "full": 409,
+    "no_key": 409,
+    "relock_needed": 409,
+    "not_approved": 409,
+    "expired": 409,
+    "not_sealed_to_you": 409,
+    "too_large": 413,
+    "rate_limited": 429,
+    "server_busy": 503,
+}

@@ -136,9 +136,10 @@ class PaknErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from pakn.core.errors import PaknError
+        from pakn.core.errors import PaknError, busy_database
         from pakn.core.views import render_error
 
         if isinstance(exception, PaknError):
             return render_error(request, exception)
-        return None
+        busy = busy_database(exception)
+        return render_error(request, busy) if busy else None

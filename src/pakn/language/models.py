@@ -1,5 +1,5 @@
-"""The language package's own tables: the search index (one row per case, kept in sync through
-``cases.signals.case_changed``), routing suggestions and the clerks' corrections, trained router models,
+"""The language package's own tables: the search index (one row per case, kept in sync by a job
+after each case change, ``language.jobs``), routing suggestions and the clerks' corrections, trained router models,
 and near-duplicate flags. Writes happen only in ``services.py`` (the index also in ``search.py``)."""
 
 from __future__ import annotations

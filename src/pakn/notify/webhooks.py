@@ -1,8 +1,7 @@
 """Outgoing webhooks: other systems (a city's ticketing system, a dashboard) are told about case changes.
 
-- Every case change sends ``cases.signals.case_changed`` inside its transaction; ``on_case_changed``
-  writes one ``WebhookDelivery`` per interested endpoint in that same transaction (an outbox: it exists
-  if and only if the change committed).
+- After every case change commits, the job ``queue_event`` (settings.CASE_JOBS, run by the worker) writes one
+  ``WebhookDelivery`` per interested endpoint (unique per endpoint and event: a job run twice queues once).
 - ``deliver_webhooks()`` (run by ``pakn worker``) posts what is due, each delivery claimed before it is
   sent so two workers never send it twice, failures retried with exponential back-off; after
   ``MAX_ATTEMPTS`` a delivery is ``failed`` and kept (the admin retries it).

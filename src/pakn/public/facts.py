@@ -2,8 +2,8 @@
 
 ``stints`` is pure: from a case and its forwards, answers, deadline obligations and ratings (plain rows) it
 works out one fact per unit the case passed through. ``refresh_case`` rewrites the facts of one case and the
-month buckets they touch; it runs on ``cases.signals.case_changed`` inside the transaction of the change, so
-the statistics never disagree with the cases. ``rebuild`` recomputes everything in bulk (``pakn
+month buckets they touch; it runs as a job after every case change (``public.jobs``, settings.CASE_JOBS), seconds
+after the change commits. ``rebuild`` recomputes everything in bulk (``pakn
 stats_rebuild``), for a new installation, after a bulk import, or to check the incremental path."""
 
 from __future__ import annotations

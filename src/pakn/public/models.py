@@ -1,4 +1,4 @@
-"""Transparency data: the statistics tables (kept up to date from ``cases.signals.case_changed``, rebuilt by
+"""Transparency data: the statistics tables (kept up to date by a job after each case change, rebuilt by
 ``pakn stats_rebuild``) and the published results of disciplining officials.
 
 ``HandlingFact`` is one row per *stint* of a case at a unit: the unit it was routed to, and every unit it was

@@ -23,6 +23,10 @@ class Command(BaseCommand):
             "--loop", type=int, default=0, help="reminders, deliveries, portal: every N seconds (0 = run once)"
         )
         parser.add_argument("--poll", type=float, default=1.0, help="in a loop, look for new jobs every N seconds")
+        parser.add_argument(
+            "--batch", type=int, default=500, help="at most N jobs between two looks at the duties (a busy queue "
+            "must not hold back reminders and notifications)"
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         me = jobs.worker_id()
@@ -40,7 +44,7 @@ class Command(BaseCommand):
                 self.stderr.write(message)
                 time.sleep(options["loop"])
                 continue
-            counts = {"jobs_requeued": jobs.requeue_stale(), "jobs": jobs.drain(worker=me)}
+            counts = {"jobs_requeued": jobs.requeue_stale(), "jobs": jobs.drain(worker=me, max_jobs=options["batch"])}
             if time.monotonic() >= next_duties:
                 counts |= self.duties()
                 next_duties = time.monotonic() + options["loop"]
@@ -48,8 +52,11 @@ class Command(BaseCommand):
             if not options["loop"] or any(counts.values()):
                 self.stdout.write(" ".join(f"{name}={value}" for name, value in counts.items()))
             if not options["loop"]:
+                if counts["jobs"] >= options["batch"]:
+                    continue  # a single run finishes the queue (the duties ran once)
                 return
-            time.sleep(options["poll"])
+            if counts["jobs"] < options["batch"]:
+                time.sleep(options["poll"])
 
     def duties(self) -> dict[str, int]:
         deadlines = check_deadlines()
