@@ -158,3 +158,14 @@ def test_readyz_reports_the_queue(queue: Any, client: Any, make_case: Callable[.
     make_case()
     body = client.get("/readyz").json()
     assert body["checks"]["jobs"]["ready"] >= 1
+
+
+def test_administrators_see_the_queue_in_the_admin(queue: Any, admin_user: Any, make_case: Callable[..., Case]) -> None:
+    from django.test import Client
+
+    make_case()
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=READY")
+    assert page.status_code == 200
+    assert "run_case_jobs" in page.content.decode()
