@@ -79,6 +79,12 @@ SETTINGS_DOC: dict[str, str] = {
     "protection_officer (default protection_officer,admin). Empty: voluntary for everyone. Others may turn it on "
     "from their account page. API tokens are not affected.",
     "PAKN_OTP_ISSUER": "Name the authenticator app shows next to the account (default PAKN).",
+    "PAKN_JOBS_BACKEND": "Where the jobs that follow a case change wait for the worker: database (default; the job "
+    "is written in the change's transaction) or immediate (run at once, inside it: scripts and tests only).",
+    "PAKN_JOB_ATTEMPTS": "How many times a failing job is tried before it is marked failed (default 5; back-off "
+    "30 s, 1, 2, 4 min).",
+    "PAKN_JOB_LEASE_SECONDS": "A job claimed this long ago by a worker that never finished it is run again "
+    "(default 900; a dead worker on the same machine is noticed at once).",
 }
 
 ENV = os.environ.get("PAKN_ENV", "development")
