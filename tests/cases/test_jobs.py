@@ -86,7 +86,7 @@ def test_running_a_case_job_twice_changes_nothing(queue: Any, make_case: Callabl
 
 
 def test_a_failing_job_is_retried_alone_then_reported(queue: Any, make_case: Callable[..., Case]) -> None:
-    queue.CASE_JOBS = ["pakn.language.jobs.index_case", "tests.cases.test_jobs.flaky_job"]
+    queue.CASE_JOBS = ["pakn.language.jobs.index_case", "cases.test_jobs.flaky_job"]
     queue.JOB_ATTEMPTS = 3
     cache.set("flaky-job-fails", True)
     case = make_case(kind="petition")
@@ -94,7 +94,7 @@ def test_a_failing_job_is_retried_alone_then_reported(queue: Any, make_case: Cal
     # The index job ran; the failing one waits for its retry, alone, later.
     assert CaseSearchDocument.objects.filter(case_id=case.pk).exists()
     retry = DBTaskResult.objects.filter(status="READY").get()
-    assert retry.args_kwargs["kwargs"] == {"only": ["tests.cases.test_jobs.flaky_job"], "attempt": 2}
+    assert retry.args_kwargs["kwargs"] == {"only": ["cases.test_jobs.flaky_job"], "attempt": 2}
     assert retry.run_after > timezone.now() + timedelta(seconds=20)
     assert jobs.status()["waiting"] == 1 and jobs.status()["ready"] == 0
 
