@@ -26,8 +26,8 @@ prints the job lag (enqueued → finished, p50/p95/max): how long a new case tak
 
 The goal (issue "One write path, explicit and fast"): each submission scenario at ≥ 50 % of the ceiling's
 requests/s and p99 ≤ 150 ms at 8 clients. PASS/FAIL is printed; the exit status does not depend on it.
-Results go to bench/results/intake-<date>.json. ``--profile`` adds a cProfile of one unnamed submission
-in-process (Django test client, after warm-up), top 15 by cumulative time.
+Results go to bench/results/intake-<date>.json. ``--profile`` adds a cProfile of one unnamed and one named
+submission in-process (Django test client, after warm-up), top 15 by cumulative time.
 
 The machine has 2 cores shared by the server's 2 workers, the clients, the database and Redis: the clients are
 threads of one process (their CPU time per request is printed) and the figures are pessimistic in absolute terms;
@@ -467,8 +467,8 @@ def helper_json(env: dict[str, str], *command: str) -> str:
     return result.stdout
 
 
-def profile(warm: int, top: int) -> None:
-    """cProfile around ``cases.services.submit`` during one unnamed submission through the Django test client
+def profile(warm: int, top: int, scenario: str = "unnamed") -> None:
+    """cProfile around ``cases.services.submit`` during one ``scenario`` submission through the Django test client
     (``POST /api/v1/submissions``, after ``warm`` submissions), top ``top`` by cumulative time."""
     _django()
     import cProfile
@@ -499,7 +499,7 @@ def profile(warm: int, top: int) -> None:
 
     def post(i: int) -> float:
         t0 = time.perf_counter()
-        response = client.post("/api/v1/submissions", body("unnamed", 900_000 + i), content_type="application/json")
+        response = client.post("/api/v1/submissions", body(scenario, 900_000 + i), content_type="application/json")
         assert response.status_code == 201, response.content[:500]
         return time.perf_counter() - t0
 
@@ -636,9 +636,11 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                 rows.append(row_of(vendor, args.existing, results[scenario], ceiling["rps"]))
             rows.append({"db": vendor, "existing": args.existing, "scenario": "jobs", **lag, "drained_s": drained})
             if args.profile:
-                print("  profile of one unnamed submission (in-process, Django test client):", flush=True)
-                profile_text = helper("profile", env, "20", "15", timeout=300)
-                print(profile_text, end="", flush=True)
+                for scenario in ("unnamed", "named"):
+                    print(f"  profile of one {scenario} submission (in-process, Django test client):", flush=True)
+                    text = helper("profile", env, "20", "15", scenario, timeout=300)
+                    print(text, end="", flush=True)
+                    profile_text += f"{scenario}:\n{text}"
     finally:
         clean_redis(redis_url)
         shutil.rmtree(folder, ignore_errors=True)
@@ -654,7 +656,7 @@ def main() -> int:
         job_lag()
         return 0
     if len(sys.argv) > 1 and sys.argv[1] == "profile":
-        profile(int(sys.argv[2]), int(sys.argv[3]))
+        profile(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "unnamed")
         return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=400, help="requests per scenario (default 400)")
@@ -672,7 +674,9 @@ def main() -> int:
         action="store_true",
         help="every submission in commune 00004 (default: spread over Hà Nội's communes, as a city's load is)",
     )
-    parser.add_argument("--profile", action="store_true", help="also profile one unnamed submission in-process")
+    parser.add_argument(
+        "--profile", action="store_true", help="also profile one unnamed and one named submission in-process"
+    )
     parser.add_argument("--no-record", action="store_true", help="do not write bench/results/intake-<date>.json")
     args = parser.parse_args()
     PG_ADMIN = args.pg_admin
