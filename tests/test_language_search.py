@@ -195,3 +195,14 @@ def test_index_uses_the_database_engine(corpus: dict[str, Case]) -> None:
                 ["dat dai"],
             )
         assert cursor.fetchone()[0] == 1
+
+
+def test_added_information_is_searchable(make_case: Callable[..., Case]) -> None:
+    from pakn.cases import services
+
+    case = make_case(title="Đề nghị sửa cống", content="Cống ngõ 5 bị tắc.")
+    assert case.pk not in set(search.filter_cases(Case.objects.all(), "nuoc tran").values_list("pk", flat=True))
+    services.add_information(case=case, body="Bổ sung: nước tràn vào nhà bà Lụa số 7.")  # the job reindexes
+    assert case.pk in set(search.filter_cases(Case.objects.all(), "nuoc tran").values_list("pk", flat=True))
+    document = CaseSearchDocument.objects.get(case_id=case.pk)
+    assert document.dup_key == search.document_keys(title=case.title, content=case.content)["dup_key"]

@@ -250,15 +250,20 @@ def hits(queryset: QuerySet[Any], q: str, *, limit: int = 50, offset: int = 0) -
     ]
 
 
-def document_keys(*, title: str, content: str, subject: str = "", address: str = "") -> dict[str, str]:
-    """Pure: the stored keys of a case's text (see ``CaseSearchDocument``)."""
+def document_keys(
+    *, title: str, content: str, subject: str = "", address: str = "", later: str = ""
+) -> dict[str, str]:
+    """Pure: the stored keys of a case's text (see ``CaseSearchDocument``). ``later`` is what was written
+    after filing — the citizen's added information (redacted like the submission) and the unit's answers —
+    searchable with the body, but not part of the near-duplicate key (which compares what was filed)."""
     from pakn.language.duplicates import dup_key
 
     title_key = search_key(title)
     body_key = search_key("\n".join(p for p in (content, subject, address) if p))
+    searchable = f"{body_key} {search_key(later)}" if later.strip() else body_key
     return {
         "title_key": padded(title_key),
-        "body_key": padded(body_key),
+        "body_key": padded(searchable),
         "title_toned": padded(toned_key(title)),
         "dup_key": dup_key(title_key, body_key),
     }

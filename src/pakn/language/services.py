@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 
 def index_case(*, case: Case) -> CaseSearchDocument:
     """Create or refresh the case's search document (a no-op when its text did not change)."""
-    keys = document_keys(title=case.title, content=case.content, subject=case.subject, address=case.address)
+    keys = document_keys(
+        title=case.title, content=case.content, subject=case.subject, address=case.address, later=later_by_case([case.pk]).get(case.pk, "")
+    )
     document = CaseSearchDocument.objects.filter(case_id=case.pk).first()
     if document is None:
         return CaseSearchDocument.objects.create(case_id=case.pk, **keys)
@@ -47,6 +49,18 @@ def index_case(*, case: Case) -> CaseSearchDocument:
             setattr(document, name, value)
         document.save()
     return document
+
+
+def later_by_case(case_ids: list[int]) -> dict[int, str]:
+    """What was written on these cases after filing: the citizen's messages (stored redacted) and the unit's
+    answers, oldest first."""
+    from pakn.cases.models import Answer, Message
+
+    texts: dict[int, list[str]] = {}
+    for model in (Message, Answer):
+        for case_id, body in model.objects.filter(case_id__in=case_ids).order_by("pk").values_list("case_id", "body"):
+            texts.setdefault(case_id, []).append(body)
+    return {case_id: "\n".join(parts) for case_id, parts in texts.items()}
 
 
 def rebuild_index(*, queryset: QuerySet[Case] | None = None, batch_size: int = 2000, progress: Any = None) -> int:
@@ -62,9 +76,12 @@ def rebuild_index(*, queryset: QuerySet[Case] | None = None, batch_size: int = 2
             return done
         with transaction.atomic():
             ids = [r[0] for r in rows]
+            later = later_by_case(ids)
             CaseSearchDocument.objects.filter(case_id__in=ids).delete()
             CaseSearchDocument.objects.bulk_create(
-                CaseSearchDocument(case_id=pk, **document_keys(title=t, content=c, subject=s, address=a))
+                CaseSearchDocument(
+                    case_id=pk, **document_keys(title=t, content=c, subject=s, address=a, later=later.get(pk, ""))
+                )
                 for pk, t, c, s, a in rows
             )
         done += len(rows)
