@@ -38,8 +38,9 @@ log = logging.getLogger(__name__)
 
 def index_case(*, case: Case) -> CaseSearchDocument:
     """Create or refresh the case's search document (a no-op when its text did not change)."""
+    later = later_by_case([case.pk]).get(case.pk, "")
     keys = document_keys(
-        title=case.title, content=case.content, subject=case.subject, address=case.address, later=later_by_case([case.pk]).get(case.pk, "")
+        title=case.title, content=case.content, subject=case.subject, address=case.address, later=later
     )
     document = CaseSearchDocument.objects.filter(case_id=case.pk).first()
     if document is None:
