@@ -78,6 +78,16 @@ DATABASE_JOBS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rule_tables() -> Any:
+    """The deadline and routing tables are cached per process (``cases.policy``); a test's rows are rolled back
+    after it without the save signals that clear the cache, so it is cleared after every test."""
+    yield
+    from pakn.cases import policy
+
+    policy.clear_caches()
+
+
+@pytest.fixture(autouse=True)
 def _jobs_where_enqueued(settings: Any) -> None:
     """A case's jobs (search index, statistics, suggestions…) run where they are enqueued, so a test sees
     their effect at once; tests/cases/test_jobs.py and the servers run them on the database queue, after

@@ -253,7 +253,19 @@ def test_unit_code_for_each_target(target: str, commune: str | None, code: str |
 # ---------------------------------------------------------------- the rule rows in the database, and the fallback
 
 
+@pytest.fixture
+def _fresh_rule_cache() -> Any:
+    """The rule tables are cached per process; the rows this test writes are rolled back after it, so the cache
+    is dropped again then (the next test in this process must see the shipped rules)."""
+    from pakn.cases import policy
+
+    policy.clear_caches()
+    yield
+    policy.clear_caches()
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("_fresh_rule_cache")
 def test_route_uses_the_rule_rows_and_falls_back_without_a_match() -> None:
     from pakn.cases import policy, services
     from pakn.cases.models import RoutingRule
