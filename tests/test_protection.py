@@ -641,11 +641,11 @@ def test_verification_copy_is_what_handlers_download(
 def text_pdf(text: str) -> bytes:
     from fpdf import FPDF
 
-    from pakn.reception.reporting import FONT_DIR
+    from pakn.core.documents import FONT_DIRS
 
     pdf = FPDF()
     pdf.add_page()
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "", str(FONT_DIRS[0] / "DejaVuSans.ttf"))
     pdf.set_font("DejaVu", size=12)
     pdf.multi_cell(0, 8, text)
     return bytes(pdf.output())

@@ -20,6 +20,7 @@ from conftest import COMMUNE, OTHER_COMMUNE, identity_of, make_user, outbox_to, 
 from pakn.cases import services as case_services
 from pakn.cases.models import AuditEvent, Case
 from pakn.core.calendar import DECREED_OVERRIDES, vietnam_calendar
+from pakn.core.documents import FONT_DIRS
 from pakn.core.errors import Forbidden, InvalidInput, InvalidTransition
 from pakn.org.models import Unit
 from pakn.reception import queries, rules, services
@@ -36,7 +37,6 @@ from pakn.reception.models import (
     SessionStatus,
     TimeRule,
 )
-from pakn.reception.reporting import FONT_DIR
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CAL = vietnam_calendar(
@@ -854,7 +854,7 @@ def test_compliance_pdf_is_a_pdf_with_vietnamese_text(clerk: Any, login: Any, tr
     response = login(clerk).get(reverse("reception_compliance") + "?start=2026-05-01&end=2026-05-31&format=pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert (FONT_DIR / "DejaVuSans.ttf").exists()
+    assert (FONT_DIRS[0] / "DejaVuSans.ttf").exists()
     # The links on a first visit carry no period: the default period is used.
     page = login(clerk).get(reverse("reception_compliance"))
     assert page.status_code == 200 and "format=pdf" in page.content.decode()

@@ -17,8 +17,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from conftest import DATABASE_JOBS
 
+from conftest import DATABASE_JOBS
 from pakn.cases.models import AuditEvent, Case
 from pakn.core import jobs
 from pakn.language.models import CaseSearchDocument, Suggestion

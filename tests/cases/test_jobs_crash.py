@@ -45,7 +45,8 @@ print(json.dumps({
     "codes": list(Case.objects.values_list("tracking_code", flat=True)),
     "events": AuditEvent.objects.count(),
     "tasks": dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk"))),
-    "task_events": len({json.dumps(a, sort_keys=True) for a in DBTaskResult.objects.values_list("args_kwargs", flat=True)}),
+    "task_events": len({json.dumps(a, sort_keys=True)
+                        for a in DBTaskResult.objects.values_list("args_kwargs", flat=True)}),
     "documents_per_case": sorted(set(CaseSearchDocument.objects.values("case_id").annotate(n=Count("pk"))
                                      .values_list("n", flat=True))),
     "cases_with_documents": CaseSearchDocument.objects.values("case_id").distinct().count(),

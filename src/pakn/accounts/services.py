@@ -1,6 +1,6 @@
 """The only writes of two-factor login: enrolment, recovery codes, the second step, an administrator's reset.
 
-Each change is atomic and leaves one row in the activity log (``reception.services.log_activity``, app
+Each change is atomic and leaves one row in the activity log (``core.activity.log_activity``, app
 ``accounts``, the user as the object) and one line in the ``pakn.security`` log (user ids only, never a code or
 an address). The throttle of the second step lives in the views (it needs the client): ``check_code`` only
 answers whether a code is right.
@@ -70,7 +70,7 @@ def secret_of(device: TOTPDevice) -> str:
 
 def _audit(action: str, *, actor: Any, user: Any, data: dict[str, Any] | None = None) -> None:
     # Calls reception's service (features may call each other's services): the one activity log of the project.
-    from pakn.reception.services import log_activity
+    from pakn.core.activity import log_activity
 
     log_activity("accounts", action, user, actor=actor, unit=None, data=data or {})
     logger.info("two-factor %s: user %s by user %s", action, user.pk, getattr(actor, "pk", None))
@@ -194,7 +194,7 @@ def enrol_with_secret(*, user: Any, key_hex: str) -> bool:
 def register_citizen(*, username: str, email: str, password: str) -> Any:
     """A citizen's own account (optional: filing never needs one). The form has checked the password rules."""
     with transaction.atomic():
-        from pakn.reception.services import log_activity
+        from pakn.core.activity import log_activity
 
         user = get_user_model().objects.create_user(username=username, email=email, password=password)
         log_activity("accounts", "citizen_registered", user, actor=user, unit=None)

@@ -23,6 +23,7 @@ from pakn.cases.models import Case
 from pakn.cases.queries import CaseFilter, apply_filter, due_soon_horizon, due_soon_q, overdue_q
 from pakn.cases.workflow import OPEN, allowed_actions
 from pakn.core.errors import Forbidden, InvalidInput, NotFound, PaknError
+from pakn.core.formflow import submit
 from pakn.core.tracking import format_tracking_code, normalise_tracking_code
 from pakn.intake.forms import StaffIntakeForm
 from pakn.org.access import access_case, can_handle, handling_units, is_staff_member, roles_of, visible_cases
@@ -190,19 +191,22 @@ def case_subject(request: HttpRequest, case_id: int) -> HttpResponse:
 
     case = access_case(request.user, case_id)
     form = SubjectPersonForm(request.POST, case=case)
-    if form.is_valid():
-        try:
-            services.set_subject_person(actor=request.user, case=case, **form.service_arguments())
-        except InvalidInput as error:
-            for name, msgs in error.fields.items():
-                for m in msgs:
-                    form.add_error(name if name in form.fields else None, str(m))
-        else:
-            messages.success(request, _("Đã cập nhật người bị phản ánh, khiếu nại, tố cáo."))
-            if not visible_cases(request.user).filter(pk=case.pk).exists():
-                messages.info(request, _("Bạn có xung đột lợi ích với hồ sơ này nên không còn xem được hồ sơ."))
-                return redirect("staff_home")
-            return redirect("staff_case", case_id=case.pk)
+
+    def updated(_result: object) -> HttpResponse:
+        if not visible_cases(request.user).filter(pk=case.pk).exists():
+            messages.info(request, _("Bạn có xung đột lợi ích với hồ sơ này nên không còn xem được hồ sơ."))
+            return redirect("staff_home")
+        return redirect("staff_case", case_id=case.pk)
+
+    answer = submit(
+        request,
+        form,
+        lambda _d: services.set_subject_person(actor=request.user, case=case, **form.service_arguments()),
+        message=_("Đã cập nhật người bị phản ánh, khiếu nại, tố cáo."),
+        then=updated,
+    )
+    if answer:
+        return answer
     context = _detail_context(request, case, bound={"subject": form})
     return render(request, "staff/case_detail.html", context, status=400)
 
@@ -360,21 +364,22 @@ def intake(request: HttpRequest) -> HttpResponse:
         raise NotFound()
     if request.method == "POST" and "choose_province" not in request.POST:
         form = StaffIntakeForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                case = services.record_submission(actor=request.user, **form.service_arguments())
-            except InvalidInput as error:
-                form.add_service_errors(error)
-            except Forbidden as error:  # the place belongs to a unit the clerk does not handle
-                form.add_error(None, str(error.message))
-            else:
-                messages.success(
-                    request,
-                    _("Đã vào sổ đơn, mã tra cứu %(code)s.") % {"code": format_tracking_code(case.tracking_code)},
-                )
-                if can_handle(request.user, case):
-                    return redirect("staff_case", case_id=case.pk)
-                return redirect("staff_home")
+        answer = submit(
+            request,
+            form,
+            lambda _d: services.record_submission(actor=request.user, **form.service_arguments()),
+            errors=form.add_service_errors,
+            message=lambda case: (
+                _("Đã vào sổ đơn, mã tra cứu %(code)s.") % {"code": format_tracking_code(case.tracking_code)}
+            ),
+            then=lambda case: (
+                redirect("staff_case", case_id=case.pk) if can_handle(request.user, case) else redirect("staff_home")
+            ),
+            refused="form",  # the place belongs to a unit the clerk does not handle
+            refusals=(Forbidden,),
+        )
+        if answer:
+            return answer
         status = 400
     else:
         own = handling_units(request.user).first()

@@ -30,6 +30,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
+from pakn.core.people import person_name
 from pakn.core.spreadsheet import safe_cell
 from pakn.core.text import nfc
 
@@ -165,6 +166,15 @@ def parties_of(unit: Any, *, signer_name: str = "") -> tuple[Issuer, Signer]:
         name=unit.name, code=unit.code, kind=unit.kind, parent_name=parent.name if parent else "", place=place
     )
     return issuer, signer_for(kind=unit.kind, name=signer_name)
+
+
+def issuer_and_signer(unit: Any) -> tuple[Issuer, Signer]:
+    """The issuer block and the signature block of a report issued by ``unit`` (an ``org.Unit``, read through its
+    ``memberships``, never imported): signed by the unit's head when the unit has exactly one with a name, else
+    with the name left for the signer to write."""
+    heads = list(unit.memberships.filter(role="head").select_related("user")[:2])
+    named = len(heads) == 1 and bool(heads[0].user.last_name or heads[0].user.first_name)
+    return parties_of(unit, signer_name=person_name(heads[0].user) if named else "")
 
 
 @dataclass

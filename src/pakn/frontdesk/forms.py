@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import Kind, Topic
 from pakn.core.errors import InvalidInput
-from pakn.core.forms import DateField
+from pakn.core.forms import DateField, ServiceForm, row_field, set_choices
 from pakn.frontdesk.models import BatchSource
-from pakn.reception.forms import ServiceForm, set_choices
 
 DEFAULT_ROWS = 5
 MAX_ROWS = 30
@@ -111,13 +110,6 @@ class BatchForm(ServiceForm):
         return result, indexes
 
     def add_batch_errors(self, error: InvalidInput, indexes: list[int]) -> None:
-        for name, messages in error.fields.items():
-            parts = name.split(".")
-            field: str | None = name if name in self.fields else None
-            if len(parts) >= 3 and parts[0] == "opinions" and parts[1].isdecimal() and int(parts[1]) < len(indexes):
-                candidate = f"o{indexes[int(parts[1])]}_{'_'.join(parts[2:])}"
-                field = candidate if candidate in self.fields else None
-            for message in messages if isinstance(messages, list | tuple) else [messages]:
-                self.add_error(field, str(message))
-        if not error.fields:
-            self.add_error(None, str(error.message))
+        self.add_service_errors(
+            error, rename=lambda name: row_field(name, items="opinions", prefix="o", indexes=indexes)
+        )

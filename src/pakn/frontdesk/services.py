@@ -2,7 +2,7 @@
 ``cases.services.submit``, channel ``front``) or joined to a case that exists; and the receiver that tells
 the forwarding Front committee when the competent unit answers. Keyword-only arguments, the acting user
 explicit, everything checked before anything is written, one transaction, one activity row per change
-(``reception.services.log_activity``), notifications queued in the outbox inside the transaction.
+(``core.activity.log_activity``), notifications queued in the outbox inside the transaction.
 
 What the Front reads back (``opinion_rows``) never names a resident: titles and answers are redacted with
 the case reporter's keyed terms and masked for generic identifiers, as on the supervisors' pages."""
@@ -23,6 +23,7 @@ from pakn.cases import services as case_services
 from pakn.cases.models import Answer, Case, Channel
 from pakn.cases.workflow import Status
 from pakn.core import validate
+from pakn.core.activity import log_activity
 from pakn.core.errors import InvalidInput, NotFound
 from pakn.core.tracking import normalise_tracking_code
 from pakn.frontdesk.models import BatchSource, FrontBatch, FrontOpinion
@@ -35,8 +36,6 @@ OPINION_FIELDS = ("kind", "title", "content", "topic_code", "address", "join")
 
 
 def _log(action: str, obj: Any, *, actor: Any, unit: Unit, data: dict[str, Any] | None = None) -> None:
-    from pakn.reception.services import log_activity
-
     log_activity("frontdesk", action, obj, actor=actor, unit=unit, data=data)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from pakn.core.errors import InvalidInput, NotFound
+from pakn.core.errors import NotFound
+from pakn.core.formflow import form_status, submit
 from pakn.frontdesk import services
 from pakn.frontdesk.forms import BatchForm, row_count
 
@@ -43,37 +43,38 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     units = services.front_units(request.user)
     rows = row_count(request.POST.get("rows") if request.method == "POST" else request.GET.get("rows"))
     form = BatchForm(request.POST or None, units=units, rows=rows)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            opinions, indexes = form.opinions()
-            front_unit = units.filter(pk=data["front_unit"]).first()
-            if front_unit is None:
-                raise NotFound()
-            try:
-                batch = services.record_batch(
-                    actor=request.user,
-                    front_unit=front_unit,
-                    source=data["source"],
-                    meeting=data["meeting"],
-                    held_on=data["held_on"],
-                    place=data["place"],
-                    document_number=data["document_number"],
-                    forwarded_on=data.get("forwarded_on"),
-                    opinions=opinions,
-                )
-            except InvalidInput as error:
-                form.add_batch_errors(error, indexes)
-            else:
-                messages.success(
-                    request,
-                    _("Đã ghi nhận %(n)s ý kiến và chuyển đến cơ quan có thẩm quyền.") % {"n": batch.opinions.count()},
-                )
-                return redirect("frontdesk_batch", batch_id=batch.pk)
+
+    def record(data: dict[str, Any]) -> Any:
+        opinions, _rows = form.opinions()
+        front_unit = units.filter(pk=data["front_unit"]).first()
+        if front_unit is None:
+            raise NotFound()
+        return services.record_batch(
+            actor=request.user,
+            front_unit=front_unit,
+            source=data["source"],
+            meeting=data["meeting"],
+            held_on=data["held_on"],
+            place=data["place"],
+            document_number=data["document_number"],
+            forwarded_on=data.get("forwarded_on"),
+            opinions=opinions,
+        )
+
+    answer = submit(
+        request,
+        form,
+        record,
+        errors=lambda error: form.add_batch_errors(error, form.opinions()[1]),  # the rows the opinions came from
+        message=lambda batch: (
+            _("Đã ghi nhận %(n)s ý kiến và chuyển đến cơ quan có thẩm quyền.") % {"n": batch.opinions.count()}
+        ),
+        then=lambda batch: redirect("frontdesk_batch", batch_id=batch.pk),
+    )
     more = min(rows + 5, 30)
-    return render(request, "frontdesk/batch_form.html", {"form": form, "more": more}, status=status)
+    return answer or render(
+        request, "frontdesk/batch_form.html", {"form": form, "more": more}, status=form_status(request)
+    )
 
 
 @front_required

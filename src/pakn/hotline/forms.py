@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import Kind, Topic
-from pakn.core.forms import DateField, LongTextField
+from pakn.core.forms import DateField, LongTextField, ServiceForm, set_choices
 from pakn.hotline.models import CallOutcome
 from pakn.org.models import Province
-from pakn.reception.forms import ServiceForm, set_choices
 
 TIME = forms.TimeInput(attrs={"type": "time", "class": "w-short"}, format="%H:%M")
 

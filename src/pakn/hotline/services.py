@@ -1,6 +1,6 @@
 """The one write path for hotlines: publish and change a unit's hotline entries, keep the duty roster, log
 calls. Keyword-only arguments, the acting user explicit, everything checked before anything is written, one
-transaction, one activity row per change (``reception.services.log_activity``, the shared append-only log).
+transaction, one activity row per change (``core.activity.log_activity``, the shared append-only log).
 
 A call that becomes a case goes through ``cases.services.submit`` (channel ``hotline``), which routes it as
 usual and seals the caller's name and number in the identity vault; this package keeps neither."""
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from pakn.cases import services as case_services
 from pakn.cases.models import Channel
 from pakn.core import validate
+from pakn.core.activity import log_activity
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound
 from pakn.core.text import fold
 from pakn.hotline.models import Call, CallOutcome, DutyShift, Hotline
@@ -42,8 +43,6 @@ CASE_FIELDS = {
 
 
 def _log(action: str, obj: Any, *, actor: Any, unit: Unit, data: dict[str, Any] | None = None) -> None:
-    from pakn.reception.services import log_activity
-
     log_activity("hotline", action, obj, actor=actor, unit=unit, data=data)
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pakn.cases.views import staff_required
-from pakn.core.errors import InvalidInput, NotFound, PaknError
+from pakn.core.errors import NotFound, PaknError
+from pakn.core.formflow import form_status, submit
 from pakn.core.tracking import format_tracking_code
 from pakn.hotline import services
 from pakn.hotline.forms import CallForm, DirectoryFilterForm, HotlineForm, ShiftForm
@@ -83,30 +84,29 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def hotline_new(request: HttpRequest) -> HttpResponse:
     units = services.maintainable_units(request.user)
     form = HotlineForm(request.POST or None, units=units)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            unit = units.filter(pk=data["unit"]).first()
-            if unit is None:
-                raise NotFound()
-            try:
-                hotline = services.create_hotline(
-                    actor=request.user,
-                    unit=unit,
-                    official_name=data["official_name"],
-                    position=data["position"],
-                    phone=data["phone"],
-                    hours=data["hours"],
-                    note=data["note"],
-                )
-            except InvalidInput as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("Đã công bố đường dây nóng."))
-                return redirect("hotline_detail", hotline_id=hotline.pk)
-    return render(request, "hotline/hotline_form.html", {"form": form}, status=status)
+
+    def create(data: dict[str, Any]) -> Any:
+        unit = units.filter(pk=data["unit"]).first()
+        if unit is None:
+            raise NotFound()
+        return services.create_hotline(
+            actor=request.user,
+            unit=unit,
+            official_name=data["official_name"],
+            position=data["position"],
+            phone=data["phone"],
+            hours=data["hours"],
+            note=data["note"],
+        )
+
+    answer = submit(
+        request,
+        form,
+        create,
+        message=_("Đã công bố đường dây nóng."),
+        then=lambda hotline: redirect("hotline_detail", hotline_id=hotline.pk),
+    )
+    return answer or render(request, "hotline/hotline_form.html", {"form": form}, status=form_status(request))
 
 
 def _detail(request: HttpRequest, hotline: Any, *, status: int = 200, **forms: Any) -> HttpResponse:
@@ -147,25 +147,23 @@ def hotline_detail(request: HttpRequest, hotline_id: int) -> HttpResponse:
 def hotline_edit(request: HttpRequest, hotline_id: int) -> HttpResponse:
     hotline = services.access_hotline(request.user, hotline_id)
     form = HotlineForm(request.POST, units=services.maintainable_units(request.user), editing=True, prefix="edit")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_hotline(
-                actor=request.user,
-                hotline=hotline,
-                official_name=data["official_name"],
-                position=data["position"],
-                phone=data["phone"],
-                hours=data["hours"],
-                note=data["note"],
-                is_active=bool(data["is_active"]),
-            )
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Đã cập nhật đường dây nóng."))
-            return redirect("hotline_detail", hotline_id=hotline.pk)
-    return _detail(request, hotline, status=400, edit_form=form)
+    answer = submit(
+        request,
+        form,
+        lambda data: services.update_hotline(
+            actor=request.user,
+            hotline=hotline,
+            official_name=data["official_name"],
+            position=data["position"],
+            phone=data["phone"],
+            hours=data["hours"],
+            note=data["note"],
+            is_active=bool(data["is_active"]),
+        ),
+        message=_("Đã cập nhật đường dây nóng."),
+        then=lambda _result: redirect("hotline_detail", hotline_id=hotline.pk),
+    )
+    return answer or _detail(request, hotline, status=400, edit_form=form)
 
 
 @hotline_staff
@@ -174,23 +172,26 @@ def shift_add(request: HttpRequest, hotline_id: int) -> HttpResponse:
     hotline = services.access_hotline(request.user, hotline_id)
     officials = services.roster_officials(hotline.unit)
     form = ShiftForm(request.POST, officials=officials, prefix="shift")
-    if form.is_valid():
+
+    def add(data: dict[str, Any]) -> Any:
         starts_at, ends_at = form.moments()
-        try:
-            services.add_shift(
-                actor=request.user,
-                hotline=hotline,
-                official=officials.filter(pk=form.cleaned_data["official"]).first(),
-                starts_at=starts_at,
-                ends_at=ends_at,
-                note=form.cleaned_data["note"],
-            )
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Đã thêm ca trực."))
-            return redirect("hotline_detail", hotline_id=hotline.pk)
-    return _detail(request, hotline, status=400, shift_form=form)
+        return services.add_shift(
+            actor=request.user,
+            hotline=hotline,
+            official=officials.filter(pk=data["official"]).first(),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            note=data["note"],
+        )
+
+    answer = submit(
+        request,
+        form,
+        add,
+        message=_("Đã thêm ca trực."),
+        then=lambda _result: redirect("hotline_detail", hotline_id=hotline.pk),
+    )
+    return answer or _detail(request, hotline, status=400, shift_form=form)
 
 
 @hotline_staff
@@ -220,25 +221,24 @@ def call_new(request: HttpRequest, hotline_id: int) -> HttpResponse:
         request.POST or None,
         initial={"received_on": now.date(), "received_time": now.time().replace(second=0, microsecond=0)},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                call = services.record_call(actor=request.user, hotline=hotline, **form.service_input())
-            except InvalidInput as error:
-                form.add_service_errors(error)
-            else:
-                if call.case is not None:
-                    messages.success(
-                        request,
-                        _("Đã ghi nhận cuộc gọi và lập đơn %(code)s, chuyển %(unit)s xử lý.")
-                        % {"code": format_tracking_code(call.case.tracking_code), "unit": call.case.unit.name},
-                    )
-                else:
-                    messages.success(request, _("Đã ghi nhận cuộc gọi (không lập đơn)."))
-                return redirect("hotline_detail", hotline_id=hotline.pk)
-    on_duty = services.shift_at(hotline, timezone.now())
-    return render(
-        request, "hotline/call_form.html", {"hotline": hotline, "form": form, "on_duty": on_duty}, status=status
+    answer = submit(
+        request,
+        form,
+        lambda _data: services.record_call(actor=request.user, hotline=hotline, **form.service_input()),
+        message=_call_recorded,
+        then=lambda _call: redirect("hotline_detail", hotline_id=hotline.pk),
     )
+    if answer:
+        return answer
+    on_duty = services.shift_at(hotline, timezone.now())
+    context = {"hotline": hotline, "form": form, "on_duty": on_duty}
+    return render(request, "hotline/call_form.html", context, status=form_status(request))
+
+
+def _call_recorded(call: Any) -> str:
+    if call.case is None:
+        return _("Đã ghi nhận cuộc gọi (không lập đơn).")
+    return _("Đã ghi nhận cuộc gọi và lập đơn %(code)s, chuyển %(unit)s xử lý.") % {
+        "code": format_tracking_code(call.case.tracking_code),
+        "unit": call.case.unit.name,
+    }

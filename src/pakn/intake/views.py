@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pakn.cases import presenters, services
 from pakn.cases.api import deadline_answer
 from pakn.cases.models import Kind
+from pakn.core import formflow
 from pakn.core.errors import InvalidInput, PaknError
 from pakn.core.tracking import format_tracking_code, normalise_tracking_code
 from pakn.intake.forms import (
@@ -68,27 +69,19 @@ def submit(request: HttpRequest) -> HttpResponse:
             data = request.POST.copy()
             data["kind"] = Kind.REPORT
         form = SubmissionForm(data, request.FILES)
-        if form.is_valid():
-            if form.cleaned_data.get("website") or not throttle.verify(
+
+        def send(d: dict[str, Any]) -> Any:
+            if d.get("website") or not throttle.verify(
                 request.POST.get("pow_challenge", ""), request.POST.get("pow_nonce", "")
-            ):
-                form.add_error(None, _("Không gửi được đơn. Vui lòng thử lại."))
-            else:
-                try:
-                    case = services.submit(
-                        actor=request.user, citizen=request.user, channel="web", **form.service_arguments()
-                    )
-                except InvalidInput as error:
-                    form.add_service_errors(error)
-                else:
-                    _join_similar(case, request.POST.get("duplicate_of", ""))
-                    if getattr(case, "new_receipt", ""):
-                        # No name at all: the drop-box receipt is shown in this response, once.
-                        return receipt_response(request, case)
-                    _report_files(request, getattr(case, "attachment_report", []))
-                    # The code is shown only now, after the transaction committed.
-                    request.session["new_case"] = case.tracking_code
-                    return redirect("track_case", code=case.tracking_code)
+            ):  # the honeypot was filled, or the proof of work is missing
+                raise InvalidInput(_("Không gửi được đơn. Vui lòng thử lại."))
+            return services.submit(actor=request.user, citizen=request.user, channel="web", **form.service_arguments())
+
+        answer = formflow.submit(
+            request, form, send, errors=form.add_service_errors, then=lambda case: _submitted(request, case)
+        )
+        if answer:
+            return answer
         status = 400
     else:
         # First visit, or the no-JavaScript "choose province" step: keep what was typed, show no errors.
@@ -100,6 +93,17 @@ def submit(request: HttpRequest) -> HttpResponse:
         form = SubmissionForm(initial=initial)
         status = 200
     return render(request, "public/submit.html", {"form": form, "kind_help": KIND_HELP, **pow_context()}, status=status)
+
+
+def _submitted(request: HttpRequest, case: Any) -> HttpResponse:
+    _join_similar(case, request.POST.get("duplicate_of", ""))
+    if getattr(case, "new_receipt", ""):
+        # No name at all: the drop-box receipt is shown in this response, once.
+        return receipt_response(request, case)
+    _report_files(request, getattr(case, "attachment_report", []))
+    # The code is shown only now, after the transaction committed.
+    request.session["new_case"] = case.tracking_code
+    return redirect("track_case", code=case.tracking_code)
 
 
 def _report_files(request: HttpRequest, report: list[dict[str, Any]]) -> None:

@@ -31,7 +31,7 @@ MAX_QUERY_WORDS = 12
 RANK_FIELD = "search_rank"
 # Relevance is computed over at most this many matches, the newest ones; a broader query shows the most
 # relevant of its newest matches (and the staff page says so). Keeps every query fast at a million cases.
-RANK_WINDOW = 5000
+RANK_WINDOW = 2000
 # A scope this small (one commune's clerk) is matched by scanning its own keys, which is faster than
 # asking the full-text index for every match in the country. Same words, same rule, same results.
 SMALL_SCOPE = 20_000
@@ -70,22 +70,43 @@ def padded(key: str) -> str:
 # ---------------------------------------------------------------- matching
 
 
-def match_sql(words: tuple[str, ...], *, using: str = "default") -> RawSQL:
-    """A subquery of the ids of cases whose keys contain every word."""
-    vendor = connections[using].vendor
-    if vendor == "postgresql":
-        return RawSQL(
-            "SELECT case_id FROM language_casesearchdocument "
-            "WHERE search_vector @@ plainto_tsquery('simple'::regconfig, %s)",
-            [" ".join(words)],
-        )
+def _index_query(words: tuple[str, ...], vendor: str, *, any_word: bool) -> str:
     if vendor == "sqlite":
-        expression = " ".join(f'"{w}"' for w in words)  # words are letters and digits only
-        return RawSQL("SELECT rowid FROM language_fts WHERE language_fts MATCH %s", [expression])
+        return (" OR " if any_word else " ").join(f'"{w}"' for w in words)  # words are letters and digits only
+    return (" | " if any_word else " & ").join(words)
+
+
+# The index's matches, all of them or (second) only the newest ``%s``: fixed SQL, the query is a parameter.
+_MATCH_SQL = {
+    "postgresql": (
+        "SELECT case_id FROM language_casesearchdocument WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)",
+        "SELECT case_id FROM language_casesearchdocument WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) "
+        "ORDER BY case_id DESC LIMIT %s",
+    ),
+    "sqlite": (
+        "SELECT rowid FROM language_fts WHERE language_fts MATCH %s",
+        "SELECT rowid FROM language_fts WHERE language_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+    ),
+}
+
+
+def match_sql(
+    words: tuple[str, ...], *, using: str = "default", newest: int | None = None, any_word: bool = False
+) -> RawSQL:
+    """A subquery of the ids of cases whose keys contain every word (``any_word``: at least one); with
+    ``newest``, only that many, the newest — the index hands them over newest first and stops there, so a
+    broad query costs no more than a rare one."""
+    vendor = connections[using].vendor
+    params: list[Any] = [_index_query(words, vendor, any_word=any_word)]
+    if newest is not None:
+        params.append(int(newest))
+    if vendor in _MATCH_SQL:
+        sql = _MATCH_SQL[vendor][newest is not None]
+        return RawSQL(sql, params)  # noqa: S611 - fixed SQL above; the query and the limit are parameters
     raise NotImplementedError(f"search needs SQLite (FTS5) or PostgreSQL, not {vendor}")
 
 
-def rank_expression(parsed: ParsedQuery) -> Any:
+def rank_expression(parsed: ParsedQuery, *, partial: bool = False) -> Any:
     def has(field: str, needle: str, weight: int) -> SqlCase:
         return SqlCase(
             When(**{f"search_document__{field}__contains": needle}, then=Value(weight)),
@@ -100,6 +121,8 @@ def rank_expression(parsed: ParsedQuery) -> Any:
         parts.append(has("title_key", padded(parsed.phrase), 8))
         parts.append(has("body_key", padded(parsed.phrase), 4))
         parts += [has("title_key", padded(w), 1) for w in parsed.words[:6]]
+    if partial:  # not every word is there: the more of them a case has, the higher it comes
+        parts += [has("body_key", padded(w), 2) for w in parsed.words]
     if not parts:
         return Value(0, output_field=IntegerField())
     total = parts[0]
@@ -108,12 +131,13 @@ def rank_expression(parsed: ParsedQuery) -> Any:
     return total
 
 
-def key_scan(words: tuple[str, ...]) -> Q:
+def key_scan(words: tuple[str, ...], *, any_word: bool = False) -> Q:
     """The same matching rule as the full-text index, as LIKE conditions on the stored keys."""
     condition = Q()
     for w in words:
         needle = padded(w)
-        condition &= Q(search_document__title_key__contains=needle) | Q(search_document__body_key__contains=needle)
+        has = Q(search_document__title_key__contains=needle) | Q(search_document__body_key__contains=needle)
+        condition = (condition | has) if any_word else (condition & has)
     return condition
 
 
@@ -121,24 +145,73 @@ def _is_small(queryset: QuerySet[Any]) -> bool:
     return queryset.order_by().values("pk")[: SMALL_SCOPE + 1].count() <= SMALL_SCOPE
 
 
-def _condition(parsed: ParsedQuery, using: str, *, small: bool = False) -> Q:
+def _condition(
+    parsed: ParsedQuery, using: str, *, small: bool = False, newest: int | None = None, any_word: bool = False
+) -> Q:
     condition = Q(pk__in=[])
     if parsed.words:
-        condition |= key_scan(parsed.words) if small else Q(pk__in=match_sql(parsed.words, using=using))
+        condition |= (
+            key_scan(parsed.words, any_word=any_word)
+            if small
+            else Q(pk__in=match_sql(parsed.words, using=using, newest=newest, any_word=any_word))
+        )
     if parsed.tracking_code:
         condition |= Q(tracking_code=parsed.tracking_code)
     return condition
 
 
 def count_matches(queryset: QuerySet[Any], q: str) -> int:
-    """How many cases of ``queryset`` match ``q`` (all of them, not only the ranked window)."""
+    """How many cases of ``queryset`` match ``q`` (all of them, not only the ranked window: reports and tests;
+    a page shows the window's count, ``Found.more``)."""
     parsed = parse_query(q)
     if not parsed:
         return queryset.count()
     return queryset.filter(_condition(parsed, queryset.db, small=_is_small(queryset))).count()
 
 
-def filter_cases(queryset: QuerySet[Any], q: str, *, window: int | None = -1) -> QuerySet[Any]:
+# How far the newest-first window is widened for a scope that holds only part of the cases (a province):
+# 4, 16, 64 times the window; past that the page ranks what the widest window found in the scope.
+WIDEN_STEPS = 3
+
+
+def _newest_in_scope(queryset: QuerySet[Any], parsed: ParsedQuery, window: int, *, any_word: bool) -> QuerySet[Any]:
+    """The ``window`` newest matches of ``queryset``, asking the index for its newest matches only."""
+    db = queryset.db
+    limit = window
+    for step in range(WIDEN_STEPS + 1):
+        candidates = queryset.filter(_condition(parsed, db, newest=limit, any_word=any_word))
+        if not queryset.query.where or step == WIDEN_STEPS:
+            break  # every case is in scope: the index's newest are the scope's newest
+        if candidates.order_by().values("pk")[:window].count() >= window:
+            break
+        limit *= 4
+    newest = candidates.order_by("-pk").values("pk")[:window]
+    return queryset.model._default_manager.filter(pk__in=newest).select_related(*_related(queryset))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search's ranked cases, and what the page says about them."""
+
+    cases: QuerySet[Any]
+    partial: bool  # no case has every word: these have some of them
+    window: int | None  # at most this many, the newest matches, are ranked (None: all)
+
+
+def find(queryset: QuerySet[Any], q: str, *, window: int | None = -1) -> Found:
+    """``filter_cases``; when no case in scope has every word of a query of several words, the cases with
+    some of them instead (``partial``), the most words first."""
+    window = RANK_WINDOW if window == -1 else window
+    cases = filter_cases(queryset, q, window=window)
+    parsed = parse_query(q)
+    if len(parsed.words) < 2 or cases.exists():
+        return Found(cases, partial=False, window=window)
+    return Found(filter_cases(queryset, q, window=window, any_word=True), partial=True, window=window)
+
+
+def filter_cases(
+    queryset: QuerySet[Any], q: str, *, window: int | None = -1, any_word: bool = False
+) -> QuerySet[Any]:
     """``queryset`` narrowed to the cases matching ``q`` (a query or a tracking code), annotated with
     ``search_rank`` and ordered best first. An empty query returns the queryset unchanged. At most
     ``window`` matches, the newest, are ranked and returned (default ``RANK_WINDOW``; ``None``: all)."""
@@ -147,11 +220,10 @@ def filter_cases(queryset: QuerySet[Any], q: str, *, window: int | None = -1) ->
     if not parsed:
         return queryset
     small = _is_small(queryset)
-    matched = queryset.filter(_condition(parsed, queryset.db, small=small))
-    if window is not None and not small:
-        newest = matched.order_by("-pk").values("pk")[:window]
-        matched = queryset.model._default_manager.filter(pk__in=newest)
-        matched = matched.select_related(*_related(queryset))
+    if window is None or small:
+        matched = queryset.filter(_condition(parsed, queryset.db, small=small, any_word=any_word))
+    else:
+        matched = _newest_in_scope(queryset, parsed, window, any_word=any_word)
     exact = (
         SqlCase(
             When(tracking_code=parsed.tracking_code, then=Value(1000)), default=Value(0), output_field=IntegerField()
@@ -159,7 +231,7 @@ def filter_cases(queryset: QuerySet[Any], q: str, *, window: int | None = -1) ->
         if parsed.tracking_code
         else Value(0, output_field=IntegerField())
     )
-    return matched.annotate(**{RANK_FIELD: exact + rank_expression(parsed)}).order_by(
+    return matched.annotate(**{RANK_FIELD: exact + rank_expression(parsed, partial=any_word)}).order_by(
         f"-{RANK_FIELD}", "-received_on", "-pk"
     )
 
@@ -270,10 +342,12 @@ def document_keys(
 
 
 __all__ = [
+    "Found",
     "Hit",
     "ParsedQuery",
     "document_keys",
     "filter_cases",
+    "find",
     "highlight",
     "hits",
     "parse_query",

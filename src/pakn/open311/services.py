@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pakn.core.activity import log_activity
 from pakn.open311.models import ApiKey, Open311Request
-from pakn.reception.services import log_activity
 
 
 def issue_api_key(*, actor: Any, name: str, contact: str = "") -> tuple[ApiKey, str]:

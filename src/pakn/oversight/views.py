@@ -22,7 +22,8 @@ from pakn.cases import policy
 from pakn.cases.models import Answer, AnswerKind, AuditEvent, Case, Kind
 from pakn.cases.presenters import EVENT_LABELS, event_detail
 from pakn.cases.workflow import OPEN, Status
-from pakn.core.errors import InvalidInput, NotFound, PaknError
+from pakn.core.errors import NotFound, PaknError
+from pakn.core.formflow import form_status, submit
 from pakn.core.people import person_name
 from pakn.org.models import Unit
 from pakn.oversight import access, reports, services
@@ -294,26 +295,6 @@ def recommendation_new(request: HttpRequest) -> HttpResponse:
         case = access.access_area_case(user, case_id)
     if request.method == "POST":
         form = RecommendationForm(request.POST, units=units)
-        if form.is_valid():
-            to_unit = Unit.objects.get(pk=int(form.cleaned_data["to_unit"]))
-            try:
-                rec = services.send_recommendation(
-                    actor=user,
-                    to_unit=to_unit,
-                    title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
-                    case=case,
-                )
-            except InvalidInput as error:
-                for name, msgs in error.fields.items():
-                    for m in msgs:
-                        form.add_error(name if name in form.fields else None, str(m))
-            else:
-                messages.success(
-                    request, _("Đã gửi kiến nghị. Hạn trả lời: %(due)s.") % {"due": rec.due_on.strftime("%d/%m/%Y")}
-                )
-                return redirect("oversight_recommendation", rec_id=rec.pk)
-        status = 400
     else:
         initial: dict[str, Any] = {}
         if case is not None:
@@ -323,13 +304,23 @@ def recommendation_new(request: HttpRequest) -> HttpResponse:
                 "title": _("Kiến nghị về hồ sơ #%(id)s") % {"id": case.pk},
             }
         form = RecommendationForm(initial=initial, units=units)
-        status = 200
+    answer = submit(
+        request,
+        form,
+        lambda d: services.send_recommendation(
+            actor=user, to_unit=Unit.objects.get(pk=int(d["to_unit"])), title=d["title"], body=d["body"], case=case
+        ),
+        message=lambda rec: _("Đã gửi kiến nghị. Hạn trả lời: %(due)s.") % {"due": rec.due_on.strftime("%d/%m/%Y")},
+        then=lambda rec: redirect("oversight_recommendation", rec_id=rec.pk),
+    )
+    if answer:
+        return answer
     days, note = services.response_period(timezone.localdate())
     return render(
         request,
         "oversight/recommendation_new.html",
         _common(request, "recommendations", form=form, case=case, days=days, note=note),
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -575,21 +566,16 @@ def discipline_new(request: HttpRequest, case_id: int) -> HttpResponse:
     if case is None:
         raise NotFound()
     form = DisciplineForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                public_services.publish_discipline_result(actor=request.user, case=case, **form.cleaned_data)
-            except InvalidInput as error:
-                for name, msgs in error.fields.items():
-                    for m in msgs:
-                        form.add_error(name if name in form.fields else None, str(m))
-            except PaknError as error:
-                messages.error(request, str(error.message))
-            else:
-                messages.success(request, _("Đã công bố kết quả xử lý."))
-                return redirect("portal_discipline")
+    answer = submit(
+        request,
+        form,
+        lambda d: public_services.publish_discipline_result(actor=request.user, case=case, **d),
+        message=_("Đã công bố kết quả xử lý."),
+        then=lambda _result: redirect("portal_discipline"),
+        refused="message",
+    )
+    if answer:
+        return answer
     published = DisciplineResult.objects.filter(case=case)
     return render(
         request,
@@ -603,7 +589,7 @@ def discipline_new(request: HttpRequest, case_id: int) -> HttpResponse:
             kind_label=Kind(case.kind).label,
             title=mask(case.title),
         ),
-        status=status,
+        status=form_status(request),
     )
 
 

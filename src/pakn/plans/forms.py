@@ -8,8 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pakn.core.forms import DateField
-from pakn.reception.forms import ServiceForm, UnitChoiceField, set_choices, unit_choices
+from pakn.core.forms import DateField, ServiceForm, UnitChoiceField, set_choices, unit_choices
 
 
 class DirectiveForm(ServiceForm):

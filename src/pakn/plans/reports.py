@@ -7,10 +7,10 @@ from datetime import date
 
 from django.http import HttpResponse
 
+from pakn.core.documents import Document, Table, issuer_and_signer, pdf_response, xlsx_response
 from pakn.core.text import fold
 from pakn.org.models import Unit
 from pakn.plans.queries import Cascade
-from pakn.reception.reporting import Document, Table, issuer_and_signer, pdf_response, xlsx_response
 
 UNIT_HEADERS = [
     "Đơn vị",

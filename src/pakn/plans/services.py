@@ -1,6 +1,6 @@
 """The one write path for directives, plans, tasks and progress reports: keyword-only arguments, the
 acting user explicit, input checked first, one transaction, one activity row per change (the shared
-log of ``reception.models.Activity``)."""
+activity log, ``core.activity``)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.activity import log_activity
 from pakn.core.errors import Forbidden, InvalidInput, InvalidTransition
 from pakn.org.models import Unit, UnitLevel
 from pakn.plans.models import Directive, Plan, ProgressReport, Task
 from pakn.reception import validation as v
 from pakn.reception.access import require_writer, writable_units
-from pakn.reception.services import log_activity
 
 MAX_BODY = 20_000
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pakn.cases.views import staff_required
-from pakn.core.errors import InvalidInput, NotFound, PaknError
+from pakn.core.errors import InvalidInput, NotFound
+from pakn.core.formflow import form_status, submit
 from pakn.plans import forms as f
 from pakn.plans import queries, reports, services
 from pakn.plans.models import Directive, Plan, Task
@@ -57,18 +57,14 @@ def directive_new(request: HttpRequest) -> HttpResponse:
     if not writable_units(request.user).exists():
         raise NotFound()
     form = f.DirectiveForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                directive = services.record_directive(actor=request.user, **form.cleaned_data)
-            except InvalidInput as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("Đã ghi nhận văn bản %(n)s.") % {"n": directive.number})
-                return redirect("plans_directive", directive_id=directive.pk)
-    return render(request, "plans/directive_form.html", {"form": form}, status=status)
+    answer = submit(
+        request,
+        form,
+        lambda d: services.record_directive(actor=request.user, **d),
+        message=lambda directive: _("Đã ghi nhận văn bản %(n)s.") % {"n": directive.number},
+        then=lambda directive: redirect("plans_directive", directive_id=directive.pk),
+    )
+    return answer or render(request, "plans/directive_form.html", {"form": form}, status=form_status(request))
 
 
 @staff_required
@@ -113,30 +109,28 @@ def plan_new(request: HttpRequest, directive_id: int) -> HttpResponse:
         if assigned:
             initial["unit"] = assigned.pk
     form = f.PlanForm(request.POST or None, units=units, parents=parents, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                unit = access_unit(request.user, d["unit"], write=True)
-                parent = parents_qs.filter(pk=d["parent"]).first() if d["parent"] else None
-                plan = services.issue_plan(
-                    actor=request.user,
-                    directive=directive,
-                    unit=unit,
-                    parent=parent,
-                    number=d["number"],
-                    title=d["title"],
-                    issued_on=d["issued_on"],
-                    summary=d["summary"],
-                )
-            except InvalidInput as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("Đã ghi nhận kế hoạch %(n)s.") % {"n": plan.number})
-                return redirect("plans_plan", plan_id=plan.pk)
-    return render(request, "plans/plan_form.html", {"form": form, "directive": directive}, status=status)
+
+    def issue(d: dict[str, Any]) -> Plan:
+        return services.issue_plan(
+            actor=request.user,
+            directive=directive,
+            unit=access_unit(request.user, d["unit"], write=True),
+            parent=parents_qs.filter(pk=d["parent"]).first() if d["parent"] else None,
+            number=d["number"],
+            title=d["title"],
+            issued_on=d["issued_on"],
+            summary=d["summary"],
+        )
+
+    answer = submit(
+        request,
+        form,
+        issue,
+        message=lambda plan: _("Đã ghi nhận kế hoạch %(n)s.") % {"n": plan.number},
+        then=lambda plan: redirect("plans_plan", plan_id=plan.pk),
+    )
+    context = {"form": form, "directive": directive}
+    return answer or render(request, "plans/plan_form.html", context, status=form_status(request))
 
 
 def _plan(request: HttpRequest, plan_id: Any) -> Plan:
@@ -183,29 +177,25 @@ def plan_task(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     units = assignable_units(plan)
     form = f.TaskForm(request.POST, units=units)
-    if form.is_valid():
-        d = form.cleaned_data
+
+    def assign(d: dict[str, Any]) -> Task:
         assignee = units.filter(pk=d["assignee"]).first()
-        try:
-            if assignee is None:
-                raise InvalidInput(fields={"assignee": [_("Chọn một đơn vị trên địa bàn.")]})
-            services.assign_task(
-                actor=request.user,
-                plan=plan,
-                assignee=assignee,
-                title=d["title"],
-                description=d["description"],
-                due_on=d["due_on"],
-            )
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        except PaknError as error:
-            messages.error(request, str(error.message))
-            return redirect("plans_plan", plan_id=plan.pk)
-        else:
-            messages.success(request, _("Đã giao nhiệm vụ."))
-            return redirect("plans_plan", plan_id=plan.pk)
-    return render(request, "plans/plan.html", _plan_context(request, plan, form), status=400)
+        if assignee is None:
+            raise InvalidInput(fields={"assignee": [_("Chọn một đơn vị trên địa bàn.")]})
+        return services.assign_task(
+            actor=request.user,
+            plan=plan,
+            assignee=assignee,
+            title=d["title"],
+            description=d["description"],
+            due_on=d["due_on"],
+        )
+
+    def back(_result: object = None) -> HttpResponse:
+        return redirect("plans_plan", plan_id=plan.pk)
+
+    answer = submit(request, form, assign, message=_("Đã giao nhiệm vụ."), then=back, refused="message", back=back)
+    return answer or render(request, "plans/plan.html", _plan_context(request, plan, form), status=400)
 
 
 def _task(request: HttpRequest, task_id: Any) -> Task:
@@ -250,15 +240,17 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _task(request, task_id)
     form = f.ReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_progress(actor=request.user, task=task, **form.cleaned_data)
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        except PaknError as error:
-            messages.error(request, str(error.message))
-            return redirect("plans_task", task_id=task.pk)
-        else:
-            messages.success(request, _("Đã gửi báo cáo."))
-            return redirect("plans_task", task_id=task.pk)
-    return render(request, "plans/task.html", _task_context(request, task, form), status=400)
+
+    def back(_result: object = None) -> HttpResponse:
+        return redirect("plans_task", task_id=task.pk)
+
+    answer = submit(
+        request,
+        form,
+        lambda d: services.report_progress(actor=request.user, task=task, **d),
+        message=_("Đã gửi báo cáo."),
+        then=back,
+        refused="message",
+        back=back,
+    )
+    return answer or render(request, "plans/task.html", _task_context(request, task, form), status=400)

@@ -24,6 +24,7 @@ from pakn.cases import presenters
 from pakn.cases import services as case_services
 from pakn.cases.models import Case, Message
 from pakn.core.errors import InvalidInput, PaknError
+from pakn.core.formflow import submit
 from pakn.core.tracking import format_tracking_code
 from pakn.protection import services as protection
 from pakn.protection import throttle
@@ -67,31 +68,35 @@ def receipt_response(request: HttpRequest, case: Case) -> HttpResponse:
 def dropbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "choose_province" not in request.POST:
         form = DropboxForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def send(data: dict[str, Any]) -> Case:
             if data.get("website") or not throttle.verify(
                 request.POST.get("pow_challenge", ""), request.POST.get("pow_nonce", "")
-            ):
-                form.add_error(None, _("Không gửi được. Vui lòng thử lại."))
-            else:
-                try:
-                    case = case_services.submit(
-                        actor=None,
-                        kind=data["kind"],
-                        title=data["title"],
-                        content=data["content"],
-                        subject=data.get("subject", ""),
-                        province_code=data.get("province_code") or None,
-                        commune_code=data.get("commune_code") or None,
-                        reporter=None,
-                        channel="web",
-                        attachments=data.get("evidence") or [],
-                        dropbox=True,
-                    )
-                except InvalidInput as error:
-                    _errors(form, error)
-                else:
-                    return receipt_response(request, case)
+            ):  # the honeypot was filled, or the proof of work is missing
+                raise InvalidInput(_("Không gửi được. Vui lòng thử lại."))
+            return case_services.submit(
+                actor=None,
+                kind=data["kind"],
+                title=data["title"],
+                content=data["content"],
+                subject=data.get("subject", ""),
+                province_code=data.get("province_code") or None,
+                commune_code=data.get("commune_code") or None,
+                reporter=None,
+                channel="web",
+                attachments=data.get("evidence") or [],
+                dropbox=True,
+            )
+
+        answer = submit(
+            request,
+            form,
+            send,
+            errors=lambda error: _errors(form, error),
+            then=lambda case: receipt_response(request, case),
+        )
+        if answer:
+            return answer
         status = 400
     else:
         form = DropboxForm(initial=request.POST.dict() if request.method == "POST" else None)

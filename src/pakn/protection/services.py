@@ -803,7 +803,7 @@ def rotate_escrow_key(*, actor: Any, old_private: bytes, new_public: bytes) -> i
     """Replace the escrow key: every item sealed to the old key is sealed to the new one, in one transaction;
     the old key is retired. Returns the number of items moved. Logged (no key material) in the activity log
     and the ``pakn.protection`` log."""
-    from pakn.reception.services import log_activity
+    from pakn.core.activity import log_activity
 
     config = VaultConfig.objects.select_related("escrow").filter(pk=1).first()
     if config is None:

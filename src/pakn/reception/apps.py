@@ -10,6 +10,10 @@ class ReceptionConfig(AppConfig):
     verbose_name = "Tiếp công dân, đối thoại"
 
     def ready(self) -> None:
+        from pakn.core import activity
         from pakn.reception.defaults import seed_defaults
+        from pakn.reception.services import write_activity
+
+        activity.register(write_activity)  # the shared log's rows are ``reception.Activity``
 
         post_migrate.connect(seed_defaults, sender=self, dispatch_uid="pakn-reception-seed-defaults")

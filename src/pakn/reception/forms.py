@@ -12,36 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import Kind, Topic
 from pakn.core.errors import InvalidInput
-from pakn.core.forms import DateField
+from pakn.core.forms import DateField, ServiceForm, UnitChoiceField, row_field, set_choices, unit_choices
 from pakn.org.models import Province, Unit
 from pakn.reception.models import Competence, EntryKind, NoticeOutcome, SessionKind, SessionMode
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def set_choices(form: forms.Form, name: str, choices: Any) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
-
-
-class ServiceForm(forms.Form):
-    def add_service_errors(self, error: InvalidInput, *, prefix: str = "") -> None:
-        if not error.fields:
-            self.add_error(None, str(error.message))
-        for name, messages in error.fields.items():
-            field = name[len(prefix) :] if prefix and name.startswith(prefix) else name
-            for message in messages if isinstance(messages, list | tuple) else [messages]:
-                self.add_error(field if field in self.fields else None, str(message))
-
-
-def unit_choices(units: Any) -> list[tuple[int, str]]:
-    return [(u.pk, u.name) for u in units.order_by("province_id", "level", "name")[:500]]
-
-
-class UnitChoiceField(forms.TypedChoiceField):
-    def __init__(self, **kwargs: Any):
-        super().__init__(coerce=int, **kwargs)
 
 
 class PublicFilterForm(forms.Form):
@@ -193,16 +168,9 @@ class OpenCasesForm(ServiceForm):
         return result, indexes
 
     def add_matter_errors(self, error: InvalidInput, indexes: list[int]) -> None:
-        for name, messages in error.fields.items():
-            parts = name.split(".")
-            field = None
-            if len(parts) >= 3 and parts[0] == "matters" and parts[1].isdecimal() and int(parts[1]) < len(indexes):
-                candidate = f"m{indexes[int(parts[1])]}_{parts[2]}"
-                field = candidate if candidate in self.fields else None
-            for message in messages if isinstance(messages, list | tuple) else [messages]:
-                self.add_error(field, str(message))
-        if not error.fields:
-            self.add_error(None, str(error.message))
+        self.add_service_errors(
+            error, rename=lambda name: row_field(name, items="matters", prefix="m", indexes=indexes)
+        )
 
 
 class NoticeForm(ServiceForm):
@@ -265,16 +233,7 @@ class ConclusionForm(ServiceForm):
         return result, indexes
 
     def add_task_errors(self, error: InvalidInput, indexes: list[int]) -> None:
-        for name, messages in error.fields.items():
-            parts = name.split(".")
-            field: str | None = name if name in self.fields else None
-            if len(parts) == 3 and parts[0] == "tasks" and parts[1].isdecimal() and int(parts[1]) < len(indexes):
-                candidate = f"t{indexes[int(parts[1])]}_{parts[2]}"
-                field = candidate if candidate in self.fields else None
-            for message in messages if isinstance(messages, list | tuple) else [messages]:
-                self.add_error(field, str(message))
-        if not error.fields:
-            self.add_error(None, str(error.message))
+        self.add_service_errors(error, rename=lambda name: row_field(name, items="tasks", prefix="t", indexes=indexes))
 
 
 class TaskDoneForm(ServiceForm):

@@ -10,10 +10,10 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
+from pakn.core.documents import Document, Table, issuer_and_signer, pdf_response, xlsx_response
 from pakn.org.models import Unit
 from pakn.reception.models import Entry
 from pakn.reception.queries import UnitCompliance
-from pakn.reception.reporting import Document, Table, issuer_and_signer, pdf_response, xlsx_response
 
 COMPLIANCE_HEADERS = [
     "Đơn vị",

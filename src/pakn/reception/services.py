@@ -71,10 +71,10 @@ def _redacted(text: str, terms: list[str]) -> str:
 # ---------------------------------------------------------------- activity log and rules
 
 
-def log_activity(
+def write_activity(
     app: str, action: str, obj: Any, *, actor: Any, unit: Unit | None, data: dict[str, Any] | None = None
 ) -> Activity:
-    """Append one row to the activity log. Call inside the transaction that made the change."""
+    """The writer of the shared activity log (``core.activity.log_activity``, registered at start-up)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return Activity.objects.create(
         app=app,
@@ -89,7 +89,7 @@ def log_activity(
 
 
 def _log(action: str, obj: Any, *, actor: Any, unit: Unit | None, data: dict[str, Any] | None = None) -> Activity:
-    return log_activity("reception", action, obj, actor=actor, unit=unit, data=data)
+    return write_activity("reception", action, obj, actor=actor, unit=unit, data=data)
 
 
 def time_rule(item: str, *, unit_kind: str, on: date) -> TimeRule:

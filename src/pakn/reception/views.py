@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pakn.cases.views import staff_required
 from pakn.core.errors import InvalidInput, NotFound, PaknError
+from pakn.core.formflow import form_status, submit
 from pakn.core.text import fold
 from pakn.core.tracking import format_tracking_code
 from pakn.org.models import Province, Unit
@@ -75,33 +76,28 @@ def _public_session(session_id: int) -> Session:
 def book(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _public_session(session_id)
     form = f.BookingForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            if data.get("website"):
-                form.add_error(None, _("Không gửi được đăng ký. Vui lòng thử lại."))
-            else:
-                try:
-                    booking = services.book_slot(
-                        session=session,
-                        name=data["name"],
-                        phone=data["phone"],
-                        email=data["email"],
-                        address=data["address"],
-                        people_count=data["people_count"],
-                        summary=data["summary"],
-                    )
-                except InvalidInput as error:
-                    form.add_service_errors(error)
-                except PaknError as error:
-                    form.add_error(None, str(error.message))
-                else:
-                    request.session["new_booking"] = booking.code
-                    return redirect("reception_booking", code=booking.code)
+
+    def book_slot(data: dict[str, Any]) -> Any:
+        if data.get("website"):  # the honeypot: a person leaves it empty
+            raise PaknError(_("Không gửi được đăng ký. Vui lòng thử lại."))
+        return services.book_slot(
+            session=session,
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+            people_count=data["people_count"],
+            summary=data["summary"],
+        )
+
+    def booked(booking: Any) -> HttpResponse:
+        request.session["new_booking"] = booking.code
+        return redirect("reception_booking", code=booking.code)
+
+    answer = submit(request, form, book_slot, then=booked, refused="form")
     free = max(session.capacity - session.booked, 0)  # type: ignore[attr-defined]
-    return render(request, "reception/book.html", {"session": session, "form": form, "free": free}, status=status)
+    context = {"session": session, "form": form, "free": free}
+    return answer or render(request, "reception/book.html", context, status=form_status(request))
 
 
 def booking_status(request: HttpRequest, code: str) -> HttpResponse:
@@ -190,40 +186,33 @@ def session_new(request: HttpRequest) -> HttpResponse:
     if not units.exists():
         raise NotFound()
     form = f.SessionForm(request.POST or None, units=units)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                unit = access_unit(request.user, data["unit"], write=True)
-                session = services.schedule_session(
-                    actor=request.user,
-                    unit=unit,
-                    kind=data["kind"],
-                    mode=data["mode"],
-                    date=data["date"],
-                    start_time=data["start_time"],
-                    end_time=data["end_time"],
-                    place=data["place"],
-                    video_url=data["video_url"],
-                    presider_name=data["presider_name"],
-                    presided_by_head=data["presided_by_head"],
-                    slot_minutes=data["slot_minutes"],
-                    topic=data["topic"],
-                    publish=data["publish"],
-                )
-            except InvalidInput as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(
-                    request,
-                    _("Đã lên lịch buổi tiếp.")
-                    if session.status == SessionStatus.DRAFT
-                    else _("Đã lên lịch và công bố buổi tiếp."),
-                )
-                return redirect("reception_session", session_id=session.pk)
-    return render(request, "reception/session_form.html", {"form": form}, status=status)
+    answer = submit(
+        request,
+        form,
+        lambda data: services.schedule_session(
+            actor=request.user,
+            unit=access_unit(request.user, data["unit"], write=True),
+            kind=data["kind"],
+            mode=data["mode"],
+            date=data["date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            place=data["place"],
+            video_url=data["video_url"],
+            presider_name=data["presider_name"],
+            presided_by_head=data["presided_by_head"],
+            slot_minutes=data["slot_minutes"],
+            topic=data["topic"],
+            publish=data["publish"],
+        ),
+        message=lambda session: (
+            _("Đã lên lịch buổi tiếp.")
+            if session.status == SessionStatus.DRAFT
+            else _("Đã lên lịch và công bố buổi tiếp.")
+        ),
+        then=lambda session: redirect("reception_session", session_id=session.pk),
+    )
+    return answer or render(request, "reception/session_form.html", {"form": form}, status=form_status(request))
 
 
 def _session_context(request: HttpRequest, session: Session, bound: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -422,40 +411,33 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         )
     form = f.EntryForm(request.POST or None, units=units, initial=initial)
     form.fields["name"].required = booking is None  # a booked citizen's details are already sealed
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                unit = access_unit(request.user, d["unit"], write=True)
-                entry = services.register_contact(
-                    actor=request.user,
-                    unit=unit,
-                    received_on=d["received_on"],
-                    name=d["name"],
-                    address=d["address"],
-                    id_number=d["id_number"],
-                    phone=d["phone"],
-                    summary=d["summary"],
-                    kind=d["kind"],
-                    people_count=d["people_count"],
-                    handled_before=d["handled_before"],
-                    competence=d["competence"],
-                    guidance_document=d["guidance_document"],
-                    follow_up=d["follow_up"],
-                    complex=d["complex"],
-                    session=session,
-                    booking=booking,
-                )
-            except InvalidInput as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("Đã vào sổ tiếp công dân số %(n)s.") % {"n": entry.reference})
-                return redirect("reception_entry", entry_id=entry.pk)
-    return render(
-        request, "reception/entry_form.html", {"form": form, "session": session, "booking": booking}, status=status
+    answer = submit(
+        request,
+        form,
+        lambda d: services.register_contact(
+            actor=request.user,
+            unit=access_unit(request.user, d["unit"], write=True),
+            received_on=d["received_on"],
+            name=d["name"],
+            address=d["address"],
+            id_number=d["id_number"],
+            phone=d["phone"],
+            summary=d["summary"],
+            kind=d["kind"],
+            people_count=d["people_count"],
+            handled_before=d["handled_before"],
+            competence=d["competence"],
+            guidance_document=d["guidance_document"],
+            follow_up=d["follow_up"],
+            complex=d["complex"],
+            session=session,
+            booking=booking,
+        ),
+        message=lambda entry: _("Đã vào sổ tiếp công dân số %(n)s.") % {"n": entry.reference},
+        then=lambda entry: redirect("reception_entry", entry_id=entry.pk),
     )
+    context = {"form": form, "session": session, "booking": booking}
+    return answer or render(request, "reception/entry_form.html", context, status=form_status(request))
 
 
 ENTRY_ACTIONS = {
@@ -502,6 +484,13 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     return render(request, "reception/entry_detail.html", _entry_context(request, entry))
 
 
+def _open_cases(request: HttpRequest, entry: Entry, form: f.OpenCasesForm) -> list[Any]:
+    matters, _rows = form.matters()
+    if not matters:
+        raise InvalidInput(_("Điền ít nhất một nội dung (tiêu đề và nội dung)."))
+    return services.open_cases(actor=request.user, entry=entry, matters=matters)
+
+
 @staff_required
 @require_POST
 def entry_action(request: HttpRequest, entry_id: int, action: str) -> HttpResponse:
@@ -509,40 +498,44 @@ def entry_action(request: HttpRequest, entry_id: int, action: str) -> HttpRespon
         raise NotFound()
     entry = fetch(request.user, Entry.objects.select_related("unit", "session"), entry_id, write=True)
     form: Any
-    done = ""
+
+    def back(_result: object) -> HttpResponse:
+        return redirect("reception_entry", entry_id=entry.pk)
+
+    done = _("Đã thực hiện: %(action)s.") % {"action": ENTRY_ACTIONS[action]}
     if action == "update":
         form = f.EntryUpdateForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_entry(actor=request.user, entry=entry, **form.cleaned_data)
-            except InvalidInput as error:
-                form.add_service_errors(error)
+        answer = submit(
+            request,
+            form,
+            lambda d: services.update_entry(actor=request.user, entry=entry, **d),
+            message=done,
+            then=back,
+        )
     elif action == "notice":
         form = f.NoticeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.record_notice(actor=request.user, entry=entry, **form.cleaned_data)
-            except InvalidInput as error:
-                form.add_service_errors(error)
+        answer = submit(
+            request,
+            form,
+            lambda d: services.record_notice(actor=request.user, entry=entry, **d),
+            message=done,
+            then=back,
+        )
     else:
         form = f.OpenCasesForm(request.POST)
-        if form.is_valid():
-            matters, indexes = form.matters()
-            if not matters:
-                form.add_error(None, _("Điền ít nhất một nội dung (tiêu đề và nội dung)."))
-            else:
-                try:
-                    cases = services.open_cases(actor=request.user, entry=entry, matters=matters)
-                except InvalidInput as error:
-                    form.add_matter_errors(error, indexes)
-                else:
-                    done = _("Đã mở %(n)s hồ sơ: %(codes)s.") % {
-                        "n": len(cases),
-                        "codes": ", ".join(format_tracking_code(c.tracking_code) for c in cases),
-                    }
-    if form.is_valid():
-        messages.success(request, done or _("Đã thực hiện: %(action)s.") % {"action": ENTRY_ACTIONS[action]})
-        return redirect("reception_entry", entry_id=entry.pk)
+        answer = submit(
+            request,
+            form,
+            lambda _d: _open_cases(request, entry, form),
+            errors=lambda error: form.add_matter_errors(error, form.matters()[1]),
+            message=lambda cases: (
+                _("Đã mở %(n)s hồ sơ: %(codes)s.")
+                % {"n": len(cases), "codes": ", ".join(format_tracking_code(c.tracking_code) for c in cases)}
+            ),
+            then=back,
+        )
+    if answer:
+        return answer
     entry.refresh_from_db()
     context = _entry_context(request, entry, bound={action: form})
     context["open_action"] = action
