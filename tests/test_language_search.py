@@ -206,3 +206,29 @@ def test_added_information_is_searchable(make_case: Callable[..., Case]) -> None
     assert case.pk in set(search.filter_cases(Case.objects.all(), "nuoc tran").values_list("pk", flat=True))
     document = CaseSearchDocument.objects.get(case_id=case.pk)
     assert document.dup_key == search.document_keys(title=case.title, content=case.content)["dup_key"]
+
+
+def test_no_case_has_every_word_so_the_best_partial_matches_show(
+    corpus: dict[str, Case], clerk: Any, login: Callable[[Any], Any]
+) -> None:
+    # No case has "ban", "bi", "thu" and "karaoke" together: the Ban Bí thư case has three of the four words.
+    assert found("Ban Bi thu karaoke") == []
+    result = search.find(Case.objects.all(), "Ban Bi thu karaoke")
+    assert result.partial
+    ranked = [c.pk for c in result.cases]
+    assert ranked[0] == corpus["bbt"].pk
+    assert search.find(Case.objects.all(), "Ban Bi thu").partial is False
+    assert search.find(Case.objects.all(), "karaoke").partial is False  # one word: nothing to relax
+    body = login(clerk).get("/language/search/", {"q": "Ban Bi thu karaoke"}).content.decode()
+    assert "Không có hồ sơ nào có đủ mọi từ" in body and corpus["bbt"].tracking_code in body
+
+
+def test_a_full_window_says_more_than(
+    corpus: dict[str, Case], clerk: Any, login: Callable[[Any], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    body = login(clerk).get("/language/search/", {"q": "hoa"}).content.decode()
+    if search.SMALL_SCOPE < 0:  # the index path: the two newest of four matches are ranked
+        assert "Hơn 2 hồ sơ khớp" in body
+    else:  # a small scope is scanned whole
+        assert "4 hồ sơ khớp" in body

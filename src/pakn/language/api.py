@@ -80,6 +80,7 @@ class SearchItem(Schema):
 class SearchOut(Schema):
     q: str
     page: int
+    partial: bool = False  # no case has every word: these have some of them, the most words first
     results: list[SearchItem]
 
 
@@ -229,8 +230,9 @@ def build_router() -> Router:
         )
         queryset = apply_filter(visible_cases(request.user), filters)
         page = query.page
-        found = search.hits(queryset, query.q, limit=50, offset=(page - 1) * 50)
-        return {"q": query.q, "page": page, "results": [_search_item(h) for h in found]}
+        found = search.find(queryset, query.q)
+        hits = search.hits(found.cases, query.q, limit=50, offset=(page - 1) * 50, ranked=True)
+        return {"q": query.q, "page": page, "partial": found.partial, "results": [_search_item(h) for h in hits]}
 
     @router.get("/public/search", response=PublicSearchOut, auth=None, operation_id="search_published_cases")
     def search_public(request: HttpRequest, q: str = "") -> dict[str, Any]:

@@ -174,18 +174,56 @@ def count_matches(queryset: QuerySet[Any], q: str) -> int:
 WIDEN_STEPS = 3
 
 
+# PostgreSQL: the newest documents are first read in order, without the GIN index, this many per ranked case
+# (a broad query fills the window there at once; a GIN search of its common words would read every match).
+RECENT_SCAN = 10
+
+
+def _newest_ids(parsed: ParsedQuery, limit: int, using: str, *, any_word: bool) -> list[int]:
+    """The ids of the ``limit`` newest matching cases, from the index (and the case with the tracking code)."""
+    ids: list[int] = []
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if parsed.words and connection.vendor == "postgresql":
+            query = _index_query(parsed.words, "postgresql", any_word=any_word)
+            cursor.execute(  # the newest documents in order, the tsvector tested on each (no GIN: see RECENT_SCAN)
+                "SELECT case_id FROM language_casesearchdocument WHERE case_id > "
+                "(SELECT coalesce(max(case_id), 0) FROM language_casesearchdocument) - %s "
+                "AND (search_vector || ''::tsvector) @@ to_tsquery('simple'::regconfig, %s) "
+                "ORDER BY case_id DESC LIMIT %s",
+                [limit * RECENT_SCAN, query, limit],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        if parsed.words and len(ids) < limit:
+            query = _index_query(parsed.words, connection.vendor, any_word=any_word)
+            cursor.execute(_MATCH_SQL[connection.vendor][1], [query, limit])
+            ids = [row[0] for row in cursor.fetchall()]
+    return ids
+
+
 def _newest_in_scope(queryset: QuerySet[Any], parsed: ParsedQuery, window: int, *, any_word: bool) -> QuerySet[Any]:
-    """The ``window`` newest matches of ``queryset``, asking the index for its newest matches only."""
+    """The ``window`` newest matches of ``queryset``, asking the index for its newest matches only. SQLite takes
+    the index's answer as a subquery; PostgreSQL's ids are read first (two steps, ``_newest_ids``)."""
     db = queryset.db
     limit = window
+    on_postgres = connections[db].vendor == "postgresql"
+    code = Q(tracking_code=parsed.tracking_code) if parsed.tracking_code else Q(pk__in=[])
     for step in range(WIDEN_STEPS + 1):
-        candidates = queryset.filter(_condition(parsed, db, newest=limit, any_word=any_word))
-        if not queryset.query.where or step == WIDEN_STEPS:
-            break  # every case is in scope: the index's newest are the scope's newest
+        if on_postgres:
+            ids = _newest_ids(parsed, limit, db, any_word=any_word)
+            candidates = queryset.filter(Q(pk__in=ids) | code)
+            exhausted = len(ids) < limit
+        else:
+            candidates = queryset.filter(_condition(parsed, db, newest=limit, any_word=any_word))
+            exhausted = False
+        if not queryset.query.where or step == WIDEN_STEPS or exhausted:
+            break  # every case is in scope, or the index has no more: these are the scope's newest
         if candidates.order_by().values("pk")[:window].count() >= window:
             break
         limit *= 4
     newest = candidates.order_by("-pk").values("pk")[:window]
+    if on_postgres:
+        newest = list(newest.values_list("pk", flat=True))  # type: ignore[assignment]
     return queryset.model._default_manager.filter(pk__in=newest).select_related(*_related(queryset))
 
 
@@ -307,10 +345,11 @@ class Hit:
     snippet_html: SafeString
 
 
-def hits(queryset: QuerySet[Any], q: str, *, limit: int = 50, offset: int = 0) -> list[Hit]:
-    """The page of ranked results, each with its highlighted title and snippet."""
+def hits(queryset: QuerySet[Any], q: str, *, limit: int = 50, offset: int = 0, ranked: bool = False) -> list[Hit]:
+    """The page of ranked results, each with its highlighted title and snippet (``ranked``: ``queryset`` is
+    already a search's result, ``find(...).cases``)."""
     parsed = parse_query(q)
-    rows = list(filter_cases(queryset, q)[offset : offset + limit])
+    rows = list((queryset if ranked else filter_cases(queryset, q))[offset : offset + limit])
     return [
         Hit(
             case=c,

@@ -39,7 +39,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     q = (data.get("q") or "").strip()
     filters = CaseFilter(**{k: v for k, v in data.items() if v and k != "q"})
     queryset = apply_filter(visible, filters)
-    page = Paginator(search.filter_cases(queryset, q) if q else queryset.order_by("-received_on", "-pk"), 30)
+    found = search.find(queryset, q) if q else None
+    page = Paginator(found.cases if found else queryset.order_by("-received_on", "-pk"), 30)
     current = page.get_page(request.GET.get("page"))
     words = search.parse_query(q).words
     rows = [
@@ -51,7 +52,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "language/search.html",
-        {"form": form, "page": current, "rows": rows, "q": q, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": current,
+            "rows": rows,
+            "q": q,
+            "query": query.urlencode(),
+            "partial": bool(found and found.partial),
+            # The newest matches are ranked, at most the window: say "more than" when it is full.
+            "window_full": bool(found and found.window and page.count >= found.window),
+        },
     )
 
 
