@@ -145,7 +145,7 @@ def build(make_case: Any) -> dict[str, Any]:
 
 
 def direct_counts(unit: Unit, start: date, end: date, today: date) -> dict[str, Any]:
-    """Counted straight from the case tables, without the statistics tables (see tests/test_reports.py)."""
+    """Counted straight from the case tables, without the statistics tables (see tests/public/test_reports.py)."""
     span = {"case__received_on__gte": start, "case__received_on__lte": end}
     cases_here = Case.objects.filter(unit=unit, received_on__gte=start, received_on__lte=end).exclude(
         forwards__isnull=False

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 CLIENT = "127.0.0.23"  # a loopback address the server itself never prints
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env(data_dir: Path) -> dict[str, str]:

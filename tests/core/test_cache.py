@@ -15,7 +15,7 @@ import pytest
 
 from pakn.core.cache_url import cache_from_url
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("PAKN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

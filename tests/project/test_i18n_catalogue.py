@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "pakn"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "pakn"
 
 
 def problems(po_text: str) -> list[str]:

@@ -24,7 +24,7 @@ from pakn.core.tracking import (
     normalise_tracking_code,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # ----------------------------------------------------------------- tracking codes

@@ -176,7 +176,7 @@ def test_staff_publish_page_is_for_heads(make_case: Any, clerk: Any, head: Any, 
 def test_open_data_columns_are_documented_and_written(published: list[Case]) -> None:
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "transparency.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "transparency.md").read_text(encoding="utf-8")
     client = Client()
     for dataset in DATASETS:
         names = opendata.column_names(dataset)

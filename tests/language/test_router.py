@@ -18,7 +18,7 @@ from pakn.cases.models import Case
 from pakn.language import classifier
 from pakn.language.models import Correction, RouterModel, Suggestion, SuggestionStatus
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "vi-social-comments"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "vi-social-comments"
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "pakn"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "pakn"
 INTERFACE_NAMES = {"views.py", "api.py", "admin.py", "urls.py", "staff_urls.py", "navigation.py", "accounts.py"}
 CREATE = {"create", "bulk_create", "get_or_create", "update_or_create", "bulk_update"}
 QUERYSET = {"filter", "exclude", "all", "select_related", "prefetch_related", "select_for_update", "order_by"}
