@@ -71,11 +71,17 @@ def requeue_stale(*, now: Any = None) -> int:
 
 def drain(*, max_jobs: int | None = None, worker: str | None = None) -> int:
     """Run the jobs that are ready, one after another, until none is left (or ``max_jobs``); returns how many
-    ran. The database backend's own worker loop, in batch mode, so claiming and marking stay the library's."""
+    ran. Claiming and running are the library's (``DBTaskResult.claim``, its worker's ``run_task``); the loop is
+    ours because the library's also closes the database connection between jobs, which a caller inside a
+    transaction (``pakn demo``, a test) cannot have — ``pakn worker`` closes old connections itself."""
     if not uses_database():
         return 0
+    from django.db import OperationalError
     from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+    me = worker or worker_id()
     runner = Worker(
         queue_names=["*"],
         interval=0,
@@ -83,11 +89,25 @@ def drain(*, max_jobs: int | None = None, worker: str | None = None) -> int:
         backend_name="default",
         startup_delay=False,
         max_tasks=max_jobs,
-        worker_id=worker or worker_id(),
+        worker_id=me,
         excluded_queue_names=[],
     )
-    runner.run()
-    return runner._run_tasks
+    ready = DBTaskResult.objects.ready().filter(backend_name="default")
+    ran = 0
+    while max_jobs is None or ran < max_jobs:
+        try:
+            with exclusive_transaction(ready.db):
+                job = ready.get_locked()
+                if job is None:
+                    break
+                job.claim(me)
+        except OperationalError as exc:
+            if is_locked_database_exception(exc):
+                break  # SQLite busy: the next look takes it
+            raise
+        runner.run_task(job)
+        ran += 1
+    return ran
 
 
 def status(*, now: Any = None) -> dict[str, Any]:

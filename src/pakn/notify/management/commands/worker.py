@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connection
 
 from pakn.cases.services import check_deadlines
 from pakn.core import jobs
@@ -44,6 +45,8 @@ class Command(BaseCommand):
                 self.stderr.write(message)
                 time.sleep(options["loop"])
                 continue
+            if not connection.in_atomic_block:  # (a test calls the command inside its transaction)
+                close_old_connections()  # between looks, as Django does between requests
             counts = {"jobs_requeued": jobs.requeue_stale(), "jobs": jobs.drain(worker=me, max_jobs=options["batch"])}
             if time.monotonic() >= next_duties:
                 counts |= self.duties()
