@@ -114,6 +114,22 @@ def test_intake_flags_near_duplicates(make_case: Callable[..., Case], clerk: Any
     assert duplicates.reporter_counts([first.pk]) == {first.pk: 2}
 
 
+def test_documents_indexed_before_the_duplicate_key_are_still_compared(make_case: Callable[..., Case]) -> None:
+    from pakn.language.models import CaseSearchDocument
+
+    first = make_case(title=POTHOLE[0], content=POTHOLE[1])
+    CaseSearchDocument.objects.filter(case_id=first.pk).update(dup_key="")  # as an index from before the key
+    found = duplicates.find_similar(
+        Case.objects.all(),
+        title=REWORDED[1][0],
+        content=REWORDED[1][1],
+        province_code=first.province_id,
+        commune_code=first.commune_id,
+        threshold=duplicates.FLAG_THRESHOLD,
+    )
+    assert [m.case_id for m in found] == [first.pk]
+
+
 @pytest.mark.django_db
 def test_dismiss_and_access(
     make_case: Callable[..., Case], clerk: Any, other_clerk: Any, login: Callable[[Any], Any]

@@ -205,14 +205,23 @@ def rank(queryset: QuerySet[Case], probe: Fingerprint, *, threshold: float, limi
     """Score up to ``MAX_CANDIDATES`` of the newest cases of ``queryset`` against ``probe``."""
     if not probe.words:
         return []
-    rows = queryset.order_by("-pk").values_list(
-        "pk", "search_document__dup_key", "search_document__title_key", "search_document__body_key"
-    )[:MAX_CANDIDATES]
+    # The short duplicate key only; the long keys are read just for documents indexed before it existed.
+    rows = list(queryset.order_by("-pk").values_list("pk", "search_document__dup_key")[:MAX_CANDIDATES])
+    older = [pk for pk, stored in rows if not stored]
+    long_keys = {
+        pk: f"{title_key} {title_key} {body_key}"
+        for pk, title_key, body_key in queryset.filter(pk__in=older, search_document__isnull=False).values_list(
+            "pk", "search_document__title_key", "search_document__body_key"
+        )
+    }
     found: list[Match] = []
-    for pk, stored, title_key, body_key in rows:
-        if title_key is None:
-            continue
-        words = stored.split() if stored else content_words(f"{title_key} {title_key} {body_key}")
+    for pk, stored in rows:
+        if stored:
+            words = stored.split()
+        elif pk in long_keys:
+            words = content_words(long_keys[pk])
+        else:
+            continue  # not indexed yet
         score = similarity(probe, from_words(words))
         if score >= threshold:
             found.append(Match(pk, score))
