@@ -3,9 +3,10 @@
 ``services.record_event`` enqueues ``run_case_jobs`` for every audit event, in the transaction of the change
 (the database backend writes the job in that transaction): the change and its jobs commit together or not at
 all, and nothing slow holds the database's write lock while a citizen waits. Each job is a function
-``(case, event)`` that may run more than once (after a crash, or a retry), so each is idempotent; it runs in
-its own savepoint, and a failing one is retried alone, later (``JOB_ATTEMPTS`` in all, back-off doubling from
-30 s). A job that fails its last attempt fails the task: ``pakn jobs`` lists it and ``/readyz`` reports it.
+``(case, event)`` that may run more than once (after a crash, or a retry), so each is idempotent; it does its
+reading first and its writing in one short transaction of its own, and a failing one is retried alone, later
+(``JOB_ATTEMPTS`` in all, back-off doubling from 30 s). A job that fails its last attempt fails the task:
+``pakn jobs`` lists it and ``/readyz`` reports it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
@@ -61,8 +61,9 @@ def run_case_jobs(event_id: int, only: list[str] | None = None, attempt: int = 1
     ran, failed = [], []
     for path in only or case_jobs():
         try:
-            with transaction.atomic():
-                _job(path)(case=case, event=event)
+            # No transaction around the whole job: each job reads first and writes in a short transaction of
+            # its own, so a slow read (the duplicate check) never holds SQLite's write lock while citizens file.
+            _job(path)(case=case, event=event)
             ran.append(path)
         except Exception:
             logger.exception("job %s failed for case %s (event %s, attempt %s)", path, case.pk, event.seq, attempt)

@@ -1,6 +1,9 @@
-"""The language package's jobs after a case change (settings.CASE_JOBS): each idempotent."""
+"""The language package's jobs after a case change (settings.CASE_JOBS): each idempotent; the services they call
+read first and write in one short transaction (SQLite's write lock is held only for the write)."""
 
 from typing import Any
+
+from django.db import transaction
 
 from pakn.language import services
 from pakn.language.models import Suggestion
@@ -8,7 +11,8 @@ from pakn.language.models import Suggestion
 
 def index_case(*, case: Any, event: Any) -> None:
     """Staff search sees the case as it is now."""
-    services.index_case(case=case)
+    with transaction.atomic():
+        services.index_case(case=case)
 
 
 def suggest_routing(*, case: Any, event: Any) -> None:

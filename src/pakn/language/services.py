@@ -97,13 +97,14 @@ def rebuild_index(*, queryset: QuerySet[Case] | None = None, batch_size: int = 2
 def record_suggestion(*, case: Case) -> Suggestion:
     from pakn.language.classifier import suggest
 
-    result = suggest(
+    result = suggest(  # computed before the transaction: the write lock is held only for the insert
         title=case.title,
         content=case.content,
         province_code=case.province_id,
         commune_code=case.commune_id,
     )
-    return Suggestion.objects.create(case=case, **result.as_fields())
+    with transaction.atomic():
+        return Suggestion.objects.create(case=case, **result.as_fields())
 
 
 def _latest_suggestion(case: Case, suggestion_id: int | None) -> Suggestion:
@@ -247,13 +248,14 @@ def flag_duplicates(*, case: Case, limit: int = 5) -> list[DuplicateFlag]:
         threshold=duplicates.FLAG_THRESHOLD,
         limit=limit,
         exclude=[case.pk],
-    )
-    return [
-        DuplicateFlag.objects.get_or_create(
-            case=case, candidate_id=m.case_id, defaults={"score": m.score, "origin": DuplicateFlag.Origin.INTAKE}
-        )[0]
-        for m in matches
-    ]
+    )  # read before the transaction: the write lock is held only for the flags
+    with transaction.atomic():
+        return [
+            DuplicateFlag.objects.get_or_create(
+                case=case, candidate_id=m.case_id, defaults={"score": m.score, "origin": DuplicateFlag.Origin.INTAKE}
+            )[0]
+            for m in matches
+        ]
 
 
 def join_case(*, case: Case, ref: str) -> DuplicateFlag:

@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from django.db import transaction
+
 from pakn.public.facts import refresh_case
 
 
 def refresh_statistics(*, case: Any, event: Any) -> None:
     """The case's facts and the month buckets they fall in (idempotent: recomputed from the case)."""
-    refresh_case(case.pk)
+    with transaction.atomic():
+        refresh_case(case.pk)
