@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from journeys.conftest import COMMUNE, DESKTOP, PHONE, content_box, expect, make_user, staff_login, submit_case
 
 
@@ -105,3 +107,35 @@ def test_merge_a_duplicate_and_search_without_marks(new_page: Callable[..., Any]
         fill={"Mã tra cứu của hồ sơ giữ lại": kept.tracking_code.lower()},
     )
     assert Case.objects.get(pk=duplicate.pk).merged_into_id == kept.pk
+
+
+@pytest.mark.parametrize(("js", "viewport"), [(True, PHONE), (False, PHONE), (True, DESKTOP), (False, DESKTOP)])
+def test_search_that_no_case_fully_matches_and_a_broad_one(
+    new_page: Callable[..., Any], monkeypatch: pytest.MonkeyPatch, js: bool, viewport: dict[str, int]
+) -> None:
+    """The clerk types words that no case has together: the page says so and shows the closest cases first;
+    a word with more matches than are ranked says "at least", not a false total."""
+    from pakn.language import search
+
+    lamp = submit_case(title="Đèn đường hỏng trên phố Đội Cấn", content="Đèn đường trước số 12 không sáng.")
+    submit_case(title="Rác thải tập kết trên đường Kim Mã", content="Điểm tập kết rác ở ngõ 45 bốc mùi.")
+    make_user("clerk", unit_code=f"UBND-{COMMUNE}")
+    page = new_page(js=js, viewport=viewport)
+    staff_login(page, "clerk")
+
+    if viewport == PHONE:
+        page.get_by_text("Danh mục").click()  # the menu folds on a phone, with or without JavaScript
+    page.get_by_role("link", name="Tìm kiếm").first.click()
+    page.get_by_label("Tìm kiếm", exact=True).fill("den duong karaoke")
+    page.get_by_role("button", name="Tìm").click()
+    expect(page.locator("#result-count")).to_contain_text("Không có hồ sơ nào có đủ mọi từ của “den duong karaoke”")
+    first = page.locator("ol.search-results > li").first
+    expect(first).to_contain_text("Đèn đường hỏng trên phố Đội Cấn")
+    expect(first).to_contain_text(lamp.tracking_code)
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)  # one ranked match, as 2,000 are at a province's scale
+    monkeypatch.setattr(search, "SMALL_SCOPE", -1)  # the index path, as for a scope of many cases
+    page.get_by_label("Tìm kiếm", exact=True).fill("duong")
+    page.get_by_role("button", name="Tìm").click()
+    expect(page.locator("#result-count")).to_contain_text("Ít nhất 1 hồ sơ khớp với “duong”")
+    expect(page.locator("ol.search-results > li")).to_have_count(1)
