@@ -118,15 +118,15 @@ def status(*, now: Any = None) -> dict[str, Any]:
 
     now = now or timezone.now()
     ready = DBTaskResult.objects.ready()
-    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    ready_count = ready.count()
     failed = DBTaskResult.objects.failed()
     return {
         "backend": "database",
-        "ready": ready.count(),
-        "waiting": DBTaskResult.objects.filter(status="READY").count() - ready.count(),  # retries not yet due
+        "ready": ready_count,
+        "waiting": DBTaskResult.objects.filter(status="READY").count() - ready_count,  # retries not yet due
         "running": DBTaskResult.objects.running().count(),
         "failed": failed.count(),
-        "oldest_ready_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+        "oldest_ready_seconds": _oldest_ready_seconds(now),
         "recent_failures": [
             {
                 "id": str(row.pk),
@@ -161,13 +161,25 @@ def prune(*, older_than: timedelta = timedelta(days=7)) -> int:
     return DBTaskResult.objects.successful().filter(finished_at__lt=timezone.now() - older_than).delete()[0]
 
 
+def _oldest_ready_seconds(now: Any) -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    oldest = DBTaskResult.objects.ready().order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    return int((now - oldest).total_seconds()) if oldest else 0
+
+
 def readiness() -> dict[str, Any]:
-    """``/readyz`` (reported, never "not ready"): the queue's lag and failures."""
-    state = status()
-    lag = timedelta(seconds=state["oldest_ready_seconds"])
+    """``/readyz`` (reported, never "not ready"): the queue's lag, its length and whether any job failed — three
+    small queries, since the probe runs every few seconds (``status`` is for ``pakn jobs``)."""
+    if not uses_database():
+        return {"ok": True, "ready": 0, "failed": False, "oldest_ready_seconds": 0}
+    from django_tasks_db.models import DBTaskResult
+
+    lag = _oldest_ready_seconds(timezone.now())
+    failed = DBTaskResult.objects.failed().exists()
     return {
-        "ok": lag <= LAG_WARNING and not state["failed"],
-        "ready": state["ready"],
-        "failed": state["failed"],
-        "oldest_ready_seconds": state["oldest_ready_seconds"],
+        "ok": timedelta(seconds=lag) <= LAG_WARNING and not failed,
+        "ready": DBTaskResult.objects.ready().count(),
+        "failed": failed,
+        "oldest_ready_seconds": lag,
     }

@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         me = jobs.worker_id()
-        next_duties = 0.0
+        next_duties = next_prune = 0.0
         while True:
             try:
                 # Reminders and escalations queue sealed notifications and sending opens them: with a key file
@@ -51,6 +51,9 @@ class Command(BaseCommand):
             if time.monotonic() >= next_duties:
                 counts |= self.duties()
                 next_duties = time.monotonic() + options["loop"]
+            if time.monotonic() >= next_prune:  # finished jobs older than a week: the queue table stays small
+                counts["jobs_pruned"] = jobs.prune()
+                next_prune = time.monotonic() + 3600
             # A single run always reports; a loop reports the runs that did something (not a line every tick).
             if not options["loop"] or any(counts.values()):
                 self.stdout.write(" ".join(f"{name}={value}" for name, value in counts.items()))
