@@ -83,6 +83,9 @@ SETTINGS_DOC: dict[str, str] = {
     "is written in the change's transaction) or immediate (run at once, inside it: scripts and tests only).",
     "PAKN_JOB_ATTEMPTS": "How many times a failing job is tried before it is marked failed (default 5; back-off "
     "30 s, 1, 2, 4 min).",
+    "PAKN_WORKER_NICE": "How much lower the looping worker's CPU priority is than the web server's (added to "
+    "its nice value; default 10, 0 keeps it equal): on a small machine citizens' requests come first and the "
+    "jobs catch up in the quiet seconds after.",
     "PAKN_JOB_LEASE_SECONDS": "A job claimed this long ago by a worker that never finished it is run again "
     "(default 900; a dead worker on the same machine is noticed at once).",
 }
@@ -251,6 +254,7 @@ TASKS = {"default": {"BACKEND": _JOB_BACKENDS[os.environ.get("PAKN_JOBS_BACKEND"
 # After every audited case change, in this order (each a function ``(case, event)``, idempotent, run in its own
 # savepoint, retried alone when it fails): cases.jobs.run_case_jobs.
 CASE_JOBS = [
+    "pakn.cases.services.intake.acknowledge",  # new cases: the reporter's acknowledgement, the clerks' notice
     "pakn.language.jobs.index_case",  # staff search
     "pakn.public.jobs.refresh_statistics",  # the public statistics of the unit and month
     "pakn.language.jobs.suggest_routing",  # new cases: topic and competent unit, for the clerk
@@ -262,6 +266,7 @@ CASE_JOBS = [
 JOB_ATTEMPTS = int(os.environ.get("PAKN_JOB_ATTEMPTS", "5"))
 # A job claimed this long ago by a worker that never finished it (killed, machine lost) is run again.
 JOB_LEASE_SECONDS = int(os.environ.get("PAKN_JOB_LEASE_SECONDS", "900"))
+WORKER_NICE = int(os.environ.get("PAKN_WORKER_NICE", "10"))
 
 # Every password check goes through the login throttle (pakn.protection.logins); Django's ModelBackend stays
 # listed only so that sessions opened before it keep working.

@@ -6,7 +6,6 @@ writes are ``services.submit`` and ``services.set_subject_person``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from pakn.cases import competence, party_signs
 from pakn.cases.models import Kind, SubjectSource
 from pakn.cases.subjects import NamedUnit, PlaceRef, Recognition, key, recognise
+from pakn.core.tables import reference_table
 from pakn.org.loader import UNIT_PREFIXES
 from pakn.org.models import Commune, Membership, Position, Province, Rank, Unit, UnitKind, UnitLevel, position_rank
 
@@ -58,7 +58,7 @@ class Routing:
     conflict_unit: Unit | None
 
 
-@lru_cache(maxsize=1)
+@reference_table("place_refs", Commune, Province)
 def _places() -> tuple[PlaceRef, ...]:
     communes = [
         PlaceRef(code=c, level=UnitLevel.COMMUNE, province_code=p, key=key(n))

@@ -1,20 +1,19 @@
 """Reads the rule tables (deadline rules, calendar overrides, routing rules) into the plain values the
-pure functions take, cached per process and dropped when an administrator edits a table."""
+pure functions take, kept per process and dropped when an administrator edits a table (``core.tables``:
+at once here, within seconds in the other processes)."""
 
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
-
-from django.db.models.signals import post_delete, post_save
 
 from pakn.cases import deadlines
 from pakn.cases.models import CalendarOverride, DeadlineRule, RoutingRule
 from pakn.cases.routing import RouteRule
 from pakn.core.calendar import WorkingCalendar, vietnam_calendar
+from pakn.core.tables import clear_all, reference_table
 
 
-@lru_cache(maxsize=1)
+@reference_table("deadline_rules", DeadlineRule)
 def deadline_rules() -> tuple[deadlines.Rule, ...]:
     return tuple(
         deadlines.Rule(
@@ -49,7 +48,7 @@ def citation_confirmed(rule_code: str) -> bool:
     return rule_code not in unconfirmed_codes()
 
 
-@lru_cache(maxsize=1)
+@reference_table("working_calendar", CalendarOverride)
 def working_calendar() -> WorkingCalendar:
     overrides = list(CalendarOverride.objects.all())
     this_year = date.today().year  # noqa: DTZ011 - a span of years, not a moment
@@ -61,7 +60,7 @@ def working_calendar() -> WorkingCalendar:
     )
 
 
-@lru_cache(maxsize=1)
+@reference_table("route_rules", RoutingRule)
 def route_rules() -> tuple[RouteRule, ...]:
     return tuple(
         RouteRule(
@@ -79,11 +78,5 @@ def route_rules() -> tuple[RouteRule, ...]:
 
 
 def clear_caches(**_: object) -> None:
-    deadline_rules.cache_clear()
-    working_calendar.cache_clear()
-    route_rules.cache_clear()
-
-
-for _model in (DeadlineRule, CalendarOverride, RoutingRule):
-    post_save.connect(clear_caches, sender=_model, dispatch_uid=f"policy-{_model.__name__}-save")
-    post_delete.connect(clear_caches, sender=_model, dispatch_uid=f"policy-{_model.__name__}-delete")
+    """Drop every reference table kept by this process (rules, calendar, places, units)."""
+    clear_all()

@@ -4,12 +4,14 @@ index of the active units (about ten thousand rows; rebuilt when it is older tha
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max
 
+from pakn.core.tables import reference_table
 from pakn.core.text import fold
 from pakn.org.models import Unit
 
@@ -49,6 +51,20 @@ def _entries() -> list[Entry]:
     entries = [Entry(pk=pk, key=f" {fold(name)} | {fold(province)} ") for pk, name, province in rows]
     _index = (time.monotonic(), now_version, entries)
     return entries
+
+
+@reference_table("active_units", Unit)
+def _active_units() -> tuple[dict[int, Unit], dict[str, Unit]]:
+    units = list(Unit.objects.filter(is_active=True))
+    return {u.pk: u for u in units}, {u.code: u for u in units}
+
+
+def active_unit(*, pk: int | None = None, code: str | None = None) -> Unit | None:
+    """An active unit by id or code, from the table kept in this process (``core.tables``): submissions
+    route to a unit each. A copy, so the caller may change it without touching the kept one."""
+    by_pk, by_code = _active_units()
+    unit = by_pk.get(pk) if pk is not None else by_code.get(code or "")
+    return copy.copy(unit) if unit is not None else None
 
 
 def query_words(text: str) -> list[tuple[str, ...]]:

@@ -26,6 +26,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model, Q
 
+from pakn.core import tables
+
 from .models import Commune, Province, Unit, UnitKind, UnitLevel
 
 BATCH_SIZE = 1000
@@ -263,6 +265,7 @@ def load_units(*, provinces: Iterable[str] | None = None) -> LoadReport:
         }
         c3, u3 = _sync(Unit, existing_units, commissions, "code")
         report.created["unit"], report.updated["unit"] = c1 + c2 + c3, u1 + u2 + u3
+        tables.all_changed()  # bulk writes send no signals: every process rereads places and units
 
     report.seconds = time.perf_counter() - started
     return report

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from pakn.core.errors import InvalidInput
+from pakn.core.tables import reference_table
 from pakn.core.text import clean_text, fold
 
 from .models import Commune, Province
@@ -135,7 +136,20 @@ def _candidates(address: str) -> list[_Candidate]:
     return [c for c in order if c is not None]
 
 
-def _resolve_address(address: str, province: Province | None) -> Place | None:
+@dataclass(frozen=True)
+class ProvinceRef:
+    code: str
+    name: str
+
+
+@reference_table("place_codes", Province, Commune)
+def place_codes() -> tuple[dict[str, ProvinceRef], dict[str, str]]:
+    """The provinces by code, and each commune's province: every submission checks its place against them."""
+    provinces = {code: ProvinceRef(code, name) for code, name in Province.objects.values_list("code", "name")}
+    return provinces, dict(Commune.objects.values_list("code", "province_id"))
+
+
+def _resolve_address(address: str, province: ProvinceRef | None) -> Place | None:
     attempts = [address]
     if province is not None:
         attempts.append(f"{address}, {province.name}")  # the province is often left out of the text
@@ -143,9 +157,7 @@ def _resolve_address(address: str, province: Province | None) -> Place | None:
         candidates = _candidates(text)
         if not candidates:
             continue
-        known = dict(
-            Commune.objects.filter(code__in={c.ward_code for c in candidates}).values_list("code", "province_id")
-        )
+        known = place_codes()[1]
         for c in candidates:
             pcode = known.get(c.ward_code)
             if pcode is None or (province is not None and pcode != province.code):
@@ -173,16 +185,15 @@ def resolve_place(*, province_code: str | None, commune_code: str | None, addres
     ccode = _code(commune_code, 5)
     text = _clean_address(address)
 
+    provinces, commune_provinces = place_codes()
     province = None
     if pcode is not None:
-        province = Province.objects.filter(code=pcode).first() if pcode else None
+        province = provinces.get(pcode) if pcode else None
         if province is None:
             raise InvalidInput(fields={"province_code": [MSG_UNKNOWN_PROVINCE]})
 
     if ccode is not None:
-        commune_province = (
-            Commune.objects.filter(code=ccode).values_list("province_id", flat=True).first() if ccode else None
-        )
+        commune_province = commune_provinces.get(ccode) if ccode else None
         if commune_province is None:
             raise InvalidInput(fields={"commune_code": [MSG_UNKNOWN_COMMUNE]})
         if province is not None and commune_province != province.code:

@@ -15,6 +15,7 @@ becomes ``[đã che]`` in the original text, which is otherwise kept exactly as 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,12 +86,17 @@ def _generic_number(digits: str, *, separated: bool) -> bool:
     return is_phone or len(digits) in (9, 12)
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return fold(char)
+
+
 def _folded_map(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each folded character, the index of the original character."""
     out: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
-        folded = fold(char)
+        folded = _fold_char(char)
         out.append(folded)
         origin.extend([i] * len(folded))
     return "".join(out), origin
@@ -99,8 +105,8 @@ def _folded_map(text: str) -> tuple[str, list[int]]:
 def find_spans(text: str, terms: Iterable[str], key: bytes) -> list[tuple[int, int]]:
     wanted = set(terms)
     spans: list[tuple[int, int]] = []
+    folded, origin = _folded_map(text)
     if any(t.startswith("w:") for t in wanted):
-        folded, origin = _folded_map(text)
         tokens = [(m.group(0), origin[m.start()], origin[m.end() - 1] + 1) for m in _WORD.finditer(folded)]
         for i in range(len(tokens)):
             phrase = ""
@@ -129,7 +135,7 @@ def find_spans(text: str, terms: Iterable[str], key: bytes) -> list[tuple[int, i
                     break
     for match in _EMAIL.finditer(text):
         spans.append(match.span())
-    spans.extend(self_introductions(text))
+    spans.extend(self_introductions(text, (folded, origin)))
     return spans
 
 
@@ -142,8 +148,8 @@ _INTRO = re.compile(
 _NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
-def self_introductions(text: str) -> list[tuple[int, int]]:
-    folded, origin = _folded_map(text)
+def self_introductions(text: str, folded_map: tuple[str, list[int]] | None = None) -> list[tuple[int, int]]:
+    folded, origin = folded_map or _folded_map(text)
     spans = []
     for match in _INTRO.finditer(folded):
         if match.end() >= len(origin):

@@ -268,6 +268,8 @@ def store_uploads(
 ) -> list[Attachment]:
     """Inside the caller's transaction (and ``vault.files_guard``): the original sealed to the officers,
     the clean copy encrypted with the server files key (none for an original signed letter)."""
+    if not uploads:
+        return []
     stored = []
     number = Attachment.objects.filter(case=case).order_by("-number").values_list("number", flat=True).first() or 0
     for upload in uploads:

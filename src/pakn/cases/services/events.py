@@ -24,6 +24,33 @@ def record_event(
     public: bool = True,
 ) -> AuditEvent:
     """Append one event to the case's hash chain. Call inside the transaction that made the change."""
+    event = _next_event(case, action, actor=actor, actor_label=actor_label, data=data, public=public)
+    event.save()
+    Case.objects.filter(pk=case.pk).update(audit_head=case.audit_head, audit_count=case.audit_count)
+    enqueue_case_jobs(event)  # search, statistics, routing, duplicates, webhooks… after the commit (jobs.py)
+    return event
+
+
+def first_event(
+    case: Case, action: str, *, actor: Any = None, actor_label: str = "", data: dict[str, Any] | None = None
+) -> AuditEvent:
+    """A new case's first event, before the case is written: the case row is then inserted already pointing
+    at the head of its chain (one write less on every submission). Save it with ``record_first_event`` once
+    the case and what belongs to it are written."""
+    return _next_event(case, action, actor=actor, actor_label=actor_label, data=data, public=True)
+
+
+def record_first_event(case: Case, event: AuditEvent) -> None:
+    """The event of ``first_event``, saved, with its jobs enqueued (last: an immediate job sees it all)."""
+    event.case = case
+    event.save()
+    enqueue_case_jobs(event)
+
+
+def _next_event(
+    case: Case, action: str, *, actor: Any, actor_label: str, data: dict[str, Any] | None, public: bool
+) -> AuditEvent:
+    """The next event of the chain, not yet saved; the case (in memory) now points at it."""
     now = timezone.now()
     seq = case.audit_count + 1
     prev = case.audit_head or GENESIS
@@ -39,8 +66,8 @@ def record_event(
         "data": data or {},
         "created_at": now.isoformat(),
     }
-    event = AuditEvent.objects.create(
-        case=case,
+    event = AuditEvent(
+        case=case if case.pk else None,
         seq=seq,
         action=action,
         actor=user,
@@ -52,9 +79,7 @@ def record_event(
         prev_hash=prev,
         hash=chain_hash(prev, payload),
     )
-    Case.objects.filter(pk=case.pk).update(audit_head=event.hash, audit_count=seq)
     case.audit_head, case.audit_count = event.hash, seq
-    enqueue_case_jobs(event)  # search, statistics, routing, duplicates, webhooks… after the commit (jobs.py)
     return event
 
 

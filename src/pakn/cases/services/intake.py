@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
-from pakn.cases.models import Case, Channel, Kind, NotifyChannel, Reporter
+from pakn.cases.models import AuditEvent, Case, Channel, Kind, NotifyChannel, Reporter
 from pakn.cases.services.common import MAX_TITLE
-from pakn.cases.services.events import notify_reporter, notify_unit_staff, record_event
-from pakn.cases.services.obligations import first_obligation, open_obligation
+from pakn.cases.services.events import first_event, notify_reporter, notify_unit_staff, record_first_event
+from pakn.cases.services.obligations import first_obligation, open_first_obligation
 from pakn.cases.services.subjects import record_subject
 from pakn.cases.services.submission import (
     CleanSubmission,
@@ -172,7 +174,10 @@ def protect(cleaned: CleanSubmission, *, dropbox: bool = False) -> Protection:
 
 @sensitive_variables()
 def _write(cleaned: CleanSubmission, protected: Protection, *, actor: Any, citizen: Any) -> Case:
-    """Step 3: one transaction. A tracking-code collision (2^-50) is retried with another code."""
+    """Step 3: one transaction: the case (with its first deadline and the head of its audit chain), its
+    first event and the jobs that follow it, the person concerned, the sealed items, the files and the
+    obligation. A tracking-code collision (2^-50) is retried with another code. The acknowledgement and the
+    clerks' notice are a job (``acknowledge``), queued with the others in this transaction."""
     from pakn.protection import services as protection
     from pakn.protection.vault import files_guard
 
@@ -180,13 +185,16 @@ def _write(cleaned: CleanSubmission, protected: Protection, *, actor: Any, citiz
         try:
             with files_guard(), transaction.atomic():
                 case = _new_case(cleaned, protected, citizen=citizen)
+                obligation_kind, due, rule = first_obligation(case, cleaned.received)
+                case.due_on = due
+                event = _submitted(case, cleaned, protected, actor=actor)
+                case.save()
                 if cleaned.subject_person is not None:
                     record_subject(case, cleaned.subject_person, cleaned.routing)
                 _seal(case, cleaned, protected)
                 stored = _store_files(case, cleaned)
-                obligation_kind, due, rule = first_obligation(case, cleaned.received)
-                open_obligation(case, kind=obligation_kind, opened_on=cleaned.received, due_on=due, rule=rule)
-                _announce(case, cleaned, protected, actor=actor, due=due, files=len(stored) + len(cleaned.letter))
+                open_first_obligation(case, kind=obligation_kind, opened_on=cleaned.received, due_on=due, rule=rule)
+                record_first_event(case, event)
         except IntegrityError:
             continue
         case.new_receipt = protected.receipt  # type: ignore[attr-defined]
@@ -196,8 +204,9 @@ def _write(cleaned: CleanSubmission, protected: Protection, *, actor: Any, citiz
 
 
 def _new_case(cleaned: CleanSubmission, protected: Protection, *, citizen: Any) -> Case:
+    """The case row, not yet saved."""
     redacted, place = protected.redacted, cleaned.place
-    case = Case(
+    return Case(
         tracking_code=new_tracking_code(),
         kind=cleaned.kind,
         complaint_round=cleaned.complaint_round,
@@ -220,8 +229,6 @@ def _new_case(cleaned: CleanSubmission, protected: Protection, *, citizen: Any) 
         # denouncer in plaintext (Law on Denunciations Art. 8, 9).
         citizen=citizen if getattr(citizen, "is_authenticated", False) and cleaned.kind != Kind.DENUNCIATION else None,
     )
-    case.save()
-    return case
 
 
 @sensitive_variables()
@@ -277,39 +284,49 @@ def _store_files(case: Case, cleaned: CleanSubmission) -> list[Any]:
     return stored
 
 
-def _announce(
-    case: Case, cleaned: CleanSubmission, protected: Protection, *, actor: Any, due: date, files: int
-) -> None:
-    """The ``submitted`` event, the reporter's acknowledgement and the clerks' notice."""
-    unit = cleaned.unit
-    event = record_event(
+def _submitted(case: Case, cleaned: CleanSubmission, protected: Protection, *, actor: Any) -> AuditEvent:
+    """The ``submitted`` event, chained before the case row is written (``events.first_event``)."""
+    return first_event(
         case,
         "submitted",
         actor=actor,
         actor_label="" if getattr(actor, "is_authenticated", False) else "citizen",
         data={
             "channel": cleaned.channel,
-            "unit": unit.name,
+            "unit": cleaned.unit.name,
             "track": case.track,
-            "due_on": due.isoformat(),
+            "due_on": case.due_on.isoformat() if case.due_on else None,
             "converted_from": protected.redacted["address"].text if cleaned.place.converted_from else None,
-            "attachments": files,
+            "attachments": len(cleaned.uploads) + len(cleaned.letter),
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
         },
     )
-    notify_reporter(
-        case,
-        event,
-        str(_("Đã tiếp nhận đơn %(code)s") % {"code": case.tracking_code}),
-        str(
-            _("Đơn của bạn đã được %(unit)s tiếp nhận. Mã tra cứu: %(code)s. Hạn xử lý: %(due)s.")
-            % {"unit": unit.name, "code": case.tracking_code, "due": due.strftime("%d/%m/%Y")}
-        ),
-    )
-    notify_unit_staff(
-        case,
-        unit,
-        f"{event.hash}:new",
-        str(_("Đơn mới %(code)s") % {"code": case.tracking_code}),
-        case.title,
-        roles=(Role.CLERK,),
-    )
+
+
+def acknowledge(*, case: Case, event: AuditEvent) -> None:
+    """Job (``settings.CASE_JOBS``) after a ``submitted`` event: the reporter's acknowledgement, in the
+    language they filed in, and the clerks' notice of a new case. Queued once however often it runs (the
+    outbox's keys are the event's)."""
+    if event.action != "submitted":
+        return
+    unit = case.unit
+    due = date.fromisoformat(event.data["due_on"]) if event.data.get("due_on") else case.due_on
+    with transaction.atomic():
+        with translation.override(event.data.get("language") or settings.LANGUAGE_CODE):
+            notify_reporter(
+                case,
+                event,
+                str(_("Đã tiếp nhận đơn %(code)s") % {"code": case.tracking_code}),
+                str(
+                    _("Đơn của bạn đã được %(unit)s tiếp nhận. Mã tra cứu: %(code)s. Hạn xử lý: %(due)s.")
+                    % {"unit": unit.name, "code": case.tracking_code, "due": due.strftime("%d/%m/%Y") if due else "–"}
+                ),
+            )
+        notify_unit_staff(
+            case,
+            unit,
+            f"{event.hash}:new",
+            str(_("Đơn mới %(code)s") % {"code": case.tracking_code}),
+            case.title,
+            roles=(Role.CLERK,),
+        )

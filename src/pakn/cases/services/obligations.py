@@ -41,7 +41,14 @@ def compute_for_case(case: Case, *, received: date, accepted: date | None = None
 
 
 def open_obligation(case: Case, *, kind: str, opened_on: date, due_on: date, rule: deadlines.Rule) -> Obligation:
-    obligation = Obligation.objects.create(
+    obligation = open_first_obligation(case, kind=kind, opened_on=opened_on, due_on=due_on, rule=rule)
+    refresh_due(case)
+    return obligation
+
+
+def open_first_obligation(case: Case, *, kind: str, opened_on: date, due_on: date, rule: deadlines.Rule) -> Obligation:
+    """A new case's first obligation: the case was written with this due date, so nothing to refresh."""
+    return Obligation.objects.create(
         case=case,
         unit=case.unit,
         kind=kind,
@@ -50,8 +57,6 @@ def open_obligation(case: Case, *, kind: str, opened_on: date, due_on: date, rul
         rule_code=rule.code,
         citation=rule.citation,
     )
-    refresh_due(case)
-    return obligation
 
 
 def close_obligations(

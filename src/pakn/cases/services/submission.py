@@ -18,6 +18,7 @@ from pakn.cases.models import Channel, Kind, NotifyChannel, Topic, Track
 from pakn.cases.routing import choose_rule, unit_code_for
 from pakn.cases.services.common import MAX_CONTENT, MAX_TITLE, STATUTORY_KINDS, clean_text
 from pakn.core.errors import InvalidInput
+from pakn.org.directory import active_unit
 from pakn.org.models import Unit
 from pakn.org.places import Place, resolve_place
 
@@ -145,7 +146,7 @@ def route(*, province_code: str, commune_code: str | None, kind: str, topic_code
     )
     candidates: list[str] = []
     if rule is not None and rule.unit_id:
-        unit = Unit.objects.filter(pk=rule.unit_id, is_active=True).first()
+        unit = active_unit(pk=rule.unit_id)
         if unit:
             return unit
     if rule is not None:
@@ -154,7 +155,7 @@ def route(*, province_code: str, commune_code: str | None, kind: str, topic_code
             candidates.append(code)
     candidates += [f"UBND-{commune_code}" if commune_code else "", f"UBND-{province_code}"]
     for code in filter(None, candidates):
-        unit = Unit.objects.filter(code=code, is_active=True).first()
+        unit = active_unit(code=code)
         if unit:
             return unit
     raise InvalidInput(

@@ -1,5 +1,7 @@
+import os
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 
@@ -31,6 +33,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         me = jobs.worker_id()
+        if options["loop"] and settings.WORKER_NICE > 0:
+            os.nice(settings.WORKER_NICE)  # requests first; the jobs catch up between peaks
         next_duties = next_prune = 0.0
         while True:
             try:
