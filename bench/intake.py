@@ -439,7 +439,11 @@ class Worker(contextlib.AbstractContextManager["Worker"]):
         """Seconds until no job is ready or running (the worker keeps going meanwhile)."""
         t0 = time.perf_counter()
         while time.perf_counter() - t0 < timeout:
-            state = json.loads(helper_json(self.env, "jobs", "--json"))
+            answer = helper_json(self.env, "jobs", "--json")
+            if not answer.strip():  # `pakn jobs` failed (a busy database): ask again
+                time.sleep(1)
+                continue
+            state = json.loads(answer)
             if state["ready"] + state["running"] == 0:
                 break
             time.sleep(1)
@@ -464,6 +468,8 @@ def helper_json(env: dict[str, str], *command: str) -> str:
         text=True,
         timeout=120,
     )
+    if result.returncode:
+        print(f"  ({' '.join(command)} failed: {result.stderr.strip().splitlines()[-1:]})", file=sys.stderr)
     return result.stdout
 
 

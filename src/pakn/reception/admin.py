@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from pakn.reception.models import Activity, Entry, FollowUpTask, ReceptionRequirement, Session, TimeRule
+from pakn.reception.models import Activity, Entry, FollowUpTask, ReceptionRequirement, Session, TaskReview, TimeRule
 
 
 @admin.register(ReceptionRequirement)
@@ -59,6 +59,12 @@ class EntryAdmin(ReadOnly):
 @admin.register(FollowUpTask)
 class FollowUpTaskAdmin(ReadOnly):
     list_display = ("title", "owner_unit", "due_on", "done_on")
+
+
+@admin.register(TaskReview)
+class TaskReviewAdmin(ReadOnly):
+    list_display = ("task", "by", "verdict", "created_at")
+    list_filter = ("by", "verdict")
 
 
 @admin.register(Activity)

@@ -4,7 +4,7 @@ write through ``reception.services``."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,9 +13,9 @@ from ninja import Query, Router, Schema, Status
 
 from pakn.core.errors import NotFound
 from pakn.protection import throttle
-from pakn.reception import queries, services
+from pakn.reception import follow_up, queries, services
 from pakn.reception.access import readable_units
-from pakn.reception.models import Entry
+from pakn.reception.models import Entry, FollowUpTask
 
 router = Router(tags=["reception"])
 
@@ -168,3 +168,103 @@ def register(request: HttpRequest, filters: Query[RegisterQuery]) -> list[dict[s
         }
         for e in entries[:500]
     ]
+
+
+# ---------------------------------------------------------------- after reception: the citizen and the Front
+
+
+class TaskReviewOut(Schema):
+    by: str  # citizen | front
+    verdict: str  # confirmed | disputed
+    note: str
+    created_at: datetime
+
+
+class FollowUpTaskOut(Schema):
+    id: int
+    title: str
+    conclusion_number: str
+    concluding_unit_code: str
+    owner_unit_code: str
+    owner_unit_name: str
+    due_on: date
+    done_on: date | None
+    result: str
+    reviews: list[TaskReviewOut]
+
+
+class TaskReviewIn(Schema):
+    verdict: str  # confirmed | disputed
+    note: str = ""
+
+
+class FollowUpQuery(Schema):
+    state: str = "done"  # done | open
+
+
+def _review_out(review: Any) -> dict[str, Any]:
+    return {"by": review.by, "verdict": review.verdict, "note": review.note, "created_at": review.created_at}
+
+
+def _task_out(task: FollowUpTask, *, reviews: bool = True) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "conclusion_number": task.conclusion.number,
+        "concluding_unit_code": task.conclusion.session.unit.code,
+        "owner_unit_code": task.owner_unit.code,
+        "owner_unit_name": task.owner_unit.name,
+        "due_on": task.due_on,
+        "done_on": task.done_on,
+        "result": task.result,
+        "reviews": [_review_out(r) for r in task.reviews.all()] if reviews else [],
+    }
+
+
+@router.get("/follow-up", response=list[FollowUpTaskOut], operation_id="list_front_follow_up_tasks")
+def front_follow_up(request: HttpRequest, filters: Query[FollowUpQuery]) -> list[dict[str, Any]]:
+    """For a Front supervisor: the follow-up tasks of reception and dialogues in their area (``state=done``: reported
+    done, newest first; ``open``: still open, soonest due first), at most 500, with every word said of them."""
+    tasks = (
+        follow_up.front_tasks(request.user)
+        .select_related("conclusion__session__unit", "owner_unit")
+        .prefetch_related("reviews")
+    )
+    if filters.state == "open":
+        tasks = tasks.filter(done_on__isnull=True).order_by("due_on", "pk")
+    else:
+        tasks = tasks.filter(done_on__isnull=False).order_by("-done_on", "-pk")
+    return [_task_out(t) for t in tasks[:500]]
+
+
+@router.post(
+    "/follow-up/{task_id}/reviews", response={201: TaskReviewOut}, operation_id="review_follow_up_task_as_front"
+)
+def front_review(request: HttpRequest, task_id: int, payload: TaskReviewIn) -> Status[dict[str, Any]]:
+    """The Front's word on a task reported done: ``confirmed``, or ``disputed`` with a note (required)."""
+    task = follow_up.front_tasks(request.user).filter(pk=task_id).first()
+    if task is None:
+        raise NotFound()
+    review = follow_up.review_as_front(actor=request.user, task=task, verdict=payload.verdict, note=payload.note)
+    return Status(201, _review_out(review))
+
+
+@router.get("/follow-up-links/{token}", response=FollowUpTaskOut, auth=None, operation_id="read_follow_up_task_by_link")
+def citizen_task(request: HttpRequest, token: str) -> dict[str, Any]:
+    """The task a citizen's link is about (the link sent when it was reported done). Others' words are not shown."""
+    throttle.check(request, "citizen")
+    return _task_out(follow_up.task_for_citizen(token), reviews=False)
+
+
+@router.post(
+    "/follow-up-links/{token}",
+    response={201: TaskReviewOut},
+    auth=None,
+    operation_id="review_follow_up_task_as_citizen",
+)
+def citizen_review(request: HttpRequest, token: str, payload: TaskReviewIn) -> Status[dict[str, Any]]:
+    """The citizen's word, once per report: ``confirmed``, or ``disputed`` with a note (their own details are
+    removed from it)."""
+    throttle.check(request, "submit")
+    review = follow_up.review_as_citizen(token=token, verdict=payload.verdict, note=payload.note)
+    return Status(201, _review_out(review))

@@ -15,7 +15,7 @@ from pakn.cases.demo import REPORTERS, ensure_demo_user, ensure_demo_users
 from pakn.org.models import Unit
 from pakn.plans import services as plans
 from pakn.plans.models import Directive
-from pakn.reception import services
+from pakn.reception import follow_up, services
 
 # username, unit code, role, include_subunits, full name
 EXTRA_USERS = [
@@ -128,7 +128,7 @@ def load_demo() -> int:
             competence="no",
             guidance_document="Hướng dẫn đến Văn phòng đăng ký đất đai Hà Nội",
         )
-        services.issue_conclusion(
+        conclusion = services.issue_conclusion(
             actor=head,
             session=held,
             number="25/TB-UBND",
@@ -141,8 +141,26 @@ def load_demo() -> int:
                     "owner_name": "Bộ phận quản lý đô thị",
                     "due_on": calendar.add_working_days(today, 10),
                     "entry": entry,
-                }
+                },
+                {
+                    "title": "Trả lời bằng văn bản cho các hộ dân ngõ 12 Đội Cấn",
+                    "owner_unit": ward,
+                    "owner_name": "Văn phòng HĐND và UBND phường",
+                    "due_on": calendar.add_working_days(today, 5),
+                    "entry": entry,
+                },
             ],
+        )
+        # The answer is reported sent, and the Front, having asked the households, says it did not reach them.
+        answered = conclusion.tasks.get(title__startswith="Trả lời bằng văn bản")
+        services.complete_follow_up_task(
+            actor=clerk, task=answered, result="Đã gửi Văn bản số 112/UBND-VP ngày hôm nay.", done_on=today
+        )
+        follow_up.review_as_front(
+            actor=users["mttq.badinh"],
+            task=answered,
+            verdict="disputed",
+            note="Hỏi 5 hộ dân ngõ 12: chưa hộ nào nhận được văn bản trả lời.",
         )
         created += 6
         directive = plans.record_directive(

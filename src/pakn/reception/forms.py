@@ -14,7 +14,7 @@ from pakn.cases.models import Kind, Topic
 from pakn.core.errors import InvalidInput
 from pakn.core.forms import DateField, ServiceForm, UnitChoiceField, row_field, set_choices, unit_choices
 from pakn.org.models import Province, Unit
-from pakn.reception.models import Competence, EntryKind, NoticeOutcome, SessionKind, SessionMode
+from pakn.reception.models import Competence, EntryKind, NoticeOutcome, SessionKind, SessionMode, TaskReview
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -243,6 +243,27 @@ class TaskDoneForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["done_on"].initial = timezone.localdate()
+
+
+class TaskReviewForm(ServiceForm):
+    """The citizen's or the Front's word on a task reported done (``reception.follow_up``)."""
+
+    verdict = forms.ChoiceField(
+        label=_("Việc này đã được thực hiện đúng chưa?"), choices=TaskReview.Verdict.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        help_text=_("Bắt buộc nếu chưa đúng: điều gì chưa được làm hoặc làm chưa đúng. Không cần ghi tên của bạn."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TaskReopenForm(ServiceForm):
+    reason = forms.CharField(
+        label=_("Lý do mở lại"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PeriodForm(forms.Form):

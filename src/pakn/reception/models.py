@@ -327,6 +327,10 @@ class FollowUpTask(models.Model):
     result = models.TextField(_("kết quả thực hiện"), blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
+    # When it was last reported done, and the digest of the link that asks the citizen whether it really was
+    # (``reception.follow_up``): a citizen's word counts for the report it was given after.
+    reported_at = models.DateTimeField(null=True, blank=True)
+    review_digest = models.CharField(max_length=64, blank=True, default="", db_default="", db_index=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -339,6 +343,36 @@ class FollowUpTask(models.Model):
     @property
     def is_open(self) -> bool:
         return self.done_on is None
+
+
+class TaskReview(models.Model):
+    """A word on a follow-up task reported done: from the citizen whose matter it was (through the link sent to
+    them) or from the Fatherland Front, which supervises what is done after reception and dialogues
+    (Quy định 99-QĐ/TW: "kiểm tra, giám sát việc trả lời, giải quyết ý kiến, kiến nghị của Nhân dân sau khi tiếp
+    công dân, đối thoại"). Append-only: a later word is added, never replaces an earlier one."""
+
+    class By(models.TextChoices):
+        CITIZEN = "citizen", _("Công dân")
+        FRONT = "front", _("Mặt trận Tổ quốc")
+
+    class Verdict(models.TextChoices):
+        CONFIRMED = "confirmed", _("Xác nhận đã thực hiện")
+        DISPUTED = "disputed", _("Chưa thực hiện đúng")
+
+    task = models.ForeignKey(FollowUpTask, on_delete=models.PROTECT, related_name="reviews")
+    by = models.CharField(_("ý kiến của"), max_length=10, choices=By.choices)
+    verdict = models.CharField(_("ý kiến"), max_length=10, choices=Verdict.choices)
+    note = models.TextField(_("ghi chú"), blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ý kiến về việc đã thực hiện")
+        verbose_name_plural = _("ý kiến về việc đã thực hiện")
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.by} {self.verdict}"
 
 
 class Activity(models.Model):

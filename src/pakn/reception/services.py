@@ -23,7 +23,7 @@ from pakn.cases.models import Case, Channel, Kind
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound, PaknError
 from pakn.core.tracking import format_tracking_code, new_tracking_code, normalise_tracking_code
 from pakn.org.models import Unit
-from pakn.reception import rules
+from pakn.reception import follow_up, rules
 from pakn.reception import validation as v
 from pakn.reception.access import can_write, require_writer
 from pakn.reception.models import (
@@ -723,6 +723,7 @@ def issue_conclusion(
         )
         for values in task_values:
             _create_task(actor=actor, conclusion=conclusion, **values)
+        follow_up.tell_citizens_of_conclusion(conclusion)
         return conclusion
 
 
@@ -796,7 +797,8 @@ def complete_follow_up_task(*, actor: Any, task: FollowUpTask, result: Any, done
         if day < task.conclusion.issued_on or day > timezone.localdate():
             raise InvalidInput(fields={"done_on": [_("Ngày hoàn thành phải từ ngày kết luận đến hôm nay.")]})
         task.done_on, task.result = day, result_text
-        task.save(update_fields=["done_on", "result"])
+        follow_up.reported_now(task)  # the citizen is asked whether it was really done
+        task.save(update_fields=["done_on", "result", "reported_at", "review_digest"])
         _log(
             "task_done",
             task,

@@ -18,6 +18,10 @@ urlpatterns = [
     path("staff/register/<int:entry_id>/", views.entry_detail, name="reception_entry"),
     path("staff/register/<int:entry_id>/<str:action>", views.entry_action, name="reception_entry_action"),
     path("staff/tasks/<int:task_id>/done", views.task_done, name="reception_task_done"),
+    path("staff/tasks/<int:task_id>/reopen", views.task_reopen, name="reception_task_reopen"),
+    path("follow-up/<str:token>/", views.citizen_review, name="reception_citizen_review"),
+    path("front/follow-up/", views.front_follow_up, name="reception_front_follow_up"),
+    path("front/follow-up/<int:task_id>/", views.front_review, name="reception_front_review"),
     path("staff/compliance/", views.compliance, name="reception_compliance"),
     path("staff/compliance/<int:unit_id>/", views.compliance_unit, name="reception_compliance_unit"),
 ]

@@ -24,8 +24,8 @@ from pakn.core.text import fold
 from pakn.core.tracking import format_tracking_code
 from pakn.org.models import Province, Unit
 from pakn.protection import throttle
+from pakn.reception import follow_up, queries, reports, services
 from pakn.reception import forms as f
-from pakn.reception import queries, reports, services
 from pakn.reception.access import access_unit, can_write, fetch, readable_units, writable_units
 from pakn.reception.models import (
     BookingStatus,
@@ -240,10 +240,11 @@ def _session_context(request: HttpRequest, session: Session, bound: dict[str, An
         "action_forms": forms,
         "entries": entries,
         "bookings": session.bookings.all(),
-        "conclusions": session.conclusions.prefetch_related("tasks__owner_unit"),
+        "conclusions": session.conclusions.prefetch_related("tasks__owner_unit", "tasks__reviews"),
         "labels": SESSION_ACTIONS,
         "today": timezone.localdate(),
         "task_form": f.TaskDoneForm(),
+        "reopen_form": f.TaskReopenForm(),
         "slot_times": {b.pk: services.slot_time(session, b.slot) for b in session.bookings.all()},
         "repeats": services.repeated_contacts(session.bookings.filter(status=BookingStatus.BOOKED)),
     }
@@ -570,6 +571,113 @@ def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
     if back.startswith("/reception/") and "//" not in back:
         return redirect(back)
     return redirect("reception_session", session_id=task.conclusion.session_id)
+
+
+@staff_required
+@require_POST
+def task_reopen(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The unit that concluded takes a task reported done back (after a dispute, usually)."""
+    task = (
+        FollowUpTask.objects.filter(pk=task_id, conclusion__session__unit__in=readable_units(request.user))
+        .select_related("conclusion__session")
+        .first()
+    )
+    if task is None:
+        raise NotFound()
+    form = f.TaskReopenForm(request.POST)
+    back = redirect("reception_session", session_id=task.conclusion.session_id)
+    answer = submit(
+        request,
+        form,
+        lambda data: follow_up.reopen_task(actor=request.user, task=task, reason=data["reason"]),
+        then=lambda _task: back,
+        message=_("Đã mở lại việc: đơn vị chủ trì cần thực hiện và báo cáo lại."),
+        refused="message",
+    )
+    if answer is None:
+        messages.error(request, _("Cần ghi lý do mở lại."))
+        return back
+    return answer
+
+
+# ---------------------------------------------------------------- the citizen and the Front confirm
+
+
+@throttle.throttled("submit")
+@require_http_methods(["GET", "POST"])
+def citizen_review(request: HttpRequest, token: str) -> HttpResponse:
+    """The page of the link sent to a citizen when a task about their matter is reported done: what the unit
+    says it did, and two answers. Nothing identifies the citizen; the link is theirs alone."""
+    task = follow_up.task_for_citizen(token)
+    form = f.TaskReviewForm(request.POST or None)
+    answer = submit(
+        request,
+        form,
+        lambda data: follow_up.review_as_citizen(token=token, verdict=data["verdict"], note=data["note"]),
+        then=lambda _review: redirect("reception_citizen_review", token=token),
+        message=_("Cảm ơn bạn. Ý kiến đã được gửi tới đơn vị và được lưu lại."),
+        refused="form",
+    )
+    if answer is not None:
+        return answer
+    context = {"task": task, "form": form, "word": follow_up.citizen_word(task)}
+    return render(request, "reception/citizen_review.html", context, status=form_status(request))
+
+
+def _front_required(view: Any) -> Any:
+    from pakn.oversight.views import supervisor_required
+
+    return supervisor_required(view)
+
+
+@_front_required
+def front_follow_up(request: HttpRequest) -> HttpResponse:
+    """For the Front committee: the tasks of its area reported done, newest first, with every word said of
+    them, and those still open; it confirms or disputes each."""
+    tasks = (
+        follow_up.front_tasks(request.user)
+        .select_related("conclusion__session__unit", "owner_unit")
+        .prefetch_related("reviews")
+    )
+    show = request.GET.get("show", "done")
+    if show == "open":
+        tasks = tasks.filter(done_on__isnull=True).order_by("due_on", "pk")
+    else:
+        show = "done"
+        tasks = tasks.filter(done_on__isnull=False).order_by("-done_on", "-pk")
+    page = Paginator(tasks, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "show": show,
+        "form": f.TaskReviewForm(),
+        "today": timezone.localdate(),
+        "section": "follow_up",
+        "is_supervisor": True,
+    }
+    return render(request, "reception/front_follow_up.html", context)
+
+
+@_front_required
+@require_POST
+def front_review(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = follow_up.front_tasks(request.user).filter(pk=task_id).first()
+    if task is None:
+        raise NotFound()
+    form = f.TaskReviewForm(request.POST)
+    back = redirect(reverse("reception_front_follow_up") + f"#task-{task.pk}")
+    answer = submit(
+        request,
+        form,
+        lambda data: follow_up.review_as_front(actor=request.user, task=task, **data),
+        then=lambda _review: back,
+        message=_("Đã ghi ý kiến của Mặt trận."),
+        refused="message",
+    )
+    if answer is None:
+        errors = [str(m) for field in form.errors.values() for m in field]
+        messages.error(request, " ".join(errors) or _("Chọn ý kiến."))
+        return back
+    return answer
 
 
 # ---------------------------------------------------------------- staff: compliance

@@ -1,0 +1,243 @@
+"""After reception and dialogues: the citizen and the Fatherland Front confirm or dispute what a unit reports
+done, and the citizens are told of the conclusion that concerns them.
+
+Quyết định 99-QĐ/TW asks for "kiểm tra, giám sát việc trả lời, giải quyết ý kiến, kiến nghị của Nhân dân sau khi
+tiếp công dân, đối thoại": a task reported done (``services.complete_follow_up_task``) is not taken on the unit's
+word alone. The citizen whose matter it was gets a link (sent to their sealed contact, never shown to staff) to
+say "done" or "not done" in a sentence; the Front committee of the area says the same from its pages. A dispute
+tells the head who concluded it, who may reopen the task. Every act is logged (``reception.Activity``)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from pakn.core.errors import InvalidTransition, NotFound
+from pakn.org.models import Role
+from pakn.reception import validation as v
+from pakn.reception.access import require_writer
+from pakn.reception.models import Conclusion, FollowUpTask, TaskReview
+
+MAX_NOTE = 2_000
+REVIEW_PATH = "/reception/follow-up/"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _log(action: str, task: FollowUpTask, *, actor: Any, data: dict[str, Any]) -> None:
+    from pakn.reception.services import write_activity
+
+    write_activity("reception", action, task, actor=actor, unit=task.conclusion.session.unit, data=data)
+
+
+def _queue_to_citizen(entry: Any, *, key: str, subject: str, body: str) -> bool:
+    from pakn.notify.services import queue
+
+    if entry is None or not entry.notify_sealed:
+        return False
+    queue(channel=entry.notify_channel, sealed_recipient=entry.notify_sealed, subject=subject, body=body, key=key)
+    return True
+
+
+def ask_citizen(task: FollowUpTask) -> bool:
+    """Inside the transaction that reported ``task`` done: a new link to the citizen whose matter it was, asking
+    whether it was really done (the last link sent is the one that works). False when nobody can be asked."""
+    from pakn.core.site import public_base_url
+
+    entry = task.entry
+    if entry is None or not entry.notify_sealed:
+        task.review_digest = ""
+        return False
+    token = secrets.token_urlsafe(18)
+    task.review_digest = _digest(token)
+    unit = task.owner_unit.name
+    return _queue_to_citizen(
+        entry,
+        key=f"task-review:{task.pk}:{task.review_digest[:16]}",
+        subject=str(_("Đơn vị báo đã thực hiện việc sau buổi tiếp công dân")),
+        body=str(
+            _(
+                "%(unit)s báo đã thực hiện: %(title)s. Xin cho biết việc này đã được làm đúng chưa: %(link)s "
+                "(đường dẫn chỉ dành cho bạn)."
+            )
+            % {"unit": unit, "title": task.title, "link": f"{public_base_url()}{REVIEW_PATH}{token}/"}
+        ),
+    )
+
+
+def task_for_citizen(token: str) -> FollowUpTask:
+    """The task a citizen's link is about; NotFound for any other text (a link replaced by a newer one too)."""
+    token = (token or "").strip()
+    task = (
+        FollowUpTask.objects.select_related("conclusion__session__unit", "owner_unit", "entry")
+        .filter(review_digest=_digest(token))
+        .first()
+        if 16 <= len(token) <= 64
+        else None
+    )
+    if task is None:
+        raise NotFound(_("Đường dẫn không đúng hoặc đã được thay bằng đường dẫn mới hơn."))
+    return task
+
+
+def citizen_word(task: FollowUpTask) -> TaskReview | None:
+    """What the citizen said of the current report, if they did."""
+    if task.reported_at is None:
+        return None
+    return (
+        task.reviews.filter(by=TaskReview.By.CITIZEN, created_at__gte=task.reported_at).order_by("-created_at").first()
+    )
+
+
+def _clean(verdict: Any, note: Any) -> tuple[str, str]:
+    errors: v.Errors = {}
+    if verdict not in TaskReview.Verdict.values:
+        errors["verdict"] = [_("Chọn: đã thực hiện đúng, hoặc chưa.")]
+    note_text = v.text(note, "note", errors, required=verdict == TaskReview.Verdict.DISPUTED, limit=MAX_NOTE)
+    if verdict == TaskReview.Verdict.DISPUTED and "note" in errors:
+        errors["note"] = [_("Xin cho biết điều gì chưa được làm hoặc làm chưa đúng.")]
+    v.raise_if(errors)
+    return str(verdict), note_text
+
+
+def _locked_done(task: FollowUpTask) -> FollowUpTask:
+    task = (
+        FollowUpTask.objects.select_for_update()
+        .select_related("conclusion__session__unit", "owner_unit", "entry")
+        .get(pk=task.pk)
+    )
+    if task.done_on is None:
+        raise InvalidTransition(_("Việc này chưa được báo cáo hoàn thành."))
+    return task
+
+
+@sensitive_variables("note")
+def review_as_citizen(*, token: str, verdict: Any, note: Any = "") -> TaskReview:
+    """The citizen's word on the current report. Their note is kept without their own details (the entry's
+    redaction terms), as everything staff read."""
+    from pakn.reception.services import _redacted
+
+    verdict_value, note_text = _clean(verdict, note)
+    task = task_for_citizen(token)
+    with transaction.atomic():
+        task = _locked_done(task)
+        if citizen_word(task) is not None:
+            raise InvalidTransition(_("Bạn đã cho ý kiến về lần báo cáo này."))
+        terms = list(task.entry.redaction_terms) if task.entry else []
+        review = TaskReview.objects.create(
+            task=task, by=TaskReview.By.CITIZEN, verdict=verdict_value, note=_redacted(note_text, terms)
+        )
+        _after_review(task, review, actor=None)
+        return review
+
+
+def front_tasks(actor: Any) -> QuerySet[FollowUpTask]:
+    """Follow-up tasks of the units in a supervisor's area (the unit that concluded, or the one that owns it)."""
+    from pakn.oversight.access import area_units, is_supervisor
+
+    if not is_supervisor(actor):
+        return FollowUpTask.objects.none()
+    area = area_units(actor)
+    return FollowUpTask.objects.filter(Q(conclusion__session__unit__in=area) | Q(owner_unit__in=area)).distinct()
+
+
+def review_as_front(*, actor: Any, task: FollowUpTask, verdict: Any, note: Any = "") -> TaskReview:
+    """The Front's word, by a supervisor of the area."""
+    verdict_value, note_text = _clean(verdict, note)
+    if not front_tasks(actor).filter(pk=task.pk).exists():
+        raise NotFound()
+    with transaction.atomic():
+        task = _locked_done(task)
+        review = TaskReview.objects.create(
+            task=task, by=TaskReview.By.FRONT, verdict=verdict_value, note=note_text, reviewer=actor
+        )
+        _after_review(task, review, actor=actor)
+        return review
+
+
+def _after_review(task: FollowUpTask, review: TaskReview, *, actor: Any) -> None:
+    from pakn.notify.services import queue_to_staff
+
+    _log("task_reviewed", task, actor=actor, data={"by": review.by, "verdict": review.verdict})
+    if review.verdict != TaskReview.Verdict.DISPUTED:
+        return
+    who = review.get_by_display()
+    queue_to_staff(
+        unit=task.conclusion.session.unit,
+        roles=(Role.HEAD, Role.CLERK),
+        key=f"task-disputed:{review.pk}",
+        subject=str(_("Việc sau buổi tiếp bị phản hồi chưa thực hiện đúng")),
+        body=str(
+            _("%(who)s cho biết việc \u201c%(title)s\u201d (kết luận %(number)s) chưa được thực hiện đúng: %(note)s")
+            % {"who": who, "title": task.title, "number": task.conclusion.number, "note": review.note}
+        ),
+    )
+
+
+def reopen_task(*, actor: Any, task: FollowUpTask, reason: Any) -> FollowUpTask:
+    """The unit that concluded takes the task back (after a dispute, usually): open again until reported done
+    anew; the earlier report stays in the log."""
+    errors: v.Errors = {}
+    reason_text = v.text(reason, "reason", errors, required=True, limit=MAX_NOTE)
+    v.raise_if(errors)
+    with transaction.atomic():
+        task = _locked_done(task)
+        require_writer(actor, task.conclusion.session.unit)
+        _log(
+            "task_reopened",
+            task,
+            actor=actor,
+            data={"reason": reason_text, "done_on": task.done_on.isoformat() if task.done_on else None},
+        )
+        task.done_on, task.reported_at, task.review_digest = None, None, ""
+        task.reminded_at = task.overdue_at = None
+        task.save(update_fields=["done_on", "reported_at", "review_digest", "reminded_at", "overdue_at"])
+        return task
+
+
+def tell_citizens_of_conclusion(conclusion: Conclusion) -> int:
+    """Inside the transaction that issued ``conclusion``: each citizen of the session with a contact is told its
+    number and date and the tasks it gives about *their* matter (never the body, which speaks of others' matters
+    too). Returns how many were told."""
+    told = 0
+    session = conclusion.session
+    for entry in session.entries.exclude(notify_sealed=""):
+        tasks = [t for t in conclusion.tasks.all() if t.entry_id == entry.pk]
+        lines = [
+            str(_("- %(title)s: %(unit)s, hạn %(due)s"))
+            % {"title": t.title, "unit": t.owner_unit.name, "due": t.due_on.strftime("%d/%m/%Y")}
+            for t in tasks
+        ]
+        body = str(
+            _("%(unit)s đã ban hành kết luận số %(number)s ngày %(date)s về buổi tiếp công dân ngày %(session)s.")
+            % {
+                "unit": session.unit.name,
+                "number": conclusion.number,
+                "date": conclusion.issued_on.strftime("%d/%m/%Y"),
+                "session": session.date.strftime("%d/%m/%Y"),
+            }
+        )
+        if lines:
+            body += "\n" + str(_("Việc giao liên quan đến vụ việc của bạn:")) + "\n" + "\n".join(lines)
+        told += _queue_to_citizen(
+            entry,
+            key=f"conclusion:{conclusion.pk}:{entry.pk}",
+            subject=str(_("Kết luận buổi tiếp công dân")),
+            body=body,
+        )
+    return told
+
+
+def reported_now(task: FollowUpTask) -> None:
+    """Inside the transaction that reported ``task`` done: the moment, and the citizen asked."""
+    task.reported_at = timezone.now()
+    ask_citizen(task)
