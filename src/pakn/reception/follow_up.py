@@ -177,7 +177,7 @@ def _after_review(task: FollowUpTask, review: TaskReview, *, actor: Any) -> None
         key=f"task-disputed:{review.pk}",
         subject=str(_("Việc sau buổi tiếp bị phản hồi chưa thực hiện đúng")),
         body=str(
-            _("%(who)s cho biết việc \u201c%(title)s\u201d (kết luận %(number)s) chưa được thực hiện đúng: %(note)s")
+            _("%(who)s cho biết việc “%(title)s” (kết luận %(number)s) chưa được thực hiện đúng: %(note)s")
             % {"who": who, "title": task.title, "number": task.conclusion.number, "note": review.note}
         ),
     )
