@@ -335,7 +335,9 @@ def test_conclusion_is_published_within_seven_working_days(
     clock.move_to(at(d("2026-02-10")))
     case = services.accept_case(actor=clerk, case=make_case(kind="denunciation"))
     clock.move_to(at(d("2026-02-12")))
-    case = services.resolve_case(actor=clerk, case=case, body="Kết luận nội dung tố cáo.", kind="conclusion")
+    case = services.resolve_case(
+        actor=clerk, case=case, body="Kết luận nội dung tố cáo.", kind="conclusion", finding="partly"
+    )
     [publication] = open_obligations(case)
     assert (publication.kind, publication.due_on) == ("publish_conclusion", d("2026-03-02"))
     with pytest.raises(InvalidInput):

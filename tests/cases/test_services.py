@@ -171,7 +171,10 @@ def test_full_lifecycle(kind: str, clock: Any, make_case: Callable[..., Case], c
 
     answer_kind = "conclusion" if kind in STATUTORY else "answer"
     with adds_events("resolved"):
-        case = services.resolve_case(actor=clerk, case=case, body="Kết quả: đã xử lý xong.", kind=answer_kind)
+        finding = "true" if kind == "denunciation" else ""  # a denunciation's conclusion says it (Điều 35)
+        case = services.resolve_case(
+            actor=clerk, case=case, body="Kết quả: đã xử lý xong.", kind=answer_kind, finding=finding
+        )
     case = reload(case)
     assert case.status == Status.RESOLVED
     published = []
@@ -397,7 +400,8 @@ def test_escalation_period_and_escalating_after_the_unit_closed_the_case(
     if kind in ("complaint", "denunciation"):
         case = services.accept_case(actor=clerk, case=case)
     go(clock, date(2026, 3, 20))
-    case = services.resolve_case(actor=clerk, case=case, body="Trả lời.", kind="conclusion")
+    finding = "partly" if kind == "denunciation" else ""
+    case = services.resolve_case(actor=clerk, case=case, body="Trả lời.", kind="conclusion", finding=finding)
     services.rate_case(case=case, level=1)
     if kind == "denunciation":
         services.publish_conclusion(actor=clerk, case=case, method="posting")
@@ -438,7 +442,9 @@ def test_escalated_denunciation_starts_a_fresh_resolution_period(
     go(clock, ACCEPTED)
     case = services.accept_case(actor=clerk, case=case)
     case = services.extend_deadline(actor=clerk, case=case, complexity="complex", reason="Nhiều nội dung")
-    case = services.resolve_case(actor=clerk, case=case, body="Kết luận nội dung tố cáo.", kind="conclusion")
+    case = services.resolve_case(
+        actor=clerk, case=case, body="Kết luận nội dung tố cáo.", kind="conclusion", finding="true"
+    )
     services.rate_case(case=case, level=1)
     go(clock, date(2026, 4, 13))
     case = services.escalate_case(case=case, reason="Kết luận không khách quan")
@@ -776,7 +782,8 @@ def _reach(status: Status, make_case: Callable[..., Case], actor: Any, kind: str
     if status == Status.SUSPENDED:
         case = s.suspend_case(actor=actor, case=case, reason="Chờ giám định")
     if status in (Status.RESOLVED, Status.CLOSED):
-        case = s.resolve_case(actor=actor, case=case, body="Kết luận", kind="conclusion")
+        finding = "true" if kind == "denunciation" else ""
+        case = s.resolve_case(actor=actor, case=case, body="Kết luận", kind="conclusion", finding=finding)
         s.rate_case(case=case, level=1)  # so that escalation is refused only by the status
     if status == Status.CLOSED:
         case = s.close_case(actor=actor, case=case)
@@ -793,6 +800,10 @@ def _reach(status: Status, make_case: Callable[..., Case], actor: Any, kind: str
     return case
 
 
+def _finding_for(case: Case) -> str:
+    return "true" if case.kind == "denunciation" else ""
+
+
 def _do(action: Action, case: Case, actor: Any, into: Case) -> Case:
     s = services
     calls: dict[Action, Callable[[], Case]] = {
@@ -800,7 +811,9 @@ def _do(action: Action, case: Case, actor: Any, into: Case) -> Case:
         Action.REFUSE: lambda: s.refuse_case(actor=actor, case=case, reason_code="not_signed"),
         Action.FORWARD: lambda: s.forward_case(actor=actor, case=case, to_unit=_other_unit(case), reason="Chuyển"),
         Action.START: lambda: s.start_case(actor=actor, case=case),
-        Action.RESOLVE: lambda: s.resolve_case(actor=actor, case=case, body="Trả lời", kind="conclusion"),
+        Action.RESOLVE: lambda: s.resolve_case(
+            actor=actor, case=case, body="Trả lời", kind="conclusion", finding=_finding_for(case)
+        ),
         Action.CLOSE: lambda: s.close_case(actor=actor, case=case),
         Action.WITHDRAW: lambda: s.withdraw_case(case=case),
         Action.MERGE: lambda: s.merge_case(actor=actor, case=case, into=into),

@@ -65,7 +65,9 @@ def test_a_copy_older_than_the_limit_is_reread_without_a_shared_cache(clock: lis
     assert table() == 2
 
 
-def test_a_shared_cache_that_fails_does_not_fail_the_reader(clock: list[float], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_shared_cache_that_fails_does_not_fail_the_reader(
+    clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
     table, _ = counted("test-down")
     assert table() == 1
 

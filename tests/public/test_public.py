@@ -54,6 +54,7 @@ def published(make_case: Any, clerk: Any) -> list[Case]:
             actor=clerk,
             case=case,
             kind="conclusion" if kind == "denunciation" else "answer",
+            finding="true" if kind == "denunciation" else "",
             body=f"Đã xử lý. Đã liên hệ số {REPORTER['phone']} và {REPORTER['email']}.",
         )
         services.rate_case(case=case, level=4, comment=f"{REPORTER['name']} cảm ơn")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from tests.reception.test_reception import at, register, schedule, travel, unit  # noqa: F401 - travel: a fixture
+from tests.reception.test_reception import at, register, schedule, unit
 
 from conftest import COMMUNE, OTHER_COMMUNE, make_user, outbox_to
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound

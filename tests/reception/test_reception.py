@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from conftest import COMMUNE, OTHER_COMMUNE, identity_of, make_user, outbox_to, recipient_of
@@ -51,13 +49,6 @@ PUBLIC_EMAIL = "bi.mat@example.vn"
 
 def at(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
-
-
-@pytest.fixture
-def travel() -> Iterator[Any]:
-    traveller = time_machine.travel(at(date(2026, 4, 21)), tick=False)
-    yield traveller.start()
-    traveller.stop()
 
 
 def unit(code: str) -> Unit:

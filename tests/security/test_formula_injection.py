@@ -133,7 +133,7 @@ def test_openpyxl_stores_the_neutralised_text_as_a_string() -> None:
 def test_published_answers_csv_has_no_formula_and_json_is_unchanged(make_case: Any, clerk: Any, head: Any) -> None:
     case = make_case(kind="denunciation", publish=True, title=HYPERLINK)
     case_services.accept_case(actor=clerk, case=case)
-    case_services.resolve_case(actor=clerk, case=case, kind="conclusion", body=AT)
+    case_services.resolve_case(actor=clerk, case=case, kind="conclusion", body=AT, finding="true")
     public_services.publish_discipline_result(
         actor=head,
         case=case,

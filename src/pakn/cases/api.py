@@ -20,6 +20,7 @@ from pakn.cases.schemas import (
     ChoiceOut,
     DeadlinesOut,
     ExtendIn,
+    FalseReportIn,
     ForwardIn,
     MergeIn,
     MessageIn,
@@ -301,7 +302,16 @@ def extend(request: HttpRequest, case_id: int, payload: ExtendIn) -> dict[str, A
 
 @staff.post("/cases/{case_id}/resolve", response=CaseDetailOut, operation_id="resolve_case")
 def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> dict[str, Any]:
-    return _act(request, case_id, services.resolve_case, body=payload.body, kind=payload.kind)
+    return _act(request, case_id, services.resolve_case, body=payload.body, kind=payload.kind, finding=payload.finding)
+
+
+@staff.post("/cases/{case_id}/false-report", response=CaseDetailOut, operation_id="record_false_report")
+def false_report(request: HttpRequest, case_id: int, payload: FalseReportIn) -> dict[str, Any]:
+    """After a conclusion that the denunciation was false: whether the denouncer lied on purpose and what was
+    done (nothing; dealt with; referred, to whom, by which document). Never returns who the denouncer is."""
+    case = access_case(request.user, case_id)
+    services.record_false_report(actor=request.user, case=case, **payload.dict())
+    return presenters.case_detail(case)
 
 
 @staff.post("/cases/{case_id}/close", response=CaseDetailOut, operation_id="close_case")

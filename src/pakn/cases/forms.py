@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pakn.cases.models import AnswerKind, Complexity
+from pakn.cases.models import AnswerKind, Complexity, FalseReportAction, Finding, Kind
 from pakn.cases.services import CONTINUE_GROUNDS, PUBLICATION_METHODS, REFUSAL_REASONS, refusal_reasons_for
 from pakn.core.forms import DateField
 
@@ -151,11 +151,51 @@ class TerminateForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
+    needs_case = True
     kind = forms.ChoiceField(
         label=_("Loại văn bản"),
         choices=[(AnswerKind.ANSWER, AnswerKind.ANSWER.label), (AnswerKind.CONCLUSION, AnswerKind.CONCLUSION.label)],
     )
     body = forms.CharField(label=_("Nội dung trả lời / kết luận"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if case is not None and case.kind == Kind.DENUNCIATION:
+            # Luật Tố cáo 2018, Điều 35(1)(c): the conclusion says whether the denunciation was true.
+            self.fields["finding"] = forms.ChoiceField(
+                label=_("Kết luận nội dung tố cáo"),
+                help_text=_("Bắt buộc với kết luận nội dung tố cáo (Luật Tố cáo 2018, Điều 35)."),
+                choices=Finding.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+
+class FalseReportForm(forms.Form):
+    """After a conclusion that the denunciation was false (``services.record_false_report``)."""
+
+    intentional = forms.TypedChoiceField(
+        label=_("Có căn cứ cho rằng người tố cáo cố ý tố cáo sai sự thật?"),
+        choices=[("no", _("Không")), ("yes", _("Có"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    action = forms.ChoiceField(label=_("Cách xử lý"), choices=FalseReportAction.choices, widget=forms.RadioSelect)
+    referred_to = forms.CharField(
+        label=_("Cơ quan được kiến nghị, chuyển xử lý"),
+        help_text=_(
+            "Ví dụ: Cơ quan Cảnh sát điều tra Công an quận (dấu hiệu tội vu khống, Bộ luật Hình sự, Điều 156)."
+        ),
+        required=False,
+        max_length=300,
+    )
+    document = forms.CharField(label=_("Số, ngày văn bản"), required=False, max_length=120)
+    decided_on = DateField(label=_("Ngày quyết định"))
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate()
 
 
 class ReasonForm(forms.Form):

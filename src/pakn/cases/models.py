@@ -294,11 +294,23 @@ class AnswerKind(models.TextChoices):
     TERMINATION = "termination", _("Quyết định đình chỉ giải quyết khiếu nại")
 
 
+class Finding(models.TextChoices):
+    """What a conclusion on a denunciation finds (Luật Tố cáo 2018, Điều 35(1)(c): "kết luận về nội dung tố cáo
+    là đúng, đúng một phần hoặc tố cáo sai sự thật")."""
+
+    TRUE = "true", _("Tố cáo đúng")
+    PARTLY = "partly", _("Tố cáo đúng một phần")
+    FALSE = "false", _("Tố cáo sai sự thật")
+
+
 class Answer(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="answers")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("loại văn bản"), max_length=20, choices=AnswerKind.choices)
     body = models.TextField(_("nội dung"))
+    finding = models.CharField(
+        _("kết luận nội dung tố cáo"), max_length=10, choices=Finding.choices, blank=True, default="", db_default=""
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -307,6 +319,36 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.kind}"
+
+
+class FalseReportAction(models.TextChoices):
+    NONE = "none", _("Không xử lý: không có căn cứ cho rằng người tố cáo cố ý")
+    HANDLED = "handled", _("Xử lý theo thẩm quyền")
+    REFERRED = "referred", _("Kiến nghị, chuyển cơ quan có thẩm quyền xử lý")
+
+
+class FalseReport(models.Model):
+    """A denunciation concluded false, and what was done about the denouncer (Luật Tố cáo 2018, Điều 9(2)(c)
+    and (đ): the denouncer answers for a denunciation knowingly false; Điều 35(1)(c), 36: the body that decides
+    deals with it or refers it). The denouncer's identity leaves the vault only through the two-officer reveal,
+    with its own reason (``protection.RevealRequest``)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="false_report")
+    intentional = models.BooleanField(_("có căn cứ cho rằng người tố cáo cố ý tố cáo sai sự thật"))
+    action = models.CharField(_("cách xử lý"), max_length=20, choices=FalseReportAction.choices)
+    referred_to = models.CharField(_("cơ quan được chuyển, kiến nghị xử lý"), max_length=300, blank=True)
+    document = models.CharField(_("văn bản"), max_length=120, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    decided_on = models.DateField(_("ngày quyết định"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tố cáo sai sự thật")
+        verbose_name_plural = _("tố cáo sai sự thật")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.action}"
 
 
 class Satisfaction(models.IntegerChoices):

@@ -38,6 +38,7 @@ EVENT_LABELS: dict[str, Any] = {
     "conclusion_published": _("Công khai kết luận nội dung tố cáo"),
     "handling_continued": _("Tiếp tục giải quyết tố cáo dù người tố cáo đã rút"),
     "complaint_terminated": _("Quyết định đình chỉ giải quyết khiếu nại"),
+    "false_report_recorded": _("Ghi nhận việc xử lý tố cáo sai sự thật"),
 }
 
 # Shown next to a citation whose rule is not confirmed against the official text (DeadlineRule.confirmed).
@@ -54,6 +55,7 @@ PUBLIC_DETAIL_KEYS = (
     "respond_by",
     "reason_code",
     "level",
+    "finding",
 )
 
 # How each field of an event's data reads in a sentence; a field whose meaning depends on the act is
@@ -81,6 +83,11 @@ DETAIL_LABELS: dict[str, Any] = {
     "unit": _("Đơn vị"),
     "on": _("Ngày"),
     "previous_due_on": _("Hạn cũ"),
+    "finding": _("Kết luận nội dung tố cáo"),
+    "intentional": _("Có căn cứ cố ý tố cáo sai sự thật"),
+    "action": _("Cách xử lý"),
+    "referred_to": _("Cơ quan được kiến nghị, chuyển xử lý"),
+    "document": _("Văn bản"),
 }
 ACT_DETAIL_LABELS: dict[tuple[str, str], Any] = {
     ("forwarded", "from"): _("Từ đơn vị"),
@@ -97,9 +104,21 @@ ACT_DETAIL_LABELS: dict[tuple[str, str], Any] = {
 
 
 def _choice_labels() -> dict[str, dict[Any, Any]]:
-    from pakn.cases.models import AnswerKind, Channel, Complexity, ObligationKind, Satisfaction, Track
+    from pakn.cases.models import (
+        AnswerKind,
+        Channel,
+        Complexity,
+        FalseReportAction,
+        Finding,
+        ObligationKind,
+        Satisfaction,
+        Track,
+    )
 
     return {
+        "finding": dict(Finding.choices),
+        "action": dict(FalseReportAction.choices),
+        "intentional": {True: _("có"), False: _("không")},
         "level": dict(Satisfaction.choices),
         "obligation": dict(ObligationKind.choices),
         "complexity": dict(Complexity.choices),
@@ -174,7 +193,14 @@ def timeline(case: Case, *, public: bool = True) -> list[dict[str, Any]]:
 
 def answers(case: Case) -> list[dict[str, Any]]:
     return [
-        {"kind": a.kind, "body": a.body, "unit": a.unit.name, "at": timezone.localtime(a.created_at)}
+        {
+            "kind": a.kind,
+            "body": a.body,
+            "unit": a.unit.name,
+            "at": timezone.localtime(a.created_at),
+            "finding": a.finding,
+            "finding_label": a.get_finding_display() if a.finding else "",
+        }
         for a in Answer.objects.filter(case=case).select_related("unit")
     ]
 

@@ -208,6 +208,17 @@ class ExtendIn(Schema):
 class ResolveIn(Schema):
     body: str
     kind: Literal["answer", "conclusion"] = "answer"
+    # A conclusion on a denunciation must say it (Luật Tố cáo 2018, Điều 35(1)(c)); nothing else has one.
+    finding: Literal["", "true", "partly", "false"] = ""
+
+
+class FalseReportIn(Schema):
+    intentional: bool
+    action: Literal["none", "handled", "referred"]
+    referred_to: str = ""
+    document: str = ""
+    note: str = ""
+    decided_on: date | None = None
 
 
 class ReasonIn(Schema):

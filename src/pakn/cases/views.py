@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from pakn.cases import forms as case_forms
 from pakn.cases import policy, presenters, services
-from pakn.cases.models import Case
+from pakn.cases.models import Case, FalseReport
 from pakn.cases.queries import CaseFilter, apply_filter, due_soon_horizon, due_soon_q, overdue_q
 from pakn.cases.workflow import OPEN, allowed_actions
 from pakn.core.errors import Forbidden, InvalidInput, NotFound, PaknError
@@ -104,6 +104,7 @@ ACTION_FORMS: dict[str, type] = {
     "continue": case_forms.ContinueForm,
     "terminate": case_forms.TerminateForm,
     "resolve": case_forms.ResolveForm,
+    "false_report": case_forms.FalseReportForm,
     "suspend": case_forms.ReasonForm,
     "merge": case_forms.MergeForm,
     "start": None,  # type: ignore[dict-item]
@@ -140,6 +141,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "forwards": case.forwards.select_related("from_unit", "to_unit"),
         "messages_from_citizen": case.messages.all(),
         "ratings": case.ratings.select_related("unit"),
+        "false_report": FalseReport.objects.filter(case=case).first(),
         "action_forms": action_forms,
         "handler": handler,
         "action_labels": ACTION_LABELS,
@@ -235,6 +237,8 @@ def _legal_steps(case: Case) -> list[str]:
         steps.append("publish_conclusion")
     if case.status == "withdrawn" and case.kind == "denunciation":
         steps.append("continue")
+    if services.concluded_false(case) and not FalseReport.objects.filter(case=case).exists():
+        steps.append("false_report")
     if (
         case.status == "withdrawn"
         and case.kind == "complaint"
@@ -267,6 +271,7 @@ ACTION_LABELS = {
     "publish_conclusion": gettext_lazy("Công khai kết luận"),
     "continue": gettext_lazy("Tiếp tục giải quyết tố cáo"),
     "terminate": gettext_lazy("Đình chỉ giải quyết khiếu nại"),
+    "false_report": gettext_lazy("Xử lý tố cáo sai sự thật"),
 }
 
 
@@ -310,7 +315,12 @@ def _run_action(request: HttpRequest, case: Case, action: str, data: dict[str, A
     if action == "terminate":
         return services.terminate_complaint(actor=actor, case=case, body=data["body"])
     if action == "resolve":
-        return services.resolve_case(actor=actor, case=case, body=data["body"], kind=data["kind"])
+        return services.resolve_case(
+            actor=actor, case=case, body=data["body"], kind=data["kind"], finding=data.get("finding", "")
+        )
+    if action == "false_report":
+        services.record_false_report(actor=actor, case=case, **data)
+        return case
     if action == "suspend":
         return services.suspend_case(actor=actor, case=case, reason=data["reason"])
     if action == "merge":

@@ -35,6 +35,7 @@ from pakn.cases.services.common import (
 from pakn.cases.services.common import clean_text as _text
 from pakn.cases.services.deadlines_check import check_deadlines
 from pakn.cases.services.events import event_payload, notify_reporter, notify_unit_staff, record_event
+from pakn.cases.services.false_reports import concluded_false, record_false_report
 from pakn.cases.services.grounds import (
     CONTINUE_GROUNDS,
     PUBLICATION_METHODS,
@@ -68,6 +69,8 @@ from pakn.cases.services.submission import (
 )
 
 __all__ = [
+    "concluded_false",
+    "record_false_report",
     "CONTINUE_GROUNDS",
     "MAX_CONTENT",
     "MAX_MESSAGE",

@@ -9,7 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases import deadlines
-from pakn.cases.models import Answer, AnswerKind, AuditEvent, Case, Kind, Obligation, ObligationKind, Track
+from pakn.cases.models import (
+    Answer,
+    AnswerKind,
+    AuditEvent,
+    Case,
+    Finding,
+    Kind,
+    Obligation,
+    ObligationKind,
+    Track,
+)
 from pakn.cases.services.common import (
     MAX_CONTENT,
     STATUTORY_KINDS,
@@ -28,11 +38,19 @@ from pakn.cases.workflow import Action, Status
 from pakn.core.errors import InvalidInput, InvalidTransition
 
 
-def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.ANSWER) -> Case:
+def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.ANSWER, finding: str = "") -> Case:
+    """The answer, or the conclusion; a conclusion on a denunciation says whether it was true, partly true or
+    false (``finding``: Luật Tố cáo 2018, Điều 35(1)(c)), and only such a conclusion has a finding."""
     errors: dict[str, list[Any]] = {}
     body = clean_text(body, "body", errors, required=True, limit=MAX_CONTENT)
     if kind not in (AnswerKind.ANSWER, AnswerKind.CONCLUSION):
         errors["kind"] = [_("Loại văn bản không hợp lệ.")]
+    finding = finding or ""
+    if case.kind == Kind.DENUNCIATION and kind == AnswerKind.CONCLUSION:
+        if finding not in Finding.values:
+            errors["finding"] = [_("Kết luận nội dung tố cáo phải nêu: tố cáo đúng, đúng một phần hay sai sự thật.")]
+    elif finding:
+        errors["finding"] = [_("Chỉ kết luận nội dung tố cáo mới nêu tố cáo đúng hay sai.")]
     if errors:
         raise InvalidInput(fields=errors)
     with handled(case, actor) as case:
@@ -46,11 +64,12 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
             case.status, case.accepted_on = Status.ACCEPTED, case.accepted_on or timezone.localdate()
         case.status = transition(case, Action.RESOLVE)
         case.save(update_fields=["status", "accepted_on", "updated_at"])
-        Answer.objects.create(case=case, unit=case.unit, kind=kind, body=body, author=actor)
+        Answer.objects.create(case=case, unit=case.unit, kind=kind, body=body, author=actor, finding=finding)
         close_obligations(case)
         if resolution:  # a conclusion to publish, where the rule table has the period
             _open_publication(case)
-        event = record_event(case, "resolved", actor=actor, data={"answer_kind": kind})
+        data = {"answer_kind": kind, **({"finding": finding} if finding else {})}
+        event = record_event(case, "resolved", actor=actor, data=data)
         notify_reporter(
             case,
             event,
