@@ -8,7 +8,16 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from pakn.reception.models import Activity, Entry, FollowUpTask, ReceptionRequirement, Session, TaskReview, TimeRule
+from pakn.reception.models import (
+    Activity,
+    Entry,
+    FollowUpTask,
+    ReceptionRequirement,
+    RefusedVisit,
+    Session,
+    TaskReview,
+    TimeRule,
+)
 
 
 @admin.register(ReceptionRequirement)
@@ -59,6 +68,13 @@ class EntryAdmin(ReadOnly):
 @admin.register(FollowUpTask)
 class FollowUpTaskAdmin(ReadOnly):
     list_display = ("title", "owner_unit", "due_on", "done_on")
+
+
+@admin.register(RefusedVisit)
+class RefusedVisitAdmin(ReadOnly):
+    list_display = ("refused_on", "unit", "ground", "refused_by")
+    list_filter = ("ground",)
+    exclude = ("identity",)
 
 
 @admin.register(TaskReview)

@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 
 from pakn.core.errors import NotFound
 from pakn.protection import throttle
-from pakn.reception import follow_up, queries, services
+from pakn.reception import follow_up, queries, refusals, services
 from pakn.reception.access import readable_units
 from pakn.reception.models import Entry, FollowUpTask
 
@@ -268,3 +268,66 @@ def citizen_review(request: HttpRequest, token: str, payload: TaskReviewIn) -> S
     throttle.check(request, "submit")
     review = follow_up.review_as_citizen(token=token, verdict=payload.verdict, note=payload.note)
     return Status(201, _review_out(review))
+
+
+# ---------------------------------------------------------------- refused receptions (Luật Tiếp công dân, Điều 9)
+
+
+class RefusalOut(Schema):
+    id: int
+    unit_code: str
+    refused_on: date
+    ground: str  # incapacitated | threatening | settled | other (Điều 9, khoản 1–4)
+    explanation: str
+    earlier_matter: str
+    notice_document: str
+    refused_by: str
+    person: str  # a pseudonym; the identity is sealed
+
+
+class RefusalIn(Schema):
+    unit_code: str
+    refused_on: date
+    ground: str
+    explanation: str
+    refused_by: str
+    earlier_matter: str = ""
+    notice_document: str = ""
+    name: str = ""
+    address: str = ""
+    id_number: str = ""
+
+
+def _refusal_out(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "unit_code": r.unit.code,
+        "refused_on": r.refused_on,
+        "ground": r.ground,
+        "explanation": r.explanation,
+        "earlier_matter": r.earlier_matter,
+        "notice_document": r.notice_document,
+        "refused_by": r.refused_by,
+        "person": str(r.pseudonym),
+    }
+
+
+@router.get("/refusals", response=list[RefusalOut], operation_id="list_refused_receptions")
+def list_refusals(request: HttpRequest, filters: Query[RegisterQuery]) -> list[dict[str, Any]]:
+    """The register of refused receptions of the units the caller may read, newest first, at most 500."""
+    rows = refusals.readable_refusals(request.user)
+    if filters.unit_code:
+        rows = rows.filter(unit__code=filters.unit_code)
+    if filters.year:
+        rows = rows.filter(refused_on__year=filters.year)
+    return [_refusal_out(r) for r in rows[:500]]
+
+
+@router.post("/refusals", response={201: RefusalOut}, operation_id="record_refused_reception")
+def record_refusal(request: HttpRequest, payload: RefusalIn) -> Status[dict[str, Any]]:
+    """Write a refusal into a unit's register (its clerks and heads): the ground of Điều 9 and what happened."""
+    data = payload.dict()
+    unit = readable_units(request.user).filter(code=data.pop("unit_code")).first()
+    if unit is None:
+        raise NotFound()
+    return Status(201, _refusal_out(refusals.record_refusal(actor=request.user, unit=unit, **data)))

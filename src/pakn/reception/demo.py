@@ -15,7 +15,7 @@ from pakn.cases.demo import REPORTERS, ensure_demo_user, ensure_demo_users
 from pakn.org.models import Unit
 from pakn.plans import services as plans
 from pakn.plans.models import Directive
-from pakn.reception import follow_up, services
+from pakn.reception import follow_up, refusals, services
 
 # username, unit code, role, include_subunits, full name
 EXTRA_USERS = [
@@ -150,6 +150,16 @@ def load_demo() -> int:
                     "entry": entry,
                 },
             ],
+        )
+        refusals.record_refusal(
+            actor=clerk,
+            unit=ward,
+            refused_on=today,
+            session=held,
+            ground="threatening",
+            explanation="Một người đến buổi tiếp trong tình trạng say rượu, to tiếng và đe dọa cán bộ; đã nhắc nhở hai "
+            "lần, lập biên bản có xác nhận của bảo vệ trụ sở.",
+            refused_by="Công chức tiếp công dân phường",
         )
         # The answer is reported sent, and the Front, having asked the households, says it did not reach them.
         answered = conclusion.tasks.get(title__startswith="Trả lời bằng văn bản")

@@ -14,7 +14,15 @@ from pakn.cases.models import Kind, Topic
 from pakn.core.errors import InvalidInput
 from pakn.core.forms import DateField, ServiceForm, UnitChoiceField, row_field, set_choices, unit_choices
 from pakn.org.models import Province, Unit
-from pakn.reception.models import Competence, EntryKind, NoticeOutcome, SessionKind, SessionMode, TaskReview
+from pakn.reception.models import (
+    Competence,
+    EntryKind,
+    NoticeOutcome,
+    RefusalGround,
+    SessionKind,
+    SessionMode,
+    TaskReview,
+)
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -243,6 +251,42 @@ class TaskDoneForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["done_on"].initial = timezone.localdate()
+
+
+class RefusalForm(ServiceForm):
+    """A person refused reception (Luật Tiếp công dân 2013, Điều 9): the ground, what happened, who refused."""
+
+    unit = UnitChoiceField(label=_("Sổ của đơn vị"))
+    refused_on = DateField(label=_("Ngày từ chối"))
+    ground = forms.ChoiceField(
+        label=_("Căn cứ từ chối (Điều 9 Luật Tiếp công dân)"), choices=RefusalGround.choices, widget=forms.RadioSelect
+    )
+    explanation = forms.CharField(
+        label=_("Sự việc"),
+        help_text=_("Điều gì đã xảy ra, đã nhắc nhở, giải thích thế nào."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    earlier_matter = forms.CharField(
+        label=_("Vụ việc đã được giải quyết (số văn bản, mã hồ sơ)"),
+        help_text=_("Bắt buộc với căn cứ khoản 3."),
+        max_length=300,
+        required=False,
+    )
+    refused_by = forms.CharField(label=_("Người tiếp công dân từ chối"), max_length=150)
+    notice_document = forms.CharField(label=_("Văn bản thông báo từ chối (nếu có)"), max_length=300, required=False)
+    name = forms.CharField(
+        label=_("Họ và tên người bị từ chối (nếu biết)"),
+        help_text=_("Được niêm phong như sổ tiếp công dân; cán bộ chỉ thấy bí danh."),
+        max_length=150,
+        required=False,
+    )
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    id_number = forms.CharField(label=_("Số định danh cá nhân / CCCD"), max_length=12, required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "unit", unit_choices(units))
+        self.fields["refused_on"].initial = timezone.localdate()
 
 
 class TaskReviewForm(ServiceForm):

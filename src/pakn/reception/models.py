@@ -345,6 +345,63 @@ class FollowUpTask(models.Model):
         return self.done_on is None
 
 
+class RefusalGround(models.TextChoices):
+    """Luật Tiếp công dân 2013, Điều 9: the only cases in which a person may be refused reception."""
+
+    INCAPACITATED = "incapacitated", _(
+        "Người say do dùng chất kích thích, mắc bệnh tâm thần hoặc bệnh khác làm mất khả năng nhận thức, điều khiển "
+        "hành vi (khoản 1)"
+    )
+    THREATENING = "threatening", _(
+        "Đe dọa, xúc phạm cơ quan, người tiếp công dân, người thi hành công vụ hoặc vi phạm nội quy nơi tiếp (khoản 2)"
+    )
+    SETTLED = "settled", _(
+        "Khiếu nại, tố cáo vụ việc đã giải quyết đúng chính sách, pháp luật, đã được kiểm tra, rà soát, thông báo "
+        "bằng văn bản, đã được tiếp, giải thích, hướng dẫn nhưng vẫn cố tình khiếu nại, tố cáo kéo dài (khoản 3)"
+    )
+    OTHER = "other", _("Trường hợp khác theo quy định của pháp luật (khoản 4)")
+
+
+class RefusedVisit(models.Model):
+    """A person refused reception, with the ground of Điều 9 Luật Tiếp công dân 2013 it rests on: the register
+    of refusals a unit keeps beside its reception register, so that a refusal is an exception one can count and
+    check, never a quiet way to turn people away. The person's details, when given, are sealed like the
+    register's (``identity``); staff see a pseudonym."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="refused_visits", verbose_name=_("đơn vị"))
+    refused_on = models.DateField(_("ngày từ chối"))
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="refusals", verbose_name=_("buổi tiếp")
+    )
+    ground = models.CharField(_("căn cứ từ chối"), max_length=20, choices=RefusalGround.choices)
+    explanation = models.TextField(_("sự việc"))
+    earlier_matter = models.CharField(
+        _("vụ việc đã giải quyết (số văn bản, mã hồ sơ)"), max_length=300, blank=True
+    )  # ground 3: what was settled, and how the person was told
+    notice_document = models.CharField(_("văn bản thông báo từ chối"), max_length=300, blank=True)
+    identity = models.ForeignKey(
+        "protection.VaultItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refused_by = models.CharField(_("người tiếp công dân từ chối"), max_length=150)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-refused_on", "-id"]
+        verbose_name = _("trường hợp từ chối tiếp công dân")
+        verbose_name_plural = _("sổ từ chối tiếp công dân")
+        indexes = [models.Index(fields=["unit", "refused_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.refused_on}: {self.ground}"
+
+    @property
+    def pseudonym(self) -> str:
+        if self.identity_id is None:
+            return str(_("Không rõ danh tính"))
+        return _("Người bị từ chối #%(tag)s") % {"tag": pseudonym_for("reception-refusal", self.pk)}
+
+
 class TaskReview(models.Model):
     """A word on a follow-up task reported done: from the citizen whose matter it was (through the link sent to
     them) or from the Fatherland Front, which supervises what is done after reception and dialogues

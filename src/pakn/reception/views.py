@@ -26,6 +26,7 @@ from pakn.org.models import Province, Unit
 from pakn.protection import throttle
 from pakn.reception import follow_up, queries, reports, services
 from pakn.reception import forms as f
+from pakn.reception import refusals as refusal_register
 from pakn.reception.access import access_unit, can_write, fetch, readable_units, writable_units
 from pakn.reception.models import (
     BookingStatus,
@@ -439,6 +440,46 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     )
     context = {"form": form, "session": session, "booking": booking}
     return answer or render(request, "reception/entry_form.html", context, status=form_status(request))
+
+
+@staff_required
+def refusals(request: HttpRequest) -> HttpResponse:
+    """The register of refused receptions of the units the user reads, with the count per ground of Điều 9."""
+    rows = refusal_register.readable_refusals(request.user)
+    unit = _unit_filter(request)
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    year = request.GET.get("year", "")
+    if year.isdecimal():
+        rows = rows.filter(refused_on__year=int(year))
+    context = {
+        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "counts": refusal_register.count_by_ground(rows),
+        "can_add": writable_units(request.user).exists(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reception/refusals.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def refusal_new(request: HttpRequest) -> HttpResponse:
+    units = writable_units(request.user)
+    if not units.exists():
+        raise NotFound()
+    form = f.RefusalForm(request.POST or None, units=units)
+    answer = submit(
+        request,
+        form,
+        lambda d: refusal_register.record_refusal(
+            actor=request.user,
+            unit=access_unit(request.user, d.pop("unit"), write=True),
+            **d,
+        ),
+        message=_("Đã ghi vào sổ từ chối tiếp công dân."),
+        then=lambda _refusal: redirect("reception_refusals"),
+    )
+    return answer or render(request, "reception/refusal_form.html", {"form": form}, status=form_status(request))
 
 
 ENTRY_ACTIONS = {
