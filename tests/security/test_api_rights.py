@@ -189,6 +189,7 @@ def test_the_write_routes_are_the_ones_checked_here() -> None:
         "/api/v1/hotlines/{hotline_id}/calls",
         "/api/v1/front/batches",
         "/api/v1/cases/{case_id}/false-report",
+        "/api/v1/cases/{case_id}/repeat-letters",
         "/api/v1/reception/follow-up/{task_id}/reviews",
     }
 
@@ -253,6 +254,7 @@ def _bodies(into: str) -> dict[str, dict[str, Any]]:
         "merge": {"into_tracking_code": into},
         "questions": {"body": "Bạn có giấy tờ không?"},
         "suggestion/review": {},
+        "repeat-letters": {"summary": "Đơn trùng", "channel": "letter"},
         "false-report": {"intentional": True, "action": "referred", "referred_to": "x", "document": "1/QĐ"},
     }
 

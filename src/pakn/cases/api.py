@@ -28,6 +28,7 @@ from pakn.cases.schemas import (
     PublicStatusOut,
     ReasonIn,
     RefuseIn,
+    RepeatLetterIn,
     ResolveIn,
     StaffSubmissionIn,
     SubmissionIn,
@@ -303,6 +304,15 @@ def extend(request: HttpRequest, case_id: int, payload: ExtendIn) -> dict[str, A
 @staff.post("/cases/{case_id}/resolve", response=CaseDetailOut, operation_id="resolve_case")
 def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> dict[str, Any]:
     return _act(request, case_id, services.resolve_case, body=payload.body, kind=payload.kind, finding=payload.finding)
+
+
+@staff.post("/cases/{case_id}/repeat-letters", response=CaseDetailOut, operation_id="record_repeat_letter")
+def repeat_letter(request: HttpRequest, case_id: int, payload: RepeatLetterIn) -> dict[str, Any]:
+    """A letter on this settled matter (resolved, closed or refused): filed here and answered with a reference to
+    the earlier answer, instead of a new case. A letter with new facts is a new case (``POST /cases``)."""
+    case = access_case(request.user, case_id)
+    services.record_repeat_letter(actor=request.user, case=case, **payload.dict())
+    return presenters.case_detail(case)
 
 
 @staff.post("/cases/{case_id}/false-report", response=CaseDetailOut, operation_id="record_false_report")

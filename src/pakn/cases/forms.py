@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pakn.cases.models import AnswerKind, Complexity, FalseReportAction, Finding, Kind
+from pakn.cases.models import AnswerKind, Channel, Complexity, FalseReportAction, Finding, Kind
 from pakn.cases.services import CONTINUE_GROUNDS, PUBLICATION_METHODS, REFUSAL_REASONS, refusal_reasons_for
 from pakn.core.forms import DateField
 
@@ -169,6 +169,29 @@ class ResolveForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
+
+
+class RepeatLetterForm(forms.Form):
+    """A letter on this settled matter (``services.record_repeat_letter``); the reply starts as the reference to
+    the earlier answer."""
+
+    needs_case = True
+    received_on = DateField(label=_("Ngày nhận"))
+    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=Channel.choices, initial=Channel.LETTER)
+    summary = forms.CharField(
+        label=_("Tóm tắt nội dung đơn"),
+        help_text=_("Nếu đơn có thông tin, tình tiết mới, hãy vào sổ như đơn mới thay vì ghi ở đây."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reply = forms.CharField(label=_("Trả lời, hướng dẫn"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+        if case is not None:
+            from pakn.cases.services import default_reply
+
+            self.fields["reply"].initial = default_reply(case)
 
 
 class FalseReportForm(forms.Form):

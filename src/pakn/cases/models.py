@@ -388,6 +388,28 @@ class Message(models.Model):
         return f"{self.case_id}: {self.created_at:%Y-%m-%d}"
 
 
+class RepeatLetter(models.Model):
+    """A letter on a matter already settled, filed with the case that settled it instead of opening a new one:
+    the unit answers with a reference to its earlier answer, and the repetitions are counted on the case (a
+    matter people keep writing about is a matter to look at again, or a letter to answer better)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="repeat_letters")
+    received_on = models.DateField(_("ngày nhận"))
+    channel = models.CharField(_("kênh tiếp nhận"), max_length=20, choices=Channel.choices)
+    summary = models.TextField(_("tóm tắt nội dung"))
+    reply = models.TextField(_("trả lời, hướng dẫn"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name = _("đơn trùng vụ việc đã giải quyết")
+        verbose_name_plural = _("đơn trùng vụ việc đã giải quyết")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.received_on}"
+
+
 class AuditEvent(models.Model):
     """Append-only, hash-chained log per case (``pakn audit verify`` checks the chain)."""
 

@@ -39,6 +39,7 @@ EVENT_LABELS: dict[str, Any] = {
     "handling_continued": _("Tiếp tục giải quyết tố cáo dù người tố cáo đã rút"),
     "complaint_terminated": _("Quyết định đình chỉ giải quyết khiếu nại"),
     "false_report_recorded": _("Ghi nhận việc xử lý tố cáo sai sự thật"),
+    "repeat_received": _("Nhận đơn trùng vụ việc đã giải quyết, trả lời theo văn bản đã ban hành"),
 }
 
 # Shown next to a citation whose rule is not confirmed against the official text (DeadlineRule.confirmed).
@@ -88,6 +89,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "action": _("Cách xử lý"),
     "referred_to": _("Cơ quan được kiến nghị, chuyển xử lý"),
     "document": _("Văn bản"),
+    "received_on": _("Ngày nhận"),
+    "count": _("Lần thứ"),
 }
 ACT_DETAIL_LABELS: dict[tuple[str, str], Any] = {
     ("forwarded", "from"): _("Từ đơn vị"),

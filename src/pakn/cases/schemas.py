@@ -212,6 +212,13 @@ class ResolveIn(Schema):
     finding: Literal["", "true", "partly", "false"] = ""
 
 
+class RepeatLetterIn(Schema):
+    summary: str
+    channel: Literal["letter", "direct", "email", "hotline", "reception", "web", "api", "front"] = "letter"
+    received_on: date | None = None
+    reply: str = ""  # empty: the reference to the earlier answer
+
+
 class FalseReportIn(Schema):
     intentional: bool
     action: Literal["none", "handled", "referred"]

@@ -105,6 +105,7 @@ ACTION_FORMS: dict[str, type] = {
     "terminate": case_forms.TerminateForm,
     "resolve": case_forms.ResolveForm,
     "false_report": case_forms.FalseReportForm,
+    "repeat_letter": case_forms.RepeatLetterForm,
     "suspend": case_forms.ReasonForm,
     "merge": case_forms.MergeForm,
     "start": None,  # type: ignore[dict-item]
@@ -142,6 +143,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "messages_from_citizen": case.messages.all(),
         "ratings": case.ratings.select_related("unit"),
         "false_report": FalseReport.objects.filter(case=case).first(),
+        "repeat_letters": case.repeat_letters.all(),
         "action_forms": action_forms,
         "handler": handler,
         "action_labels": ACTION_LABELS,
@@ -239,6 +241,8 @@ def _legal_steps(case: Case) -> list[str]:
         steps.append("continue")
     if services.concluded_false(case) and not FalseReport.objects.filter(case=case).exists():
         steps.append("false_report")
+    if services.settled(case):
+        steps.append("repeat_letter")
     if (
         case.status == "withdrawn"
         and case.kind == "complaint"
@@ -272,6 +276,7 @@ ACTION_LABELS = {
     "continue": gettext_lazy("Tiếp tục giải quyết tố cáo"),
     "terminate": gettext_lazy("Đình chỉ giải quyết khiếu nại"),
     "false_report": gettext_lazy("Xử lý tố cáo sai sự thật"),
+    "repeat_letter": gettext_lazy("Ghi nhận đơn trùng vụ việc đã giải quyết"),
 }
 
 
@@ -320,6 +325,9 @@ def _run_action(request: HttpRequest, case: Case, action: str, data: dict[str, A
         )
     if action == "false_report":
         services.record_false_report(actor=actor, case=case, **data)
+        return case
+    if action == "repeat_letter":
+        services.record_repeat_letter(actor=actor, case=case, **data)
         return case
     if action == "suspend":
         return services.suspend_case(actor=actor, case=case, reason=data["reason"])

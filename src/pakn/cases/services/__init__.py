@@ -54,6 +54,7 @@ from pakn.cases.services.handling import (
 from pakn.cases.services.intake import Protection, protect, record_submission, submit
 from pakn.cases.services.merging import merge_case
 from pakn.cases.services.obligations import compute_for_case, rule_track
+from pakn.cases.services.repeats import default_reply, record_repeat_letter, settled
 from pakn.cases.services.subjects import set_subject_person, set_topic
 from pakn.cases.services.submission import (
     UNSIGNED_COMPLAINT,
@@ -70,7 +71,10 @@ from pakn.cases.services.submission import (
 
 __all__ = [
     "concluded_false",
+    "default_reply",
     "record_false_report",
+    "record_repeat_letter",
+    "settled",
     "CONTINUE_GROUNDS",
     "MAX_CONTENT",
     "MAX_MESSAGE",
