@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("scorecards/", views.scorecards, name="oversight_scorecards"),
     path("scorecards/officials/", views.official_scorecards, name="oversight_officials"),
+    path("scorecards/officials/<int:official_id>/", views.official_sheet, name="oversight_official_sheet"),
     path("reports/", views.report, name="oversight_report"),
     path("reports/download.<str:fmt>", views.report_download, name="oversight_report_download"),
     path("discipline/case/<int:case_id>/", views.discipline_new, name="oversight_discipline_new"),

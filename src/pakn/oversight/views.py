@@ -491,6 +491,35 @@ def official_scorecards(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def official_sheet(request: HttpRequest, official_id: int) -> HttpResponse:
+    """An official's yearly sheet (``official_sheet``): the page, or ``?format=xlsx|pdf`` to print and file."""
+    from pakn.core import documents
+    from pakn.oversight import official_sheet as sheets
+
+    if not access.official_units(request.user).exists():
+        raise NotFound()
+    this_year = timezone.localdate().year
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdecimal() and 2000 <= int(raw_year) <= this_year else this_year
+    sheet = sheets.build(request.user, official_id, year)
+    fmt = request.GET.get("format", "")
+    filename = f"can-bo-{sheet.official.pk}-{year}"
+    if fmt == "xlsx":
+        return documents.xlsx_response(sheets.document(sheet), f"{filename}.xlsx")
+    if fmt == "pdf":
+        return documents.pdf_response(sheets.document(sheet), f"{filename}.pdf")
+    context = _common(
+        request,
+        "officials",
+        sheet=sheet,
+        summary=sheet.summary(),
+        years=list(range(this_year, this_year - 5, -1)),
+        finding_labels={value: label for value, label in sheets.Finding.choices},
+    )
+    return render(request, "oversight/official_sheet.html", context)
+
+
 def _thresholds() -> dict[str, Any]:
     return {
         "min": stats.MIN_JUDGED_FOR_RANKING,
