@@ -42,3 +42,32 @@ def test_the_chair_reads_and_prints_a_clerks_yearly_sheet(
     with head.expect_download() as download:
         head.get_by_role("link", name="Tải phiếu (PDF)").click()
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+@pytest.mark.parametrize(("js", "viewport"), [(False, PHONE), (True, DESKTOP)], ids=["no-js-phone", "js-desktop"])
+def test_the_chair_prepares_the_review_meeting(new_page: Callable[..., Any], js: bool, viewport: Any) -> None:
+    from django.utils import timezone
+
+    from pakn.cases.models import Topic
+
+    make_user("chutich", unit_code=f"UBND-{COMMUNE}", role="head")
+    land = Topic.objects.order_by("pk").first()
+    for i in range(3):
+        submit_case(kind="complaint", title=f"Khiếu nại bồi thường thu hồi đất số {i}", topic_code=land.code,
+                    reporter={"name": "Nguyễn Văn An", "address": "12 Đội Cấn", "phone": "0912345678"})  # fmt: skip
+
+    head = new_page(js=js, viewport=viewport)
+    head.goto("/staff/login/")
+    head.get_by_label("Tên đăng nhập").fill("chutich")
+    head.get_by_label("Mật khẩu").fill(PASSWORD)
+    head.get_by_role("button", name="Đăng nhập").click()
+    head.goto("/oversight/")
+    head.get_by_role("link", name="Phục vụ kiểm điểm").click()
+    head.get_by_label("Đơn vị (gồm cả các đơn vị trực thuộc)").select_option(value=f"UBND-{COMMUNE}")
+    head.get_by_label("Loại báo cáo").select_option(value="year")
+    head.get_by_label("Năm").fill(str(timezone.localdate().year))
+    head.get_by_role("button", name="Xem").click()
+    expect(head.locator("#suggested")).to_contain_text(f"{land.name}: 3 khiếu nại, tố cáo")
+    with head.expect_download() as download:
+        head.get_by_role("link", name="Tải (PDF)").click()
+    assert download.value.suggested_filename.endswith(".pdf")

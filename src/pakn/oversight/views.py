@@ -585,6 +585,27 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
+@oversight_required
+def review(request: HttpRequest) -> HttpResponse:
+    """A unit's review file for a period (``review_file``): the page, or ``format=xlsx|pdf`` for the meeting."""
+    from pakn.core import documents
+    from pakn.oversight import review_file
+
+    form, unit = _report_form(request)
+    built = None
+    if unit is not None:
+        period = form.period()
+        built = review_file.build(unit, period.start, period.end)
+        fmt = request.GET.get("format", "")
+        filename = f"kiem-diem-{unit.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+        if fmt == "xlsx":
+            return documents.xlsx_response(review_file.document(built), f"{filename}.xlsx")
+        if fmt == "pdf":
+            return documents.pdf_response(review_file.document(built), f"{filename}.pdf")
+    context = _common(request, "review", form=form, review=built, query=request.GET.urlencode())
+    return render(request, "oversight/review.html", context)
+
+
 # ---------------------------------------------------------------- discipline results (heads)
 
 
