@@ -1063,3 +1063,27 @@ def test_error_reports_hold_no_submitted_value_nor_local_variable(settings: Any)
     assert "/reception/staff/register/new" in text and "scan" in text
     for secret in (REPORTER["name"], REPORTER["phone"], REPORTER["id_number"], address, agent):
         assert secret not in text, secret
+
+
+def test_a_report_on_an_officials_conduct_may_ask_for_protection_too(make_case: Any) -> None:
+    """Quyết định 99-QĐ/TW: protect and encourage those who expose wrongdoing, not only denouncers. The periods are
+    the Law on Denunciations' by analogy, and the citation says so."""
+    conduct = make_case(
+        kind="report",
+        title="Cán bộ phường hách dịch khi làm thủ tục",
+        subject_person={"name": "Trần Văn D", "position": "pc_vice_chair", "body_code": "UBND-00004"},
+    )
+    plain = make_case(kind="report")
+    assert protection.can_request_protection(conduct) and protection.reports_conduct(conduct)
+    assert not protection.can_request_protection(plain)
+    page = Client().get(f"/track/{conduct.tracking_code}/").content.decode()
+    assert "đã phản ánh hành vi của cán bộ" in page
+    assert "Đề nghị bảo vệ" not in Client().get(f"/track/{plain.tracking_code}/").content.decode()
+    response = Client().post(
+        f"/track/{conduct.tracking_code}/protect", {"persons": ["self"], "measures": ["job"], "details": "Bị gây khó."}
+    )
+    assert response.status_code == 302
+    request = ProtectionRequest.objects.get(case=conduct)
+    assert request.citation.startswith("Quyết định 99-QĐ/TW") and "Luật Tố cáo" in request.citation
+    with pytest.raises(InvalidTransition):
+        protection.request_protection(case=plain, persons=["self"], measures=["job"])

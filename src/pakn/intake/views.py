@@ -151,6 +151,7 @@ def _status_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "conversation": conversation(case),
         "protect_form": ProtectionRequestForm(),
         "can_protect": protection.can_request_protection(case),
+        "protect_conduct": protection.reports_conduct(case),
         "protection_requests": ProtectionRequest.objects.filter(case=case),
     }
 

@@ -153,6 +153,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "reply_form": ReplyForm(),
         "protect_form": ProtectionRequestForm(),
         "can_protect": protection.can_request_protection(case),
+        "protect_conduct": protection.reports_conduct(case),
         "protection_requests": ProtectionRequest.objects.filter(case=case),
         "can_reply": case.status not in ("closed", "withdrawn", "merged"),
         **extra,

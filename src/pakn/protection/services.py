@@ -677,10 +677,26 @@ def protection_deadline(*, urgent: bool, received: Any) -> tuple[Any, Protection
 
 
 def can_request_protection(case: Any) -> bool:
-    """Protection is for a denouncer (Luật Tố cáo 2018, Điều 47) whose denunciation still stands."""
+    """Protection is for a denouncer (Luật Tố cáo 2018, Điều 47) whose denunciation still stands, and for anyone
+    whose report, petition or complaint is about an official's conduct (``reports_conduct``)."""
     from pakn.cases.models import Kind
 
-    return bool(case.kind == Kind.DENUNCIATION and case.status not in ("withdrawn", "merged"))
+    if case.status in ("withdrawn", "merged"):
+        return False
+    return bool(case.kind == Kind.DENUNCIATION or reports_conduct(case))
+
+
+def reports_conduct(case: Any) -> bool:
+    """A case other than a denunciation about a person's conduct (a person is named or described). Quyết định
+    99-QĐ/TW asks to "bảo vệ, khuyến khích người dân phát hiện, tố giác": such a reporter may ask for protection
+    too; the Law on Denunciations' measures and periods are the ones the unit applies, by analogy, within its
+    powers (the law binds them for denouncers only)."""
+    from pakn.cases.models import CaseSubject, Kind
+
+    if case.kind == Kind.DENUNCIATION:
+        return False
+    subject = CaseSubject.objects.filter(case_id=case.pk).first()
+    return bool(subject and (subject.name or subject.position or subject.user_id or subject.party_member))
 
 
 @sensitive_variables()
@@ -712,9 +728,16 @@ def request_protection(
         if actor is not None and not (can_handle(actor, case) or is_officer_for(actor, case)):
             raise Forbidden()
         if not can_request_protection(case):
-            raise InvalidTransition(_("Chỉ đề nghị bảo vệ cho đơn tố cáo chưa rút, chưa gộp."))
+            raise InvalidTransition(
+                _("Chỉ đề nghị bảo vệ cho đơn tố cáo, hoặc đơn phản ánh hành vi của cán bộ, chưa rút, chưa gộp.")
+            )
         today = timezone.localdate()
         due, _rule, code, citation = protection_deadline(urgent=urgent, received=today)
+        if reports_conduct(case):
+            citation = str(
+                _("Quyết định 99-QĐ/TW (bảo vệ người phát hiện, tố giác); thời hạn áp dụng tương tự: %(citation)s")
+                % {"citation": citation}
+            )[:300]
         summary = redact_for_case(case, details)
         item = (
             vault.seal_json(case=case, kind=VaultItem.Kind.PROTECTION_DETAILS, data={"details": details})
