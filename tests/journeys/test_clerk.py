@@ -14,7 +14,12 @@ from journeys.conftest import COMMUNE, DESKTOP, PHONE, content_box, expect, make
 
 
 def act(
-    page: Any, label: str, status: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None
+    page: Any,
+    label: str,
+    status: str,
+    fill: dict[str, str] | None = None,
+    select: dict[str, str] | None = None,
+    check: tuple[str, ...] = (),
 ) -> None:
     """Open one of the case's actions, fill it in, do it, and see the new status."""
     summary = page.locator("summary").filter(has_text=re.compile(f"^{re.escape(label)}$"))
@@ -24,6 +29,8 @@ def act(
         details.get_by_label(field).fill(value)
     for field, value in (select or {}).items():
         details.get_by_label(field).select_option(label=value)
+    for choice in check:
+        details.get_by_label(choice, exact=True).check()
     details.get_by_role("button", name=label).click()
     expect(page.get_by_role("status")).to_contain_text(f"Đã thực hiện: {label}.")
     expect(page.locator("#status")).to_have_text(status)
@@ -77,6 +84,7 @@ def test_letter_by_post_to_closure(new_page: Callable[..., Any]) -> None:
         "Đã trả lời / kết luận",
         fill={"Nội dung trả lời / kết luận": "Kết luận: nội dung tố cáo đúng một phần; đã kiểm điểm cán bộ."},
         select={"Loại văn bản": "Kết luận / quyết định giải quyết"},
+        check=("Tố cáo đúng một phần",),  # a denunciation's conclusion says what it found (Luật Tố cáo, Điều 35)
     )
     act(page, "Kết thúc hồ sơ", "Đã kết thúc")
     timeline = page.locator("ol.timeline")

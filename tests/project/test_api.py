@@ -657,7 +657,8 @@ def test_workflow_through_the_api(client: Client, clock: Any, make_case: Callabl
     body = act("resume")
     assert (body["status"], body["due_on"]) == ("in_progress", CAL.add_days(date(2026, 5, 8), 10).isoformat())
     assert_error_shape(post_json(client, f"/api/v1/cases/{case.pk}/resolve", {"body": ""}, headers=auth), 400)
-    body = act("resolve", {"body": "Kết luận: tố cáo đúng một phần.", "kind": "conclusion"})
+    act("resolve", {"body": "Kết luận.", "kind": "conclusion"}, status=400)  # a denunciation's must say its finding
+    body = act("resolve", {"body": "Kết luận: tố cáo đúng một phần.", "kind": "conclusion", "finding": "partly"})
     assert body["status"] == "resolved"
     assert body["answers"][0]["kind"] == "conclusion"
     body = act("close")

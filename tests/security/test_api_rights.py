@@ -191,6 +191,7 @@ def test_the_write_routes_are_the_ones_checked_here() -> None:
         "/api/v1/cases/{case_id}/false-report",
         "/api/v1/cases/{case_id}/repeat-letters",
         "/api/v1/reception/follow-up/{task_id}/reviews",
+        "/api/v1/reception/refusals",
     }
 
 

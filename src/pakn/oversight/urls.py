@@ -20,6 +20,7 @@ urlpatterns = [
     path("scorecards/officials/<int:official_id>/", views.official_sheet, name="oversight_official_sheet"),
     path("reports/", views.report, name="oversight_report"),
     path("review/", views.review, name="oversight_review"),
+    path("commendations/", views.commendations, name="oversight_commendations"),
     path("reports/download.<str:fmt>", views.report_download, name="oversight_report_download"),
     path("discipline/case/<int:case_id>/", views.discipline_new, name="oversight_discipline_new"),
     path("discipline/<int:result_id>/retract", views.discipline_retract, name="oversight_discipline_retract"),

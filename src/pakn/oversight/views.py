@@ -606,6 +606,48 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/review.html", context)
 
 
+# ---------------------------------------------------------------- commendations (heads)
+
+
+@login_required
+def commendations(request: HttpRequest) -> HttpResponse:
+    """The commendations decided by the units the head heads, and a form for a new one."""
+    from pakn.core.tracking import normalise_tracking_code
+    from pakn.public import commendations as records
+    from pakn.public.forms import CommendationForm
+
+    headed = public_services.headed_units(request.user)
+    if not headed:
+        raise NotFound()
+    allowed = Unit.objects.filter(pk__in=headed).order_by("level", "name")
+    form = CommendationForm(request.POST or None, units=[(str(u.pk), u.name) for u in allowed[:2000]])
+
+    def record(data: dict[str, Any]) -> Any:
+        code = normalise_tracking_code(data.pop("case_code") or "")
+        case = Case.objects.filter(tracking_code=code).first() if code else None
+        unit_id = data.pop("unit")
+        return records.record_commendation(
+            actor=request.user,
+            issued_by=allowed.get(pk=data.pop("issued_by")),
+            unit=allowed.filter(pk=unit_id).first() if unit_id else None,
+            case=case,
+            **data,
+        )
+
+    answer = submit(
+        request,
+        form,
+        record,
+        message=_("Đã ghi nhận khen thưởng."),
+        then=lambda _c: redirect("oversight_commendations"),
+    )
+    if answer:
+        return answer
+    page = Paginator(records.recorded_by(request.user), 30).get_page(request.GET.get("page"))
+    context = _common(request, "commendations", form=form, page=page)
+    return render(request, "oversight/commendations.html", context, status=form_status(request))
+
+
 # ---------------------------------------------------------------- discipline results (heads)
 
 

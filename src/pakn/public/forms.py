@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pakn.cases.models import Kind
 from pakn.core.forms import DateField
 from pakn.org.models import Province, Unit
-from pakn.public.models import DisciplineMeasure, DisciplineRegime
+from pakn.public.models import CommendationKind, DisciplineMeasure, DisciplineRegime
 from pakn.public.stats import Period, Scope
 
 EARLIEST = date(2000, 1, 1)
@@ -114,3 +114,40 @@ class DisciplineForm(forms.Form):
     measure_detail = forms.CharField(label=_("Ghi chú về hình thức (không bắt buộc)"), max_length=200, required=False)
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60)
     decided_on = DateField(label=_("Ngày quyết định"))
+
+
+class CommendationForm(forms.Form):
+    """A head's decision to commend a unit, an official or a citizen (``public.commendations``)."""
+
+    kind = forms.ChoiceField(label=_("Đối tượng"), choices=CommendationKind.choices, widget=forms.RadioSelect)
+    issued_by = forms.ChoiceField(label=_("Đơn vị quyết định"))
+    unit = forms.ChoiceField(label=_("Đơn vị được khen (tập thể, hoặc nơi cán bộ công tác)"), required=False)
+    official_name = forms.CharField(label=_("Họ và tên cán bộ"), max_length=150, required=False)
+    official_position = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
+    case_code = forms.CharField(
+        label=_("Mã hồ sơ của đơn người dân gửi"),
+        help_text=_("Chỉ với khen thưởng người dân; danh tính của họ không bao giờ hiện ra."),
+        max_length=20,
+        required=False,
+    )
+    form = forms.CharField(
+        label=_("Hình thức khen thưởng"), max_length=120, help_text=_("Ví dụ: Giấy khen, Thư cảm ơn.")
+    )
+    reason = forms.CharField(label=_("Thành tích"), widget=forms.Textarea(attrs={"rows": 3}))
+    model_title = forms.CharField(label=_("Tên mô hình, cách làm hay"), max_length=200, required=False)
+    model_description = forms.CharField(
+        label=_("Mô tả mô hình, cách làm"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=60)
+    decided_on = DateField(label=_("Ngày quyết định"))
+    published = forms.BooleanField(
+        label=_("Công khai trong thư viện mô hình, cách làm hay"),
+        help_text=_("Cần tên và mô tả mô hình. Không áp dụng cho khen thưởng người dân."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issued_by"].choices = units  # type: ignore[attr-defined]
+        self.fields["unit"].choices = [("", "–")] + units  # type: ignore[attr-defined]
+        self.fields["decided_on"].initial = timezone.localdate()

@@ -181,3 +181,47 @@ class DisciplineResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_number} – {self.official_position}"
+
+
+class CommendationKind(models.TextChoices):
+    UNIT = "unit", _("Tập thể (đơn vị)")
+    OFFICIAL = "official", _("Cá nhân cán bộ")
+    CITIZEN = "citizen", _("Người dân phát hiện, phản ánh, tố cáo")
+
+
+class Commendation(models.Model):
+    """A commendation or reward decided by a head: of a unit or an official whose way of handling the people's
+    letters works (a good model to spread: "phát hiện, biểu dương, khen thưởng tổ chức, cá nhân có cách làm sáng
+    tạo … nhân rộng các mô hình", Quyết định 99-QĐ/TW), with the figures that justified it as they stood on the day;
+    or of a citizen whose report led to a result ("bảo vệ, khuyến khích người dân phát hiện, tố giác"), recorded
+    against the case, never naming them: the thanks go to their sealed contact, and a reward's payment needs the
+    two-officer reveal."""
+
+    kind = models.CharField(_("đối tượng"), max_length=10, choices=CommendationKind.choices)
+    issued_by = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị quyết định"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("đơn vị được khen")
+    )
+    official_name = models.CharField(_("họ và tên cán bộ"), max_length=150, blank=True)
+    official_position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("hồ sơ")
+    )
+    form = models.CharField(_("hình thức khen thưởng"), max_length=120)
+    reason = models.TextField(_("thành tích"))
+    model_title = models.CharField(_("tên mô hình, cách làm hay"), max_length=200, blank=True)
+    model_description = models.TextField(_("mô tả mô hình, cách làm"), blank=True)
+    figures = models.JSONField(default=dict, blank=True)  # the unit's figures on the day (12 months to the decision)
+    decision_number = models.CharField(_("số quyết định"), max_length=60)
+    decided_on = models.DateField(_("ngày quyết định"))
+    published = models.BooleanField(_("công khai trong thư viện mô hình hay"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("khen thưởng")
+        verbose_name_plural = _("khen thưởng")
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} – {self.kind}"

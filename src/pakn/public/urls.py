@@ -8,6 +8,7 @@ urlpatterns = [
     path("answers/", views.answers, name="portal_answers"),
     path("answers/<int:case_id>/", views.answer_detail, name="portal_answer"),
     path("discipline/", views.discipline, name="portal_discipline"),
+    path("good-models/", views.good_models, name="portal_good_models"),
     path("data/", views.data, name="portal_data"),
     path("data/<str:dataset>.<str:fmt>", views.data_download, name="portal_data_download"),
 ]

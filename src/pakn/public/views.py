@@ -216,6 +216,16 @@ def discipline(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def good_models(request: HttpRequest) -> HttpResponse:
+    """The library of good models: units and officials commended for how they handle the people's letters, each
+    with the figures that justified it on the day of the decision."""
+    from pakn.public.commendations import good_models as published
+
+    page = Paginator(published(), 20).get_page(request.GET.get("page"))
+    return render(request, "public_portal/good_models.html", {"page": page, "section": "good_models"})
+
+
+@require_GET
 def data(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.GET or None)
     return render(

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from pakn.core.errors import NotFound
 from pakn.protection import throttle
@@ -312,8 +312,13 @@ def _refusal_out(r: Any) -> dict[str, Any]:
     }
 
 
+class RefusalQuery(Schema):
+    unit_code: str | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
 @router.get("/refusals", response=list[RefusalOut], operation_id="list_refused_receptions")
-def list_refusals(request: HttpRequest, filters: Query[RegisterQuery]) -> list[dict[str, Any]]:
+def list_refusals(request: HttpRequest, filters: Query[RefusalQuery]) -> list[dict[str, Any]]:
     """The register of refused receptions of the units the caller may read, newest first, at most 500."""
     rows = refusals.readable_refusals(request.user)
     if filters.unit_code:

@@ -15,6 +15,7 @@ from pakn.cases.demo import REPORTERS, ensure_demo_user, ensure_demo_users
 from pakn.org.models import Unit
 from pakn.plans import services as plans
 from pakn.plans.models import Directive
+from pakn.public import commendations
 from pakn.reception import follow_up, refusals, services
 
 # username, unit code, role, include_subunits, full name
@@ -171,6 +172,21 @@ def load_demo() -> int:
             task=answered,
             verdict="disputed",
             note="Hỏi 5 hộ dân ngõ 12: chưa hộ nào nhận được văn bản trả lời.",
+        )
+        # A good model the chair commended (public library), and the thanks to a citizen whose report helped.
+        commendations.record_commendation(
+            actor=head,
+            kind="unit",
+            issued_by=ward,
+            unit=ward,
+            form="Giấy khen",
+            reason="Tiếp nhận, trả lời phản ánh của người dân đúng hạn, có tổ tiếp nhận lưu động tại các tổ dân phố.",
+            decision_number="31/QĐ-UBND",
+            decided_on=today,
+            model_title="Tổ tiếp nhận ý kiến lưu động tại tổ dân phố",
+            model_description="Mỗi sáng thứ Bảy, cán bộ phường đến nhà văn hóa của một tổ dân phố nhận ý kiến, hướng "
+            "dẫn người dân gửi đơn trên cổng PAKN và báo kết quả giải quyết các đơn đã nhận của tổ.",
+            published=True,
         )
         created += 6
         directive = plans.record_directive(
