@@ -190,6 +190,8 @@ def test_the_write_routes_are_the_ones_checked_here() -> None:
         "/api/v1/front/batches",
         "/api/v1/cases/{case_id}/false-report",
         "/api/v1/cases/{case_id}/repeat-letters",
+        "/api/v1/cases/{case_id}/assign",
+        "/api/v1/cases/{case_id}/notes",
         "/api/v1/reception/follow-up/{task_id}/reviews",
         "/api/v1/reception/refusals",
     }
@@ -256,6 +258,8 @@ def _bodies(into: str) -> dict[str, dict[str, Any]]:
         "questions": {"body": "Bạn có giấy tờ không?"},
         "suggestion/review": {},
         "repeat-letters": {"summary": "Đơn trùng", "channel": "letter"},
+        "assign": {"username": None},
+        "notes": {"body": "Ghi chú"},
         "false-report": {"intentional": True, "action": "referred", "referred_to": "x", "document": "1/QĐ"},
     }
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -15,6 +16,7 @@ from pakn.cases.models import Case, Kind, Topic
 from pakn.cases.queries import CaseFilter, apply_filter
 from pakn.cases.schemas import (
     AcceptIn,
+    AssignIn,
     CaseDetailOut,
     CaseOut,
     ChoiceOut,
@@ -25,6 +27,8 @@ from pakn.cases.schemas import (
     MergeIn,
     MessageIn,
     MessageOut,
+    NoteIn,
+    NoteOut,
     PublicStatusOut,
     ReasonIn,
     RefuseIn,
@@ -218,6 +222,7 @@ class CaseListQuery(Schema):
     q: str = ""
     received_from: date | None = None
     received_to: date | None = None
+    mine: bool = False  # only the cases given to the caller
 
 
 @staff.get("/cases", response=list[CaseOut], operation_id="list_cases")
@@ -226,7 +231,11 @@ def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> list[dict
     """Cases the caller may see, newest first; ``due=overdue|soon``, ``status=open`` for all open. ``page``
     1 … 10,000 and ``page_size`` 1 … 100 (default 50); outside that, 400."""
     # A unique order, so that pages neither repeat nor skip cases created in the same instant.
-    queryset = apply_filter(visible_cases(request.user), CaseFilter(**filters.dict())).order_by("-created_at", "-pk")
+    chosen = filters.dict()
+    mine = chosen.pop("mine")
+    queryset = apply_filter(visible_cases(request.user), CaseFilter(**chosen)).order_by("-created_at", "-pk")
+    if mine:
+        queryset = queryset.filter(assignee_id=request.user.pk)
     return _LazySummaries(queryset)  # type: ignore[return-value]
 
 
@@ -304,6 +313,39 @@ def extend(request: HttpRequest, case_id: int, payload: ExtendIn) -> dict[str, A
 @staff.post("/cases/{case_id}/resolve", response=CaseDetailOut, operation_id="resolve_case")
 def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> dict[str, Any]:
     return _act(request, case_id, services.resolve_case, body=payload.body, kind=payload.kind, finding=payload.finding)
+
+
+@staff.post("/cases/{case_id}/assign", response=CaseDetailOut, operation_id="assign_case")
+def assign(request: HttpRequest, case_id: int, payload: AssignIn) -> dict[str, Any]:
+    """Give the case to an officer of its unit who may handle it (``username``), or to nobody in particular."""
+    case = access_case(request.user, case_id)
+    officer = None
+    if payload.username:
+        officer = next((u for u in services.assignable_officers(case) if u.get_username() == payload.username), None)
+        if officer is None:
+            raise InvalidInput(fields={"username": [_("Cán bộ này không xử lý được hồ sơ.")]})
+    services.assign_case(actor=request.user, case=case, officer=officer)
+    return presenters.case_detail(case)
+
+
+@staff.get("/cases/{case_id}/notes", response=list[NoteOut], operation_id="list_case_notes")
+def notes(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    """The staff's internal notes on the case, oldest first (never shown to the citizen)."""
+    case = access_case(request.user, case_id)
+    return [_note_out(n) for n in case.notes.select_related("author")]
+
+
+@staff.post("/cases/{case_id}/notes", response={201: NoteOut}, operation_id="add_case_note")
+def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
+    case = access_case(request.user, case_id)
+    return Status(201, _note_out(services.add_note(actor=request.user, case=case, body=payload.body)))
+
+
+def _note_out(note: Any) -> dict[str, Any]:
+    from pakn.core.people import person_name
+
+    return {"author": person_name(note.author) or note.author.get_username(), "body": note.body,
+            "created_at": note.created_at}  # fmt: skip
 
 
 @staff.post("/cases/{case_id}/repeat-letters", response=CaseDetailOut, operation_id="record_repeat_letter")

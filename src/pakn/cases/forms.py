@@ -25,6 +25,21 @@ class CaseFilterForm(forms.Form):
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
     received_from = DateField(label=_("Nhận từ ngày"), required=False)
     received_to = DateField(label=_("đến ngày"), required=False)
+    mine = forms.BooleanField(label=_("Chỉ hồ sơ giao cho tôi"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        required=False,
+        choices=[
+            ("", _("Hạn gần nhất trước")),
+            ("-received", _("Mới nhận trước")),
+            ("received", _("Nhận lâu nhất trước")),
+            ("status", _("Trạng thái")),
+            ("kind", _("Loại")),
+            ("title", _("Tiêu đề")),
+            ("unit", _("Đơn vị")),
+            ("assignee", _("Cán bộ được giao")),
+        ],
+    )
 
     def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object):
         from pakn.cases.models import Kind
@@ -38,6 +53,26 @@ class CaseFilterForm(forms.Form):
         ]  # type: ignore[attr-defined]
         self.fields["kind"].choices = [("", _("Tất cả")), *Kind.choices]  # type: ignore[attr-defined]
         self.fields["unit"].choices = [("", _("Tất cả đơn vị được xem")), *units]  # type: ignore[attr-defined]
+
+
+class AssignForm(forms.Form):
+    officer = forms.ChoiceField(label=_("Giao cho cán bộ"), required=False)
+
+    def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
+        from pakn.core.people import person_name
+
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [("", _("Không giao riêng ai"))] + [  # type: ignore[attr-defined]
+            (str(u.pk), person_name(u) or u.get_username()) for u in officers
+        ]
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Ghi chú nội bộ"),
+        help_text=_("Chỉ cán bộ xem được; người gửi không bao giờ thấy."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class AcceptForm(forms.Form):

@@ -74,6 +74,15 @@ class Case(models.Model):
     address = models.CharField(_("địa chỉ (như người dân ghi)"), max_length=300, blank=True)
     subject = models.CharField(_("người, cơ quan bị phản ánh / tố cáo"), max_length=300, blank=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("đơn vị xử lý"))
+    # The officer of the unit the case is given to (``services.assign_case``); none: the unit's clerks at large.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("cán bộ được giao"),
+    )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=[(s.value, label) for s, label in STATUS_LABELS.items()]
     )
@@ -383,6 +392,24 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.created_at:%Y-%m-%d}"
+
+
+class CaseNote(models.Model):
+    """A note staff write for each other on a case: never shown to the citizen, never in the API for citizens or
+    the public, redacted of the reporter's identity like everything staff read."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("ghi chú"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ghi chú nội bộ")
+        verbose_name_plural = _("ghi chú nội bộ")
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.created_at:%Y-%m-%d}"

@@ -212,6 +212,20 @@ class ResolveIn(Schema):
     finding: Literal["", "true", "partly", "false"] = ""
 
 
+class AssignIn(Schema):
+    username: str | None = None  # None or "": to nobody in particular
+
+
+class NoteIn(Schema):
+    body: str
+
+
+class NoteOut(Schema):
+    author: str
+    body: str
+    created_at: datetime
+
+
 class RepeatLetterIn(Schema):
     summary: str
     channel: Literal["letter", "direct", "email", "hotline", "reception", "web", "api", "front"] = "letter"

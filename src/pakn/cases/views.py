@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,7 +57,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         for u in Unit.objects.filter(pk__in=visible.values("unit_id").distinct()).order_by("name")[:300]
     ]
     form = case_forms.CaseFilterForm(request.GET or None, units=unit_choices)
-    filters = CaseFilter(**{k: v for k, v in form.cleaned_data.items() if v}) if form.is_valid() else CaseFilter()
+    chosen = dict(form.cleaned_data) if form.is_valid() else {}
+    mine, sort = chosen.pop("mine", False), chosen.pop("sort", "")
+    filters = CaseFilter(**{k: v for k, v in chosen.items() if v})
     if not request.GET:
         filters.status = "open"
     today = timezone.localdate()
@@ -68,11 +71,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         overdue=Count("pk", filter=overdue_q(today)),
         soon=Count("pk", filter=due_soon_q(today, horizon)),
     )
-    page = Paginator(_ordered(apply_filter(visible, filters, today=today), ranked=bool(filters.q)), 50).get_page(
-        request.GET.get("page")
-    )
+    listed = apply_filter(visible, filters, today=today).select_related("assignee")
+    if mine:
+        listed = listed.filter(assignee_id=request.user.pk)
+    page = Paginator(_ordered(listed, ranked=bool(filters.q), sort=sort), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    handled_units = handling_units(request.user)
     return render(
         request,
         "staff/case_list.html",
@@ -84,13 +89,92 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "horizon": horizon,
             "query": query.urlencode(),
             "roles": roles_of(request.user),
+            "mine_count": visible.filter(assignee_id=request.user.pk, status__in=open_statuses).count(),
+            "bulk_form": case_forms.AssignForm(officers=services.officers_of(handled_units))
+            if handled_units.exists()
+            else None,
         },
     )
 
 
-def _ordered(queryset: Any, *, ranked: bool) -> Any:
-    """Most urgent first, unless a search ranked the results."""
+SORTS = {
+    "-received": ("-received_on", "-pk"),
+    "received": ("received_on", "pk"),
+    "status": ("status", "due_on", "pk"),
+    "kind": ("kind", "due_on", "pk"),
+    "title": ("title", "pk"),
+    "unit": ("unit__name", "due_on", "pk"),
+    "assignee": ("assignee__last_name", "assignee__first_name", "due_on", "pk"),
+}
+
+
+def _ordered(queryset: Any, *, ranked: bool, sort: str = "") -> Any:
+    """Most urgent first (or as the person chose), unless a search ranked the results and no order was chosen."""
+    if sort in SORTS:
+        return queryset.order_by(*SORTS[sort])
     return queryset if ranked else queryset.order_by("due_on", "-created_at")
+
+
+@staff_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Give the ticked cases of the list to one officer; each case checks the officer on its own."""
+    ids = [int(i) for i in request.POST.getlist("case") if i.isdecimal()][:200]
+    cases = list(visible_cases(request.user).filter(pk__in=ids))
+    officer = _officer(request.POST.get("officer", ""), services.officers_of(handling_units(request.user)))
+    if not cases:
+        messages.error(request, _("Chọn ít nhất một hồ sơ."))
+    else:
+        done, refused = services.assign_cases(actor=request.user, cases=cases, officer=officer)
+        if done:
+            messages.success(request, _("Đã giao %(n)s hồ sơ.") % {"n": done})
+        for case, reason in refused:
+            messages.error(request, f"{case.tracking_code}: {reason}")
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/staff/") and "//" not in back else "staff_home")
+
+
+def _officer(value: str, officers: list[Any]) -> Any:
+    return next((u for u in officers if str(u.pk) == value), None)
+
+
+@staff_required
+@require_POST
+def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    officers = services.assignable_officers(case)
+    form = case_forms.AssignForm(request.POST, officers=officers)
+    answer = submit(
+        request,
+        form,
+        lambda d: services.assign_case(actor=request.user, case=case, officer=_officer(d["officer"], officers)),
+        message=_("Đã cập nhật cán bộ được giao."),
+        then=lambda _case: redirect("staff_case", case_id=case.pk),
+        refused="message",
+    )
+    if answer:
+        return answer
+    context = _detail_context(request, case, bound={"assign": form})
+    return render(request, "staff/case_detail.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    form = case_forms.NoteForm(request.POST)
+    answer = submit(
+        request,
+        form,
+        lambda d: services.add_note(actor=request.user, case=case, body=d["body"]),
+        message=_("Đã thêm ghi chú nội bộ."),
+        then=lambda _note: redirect(reverse("staff_case", args=[case.pk]) + "#notes-h"),
+        refused="message",
+    )
+    if answer:
+        return answer
+    context = _detail_context(request, case, bound={"note": form})
+    return render(request, "staff/case_detail.html", context, status=400)
 
 
 ACTION_FORMS: dict[str, type] = {
@@ -143,6 +227,17 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         "messages_from_citizen": case.messages.all(),
         "ratings": case.ratings.select_related("unit"),
         "false_report": FalseReport.objects.filter(case=case).first(),
+        "assign_form": (bound or {}).get("assign")
+        or (
+            case_forms.AssignForm(
+                officers=services.assignable_officers(case),
+                initial={"officer": str(case.assignee_id or "")},
+            )
+            if handler
+            else None
+        ),
+        "note_form": (bound or {}).get("note") or (case_forms.NoteForm() if handler else None),
+        "notes": case.notes.select_related("author"),
         "repeat_letters": case.repeat_letters.all(),
         "action_forms": action_forms,
         "handler": handler,

@@ -6,6 +6,13 @@ The acts live in modules by what they do (``intake``, ``acceptance``, ``handling
 ``citizen``, ``merging``, ``subjects``, ``deadlines_check``); callers import them from here."""
 
 from pakn.cases.services.acceptance import accept_case, extend_acceptance, notify_acceptance, refuse_case
+from pakn.cases.services.assignment import (
+    add_note,
+    assign_case,
+    assign_cases,
+    assignable_officers,
+    officers_of,
+)
 from pakn.cases.services.citizen import (
     add_information,
     can_escalate,
@@ -70,6 +77,11 @@ from pakn.cases.services.submission import (
 )
 
 __all__ = [
+    "add_note",
+    "assign_case",
+    "assign_cases",
+    "assignable_officers",
+    "officers_of",
     "concluded_false",
     "default_reply",
     "record_false_report",
