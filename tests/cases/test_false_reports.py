@@ -78,7 +78,7 @@ def test_pages_and_api(make_case: Any, clerk: Any, login: Any, client: Any) -> N
     url = reverse("staff_case_action", args=[case.pk, "resolve"])
     refused = staff.post(url, {"kind": "conclusion", "body": "Kết luận."})
     assert refused.status_code == 400 and "đúng một phần" in refused.content.decode()
-    done = staff.post(url, {"kind": "conclusion", "body": "Tố cáo sai sự thật.", "finding": "false"})
+    done = staff.post(url, {"kind": "conclusion", "body": "Tố cáo sai sự thật.", "finding": "false", "confirm": "on"})
     assert done.status_code == 302
     page = staff.get(reverse("staff_case", args=[case.pk])).content.decode()
     assert "Xử lý tố cáo sai sự thật" in page  # the step is offered

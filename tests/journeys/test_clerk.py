@@ -32,6 +32,10 @@ def act(
     for choice in check:
         details.get_by_label(choice, exact=True).check()
     details.get_by_role("button", name=label).click()
+    if label == "Trả lời / kết luận":  # the answer check: the clerk looks again and confirms
+        expect(page.locator("#answer-check")).to_be_visible()
+        page.get_by_label("Tôi đã xem các lưu ý trên, vẫn gửi câu trả lời này").check()
+        page.locator("#action-resolve").get_by_role("button", name=label).click()
     expect(page.get_by_role("status")).to_contain_text(f"Đã thực hiện: {label}.")
     expect(page.locator("#status")).to_have_text(status)
 

@@ -37,6 +37,9 @@ def test_a_false_denunciation_and_its_referral(new_page: Callable[..., Any], js:
     expect(details.get_by_label("Nội dung trả lời / kết luận")).to_have_value(body)
     details.get_by_label("Tố cáo sai sự thật").check()
     details.get_by_role("button", name="Trả lời / kết luận").click()
+    expect(staff.locator("#answer-check")).to_contain_text("căn cứ pháp lý")  # the answer check: a second look
+    staff.get_by_label("Tôi đã xem các lưu ý trên, vẫn gửi câu trả lời này").check()
+    staff.locator("#action-resolve").get_by_role("button", name="Trả lời / kết luận").click()
     expect(staff.get_by_role("status")).to_contain_text("Đã thực hiện: Trả lời / kết luận.")
     expect(staff.get_by_text("Tố cáo sai sự thật").first).to_be_visible()
 

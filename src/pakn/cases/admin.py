@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from pakn.cases.models import CalendarOverride, Case, DeadlineRule, RoutingRule, Topic
+from pakn.cases.models import AnswerTemplate, CalendarOverride, Case, DeadlineRule, RoutingRule, Topic
 
 
 @admin.register(RoutingRule)
@@ -44,6 +44,13 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     list_display = ("date", "is_working_day", "reason")
     list_filter = ("is_working_day",)
     date_hierarchy = "date"
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "topic", "unit", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("title", "body")
 
 
 @admin.register(Topic)

@@ -54,11 +54,48 @@ ROUTES: list[tuple[str, str | None, str, str]] = [
 ]
 
 
+# (title, kind, legal basis, body): model answers the clerk starts from; "[…]" marks what they must write.
+ANSWER_TEMPLATES: list[tuple[str, str, str, str]] = [
+    (
+        "Trả lời phản ánh: đã xử lý tại hiện trường",
+        "report",
+        "Luật Tổ chức chính quyền địa phương 2025; quy chế tiếp nhận, xử lý phản ánh, kiến nghị của đơn vị",
+        "Ngày {ngay_nhan}, {don_vi} nhận phản ánh mã {ma_ho_so}. Ngày [ngày], cán bộ [bộ phận] đã kiểm tra tại "
+        "hiện trường và [ghi rõ việc đã làm: sửa chữa, thay thế, xử phạt…]. Ảnh hiện trường sau khi xử lý được gửi "
+        "kèm. Nếu còn vướng mắc, ông/bà phản hồi qua mã tra cứu trên.",
+    ),
+    (
+        "Trả lời kiến nghị: tiếp thu, đưa vào kế hoạch",
+        "petition",
+        "Luật Tổ chức chính quyền địa phương 2025; Quyết định 99-QĐ/TW",
+        "{don_vi} ghi nhận kiến nghị mã {ma_ho_so} (nhận ngày {ngay_nhan}). Nội dung kiến nghị [được tiếp thu / "
+        "chưa thể thực hiện] vì [lý do]. [Việc sẽ làm, thời gian dự kiến, đơn vị thực hiện].",
+    ),
+    (
+        "Quyết định giải quyết khiếu nại lần đầu",
+        "complaint",
+        "Luật Khiếu nại 2011, Điều 31 (nội dung quyết định giải quyết khiếu nại lần đầu)",
+        "Căn cứ Luật Khiếu nại 2011; xét đơn khiếu nại mã {ma_ho_so} nhận ngày {ngay_nhan}; kết quả xác minh: "
+        "[nội dung]; kết quả đối thoại (nếu có): [nội dung]. Kết luận: nội dung khiếu nại là [đúng / đúng một phần "
+        "/ sai]. Giữ nguyên, sửa đổi, bổ sung hoặc hủy bỏ [quyết định, hành vi bị khiếu nại]. Nếu không đồng ý, "
+        "ông/bà có quyền khiếu nại lần hai hoặc khởi kiện vụ án hành chính tại Tòa án theo quy định.",
+    ),
+    (
+        "Kết luận nội dung tố cáo",
+        "denunciation",
+        "Luật Tố cáo 2018, Điều 35 (kết luận nội dung tố cáo)",
+        "Căn cứ Luật Tố cáo 2018; kết quả xác minh nội dung tố cáo mã {ma_ho_so} (nhận ngày {ngay_nhan}): [kết quả "
+        "xác minh]; giải trình của người bị tố cáo: [nội dung]. Kết luận: nội dung tố cáo là [đúng / đúng một phần / "
+        "sai sự thật]. Biện pháp xử lý: [biện pháp, kiến nghị]. Thông tin về người tố cáo được giữ bí mật.",
+    ),
+]
+
+
 def seed_defaults(**_: Any) -> None:
     from pakn.cases.policy import clear_caches
 
     clear_caches()
-    from pakn.cases.models import CalendarOverride, DeadlineRule, RoutingRule, Topic
+    from pakn.cases.models import AnswerTemplate, CalendarOverride, DeadlineRule, RoutingRule, Topic
 
     if not DeadlineRule.objects.exists():
         DeadlineRule.objects.bulk_create(
@@ -95,4 +132,9 @@ def seed_defaults(**_: Any) -> None:
         RoutingRule.objects.bulk_create(
             RoutingRule(kind=kind, topic=topics.get(topic) if topic else None, target=target, note=note)
             for kind, topic, target, note in ROUTES
+        )
+    if not AnswerTemplate.objects.exists():
+        AnswerTemplate.objects.bulk_create(
+            AnswerTemplate(title=title, kind=kind, legal_basis=basis, body=body)
+            for title, kind, basis, body in ANSWER_TEMPLATES
         )

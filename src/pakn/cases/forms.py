@@ -187,6 +187,11 @@ class TerminateForm(forms.Form):
 
 class ResolveForm(forms.Form):
     needs_case = True
+    template = forms.ChoiceField(
+        label=_("Mẫu trả lời"),
+        required=False,
+        help_text=_("Chọn mẫu rồi bấm “Dùng mẫu”: nội dung mẫu, kèm căn cứ, được điền vào ô dưới để sửa."),
+    )
     kind = forms.ChoiceField(
         label=_("Loại văn bản"),
         choices=[(AnswerKind.ANSWER, AnswerKind.ANSWER.label), (AnswerKind.CONCLUSION, AnswerKind.CONCLUSION.label)],
@@ -195,6 +200,11 @@ class ResolveForm(forms.Form):
 
     def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.quality_warnings: list[Any] = []
+        self.templates = templates_for(case) if case is not None else []
+        self.fields["template"].choices = [("", _("Không dùng mẫu"))] + [  # type: ignore[attr-defined]
+            (str(t.pk), t.title) for t in self.templates
+        ]
         if case is not None and case.kind == Kind.DENUNCIATION:
             # Luật Tố cáo 2018, Điều 35(1)(c): the conclusion says whether the denunciation was true.
             self.fields["finding"] = forms.ChoiceField(
@@ -204,6 +214,27 @@ class ResolveForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
+
+    def warn(self, warnings: list[Any]) -> None:
+        """Show the answer check's warnings and ask the clerk to confirm before it is sent."""
+        self.quality_warnings = warnings
+        self.fields["confirm"] = forms.BooleanField(
+            label=_("Tôi đã xem các lưu ý trên, vẫn gửi câu trả lời này"), required=False
+        )
+
+
+def templates_for(case: Any) -> list[Any]:
+    """Active model answers for the case: its unit's first, then those for everyone; of its kind (or any) and its
+    topic (or any)."""
+    from django.db.models import Q
+
+    from pakn.cases.models import AnswerTemplate
+
+    rows = AnswerTemplate.objects.filter(active=True).filter(
+        Q(unit_id=case.unit_id) | Q(unit__isnull=True), Q(kind=case.kind) | Q(kind=""),
+        Q(topic_id=case.topic_id) | Q(topic__isnull=True),
+    )  # fmt: skip
+    return sorted(rows, key=lambda t: (t.unit_id is None, t.kind == "", t.title))
 
 
 class RepeatLetterForm(forms.Form):

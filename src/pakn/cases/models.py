@@ -397,6 +397,37 @@ class Message(models.Model):
         return f"{self.case_id}: {self.created_at:%Y-%m-%d}"
 
 
+class AnswerTemplate(models.Model):
+    """A model answer for a kind (and topic) of letter, with the legal basis it rests on: the clerk starts from it and
+    writes what was actually done. A unit's own templates come first; those without a unit serve everyone."""
+
+    title = models.CharField(_("tên mẫu"), max_length=200)
+    kind = models.CharField(_("loại đơn"), max_length=20, choices=Kind.choices, blank=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("lĩnh vực"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị (trống: dùng chung)"),
+    )
+    body = models.TextField(
+        _("nội dung"),
+        help_text=_("Có thể dùng {ma_ho_so}, {don_vi}, {ngay_nhan}; để trống chỗ [ghi rõ việc đã làm]."),
+    )
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
+    active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        verbose_name = _("mẫu trả lời")
+        verbose_name_plural = _("mẫu trả lời")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class CaseNote(models.Model):
     """A note staff write for each other on a case: never shown to the citizen, never in the API for citizens or
     the public, redacted of the reporter's identity like everything staff read."""

@@ -162,7 +162,7 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id)
-    form = case_forms.NoteForm(request.POST)
+    form = case_forms.NoteForm(request.POST, auto_id="note-%s")
     answer = submit(
         request,
         form,
@@ -236,7 +236,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
             if handler
             else None
         ),
-        "note_form": (bound or {}).get("note") or (case_forms.NoteForm() if handler else None),
+        "note_form": (bound or {}).get("note") or (case_forms.NoteForm(auto_id="note-%s") if handler else None),
         "notes": case.notes.select_related("author"),
         "repeat_letters": case.repeat_letters.all(),
         "action_forms": action_forms,
@@ -448,7 +448,14 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
         context = _detail_context(request, case, bound={action: action_form(action, case, initial=request.POST.dict())})
         context["open_action"] = action
         return render(request, "staff/case_detail.html", context)
+    if action == "resolve" and "use_template" in request.POST:
+        # No JavaScript needed: the chosen model answer comes back in the text box, with the case's details.
+        return _resolve_with_template(request, case)
     form = action_form(action, case, data=request.POST) if form_class else None
+    if action == "resolve" and form is not None and form.is_valid() and _needs_second_look(form, case):
+        context = _detail_context(request, case, bound={action: form})
+        context["open_action"] = action
+        return render(request, "staff/case_detail.html", context, status=400)
     if form is None or form.is_valid():
         try:
             _run_action(request, case, action, form.cleaned_data if form else {})
@@ -468,6 +475,38 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     context = _detail_context(request, case, bound={action: form})
     context["open_action"] = action
     return render(request, "staff/case_detail.html", context, status=400)
+
+
+def _resolve_with_template(request: HttpRequest, case: Case) -> HttpResponse:
+    from pakn.cases.answers import fill
+
+    initial = request.POST.dict()
+    chosen = action_form("resolve", case).templates
+    template = next((t for t in chosen if str(t.pk) == request.POST.get("template")), None)
+    if template is not None:
+        body = fill(template.body, tracking_code=case.tracking_code, unit=case.unit.name, received_on=case.received_on)
+        initial["body"] = f"{body}\n\n{_('Căn cứ')}: {template.legal_basis}"
+    context = _detail_context(request, case, bound={"resolve": action_form("resolve", case, initial=initial)})
+    context["open_action"] = "resolve"
+    return render(request, "staff/case_detail.html", context)
+
+
+def _needs_second_look(form: Any, case: Case) -> bool:
+    """The answer check found something and the clerk has not yet confirmed they saw it."""
+    from pakn.cases.answers import check_answer
+
+    data = form.cleaned_data
+    if _confirmed(form) or ("finding" in form.fields and data["kind"] == "conclusion" and not data.get("finding")):
+        return False  # confirmed, or the act refuses it anyway (a denunciation's conclusion without its finding)
+    warnings = check_answer(form.cleaned_data["body"], kind=case.kind, templates=[t.body for t in form.templates])
+    if not warnings:
+        return False
+    form.warn(warnings)
+    return True
+
+
+def _confirmed(form: Any) -> bool:
+    return bool(form.data.get("confirm"))
 
 
 @sensitive_post_parameters()
