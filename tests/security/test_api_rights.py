@@ -194,6 +194,7 @@ def test_the_write_routes_are_the_ones_checked_here() -> None:
         "/api/v1/cases/{case_id}/notes",
         "/api/v1/reception/follow-up/{task_id}/reviews",
         "/api/v1/reception/refusals",
+        "/api/v1/reception/clearance/projects/{project_id}/households",
     }
 
 

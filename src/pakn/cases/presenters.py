@@ -40,6 +40,7 @@ EVENT_LABELS: dict[str, Any] = {
     "complaint_terminated": _("Quyết định đình chỉ giải quyết khiếu nại"),
     "false_report_recorded": _("Ghi nhận việc xử lý tố cáo sai sự thật"),
     "assigned": _("Giao hồ sơ cho cán bộ"),
+    "dialogue_held": _("Đối thoại với người khiếu nại (Luật Khiếu nại 2011, Điều 30, 39)"),
     "note_added": _("Ghi chú nội bộ"),
     "reporter_commended": _("Đơn vị cảm ơn, khen thưởng người gửi"),
     "repeat_received": _("Nhận đơn trùng vụ việc đã giải quyết, trả lời theo văn bản đã ban hành"),

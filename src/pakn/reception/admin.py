@@ -10,6 +10,10 @@ from django.http import HttpRequest
 
 from pakn.reception.models import (
     Activity,
+    AffectedHousehold,
+    ClearanceProject,
+    DialogueAttendance,
+    DialogueMinutes,
     Entry,
     FollowUpTask,
     ReceptionRequirement,
@@ -81,6 +85,28 @@ class RefusedVisitAdmin(ReadOnly):
 class TaskReviewAdmin(ReadOnly):
     list_display = ("task", "by", "verdict", "created_at")
     list_filter = ("by", "verdict")
+
+
+@admin.register(ClearanceProject)
+class ClearanceProjectAdmin(ReadOnly):
+    list_display = ("name", "unit", "decision_number", "decision_date")
+    date_hierarchy = "decision_date"
+
+
+@admin.register(AffectedHousehold)
+class AffectedHouseholdAdmin(ReadOnly):
+    list_display = ("__str__", "project", "created_at")
+    exclude = ("identity", "redaction_terms", "notify_sealed")  # sealed: opened only through the four-eyes reveal
+
+
+@admin.register(DialogueAttendance)
+class DialogueAttendanceAdmin(ReadOnly):
+    list_display = ("session", "household", "attended")
+
+
+@admin.register(DialogueMinutes)
+class DialogueMinutesAdmin(ReadOnly):
+    list_display = ("session", "signed_on", "signed_by")
 
 
 @admin.register(Activity)

@@ -7,14 +7,15 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from pakn.core.errors import NotFound
 from pakn.protection import throttle
-from pakn.reception import follow_up, queries, refusals, services
-from pakn.reception.access import readable_units
+from pakn.reception import clearance, follow_up, queries, refusals, services
+from pakn.reception.access import fetch, readable_units
 from pakn.reception.models import Entry, FollowUpTask
 
 router = Router(tags=["reception"])
@@ -336,3 +337,141 @@ def record_refusal(request: HttpRequest, payload: RefusalIn) -> Status[dict[str,
     if unit is None:
         raise NotFound()
     return Status(201, _refusal_out(refusals.record_refusal(actor=request.user, unit=unit, **data)))
+
+
+# ---------------------------------------------------------------- land clearance: projects, households, dialogues
+
+
+class ClearanceProjectOut(Schema):
+    id: int
+    unit_code: str
+    unit_name: str
+    name: str
+    decision_number: str
+    decision_date: date
+    commune_code: str | None
+    household_count: int
+    dialogue_count: int
+
+
+class HouseholdOut(Schema):
+    id: int
+    pseudonym: str  # the representative, contact and parcel are sealed (docs/protection.md)
+
+
+class DialogueMinutesOut(Schema):
+    text: str
+    signed_by: str
+    signed_on: date
+
+
+class DialogueOut(Schema):
+    id: int
+    date: date
+    status: str
+    complaint_id: int | None  # the case's id: its tracking code is the complainant's key
+    attended: list[int]  # ids of the households that came
+    minutes: DialogueMinutesOut | None
+    tasks: list[FollowUpTaskOut]
+    task_households: dict[int, int]  # task id → household id, for the tasks about a household
+
+
+class ClearanceProjectDetailOut(ClearanceProjectOut):
+    description: str
+    households: list[HouseholdOut]
+    dialogues: list[DialogueOut]
+
+
+class HouseholdIn(Schema):
+    name: str
+    parcel: str
+    address: str = ""
+    id_number: str = ""
+    phone: str = ""
+
+
+class ClearanceQuery(Schema):
+    unit_code: str | None = None
+
+
+def _project_out(p: Any, households: int, dialogues: int) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "unit_code": p.unit.code,
+        "unit_name": p.unit.name,
+        "name": p.name,
+        "decision_number": p.decision_number,
+        "decision_date": p.decision_date,
+        "commune_code": p.commune_id,
+        "household_count": households,
+        "dialogue_count": dialogues,
+    }
+
+
+def _household_out(h: Any) -> dict[str, Any]:
+    return {"id": h.pk, "pseudonym": str(h.pseudonym)}
+
+
+@router.get("/clearance/projects", response=list[ClearanceProjectOut], operation_id="list_clearance_projects")
+def clearance_projects(request: HttpRequest, filters: Query[ClearanceQuery]) -> list[dict[str, Any]]:
+    """The land-clearance projects of the units the caller may read (staff and supervisors), newest decision
+    first, at most 500, with how many households and dialogues each has."""
+    rows = (
+        clearance.readable_projects(request.user)
+        .annotate(households_n=Count("households", distinct=True), dialogues_n=Count("dialogues", distinct=True))
+        .order_by("-decision_date", "-pk")  # an aggregate drops Meta.ordering
+    )
+    if filters.unit_code:
+        rows = rows.filter(unit__code=filters.unit_code)
+    return [_project_out(p, p.households_n, p.dialogues_n) for p in rows[:500]]
+
+
+@router.get(
+    "/clearance/projects/{project_id}", response=ClearanceProjectDetailOut, operation_id="read_clearance_project"
+)
+def clearance_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    """One project: its households by pseudonym only, and its dialogues with who came, the signed minutes and the
+    conclusions' tasks with every word said of them."""
+    project = fetch(request.user, clearance.readable_projects(request.user), project_id)
+    households = list(project.households.all())
+    dialogues = (
+        project.dialogues.select_related("minutes", "unit")
+        .prefetch_related("attendances", "conclusions__tasks__owner_unit", "conclusions__tasks__reviews")
+        .order_by("-date", "-start_time")
+    )
+    return {
+        **_project_out(project, len(households), dialogues.count()),
+        "description": project.description,
+        "households": [_household_out(h) for h in households],
+        "dialogues": [_dialogue_out(d) for d in dialogues],
+    }
+
+
+def _dialogue_out(session: Any) -> dict[str, Any]:
+    minutes = getattr(session, "minutes", None)  # a dialogue without minutes has none (not an error)
+    tasks = [t for c in session.conclusions.all() for t in c.tasks.all()]
+    return {
+        "id": session.pk,
+        "date": session.date,
+        "status": session.status,
+        "complaint_id": session.complaint_id,
+        "attended": [a.household_id for a in session.attendances.all() if a.attended],
+        "minutes": (
+            {"text": minutes.text, "signed_by": minutes.signed_by, "signed_on": minutes.signed_on} if minutes else None
+        ),
+        "tasks": [_task_out(t) for t in tasks],
+        "task_households": {t.pk: t.household_id for t in tasks if t.household_id is not None},
+    }
+
+
+@router.post(
+    "/clearance/projects/{project_id}/households",
+    response={201: HouseholdOut},
+    operation_id="add_clearance_household",
+)
+def add_clearance_household(request: HttpRequest, project_id: int, payload: HouseholdIn) -> Status[dict[str, Any]]:
+    """Add a household the project affects (the project's unit's clerks and heads). Everything sent is sealed at
+    once; the answer carries only the household's pseudonym."""
+    project = fetch(request.user, clearance.readable_projects(request.user), project_id, write=True)
+    household = clearance.add_household(actor=request.user, project=project, **payload.dict())
+    return Status(201, _household_out(household))

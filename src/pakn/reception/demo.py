@@ -1,11 +1,14 @@
 """Demo data for reception and plans, made through the services with real dates: published reception
 days ahead (one online), a session held today with two register entries (one opened as two cases),
-a conclusion with a follow-up task, and Conclusion 54-KL/TW cascaded through the city and two wards
-with one ward late. Idempotent: nothing is added when the demo directive already exists."""
+a conclusion with a follow-up task, a land-clearance project with three households and a dialogue held
+with them (minutes, a conclusion with a task about one household), and Conclusion 54-KL/TW cascaded
+through the city and two wards with one ward late. Idempotent: nothing is added when the demo directive
+already exists."""
 
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +19,8 @@ from pakn.org.models import Unit
 from pakn.plans import services as plans
 from pakn.plans.models import Directive
 from pakn.public import commendations
-from pakn.reception import follow_up, refusals, services
+from pakn.reception import clearance, follow_up, refusals, services
+from pakn.reception.models import Session, SessionKind, SessionStatus
 
 # username, unit code, role, include_subunits, full name
 EXTRA_USERS = [
@@ -189,6 +193,7 @@ def load_demo() -> int:
             published=True,
         )
         created += 6
+        created += _clearance(clerk=clerk, head=head, ward=ward, presider=presider)
         directive = plans.record_directive(
             actor=users["thanhuy.hanoi"],
             number="54-KL/TW",
@@ -250,3 +255,85 @@ def load_demo() -> int:
         )
         created += 7
     return created
+
+
+# Three households of the land-clearance demo: fictional people, sealed like every person of the demo.
+HOUSEHOLDS = [
+    ("Hoàng Văn Thái", "0903111222", "001080011111", "8 Đội Cấn", "Thửa số 112, tờ bản đồ số 7, thu hồi 24 m²"),
+    ("Ngô Thị Hạnh", "0903111333", "001185022222", "14 Đội Cấn", "Thửa số 115, tờ bản đồ số 7, thu hồi 31 m²"),
+    ("Đỗ Minh Quân", "0903111444", "001090033333", "22 Đội Cấn", "Thửa số 121, tờ bản đồ số 7, thu hồi 18 m²"),
+]
+
+
+def _clearance(*, clerk: Any, head: Any, ward: Unit, presider: str) -> int:
+    """The ward's project to widen Đội Cấn street, three households and a dialogue held with them two weeks ago.
+
+    The dialogue is the one row written here without a service: ``schedule_session`` takes no past date and a
+    dialogue must be published days ahead, so a dialogue already held can only come from the past. It is written
+    as it would have been left (published, then held) with the same activity rows."""
+    today = timezone.localdate()
+    calendar = policy.working_calendar()
+    day = today - timedelta(days=14)
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    project = clearance.create_project(
+        actor=clerk,
+        unit=ward,
+        name="Mở rộng phố Đội Cấn đoạn số 1–50",
+        decision_number="1234/QĐ-UBND",
+        decision_date=day - timedelta(days=45),
+        description="Thu hồi một phần đất của các hộ mặt phố Đội Cấn từ số 1 đến số 50 để mở rộng lòng đường lên "
+        "13,5 m; bồi thường, hỗ trợ theo phương án được phê duyệt, không có hộ phải tái định cư.",
+    )
+    households = [
+        clearance.add_household(
+            actor=clerk, project=project, name=name, phone=phone, id_number=id_number, address=address, parcel=parcel
+        )
+        for name, phone, id_number, address, parcel in HOUSEHOLDS
+    ]
+    dialogue = Session.objects.create(
+        unit=ward,
+        kind=SessionKind.DIALOGUE,
+        date=day,
+        start_time=time(14),
+        end_time=time(16, 30),
+        place="Hội trường UBND phường Ba Đình",
+        presider_name=presider,
+        topic="Đối thoại với các hộ dân bị thu hồi đất, dự án mở rộng phố Đội Cấn",
+        status=SessionStatus.HELD,
+        published_on=day - timedelta(days=10),
+        held_summary="Đối thoại về giá bồi thường và diện tích thu hồi.",
+        created_by=clerk,
+    )
+    services.write_activity("reception", "scheduled", dialogue, actor=clerk, unit=ward, data={"kind": "dialogue"})
+    services.write_activity("reception", "held", dialogue, actor=head, unit=ward, data={"presided_by_head": True})
+    clearance.link_dialogue(actor=clerk, session=dialogue, project=project)
+    clearance.record_attendance(
+        actor=clerk, session=dialogue, households=households, attended_ids=[h.pk for h in households[:2]]
+    )
+    clearance.record_minutes(
+        actor=clerk,
+        session=dialogue,
+        text="Chủ tịch UBND phường giới thiệu phương án bồi thường. Ông Hoàng Văn Thái đề nghị đo đạc lại diện tích "
+        "thu hồi của thửa số 112, tờ bản đồ số 7, thu hồi 24 m², vì cho rằng đã tính cả phần đất đã hiến năm 2015. "
+        "Bà Ngô Thị Hạnh đồng ý với phương án. Chủ tịch giao bộ phận địa chính đo lại trong 10 ngày làm việc.",
+        signed_by="Chủ tịch UBND phường; đại diện 2 hộ; thư ký",
+        signed_on=day,
+    )
+    clearance.conclude_dialogue(
+        actor=head,
+        session=dialogue,
+        number="31/TB-UBND",
+        issued_on=day,
+        body="Giao bộ phận địa chính đo đạc lại diện tích thu hồi của một hộ, báo cáo Chủ tịch và trả lời hộ dân.",
+        tasks=[
+            {
+                "title": "Đo đạc lại diện tích thu hồi, trả lời hộ dân bằng văn bản",
+                "owner_unit": ward,
+                "owner_name": "Bộ phận địa chính",
+                "due_on": calendar.add_working_days(day, 10),
+                "household": households[0],
+            }
+        ],
+    )
+    return 1 + len(households) + 1

@@ -23,7 +23,7 @@ from pakn.core.errors import InvalidTransition, NotFound
 from pakn.org.models import Role
 from pakn.reception import validation as v
 from pakn.reception.access import require_writer
-from pakn.reception.models import Conclusion, FollowUpTask, TaskReview
+from pakn.reception.models import AffectedHousehold, Conclusion, FollowUpTask, TaskReview
 
 MAX_NOTE = 2_000
 REVIEW_PATH = "/reception/follow-up/"
@@ -40,6 +40,7 @@ def _log(action: str, task: FollowUpTask, *, actor: Any, data: dict[str, Any]) -
 
 
 def _queue_to_citizen(entry: Any, *, key: str, subject: str, body: str) -> bool:
+    """``entry``: whoever holds a sealed contact (a register entry, a land-clearance household)."""
     from pakn.notify.services import queue
 
     if entry is None or not entry.notify_sealed:
@@ -48,20 +49,30 @@ def _queue_to_citizen(entry: Any, *, key: str, subject: str, body: str) -> bool:
     return True
 
 
+def _person(task: FollowUpTask) -> Any:
+    """Whom a task is about: the register entry's citizen, else the household of a land-clearance dialogue (or
+    nobody). Both keep a sealed contact and redaction terms."""
+    if task.entry_id is not None:
+        return task.entry
+    if task.household_id is not None:
+        return task.household
+    return None
+
+
 def ask_citizen(task: FollowUpTask) -> bool:
     """Inside the transaction that reported ``task`` done: a new link to the citizen whose matter it was, asking
     whether it was really done (the last link sent is the one that works). False when nobody can be asked."""
     from pakn.core.site import public_base_url
 
-    entry = task.entry
-    if entry is None or not entry.notify_sealed:
+    person = _person(task)
+    if person is None or not person.notify_sealed:
         task.review_digest = ""
         return False
     token = secrets.token_urlsafe(18)
     task.review_digest = _digest(token)
     unit = task.owner_unit.name
     return _queue_to_citizen(
-        entry,
+        person,
         key=f"task-review:{task.pk}:{task.review_digest[:16]}",
         subject=str(_("Đơn vị báo đã thực hiện việc sau buổi tiếp công dân")),
         body=str(
@@ -78,7 +89,7 @@ def task_for_citizen(token: str) -> FollowUpTask:
     """The task a citizen's link is about; NotFound for any other text (a link replaced by a newer one too)."""
     token = (token or "").strip()
     task = (
-        FollowUpTask.objects.select_related("conclusion__session__unit", "owner_unit", "entry")
+        FollowUpTask.objects.select_related("conclusion__session__unit", "owner_unit", "entry", "household")
         .filter(review_digest=_digest(token))
         .first()
         if 16 <= len(token) <= 64
@@ -111,8 +122,8 @@ def _clean(verdict: Any, note: Any) -> tuple[str, str]:
 
 def _locked_done(task: FollowUpTask) -> FollowUpTask:
     task = (
-        FollowUpTask.objects.select_for_update()
-        .select_related("conclusion__session__unit", "owner_unit", "entry")
+        FollowUpTask.objects.select_for_update(of=("self",))  # entry, household: outer joins (PostgreSQL)
+        .select_related("conclusion__session__unit", "owner_unit", "entry", "household")
         .get(pk=task.pk)
     )
     if task.done_on is None:
@@ -122,8 +133,8 @@ def _locked_done(task: FollowUpTask) -> FollowUpTask:
 
 @sensitive_variables("note")
 def review_as_citizen(*, token: str, verdict: Any, note: Any = "") -> TaskReview:
-    """The citizen's word on the current report. Their note is kept without their own details (the entry's
-    redaction terms), as everything staff read."""
+    """The citizen's word on the current report. Their note is kept without their own details (the entry's or the
+    household's redaction terms), as everything staff read."""
     from pakn.reception.services import _redacted
 
     verdict_value, note_text = _clean(verdict, note)
@@ -132,7 +143,8 @@ def review_as_citizen(*, token: str, verdict: Any, note: Any = "") -> TaskReview
         task = _locked_done(task)
         if citizen_word(task) is not None:
             raise InvalidTransition(_("Bạn đã cho ý kiến về lần báo cáo này."))
-        terms = list(task.entry.redaction_terms) if task.entry else []
+        person = _person(task)
+        terms = list(person.redaction_terms) if person is not None else []
         review = TaskReview.objects.create(
             task=task, by=TaskReview.By.CITIZEN, verdict=verdict_value, note=_redacted(note_text, terms)
         )
@@ -204,19 +216,24 @@ def reopen_task(*, actor: Any, task: FollowUpTask, reason: Any) -> FollowUpTask:
         return task
 
 
+def _task_lines(tasks: list[FollowUpTask]) -> list[str]:
+    return [
+        str(_("- %(title)s: %(unit)s, hạn %(due)s"))
+        % {"title": t.title, "unit": t.owner_unit.name, "due": t.due_on.strftime("%d/%m/%Y")}
+        for t in tasks
+    ]
+
+
 def tell_citizens_of_conclusion(conclusion: Conclusion) -> int:
     """Inside the transaction that issued ``conclusion``: each citizen of the session with a contact is told its
     number and date and the tasks it gives about *their* matter (never the body, which speaks of others' matters
-    too). Returns how many were told."""
+    too); for a dialogue about a land-clearance project, so is each household that attended it or that a task
+    concerns, with the tasks about that household only. Returns how many were told."""
     told = 0
     session = conclusion.session
+    all_tasks = list(conclusion.tasks.select_related("owner_unit"))
     for entry in session.entries.exclude(notify_sealed=""):
-        tasks = [t for t in conclusion.tasks.all() if t.entry_id == entry.pk]
-        lines = [
-            str(_("- %(title)s: %(unit)s, hạn %(due)s"))
-            % {"title": t.title, "unit": t.owner_unit.name, "due": t.due_on.strftime("%d/%m/%Y")}
-            for t in tasks
-        ]
+        lines = _task_lines([t for t in all_tasks if t.entry_id == entry.pk])
         body = str(
             _("%(unit)s đã ban hành kết luận số %(number)s ngày %(date)s về buổi tiếp công dân ngày %(session)s.")
             % {
@@ -232,6 +249,44 @@ def tell_citizens_of_conclusion(conclusion: Conclusion) -> int:
             entry,
             key=f"conclusion:{conclusion.pk}:{entry.pk}",
             subject=str(_("Kết luận buổi tiếp công dân")),
+            body=body,
+        )
+    if session.project_id is not None:
+        told += _tell_households(conclusion, all_tasks)
+    return told
+
+
+def _tell_households(conclusion: Conclusion, tasks: list[FollowUpTask]) -> int:
+    session = conclusion.session
+    concerned = {t.household_id for t in tasks if t.household_id is not None}
+    households = (
+        AffectedHousehold.objects.filter(project_id=session.project_id)
+        .filter(Q(attendances__session=session, attendances__attended=True) | Q(pk__in=concerned))
+        .exclude(notify_sealed="")
+        .distinct()
+    )
+    told = 0
+    for household in households:
+        lines = _task_lines([t for t in tasks if t.household_id == household.pk])
+        body = str(
+            _(
+                "%(unit)s đã ban hành kết luận số %(number)s ngày %(date)s về buổi đối thoại ngày %(session)s "
+                "(dự án %(project)s)."
+            )
+            % {
+                "unit": session.unit.name,
+                "number": conclusion.number,
+                "date": conclusion.issued_on.strftime("%d/%m/%Y"),
+                "session": session.date.strftime("%d/%m/%Y"),
+                "project": session.project.name if session.project else "",
+            }
+        )
+        if lines:
+            body += "\n" + str(_("Việc giao liên quan đến hộ của bạn:")) + "\n" + "\n".join(lines)
+        told += _queue_to_citizen(
+            household,
+            key=f"conclusion:{conclusion.pk}:household:{household.pk}",
+            subject=str(_("Kết luận buổi đối thoại")),
             body=body,
         )
     return told

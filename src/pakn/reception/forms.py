@@ -192,6 +192,7 @@ class NoticeForm(ServiceForm):
 
 
 TASK_ROWS = 3
+TASK_NAMES: tuple[str, ...] = ("title", "owner_unit", "owner_name", "due_on", "entry")
 
 
 class ConclusionForm(ServiceForm):
@@ -199,7 +200,7 @@ class ConclusionForm(ServiceForm):
     issued_on = DateField(label=_("Ngày ban hành"))
     body = forms.CharField(label=_("Nội dung kết luận"), widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args: Any, units: Any, entries: Any, **kwargs: Any):
+    def __init__(self, *args: Any, units: Any, entries: Any, households: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["issued_on"].initial = timezone.localdate()
         unit_list = [("", _("— Chọn đơn vị —")), *unit_choices(units)]
@@ -207,7 +208,15 @@ class ConclusionForm(ServiceForm):
             ("", _("— Không gắn với vụ việc —")),
             *((e.pk, f"{e.reference} – {e.summary[:60]}") for e in entries),
         ]
+        # A dialogue about a land-clearance project: a task may concern one household (told and asked through its
+        # sealed contact, ``reception.follow_up``).
+        self.names = TASK_NAMES + (("household",) if households else ())
+        household_list = [("", _("— Không gắn với hộ nào —")), *((h.pk, str(h.pseudonym)) for h in households)]
         for i in range(TASK_ROWS):
+            if households:
+                self.fields[f"t{i}_household"] = forms.TypedChoiceField(
+                    label=_("Hộ bị ảnh hưởng"), choices=household_list, coerce=int, required=False, empty_value=None
+                )
             self.fields[f"t{i}_title"] = forms.CharField(label=_("Việc cần làm"), max_length=500, required=False)
             self.fields[f"t{i}_owner_unit"] = forms.TypedChoiceField(
                 label=_("Đơn vị chủ trì"), choices=unit_list, coerce=int, required=False, empty_value=None
@@ -221,21 +230,20 @@ class ConclusionForm(ServiceForm):
             )
 
     def task_rows(self) -> list[list[Any]]:
-        return [
-            [self[f"t{i}_{n}"] for n in ("title", "owner_unit", "owner_name", "due_on", "entry")]
-            for i in range(TASK_ROWS)
-        ]
+        return [[self[f"t{i}_{n}"] for n in self.names] for i in range(TASK_ROWS)]
 
-    def tasks(self, *, units: dict[int, Unit], entries: dict[int, Any]) -> tuple[list[dict[str, Any]], list[int]]:
+    def tasks(
+        self, *, units: dict[int, Unit], entries: dict[int, Any], households: dict[int, Any] | None = None
+    ) -> tuple[list[dict[str, Any]], list[int]]:
         result, indexes = [], []
         for i in range(TASK_ROWS):
-            data = {
-                n: self.cleaned_data.get(f"t{i}_{n}") for n in ("title", "owner_unit", "owner_name", "due_on", "entry")
-            }
+            data = {n: self.cleaned_data.get(f"t{i}_{n}") for n in self.names}
             if not data["title"]:
                 continue
             data["owner_unit"] = units.get(data["owner_unit"]) if data["owner_unit"] else None
             data["entry"] = entries.get(data["entry"]) if data["entry"] else None
+            if "household" in data:
+                data["household"] = (households or {}).get(data["household"]) if data["household"] else None
             result.append(data)
             indexes.append(i)
         return result, indexes
@@ -328,3 +336,103 @@ class PeriodForm(forms.Form):
             elif (end - start).days > 366 * 3:
                 self.add_error("end", _("Khoảng thời gian tối đa 3 năm."))
         return data
+
+
+# ---------------------------------------------------------------- land clearance (``reception.clearance``)
+
+
+class ProjectForm(ServiceForm):
+    unit = UnitChoiceField(label=_("Ủy ban nhân dân"))
+    name = forms.CharField(
+        label=_("Tên dự án"), max_length=300, help_text=_("Ví dụ: Mở rộng phố Đội Cấn đoạn số 1–50.")
+    )
+    decision_number = forms.CharField(
+        label=_("Số quyết định thu hồi đất"), max_length=60, help_text=_("Ví dụ: 1234/QĐ-UBND")
+    )
+    decision_date = DateField(label=_("Ngày quyết định thu hồi đất"))
+    commune = forms.ChoiceField(label=_("Xã, phường"), required=False)
+    description = forms.CharField(
+        label=_("Mô tả"),
+        required=False,
+        max_length=20_000,
+        help_text=_(
+            "Phạm vi thu hồi, phương án bồi thường, hỗ trợ, tái định cư. Không ghi tên, số điện thoại của hộ dân."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any):
+        from pakn.org.models import Commune
+
+        super().__init__(*args, **kwargs)
+        set_choices(self, "unit", unit_choices(units))
+        communes = Commune.objects.filter(province_id__in=units.values("province_id")).order_by("name")[:2000]
+        set_choices(self, "commune", [("", _("— Xã, phường của đơn vị —")), *((c.code, c.name) for c in communes)])
+
+
+class HouseholdForm(ServiceForm):
+    """A household the project affects: everything typed here is sealed; staff see only a pseudonym."""
+
+    name = forms.CharField(label=_("Họ và tên người đại diện hộ"), max_length=150)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    id_number = forms.CharField(label=_("Số định danh cá nhân / CCCD"), max_length=12, required=False)
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        required=False,
+        help_text=_("Để gửi kết luận đối thoại và hỏi hộ dân về việc đã thực hiện."),
+    )
+    parcel = forms.CharField(
+        label=_("Thửa đất bị thu hồi"),
+        max_length=500,
+        help_text=_("Ví dụ: thửa số 45, tờ bản đồ số 12, diện tích thu hồi 36 m²."),
+    )
+
+
+class DialogueLinkForm(ServiceForm):
+    project = forms.TypedChoiceField(label=_("Dự án giải phóng mặt bằng"), coerce=int, required=False, empty_value=None)
+    complaint = forms.CharField(
+        label=_("Mã hồ sơ khiếu nại"),
+        max_length=20,
+        required=False,
+        help_text=_("Hồ sơ khiếu nại cần đối thoại (Luật Khiếu nại 2011, Điều 30, Điều 39). Để trống nếu không có."),
+    )
+
+    def __init__(self, *args: Any, projects: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        set_choices(self, "project", [("", _("— Không gắn với dự án —")), *((p.pk, p.name) for p in projects)])
+
+
+class AttendanceForm(ServiceForm):
+    attended = forms.TypedMultipleChoiceField(
+        label=_("Hộ có mặt"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Hộ không được đánh dấu được ghi là vắng mặt."),
+    )
+
+    def __init__(self, *args: Any, households: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["attended"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(h.pk, str(h.pseudonym)) for h in households]
+
+
+class MinutesForm(ServiceForm):
+    text = forms.CharField(
+        label=_("Nội dung biên bản"),
+        max_length=20_000,
+        help_text=_("Họ tên, địa chỉ, số định danh, số điện thoại và thửa đất của các hộ được che tự động."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    signed_by = forms.CharField(
+        label=_("Người ký biên bản"),
+        max_length=500,
+        help_text=_("Ví dụ: Chủ tịch UBND phường; đại diện 12 hộ; thư ký."),
+    )
+    signed_on = DateField(label=_("Ngày ký"))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_on"].initial = timezone.localdate()

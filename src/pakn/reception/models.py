@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import PSEUDONYM_ALPHABET, Case, Kind
-from pakn.org.models import Unit, UnitKind, UnitLevel
+from pakn.org.models import Commune, Unit, UnitKind, UnitLevel
 
 
 class Period(models.TextChoices):
@@ -116,6 +116,24 @@ class Session(models.Model):
     held_summary = models.TextField(_("tóm tắt buổi tiếp"), blank=True)
     recording_ref = models.CharField(_("lưu trữ ghi hình (tiếp trực tuyến)"), max_length=300, blank=True)
     cancel_reason = models.CharField(_("lý do hủy"), max_length=500, blank=True)
+    # A dialogue about a land-clearance project, and the complaint whose resolution required it (Luật Khiếu nại
+    # 2011, Điều 30 and 39): set through ``clearance.link_dialogue``.
+    project = models.ForeignKey(
+        "ClearanceProject",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dialogues",
+        verbose_name=_("dự án giải phóng mặt bằng"),
+    )
+    complaint = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reception_dialogues",
+        verbose_name=_("hồ sơ khiếu nại"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -331,6 +349,16 @@ class FollowUpTask(models.Model):
     # (``reception.follow_up``): a citizen's word counts for the report it was given after.
     reported_at = models.DateTimeField(null=True, blank=True)
     review_digest = models.CharField(max_length=64, blank=True, default="", db_default="", db_index=True)
+    # A task about a household of a land-clearance dialogue: asked, like a register citizen, through its sealed
+    # contact when ``entry`` is empty (``reception.follow_up``).
+    household = models.ForeignKey(
+        "AffectedHousehold",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("hộ bị ảnh hưởng"),
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -459,3 +487,98 @@ class Activity(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Activity rows are append-only.")
+
+
+class ClearanceProject(models.Model):
+    """A land-clearance project (dự án giải phóng mặt bằng) of a People's Committee, under its land-recovery
+    decision. Quyết định 99-QĐ/TW asks for dialogue with the people "nhất là trong công tác giải phóng mặt bằng, hỗ
+    trợ tái định cư": the project gathers the households it affects and the dialogues held with them (sessions of
+    kind dialogue, ``Session.project``). Writes happen only in ``reception/clearance.py``."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="clearance_projects", verbose_name=_("đơn vị")
+    )
+    name = models.CharField(_("tên dự án"), max_length=300)
+    decision_number = models.CharField(_("số quyết định thu hồi đất"), max_length=60)
+    decision_date = models.DateField(_("ngày quyết định thu hồi đất"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("xã, phường")
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decision_date", "-id"]
+        verbose_name = _("dự án giải phóng mặt bằng")
+        verbose_name_plural = _("dự án giải phóng mặt bằng")
+        indexes = [models.Index(fields=["unit", "decision_date"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AffectedHousehold(models.Model):
+    """A household whose land the project recovers. Its representative's name, address, ID number and phone and
+    the description of its land parcel are sealed in the vault (``identity``) exactly as the reception register
+    seals a person; staff see a pseudonym. ``redaction_terms`` keep those details out of the minutes;
+    ``notify_sealed`` is the phone sealed to the notifier key, for the conclusion and the follow-up link."""
+
+    project = models.ForeignKey(ClearanceProject, on_delete=models.PROTECT, related_name="households")
+    identity = models.ForeignKey(
+        "protection.VaultItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    redaction_terms = models.JSONField(default=list, blank=True)
+    notify_channel = models.CharField(max_length=10, default="sms")
+    notify_sealed = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "id"]
+        verbose_name = _("hộ bị ảnh hưởng")
+        verbose_name_plural = _("hộ bị ảnh hưởng")
+
+    def __str__(self) -> str:
+        return str(self.pseudonym)
+
+    @property
+    def pseudonym(self) -> str:
+        return _("Hộ #%(tag)s") % {"tag": pseudonym_for("clearance-household", self.pk)}
+
+
+class DialogueAttendance(models.Model):
+    """Whether a household of the project came to a dialogue (recorded after it was held)."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendances")
+    household = models.ForeignKey(AffectedHousehold, on_delete=models.PROTECT, related_name="attendances")
+    attended = models.BooleanField(_("có mặt"))
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session_id", "household_id"]
+        verbose_name = _("hộ tham dự đối thoại")
+        verbose_name_plural = _("hộ tham dự đối thoại")
+        constraints = [models.UniqueConstraint(fields=["session", "household"], name="reception_attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.household_id}: {self.attended}"
+
+
+class DialogueMinutes(models.Model):
+    """The signed minutes of a dialogue (biên bản đối thoại), with the households' details removed. Once signed
+    they are the record of the dialogue: they are not rewritten, and the dialogue's links are fixed."""
+
+    session = models.OneToOneField(Session, on_delete=models.PROTECT, related_name="minutes")
+    text = models.TextField(_("nội dung biên bản"))
+    signed_by = models.CharField(_("người ký"), max_length=500)
+    signed_on = models.DateField(_("ngày ký"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("biên bản đối thoại")
+        verbose_name_plural = _("biên bản đối thoại")
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.signed_on}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pakn.reception import views
+from pakn.reception import clearance_views, views
 
 urlpatterns = [
     # public: no login, no personal data
@@ -24,6 +24,14 @@ urlpatterns = [
     path("follow-up/<str:token>/", views.citizen_review, name="reception_citizen_review"),
     path("front/follow-up/", views.front_follow_up, name="reception_front_follow_up"),
     path("front/follow-up/<int:task_id>/", views.front_review, name="reception_front_review"),
+    path("staff/clearance/", clearance_views.projects, name="reception_clearance"),
+    path("staff/clearance/new", clearance_views.project_new, name="reception_clearance_new"),
+    path("staff/clearance/<int:project_id>/", clearance_views.project_detail, name="reception_clearance_project"),
+    path(
+        "staff/clearance/<int:project_id>/households/new",
+        clearance_views.household_new,
+        name="reception_clearance_household_new",
+    ),
     path("staff/compliance/", views.compliance, name="reception_compliance"),
     path("staff/compliance/<int:unit_id>/", views.compliance_unit, name="reception_compliance_unit"),
 ]

@@ -24,7 +24,7 @@ from pakn.core.text import fold
 from pakn.core.tracking import format_tracking_code
 from pakn.org.models import Province, Unit
 from pakn.protection import throttle
-from pakn.reception import follow_up, queries, reports, services
+from pakn.reception import clearance, clearance_views, follow_up, queries, reports, services
 from pakn.reception import forms as f
 from pakn.reception import refusals as refusal_register
 from pakn.reception.access import access_unit, can_write, fetch, readable_units, writable_units
@@ -233,15 +233,19 @@ def _session_context(request: HttpRequest, session: Session, bound: dict[str, An
             forms["held"] = bound.get("held") or f.HeldForm(
                 initial={"presider_name": session.presider_name, "presided_by_head": session.presided_by_head}
             )
+        forms.update(clearance_views.dialogue_forms(request, session, bound))
         if session.status == SessionStatus.HELD:
-            forms["conclude"] = bound.get("conclude") or f.ConclusionForm(units=_task_units(session), entries=entries)
+            forms["conclude"] = bound.get("conclude") or f.ConclusionForm(
+                units=_task_units(session), entries=entries, households=clearance_views.households_of(session)
+            )
     return {
+        **clearance_views.dialogue_context(request, session),
         "session": session,
         "writer": writer,
         "action_forms": forms,
         "entries": entries,
         "bookings": session.bookings.all(),
-        "conclusions": session.conclusions.prefetch_related("tasks__owner_unit", "tasks__reviews"),
+        "conclusions": session.conclusions.prefetch_related("tasks__owner_unit", "tasks__reviews", "tasks__household"),
         "labels": SESSION_ACTIONS,
         "today": timezone.localdate(),
         "task_form": f.TaskDoneForm(),
@@ -256,6 +260,7 @@ SESSION_ACTIONS = {
     "cancel": _("Hủy buổi tiếp"),
     "held": _("Ghi nhận đã tiếp"),
     "conclude": _("Ban hành kết luận"),
+    **clearance_views.DIALOGUE_ACTIONS,
 }
 
 
@@ -277,6 +282,8 @@ def session_action(request: HttpRequest, session_id: int, action: str) -> HttpRe
     if action not in SESSION_ACTIONS:
         raise NotFound()
     session = fetch(request.user, Session.objects.select_related("unit"), session_id, write=True)
+    if action in clearance_views.DIALOGUE_ACTIONS and session.kind != SessionKind.DIALOGUE:
+        raise NotFound()
     form: Any = None
     try:
         if action == "publish":
@@ -297,10 +304,15 @@ def session_action(request: HttpRequest, session_id: int, action: str) -> HttpRe
                     summary=d["summary"],
                     recording_ref=d["recording_ref"],
                 )
+        elif action in clearance_views.DIALOGUE_ACTIONS:
+            form = clearance_views.dialogue_form(request, session, action)
+            if form.is_valid():
+                clearance_views.dialogue_act(request, session, action, form)
         elif action == "conclude":
             entries = list(session.entries.all())
             units = _task_units(session)
-            form = f.ConclusionForm(request.POST, units=units, entries=entries)
+            households = clearance_views.households_of(session)
+            form = f.ConclusionForm(request.POST, units=units, entries=entries, households=households)
             if form.is_valid():
                 unit_map = {
                     u.pk: u
@@ -308,9 +320,13 @@ def session_action(request: HttpRequest, session_id: int, action: str) -> HttpRe
                         pk__in=[v for k, v in form.cleaned_data.items() if k.endswith("_owner_unit") and v]
                     )
                 }
-                tasks, indexes = form.tasks(units=unit_map, entries={e.pk: e for e in entries})
+                tasks, indexes = form.tasks(
+                    units=unit_map, entries={e.pk: e for e in entries}, households={h.pk: h for h in households}
+                )
+                # A dialogue about a project: its tasks may concern a household (reception.clearance).
+                conclude = clearance.conclude_dialogue if households else services.issue_conclusion
                 try:
-                    services.issue_conclusion(
+                    conclude(
                         actor=request.user,
                         session=session,
                         number=form.cleaned_data["number"],
