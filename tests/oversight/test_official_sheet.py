@@ -80,3 +80,12 @@ def test_the_sheet_reads_as_a_document(head: Any, clerk: Any, history: Any, year
     book = load_workbook(io.BytesIO(official_sheet.documents.xlsx_bytes(doc)))
     cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
     assert history["first"].tracking_code in cells and "1/2 (50,0 %)" in cells
+
+
+@pytest.mark.django_db
+def test_a_case_about_the_head_never_shows_on_their_sheets(make_case: Any, clerk: Any, head: Any, year: int) -> None:
+    about_head = make_case(kind="report", title="Phản ánh thái độ của Chủ tịch phường", subject="Chủ tịch UBND phường")
+    CaseSubject.objects.update_or_create(case=about_head, defaults={"user": head, "source": "staff"})
+    services.resolve_case(actor=clerk, case=about_head, body="Đã chuyển cấp trên xem xét.")
+    codes = [c.code for c in official_sheet.build(head, clerk.pk, year).handled]
+    assert about_head.tracking_code not in codes

@@ -109,14 +109,16 @@ def build(viewer: Any, official_id: int | str, year: int) -> OfficialSheet:
         raise NotFound()
     official = membership.user
     sheet = OfficialSheet(official=official, name=person_name(official), unit=membership.unit, year=year)
-    sheet.handled = _handled(pk, year, units)
+    sheet.handled = _handled(viewer, pk, year, units)
     sheet.concerned = _concerned(viewer, pk, year)
     return sheet
 
 
-def _handled(pk: int, year: int, units: Any) -> list[HandledCase]:
+def _handled(viewer: Any, pk: int, year: int, units: Any) -> list[HandledCase]:
+    # Only cases the head may see: never one about the head (conflict of interest, ``org.access``).
     facts = list(
         HandlingFact.objects.filter(handler_id=pk, answered_on__year=year, unit__in=units)
+        .filter(case_id__in=visible_cases(viewer).values("pk"))
         .select_related("unit")
         .order_by("answered_on", "case_id")
     )
