@@ -97,3 +97,29 @@ def test_citizen_and_front_dispute_and_the_head_reopens(new_page: Callable[..., 
     head.get_by_role("button", name="Mở lại", exact=True).click()
     expect(head.get_by_text("Đã mở lại việc")).to_be_visible()
     expect(head.get_by_text("Báo cáo hoàn thành")).to_be_visible()  # open again: it can be reported anew
+
+
+@pytest.mark.parametrize("js", [False, True], ids=["no-js", "js"])
+def test_the_citizen_rates_how_they_were_received(new_page: Callable[..., Any], js: bool) -> None:
+    from conftest import outbox_to
+    from pakn.org.models import Unit
+    from pakn.reception import services
+
+    head = make_user("chutich", unit_code=f"UBND-{COMMUNE}", role="head")
+    today = timezone.localdate()
+    entry = services.register_contact(
+        actor=head, unit=Unit.objects.get(code=f"UBND-{COMMUNE}"), received_on=today, name="Trần Văn Bình",
+        phone=CITIZEN_PHONE, summary="Hỏi thủ tục cấp lại sổ đỏ.", kind="petition", competence="yes",
+    )  # fmt: skip
+    services.record_notice(actor=head, entry=entry, outcome="accepted", notified_on=today)
+    [ask] = [m for m in outbox_to(CITIZEN_PHONE) if "/reception/rate/" in m.body]
+    link = re.search(r"https?://[^/\s]+(/reception/rate/[A-Za-z0-9_\-]+/)", ask.body).group(1)
+
+    citizen = new_page(js=js, viewport=PHONE)
+    citizen.goto(link)
+    expect(citizen.get_by_role("heading", level=1)).to_have_text("Ý kiến về buổi tiếp công dân")
+    citizen.get_by_label("Không hài lòng", exact=True).check()
+    citizen.get_by_label("Nhận xét").fill("Phải chờ hai tiếng mới được tiếp.")
+    citizen.get_by_role("button", name="Gửi ý kiến").click()
+    expect(citizen.get_by_role("status").first).to_contain_text("Cảm ơn bạn")
+    expect(citizen.get_by_text(re.compile(r"mức 2/5"))).to_be_visible()

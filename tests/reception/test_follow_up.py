@@ -209,3 +209,25 @@ def test_api_front_and_citizen(
     assert refused.status_code == 403
     ok = login(supervisor).post(path, body, content_type="application/json")  # signed in on the site
     assert ok.status_code == 201 and ok.json()["by"] == "front"
+
+
+def test_the_citizen_rates_the_reception_once_told_the_outcome(head: Any, travel: Any, client: Any) -> None:
+    from pakn.oversight import review_file
+    from pakn.reception.models import Entry
+
+    travel.move_to(at(date(2026, 5, 6), 16))
+    entry = register(head, received_on=date(2026, 5, 6))
+    services.record_notice(actor=head, entry=entry, outcome="accepted", notified_on=date(2026, 5, 6))
+    [ask] = [m for m in outbox_to(CITIZEN_PHONE) if "/reception/rate/" in m.body]
+    token = re.search(r"/reception/rate/([A-Za-z0-9_\-]+)/", ask.body).group(1)
+    url = reverse("reception_citizen_rating", args=[token])
+    assert "06/05/2026" in client.get(url).content.decode()
+    assert client.post(url, {"level": "9"}).status_code == 400
+    assert client.post(url, {"level": "2", "comment": "Tôi là Trần Văn Bình, chờ hai tiếng."}).status_code == 302
+    rated = Entry.objects.get(pk=entry.pk)
+    assert (rated.rating, rated.rated_on) == (2, date(2026, 5, 6)) and "Trần Văn Bình" not in rated.rating_comment
+    with pytest.raises(InvalidTransition):
+        follow_up.rate_reception(token=token, level=5)
+    assert "Bạn đã cho ý kiến" in client.get(url).content.decode()
+    review = review_file.build(unit(f"UBND-{COMMUNE}"), date(2026, 5, 1), date(2026, 5, 31))
+    assert review.reception_ratings == [2] and review.reception_average == "2,00"

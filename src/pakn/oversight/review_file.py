@@ -24,7 +24,7 @@ from pakn.cases.models import Case, Kind, Rating
 from pakn.core import documents
 from pakn.org.models import Unit
 from pakn.public.models import HandlingFact
-from pakn.reception.models import Conclusion, FollowUpTask, RefusedVisit, TaskReview
+from pakn.reception.models import Conclusion, Entry, FollowUpTask, RefusedVisit, TaskReview
 
 # A field is suggested for review when at least this many complaints and denunciations, or late answers, or
 # unsatisfied ratings, fall in it in the period.
@@ -66,6 +66,12 @@ class ReviewFile:
     conclusions: list[Any] = field(default_factory=list)
     disputed: list[Any] = field(default_factory=list)
     refusals: int = 0
+    reception_ratings: list[int] = field(default_factory=list)  # citizens' ratings (1–5) of how they were received
+
+    @property
+    def reception_average(self) -> str:
+        values = self.reception_ratings
+        return f"{sum(values) / len(values):.2f}".replace(".", ",") if values else "–"
 
     @property
     def suggested(self) -> list[TopicRow]:
@@ -115,6 +121,8 @@ def build(unit: Unit, start: date, end: date) -> ReviewFile:
         .prefetch_related("reviews")
     )
     review.refusals = RefusedVisit.objects.filter(unit=unit, refused_on__range=(start, end)).count()
+    rated = Entry.objects.filter(unit=unit, received_on__range=(start, end), rating__isnull=False)
+    review.reception_ratings = [level for level in rated.values_list("rating", flat=True) if level]
     return review
 
 
@@ -136,6 +144,8 @@ def document(review: ReviewFile) -> documents.Document:
                 "bình (Quyết định 99-QĐ/TW)."
             ),
             _("Đơn vị: %(unit)s. Kỳ: %(period)s.") % {"unit": review.unit.name, "period": period},
+            _("Người dân đánh giá buổi tiếp công dân: %(n)s ý kiến, điểm trung bình %(avg)s/5.")
+            % {"n": len(review.reception_ratings), "avg": review.reception_average},
         ],
         notes_title=_("Cách chọn vấn đề đề nghị kiểm điểm"),
         notes=[

@@ -296,3 +296,73 @@ def reported_now(task: FollowUpTask) -> None:
     """Inside the transaction that reported ``task`` done: the moment, and the citizen asked."""
     task.reported_at = timezone.now()
     ask_citizen(task)
+
+
+# ---------------------------------------------------------------- satisfaction with the reception itself
+
+RATE_PATH = "/reception/rate/"
+
+
+def ask_rating(entry: Any) -> bool:
+    """Inside the transaction that recorded the notice to the citizen: a link of their own to rate how they were
+    received (Quyết định 99-QĐ/TW: the people's satisfaction as the measure). False when they cannot be asked."""
+    from pakn.core.site import public_base_url
+
+    if not entry.notify_sealed or entry.rated_on is not None:
+        return False
+    token = secrets.token_urlsafe(18)
+    entry.rating_digest = _digest(token)
+    return _queue_to_citizen(
+        entry,
+        key=f"reception-rating:{entry.pk}:{entry.rating_digest[:16]}",
+        subject=str(_("Xin ý kiến của bạn về buổi tiếp công dân")),
+        body=str(
+            _("%(unit)s đã tiếp bạn ngày %(date)s. Bạn hài lòng đến đâu với cách được tiếp? Cho ý kiến tại: %(link)s")
+            % {
+                "unit": entry.unit.name,
+                "date": entry.received_on.strftime("%d/%m/%Y"),
+                "link": f"{public_base_url()}{RATE_PATH}{token}/",
+            }
+        ),
+    )
+
+
+def entry_for_rating(token: str) -> Any:
+    from pakn.reception.models import Entry
+
+    token = (token or "").strip()
+    entry = (
+        Entry.objects.select_related("unit").filter(rating_digest=_digest(token)).first()
+        if 16 <= len(token) <= 64
+        else None
+    )
+    if entry is None:
+        raise NotFound(_("Đường dẫn không đúng hoặc đã được thay bằng đường dẫn mới hơn."))
+    return entry
+
+
+@sensitive_variables("comment")
+def rate_reception(*, token: str, level: Any, comment: Any = "") -> Any:
+    """The citizen's rating (1–5) of the reception, once; the comment without their own details."""
+    from pakn.reception.models import Entry
+    from pakn.reception.services import _redacted, write_activity
+
+    errors: v.Errors = {}
+    try:
+        value = int(level)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
+        errors["level"] = [_("Chọn mức độ hài lòng từ 1 đến 5.")]
+    comment_text = v.text(comment, "comment", errors, required=False, limit=MAX_NOTE)
+    v.raise_if(errors)
+    entry = entry_for_rating(token)
+    with transaction.atomic():
+        entry = Entry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
+        if entry.rated_on is not None:
+            raise InvalidTransition(_("Bạn đã cho ý kiến về buổi tiếp này."))
+        entry.rating, entry.rated_on = value, timezone.localdate()
+        entry.rating_comment = _redacted(comment_text, list(entry.redaction_terms))
+        entry.save(update_fields=["rating", "rated_on", "rating_comment", "updated_at"])
+        write_activity("reception", "rated", entry, actor=None, unit=entry.unit, data={"level": value})
+        return entry

@@ -312,10 +312,30 @@ class TaskReviewForm(ServiceForm):
     )
 
 
-class TaskReopenForm(ServiceForm):
-    reason = forms.CharField(
-        label=_("Lý do mở lại"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+class ReceptionRatingForm(ServiceForm):
+    level = forms.TypedChoiceField(
+        label=_("Bạn hài lòng đến đâu với cách được tiếp?"),
+        choices=[
+            (5, _("Rất hài lòng")),
+            (4, _("Hài lòng")),
+            (3, _("Bình thường")),
+            (2, _("Không hài lòng")),
+            (1, _("Rất không hài lòng")),
+        ],  # fmt: skip
+        coerce=int,
+        widget=forms.RadioSelect,
     )
+    comment = forms.CharField(
+        label=_("Nhận xét"),
+        help_text=_("Không cần ghi tên của bạn."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TaskReopenForm(ServiceForm):
+    reason = forms.CharField(label=_("Lý do mở lại"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PeriodForm(forms.Form):

@@ -272,6 +272,12 @@ class Entry(models.Model):
     notified_on = models.DateField(_("ngày thông báo"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)  # `pakn worker`: due-soon reminder sent
     overdue_at = models.DateTimeField(null=True, blank=True)  # `pakn worker`: overdue alert sent
+    # The citizen's rating of how they were received (``follow_up.rate_reception``), asked through a link of their
+    # own once they were told the outcome; only the link's SHA-256 is kept.
+    rating_digest = models.CharField(max_length=64, blank=True, default="", db_default="", db_index=True)
+    rating = models.PositiveSmallIntegerField(_("mức độ hài lòng với buổi tiếp"), null=True, blank=True)
+    rating_comment = models.TextField(_("nhận xét về buổi tiếp"), blank=True, default="", db_default="")
+    rated_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -670,7 +670,8 @@ def record_notice(*, actor: Any, entry: Entry, outcome: Any, notified_on: Any, d
             raise InvalidInput(fields={"notified_on": [_("Ngày thông báo phải từ ngày tiếp đến hôm nay.")]})
         entry.notice_outcome, entry.notified_on = outcome, day
         entry.notice_document = _redacted(document_text, list(entry.redaction_terms))
-        entry.save(update_fields=["notice_outcome", "notified_on", "notice_document", "updated_at"])
+        follow_up.ask_rating(entry)  # how was the citizen received? (Quyết định 99-QĐ/TW)
+        entry.save(update_fields=["notice_outcome", "notified_on", "notice_document", "rating_digest", "updated_at"])
         _log(
             "notified",
             entry,

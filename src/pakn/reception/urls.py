@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/tasks/<int:task_id>/done", views.task_done, name="reception_task_done"),
     path("staff/tasks/<int:task_id>/reopen", views.task_reopen, name="reception_task_reopen"),
     path("follow-up/<str:token>/", views.citizen_review, name="reception_citizen_review"),
+    path("rate/<str:token>/", views.citizen_rating, name="reception_citizen_rating"),
     path("front/follow-up/", views.front_follow_up, name="reception_front_follow_up"),
     path("front/follow-up/<int:task_id>/", views.front_review, name="reception_front_review"),
     path("staff/clearance/", clearance_views.projects, name="reception_clearance"),

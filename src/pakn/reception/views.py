@@ -681,6 +681,26 @@ def citizen_review(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "reception/citizen_review.html", context, status=form_status(request))
 
 
+@throttle.throttled("submit")
+@require_http_methods(["GET", "POST"])
+def citizen_rating(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent once the citizen was told the outcome of their visit: how were they received (1–5)?"""
+    entry = follow_up.entry_for_rating(token)
+    form = f.ReceptionRatingForm(request.POST or None)
+    answer = submit(
+        request,
+        form,
+        lambda data: follow_up.rate_reception(token=token, level=data["level"], comment=data["comment"]),
+        then=lambda _entry: redirect("reception_citizen_rating", token=token),
+        message=_("Cảm ơn bạn. Ý kiến đã được gửi tới đơn vị."),
+        refused="form",
+    )
+    if answer is not None:
+        return answer
+    context = {"entry": entry, "form": form}
+    return render(request, "reception/citizen_rating.html", context, status=form_status(request))
+
+
 def _front_required(view: Any) -> Any:
     from pakn.oversight.views import supervisor_required
 
