@@ -79,7 +79,7 @@ class OfficialSheet:
                 _("Hài lòng, rất hài lòng / được đánh giá"),
                 f"{len(satisfied)}/{len(rated)} ({_percent(len(satisfied), len(rated))})",
             ),  # fmt: skip
-            (_("Điểm hài lòng trung bình (1–5)"), _average(rated)),
+            (_("Điểm hài lòng trung bình (1–5)"), mean_text(rated)),
             (_("Người dân đề nghị cấp trên xem xét"), str(sum(c.escalated for c in self.handled))),
             (_("Đơn nêu cán bộ là người bị phản ánh, khiếu nại, tố cáo"), str(len(self.concerned))),
             (_("Trong đó tố cáo được kết luận đúng"), str(findings.count(Finding.TRUE))),
@@ -92,7 +92,8 @@ def _percent(part: int, whole: int) -> str:
     return f"{part / whole * 100:.1f} %".replace(".", ",") if whole else "–"
 
 
-def _average(values: list[int]) -> str:
+def mean_text(values: list[int]) -> str:
+    """The mean of ratings as the sheets write it ("3,50"), "–" for none."""
     return f"{sum(values) / len(values):.2f}".replace(".", ",") if values else "–"
 
 

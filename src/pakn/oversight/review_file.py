@@ -70,8 +70,9 @@ class ReviewFile:
 
     @property
     def reception_average(self) -> str:
-        values = self.reception_ratings
-        return f"{sum(values) / len(values):.2f}".replace(".", ",") if values else "–"
+        from pakn.oversight.official_sheet import mean_text
+
+        return mean_text(self.reception_ratings)
 
     @property
     def suggested(self) -> list[TopicRow]:

@@ -85,19 +85,20 @@ def ask_citizen(task: FollowUpTask) -> bool:
     )
 
 
-def task_for_citizen(token: str) -> FollowUpTask:
-    """The task a citizen's link is about; NotFound for any other text (a link replaced by a newer one too)."""
+def _by_link(rows: Any, field: str, token: str) -> Any:
+    """The row a citizen's link (``token``) opens, found by its digest in ``field``; NotFound for any other text,
+    a link replaced by a newer one included."""
     token = (token or "").strip()
-    task = (
-        FollowUpTask.objects.select_related("conclusion__session__unit", "owner_unit", "entry", "household")
-        .filter(review_digest=_digest(token))
-        .first()
-        if 16 <= len(token) <= 64
-        else None
-    )
-    if task is None:
+    row = rows.filter(**{field: _digest(token)}).first() if 16 <= len(token) <= 64 else None
+    if row is None:
         raise NotFound(_("Đường dẫn không đúng hoặc đã được thay bằng đường dẫn mới hơn."))
-    return task
+    return row
+
+
+def task_for_citizen(token: str) -> FollowUpTask:
+    """The task a citizen's link is about."""
+    tasks = FollowUpTask.objects.select_related("conclusion__session__unit", "owner_unit", "entry", "household")
+    return _by_link(tasks, "review_digest", token)  # type: ignore[no-any-return]
 
 
 def citizen_word(task: FollowUpTask) -> TaskReview | None:
@@ -328,17 +329,10 @@ def ask_rating(entry: Any) -> bool:
 
 
 def entry_for_rating(token: str) -> Any:
+    """The register entry a citizen's rating link is about."""
     from pakn.reception.models import Entry
 
-    token = (token or "").strip()
-    entry = (
-        Entry.objects.select_related("unit").filter(rating_digest=_digest(token)).first()
-        if 16 <= len(token) <= 64
-        else None
-    )
-    if entry is None:
-        raise NotFound(_("Đường dẫn không đúng hoặc đã được thay bằng đường dẫn mới hơn."))
-    return entry
+    return _by_link(Entry.objects.select_related("unit"), "rating_digest", token)
 
 
 @sensitive_variables("comment")
