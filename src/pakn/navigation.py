@@ -82,6 +82,7 @@ STAFF_MENU = (
     Entry(_("Ý kiến MTTQ chuyển đến"), "frontdesk_home", _front, ("/front/",)),
     Entry(_("Bảo vệ người tố cáo"), "protection_home", _officer, ("/protection/",)),
     Entry(_("Vào sổ đơn"), "staff_intake", _handler, ("/staff/intake",)),
+    Entry(_("Bản đồ"), "staff_map", _handler, ("/staff/map",)),
     Entry(_("Tìm kiếm"), "language_search", _case_reader, ("/language/",)),
     Entry(_("Tiếp công dân"), "reception_staff", _reception, ("/reception/staff",)),
     Entry(_("Đường dây nóng"), "hotline_staff", _handler, ("/hotlines/staff",)),

@@ -57,8 +57,11 @@ SETTINGS_DOC: dict[str, str] = {
     "PAKN_OPEN311_RATE_LIMIT": "Open311 requests filed per API key per minute (default 60; 0 = no limit).",
     "PAKN_OPEN311_JURISDICTION": "Open311 jurisdiction_id; when set, another value answers 404 (default: any).",
     "PAKN_OPEN311_CONTACT": "Contact shown in Open311 service discovery (default PAKN_DEFAULT_FROM_EMAIL).",
-    "PAKN_PUBLIC_CACHE_SECONDS": "How long the public portal's statistics are kept in the cache before being "
-    "computed again (default 300; 0 = always computed; the page says when its figures were computed).",
+    "PAKN_PUBLIC_CACHE_SECONDS": "How long a rendered public portal page (home, statistics, open data) is kept in "
+    "the cache before being rendered again from the stored figures (default 300; 0 = no cache and no stored "
+    "figures: every request computes, for tests and debugging; the page says when its figures were computed).",
+    "PAKN_PORTAL_REFRESH_SECONDS": "The worker computes a public statistics page's stored figures again at most "
+    "this often after the cases they count change (default 60); visitors read the previous figures meanwhile.",
     "PAKN_DUE_SOON_WORKING_DAYS": "How many working days before a deadline a case counts as due soon (default 3).",
     "PAKN_NOTIFY_KEY_FILE": "Private key that opens reporters' sealed notification contacts (created on first use, "
     "mode 0600; default PAKN_DATA_DIR/keys/notify.key). Keep it out of database backups.",
@@ -88,6 +91,12 @@ SETTINGS_DOC: dict[str, str] = {
     "jobs catch up in the quiet seconds after.",
     "PAKN_JOB_LEASE_SECONDS": "A job claimed this long ago by a worker that never finished it is run again "
     "(default 900; a dead worker on the same machine is noticed at once).",
+    "PAKN_MAP_TILE_URL": "The deployment's map tile server for the staff maps, e.g. "
+    "https://tiles.example.vn/{z}/{x}/{y}.png; its origin is added to the CSP's img-src. Default none: the small "
+    "tile set shipped in the package (zoom 5-8) and the server-drawn outline; nothing loads from other hosts.",
+    "PAKN_MAP_TILE_ATTRIBUTION": "Attribution shown on the map for PAKN_MAP_TILE_URL's tiles, e.g. "
+    "'© OpenStreetMap contributors' (default none).",
+    "PAKN_MAP_TILE_MAX_ZOOM": "Highest zoom PAKN_MAP_TILE_URL serves (default 18).",
 }
 
 ENV = os.environ.get("PAKN_ENV", "development")
@@ -129,6 +138,7 @@ SECURE_HSTS_PRELOAD = _flag(os.environ.get("PAKN_HSTS_PRELOAD"), False)
 PUBLIC_URL = os.environ.get("PAKN_PUBLIC_URL", "")
 DUE_SOON_WORKING_DAYS = int(os.environ.get("PAKN_DUE_SOON_WORKING_DAYS", "3"))
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PAKN_PUBLIC_CACHE_SECONDS", "300"))
+PORTAL_REFRESH_SECONDS = int(os.environ.get("PAKN_PORTAL_REFRESH_SECONDS", "60"))
 
 # Reporter protection (docs/protection.md). Key files live outside the database and the settings.
 NOTIFY_KEY_FILE = os.environ.get("PAKN_NOTIFY_KEY_FILE", "")
@@ -150,6 +160,29 @@ OTP_TOTP_ISSUER = os.environ.get("PAKN_OTP_ISSUER", "PAKN")
 # Retry-After; django-otp's own per-device delay is off so a right code after a wrong one is never refused.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
+# Citizen login with OpenID Connect, VNeID or another issuer (pakn.accounts.oidc, docs/citizen-login.md).
+# Citizens only: staff keep their password and second factor. Off (no button, the routes answer 404) until
+# PAKN_OIDC_ISSUER and PAKN_OIDC_CLIENT_ID are set.
+SETTINGS_DOC.update(
+    {
+        "PAKN_OIDC_ISSUER": "Issuer URL of the citizens' OpenID Connect provider (VNeID or another), e.g. "
+        "https://sso.example.gov.vn/realms/citizens; its /.well-known/openid-configuration is read. Empty "
+        "(default): no citizen login through a provider. Must be https in production.",
+        "PAKN_OIDC_CLIENT_ID": "Client id this portal was registered with at the provider (redirect URI: "
+        "PAKN_PUBLIC_URL + /account/oidc/callback/).",
+        "PAKN_OIDC_CLIENT_SECRET": "Client secret given by the provider (empty: a public client, PKCE only).",
+        "PAKN_OIDC_SCOPES": "Scopes asked of the provider (default 'openid profile email').",
+        "PAKN_OIDC_NAME": "Name of the provider on the citizen login button (default VNeID).",
+    }
+)
+OIDC_ISSUER = os.environ.get("PAKN_OIDC_ISSUER", "").strip()
+OIDC_CLIENT_ID = os.environ.get("PAKN_OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("PAKN_OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("PAKN_OIDC_SCOPES", "openid profile email")
+OIDC_NAME = os.environ.get("PAKN_OIDC_NAME", "VNeID")
+if PRODUCTION and OIDC_ISSUER and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("PAKN_OIDC_ISSUER must be an https:// URL in production.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -261,6 +294,7 @@ CASE_JOBS = [
     "pakn.language.jobs.flag_duplicates",  # new cases: open cases that look like the same matter
     "pakn.protection.jobs.mark_for_reseal",  # forwarded cases: sealed identities for the new unit's officers
     "pakn.frontdesk.jobs.tell_front",  # answers to opinions the Front forwarded
+    "pakn.public.alerts.tell_followers",  # e-mail alerts: followers of a published case or area
     "pakn.notify.webhooks.queue_event",  # Open311 / webhook subscribers
 ]
 JOB_ATTEMPTS = int(os.environ.get("PAKN_JOB_ATTEMPTS", "5"))
@@ -354,6 +388,17 @@ API_RATE_LIMIT = os.environ.get("PAKN_API_RATE_LIMIT", "")
 OPEN311_RATE_LIMIT = int(os.environ.get("PAKN_OPEN311_RATE_LIMIT", "60"))
 OPEN311_JURISDICTION = os.environ.get("PAKN_OPEN311_JURISDICTION", "")
 OPEN311_CONTACT = os.environ.get("PAKN_OPEN311_CONTACT", DEFAULT_FROM_EMAIL)
+
+# Maps (docs/location.md): the deployment's tile server, or the packaged tiles when none is named.
+MAP_TILE_URL = os.environ.get("PAKN_MAP_TILE_URL", "").strip()
+if MAP_TILE_URL and (
+    not MAP_TILE_URL.startswith(("https://", "http://")) or any(p not in MAP_TILE_URL for p in ("{z}", "{x}", "{y}"))
+):
+    raise ImproperlyConfigured(
+        "PAKN_MAP_TILE_URL must be an http(s) URL with {z}, {x} and {y}, e.g. https://tiles.example.vn/{z}/{x}/{y}.png"
+    )
+MAP_TILE_ATTRIBUTION = os.environ.get("PAKN_MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_MAX_ZOOM = int(os.environ.get("PAKN_MAP_TILE_MAX_ZOOM", "18"))
 
 # No log line holds a client address or user agent: every handler strips them (pakn.protection.logs).
 LOGGING = {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("language/", include("pakn.language.urls")),
     path("hotlines/", include("pakn.hotline.urls")),
     path("front/", include("pakn.frontdesk.urls")),
+    path("account/oidc/", include("pakn.accounts.oidc_urls")),  # citizen login with VNeID / OpenID Connect
     path("", include("pakn.intake.urls")),
 ]
 

@@ -58,3 +58,73 @@ def test_the_clerk_uses_a_template_and_is_asked_to_look_again(make_case: Any, cl
     assert not Answer.objects.filter(case=case).exists()  # nothing sent yet
     sent = staff.post(url, {"kind": "answer", "body": "Đã xử lý.", "confirm": "on"})
     assert sent.status_code == 302 and Answer.objects.get(case=case).body == "Đã xử lý."
+
+
+def _photo(name: str = "sau-khi-sua.png") -> Any:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "green").save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+GOOD_ANSWER = (
+    "Ngày 02/12/2026, tổ công tác của phường đã kiểm tra và thay bóng đèn trước số 12 phố Đội Cấn; "
+    "đèn đã sáng trở lại. Căn cứ Nghị định 79/2009/NĐ-CP về quản lý chiếu sáng đô thị."
+)
+
+
+@pytest.mark.django_db
+def test_an_answer_carries_its_evidence_to_the_citizen_and_if_allowed_to_the_public(
+    make_case: Any, clerk: Any, login: Any, client: Any
+) -> None:
+    from pakn.cases import services
+    from pakn.cases.models import AnswerFile
+
+    case = services.accept_case(actor=clerk, case=make_case(publish=True))
+    url = reverse("staff_case_action", args=[case.pk, "resolve"])
+    # A photo counts as evidence: the check does not ask for one when a file goes with the answer.
+    sent = login(clerk).post(url, {"kind": "answer", "body": GOOD_ANSWER, "evidence": [_photo()], "files_public": "on"})
+    assert sent.status_code == 302, sent.content.decode()[:2000]
+    stored = AnswerFile.objects.get(answer__case=case)
+    assert stored.public
+    status_page = client.get(f"/track/{case.tracking_code}/").content.decode()
+    link = f"/track/{case.tracking_code}/files/{stored.number}"
+    assert link in status_page
+    photo = client.get(link)
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+    assert client.get(f"/public/answers/{case.pk}/files/{stored.number}").status_code == 200
+    assert (
+        f"/public/answers/{case.pk}/files/{stored.number}" in client.get(f"/public/answers/{case.pk}/").content.decode()
+    )
+    # The citizen's own files are never served through these links.
+    assert client.get(f"/track/{case.tracking_code}/files/{stored.number + 1}").status_code == 404
+    assert "sau-khi-sua" not in status_page  # stored as "tep-N", not under the uploader's file name
+
+
+@pytest.mark.django_db
+def test_files_not_allowed_or_of_a_denunciation_stay_private(make_case: Any, clerk: Any, client: Any) -> None:
+    from pakn.cases import services
+    from pakn.cases.models import AnswerFile
+    from pakn.protection.services import check_uploads
+
+    plain = services.accept_case(actor=clerk, case=make_case(publish=True))
+    services.resolve_case(actor=clerk, case=plain, body=GOOD_ANSWER, uploads=check_uploads([_photo()]))
+    number = AnswerFile.objects.get(answer__case=plain).number
+    assert client.get(f"/public/answers/{plain.pk}/files/{number}").status_code == 404
+    assert client.get(f"/track/{plain.tracking_code}/files/{number}").status_code == 200
+
+    denunciation = make_case(kind="denunciation", publish=True, subject="Cán bộ địa chính phường")
+    assert not AnswerFile.objects.filter(answer__case=denunciation).exists()
+    from pakn.cases.forms import ResolveForm
+
+    assert "files_public" not in ResolveForm(case=denunciation).fields
+
+
+def test_files_count_as_evidence_in_the_check() -> None:
+    body = "Đã kiểm tra, đã sửa xong đoạn đường."
+    assert "no_evidence" in {w.code for w in check_answer(body, kind="report")}
+    assert "no_evidence" not in {w.code for w in check_answer(body, kind="report", has_files=True)}

@@ -127,9 +127,13 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
         AXE_WARNED.append(True)
         warnings.warn(f"axe-core not installed ({AXE_JS}): run `npm ci`; pages are not checked for WCAG", stacklevel=1)
 
-    def _new(*, js: bool = True, viewport: dict[str, int] | None = None) -> Any:
+    def _new(
+        *, js: bool = True, viewport: dict[str, int] | None = None, geolocation: dict[str, float] | None = None
+    ) -> Any:
+        # geolocation: the phone's position, {"latitude", "longitude", "accuracy"}, with the permission granted.
+        located = {"geolocation": geolocation, "permissions": ["geolocation"]} if geolocation else {}
         context = browser.new_context(
-            base_url=live_server.url, locale="vi-VN", java_script_enabled=js, viewport=viewport or DESKTOP
+            base_url=live_server.url, locale="vi-VN", java_script_enabled=js, viewport=viewport or DESKTOP, **located
         )
         context.set_default_timeout(10_000)
         if js and axe_source:

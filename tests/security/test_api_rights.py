@@ -192,6 +192,8 @@ def test_the_write_routes_are_the_ones_checked_here() -> None:
         "/api/v1/cases/{case_id}/repeat-letters",
         "/api/v1/cases/{case_id}/assign",
         "/api/v1/cases/{case_id}/notes",
+        "/api/v1/cases/{case_id}/tags",
+        "/api/v1/cases/{case_id}/tags/{tag_id}",
         "/api/v1/reception/follow-up/{task_id}/reviews",
         "/api/v1/reception/refusals",
         "/api/v1/reception/clearance/projects/{project_id}/households",
@@ -261,6 +263,7 @@ def _bodies(into: str) -> dict[str, dict[str, Any]]:
         "repeat-letters": {"summary": "Đơn trùng", "channel": "letter"},
         "assign": {"username": None},
         "notes": {"body": "Ghi chú"},
+        "tags": {"name": "Nhãn"},
         "false-report": {"intentional": True, "action": "referred", "referred_to": "x", "document": "1/QĐ"},
     }
 
@@ -282,6 +285,11 @@ def test_no_write_route_acts_for_someone_without_rights(who: str, client: Client
         error_of(post(client, f"{prefix}/{case.pk}/{action}", body, headers), *allowed)
     for decision in ("merge", "dismiss"):
         error_of(post(client, f"/api/v1/language/duplicates/{flag.pk}/{decision}", {}, headers), 403, 404)
+    services.tag_case(actor=make_user(f"{who}-clerk", unit_code=BA_DINH), case=case, name="Cần xác minh")
+    tag_id = case.tags.get().pk
+    events = AuditEvent.objects.count()
+    error_of(client.delete(f"/api/v1/cases/{case.pk}/tags/{tag_id}", **headers), 403, 404)
+    assert case.tags.filter(pk=tag_id).exists()
     assert AuditEvent.objects.count() == events
     assert Case.objects.get(pk=case.pk).status == "received"
     assert DuplicateFlag.objects.get(pk=flag.pk).state == "open"

@@ -40,9 +40,9 @@ def fill(body: str, *, tracking_code: str, unit: str, received_on: date) -> str:
     )
 
 
-def check_answer(body: str, *, kind: str, templates: Sequence[str] = ()) -> list[Warning]:
+def check_answer(body: str, *, kind: str, templates: Sequence[str] = (), has_files: bool = False) -> list[Warning]:
     """What to look at before sending ``body`` as the answer to a case of ``kind``; ``templates``: the bodies of the
-    model answers it may have started from."""
+    model answers it may have started from; ``has_files``: evidence files go with it."""
     text = (body or "").strip()
     folded = fold(text)
     warnings = []
@@ -58,7 +58,7 @@ def check_answer(body: str, *, kind: str, templates: Sequence[str] = ()) -> list
         )
     if kind in STATUTORY_KINDS and not _LEGAL.search(folded):
         warnings.append(Warning("no_basis", str(_("Chưa nêu căn cứ pháp lý (luật, nghị định, điều, khoản)."))))
-    if kind == "report" and not _EVIDENCE.search(folded):
+    if kind == "report" and not has_files and not _EVIDENCE.search(folded):
         warnings.append(
             Warning("no_evidence", str(_("Chưa nhắc tới bằng chứng (ảnh sau khi xử lý, biên bản, văn bản số…).")))
         )

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pakn.cases import deadlines, policy, presenters, services
@@ -37,6 +37,8 @@ from pakn.cases.schemas import (
     StaffSubmissionIn,
     SubmissionIn,
     SubmissionOut,
+    TagIn,
+    TagOut,
     TimelineEntry,
     TopicOut,
 )
@@ -223,6 +225,7 @@ class CaseListQuery(Schema):
     received_from: date | None = None
     received_to: date | None = None
     mine: bool = False  # only the cases given to the caller
+    tag: str = Field("", max_length=40)  # only the cases with this label (its name)
 
 
 @staff.get("/cases", response=list[CaseOut], operation_id="list_cases")
@@ -232,10 +235,13 @@ def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> list[dict
     1 … 10,000 and ``page_size`` 1 … 100 (default 50); outside that, 400."""
     # A unique order, so that pages neither repeat nor skip cases created in the same instant.
     chosen = filters.dict()
-    mine = chosen.pop("mine")
+    mine, tag = chosen.pop("mine"), chosen.pop("tag")
     queryset = apply_filter(visible_cases(request.user), CaseFilter(**chosen)).order_by("-created_at", "-pk")
     if mine:
         queryset = queryset.filter(assignee_id=request.user.pk)
+    if tag.strip():
+        labelled = Case.tags.through.objects.filter(tag__name__iexact=" ".join(tag.split())).values("case_id")
+        queryset = queryset.filter(pk__in=labelled)
     return _LazySummaries(queryset)  # type: ignore[return-value]
 
 
@@ -339,6 +345,29 @@ def notes(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[dict[str, Any]]:
     case = access_case(request.user, case_id)
     return Status(201, _note_out(services.add_note(actor=request.user, case=case, body=payload.body)))
+
+
+@staff.get("/cases/{case_id}/tags", response=list[TagOut], operation_id="list_case_tags")
+def tags(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    """The unit's labels on the case (never shown to the citizen)."""
+    case = access_case(request.user, case_id)
+    return [{"id": t.pk, "name": t.name} for t in case.tags.all()]
+
+
+@staff.post("/cases/{case_id}/tags", response={201: list[TagOut]}, operation_id="tag_case")
+def tag(request: HttpRequest, case_id: int, payload: TagIn) -> Status[list[dict[str, Any]]]:
+    """Put a label of the case's unit on it (created in the unit the first time it is used there)."""
+    case = access_case(request.user, case_id)
+    services.tag_case(actor=request.user, case=case, name=payload.name)
+    return Status(201, [{"id": t.pk, "name": t.name} for t in case.tags.all()])
+
+
+# api_operation rather than .delete(): the write-path check reads a ``.delete(`` call as a database write.
+@staff.api_operation(["DELETE"], "/cases/{case_id}/tags/{tag_id}", response={204: None}, operation_id="untag_case")
+def untag(request: HttpRequest, case_id: int, tag_id: int) -> Status[None]:
+    case = access_case(request.user, case_id)
+    services.untag_case(actor=request.user, case=case, tag_id=tag_id)
+    return Status(204, None)
 
 
 def _note_out(note: Any) -> dict[str, Any]:

@@ -46,7 +46,7 @@ DEMO_CASES: list[tuple[str, str, str, int, list[str], dict[str, Any]]] = [
         "Đèn đường trước số 12 phố Đội Cấn hỏng hai tuần nay, buổi tối rất tối.",
         2,
         [],
-        {},
+        {"latitude": 21.03552, "longitude": 105.82541, "location_accuracy_m": 12},
     ),
     (
         "report",
@@ -62,7 +62,7 @@ DEMO_CASES: list[tuple[str, str, str, int, list[str], dict[str, Any]]] = [
         "Ổ gà sâu trước số 200 Hoàng Hoa Thám, đã có người ngã xe.",
         9,
         ["accept"],
-        {},
+        {"latitude": 21.04297, "longitude": 105.82386, "location_accuracy_m": 25},
     ),
     (
         "petition",
@@ -70,7 +70,7 @@ DEMO_CASES: list[tuple[str, str, str, int, list[str], dict[str, Any]]] = [
         "Ngã tư Liễu Giai – Đội Cấn đông xe, đề nghị lắp đèn tín hiệu.",
         12,
         ["accept", "resolve"],
-        {"publish": True},
+        {"publish": True, "latitude": 21.03583, "longitude": 105.81452, "location_accuracy_m": 18},
     ),
     (
         "opinion",
@@ -118,7 +118,7 @@ DEMO_CASES: list[tuple[str, str, str, int, list[str], dict[str, Any]]] = [
         "Công trình số 8 ngõ 12 xây vượt số tầng được cấp phép, không bị xử lý.",
         3,
         [],
-        {"reporter": {}},
+        {"reporter": {}, "latitude": 21.03712, "longitude": 105.83105, "location_accuracy_m": 30},
     ),
     (
         "report",
@@ -126,7 +126,7 @@ DEMO_CASES: list[tuple[str, str, str, int, list[str], dict[str, Any]]] = [
         "Các quán ăn trên phố Kim Mã lấn chiếm toàn bộ vỉa hè.",
         30,
         ["accept", "resolve", "close"],
-        {"publish": True},
+        {"publish": True, "latitude": 21.03151, "longitude": 105.82298, "location_accuracy_m": 15},
     ),
     ("petition", "Đề nghị sửa chữa nhà văn hóa tổ dân phố", "Nhà văn hóa tổ 5 xuống cấp, mái dột.", 25, ["refuse"], {}),
 ]
@@ -224,8 +224,19 @@ def load_demo() -> int:
                         explanation="Nhà văn hóa do quận cũ quản lý, đã chuyển hướng dẫn.",
                     )
             created += 1
+        _label_demo_cases(clerk)
         created += _load_protection_demo(users)
     return created
+
+
+def _label_demo_cases(clerk: Any) -> None:
+    """Two labels and a saved search, so that the list's tools show what they do."""
+    unit_cases = Case.objects.filter(unit__code="UBND-00004", status__in=["received", "accepted", "in_progress"])
+    for case in unit_cases.filter(kind="report")[:3]:
+        services.tag_case(actor=clerk, case=case, name="Cần xác minh thực địa")
+    for case in unit_cases.filter(kind="complaint")[:2]:
+        services.tag_case(actor=clerk, case=case, name="Liên quan đất đai, xây dựng")
+    services.save_search(actor=clerk, name="Khiếu nại đang mở", query_string="status=open&kind=complaint")
 
 
 def _load_protection_demo(users: dict[str, Any]) -> int:

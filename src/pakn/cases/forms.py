@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases.models import AnswerKind, Channel, Complexity, FalseReportAction, Finding, Kind
 from pakn.cases.services import CONTINUE_GROUNDS, PUBLICATION_METHODS, REFUSAL_REASONS, refusal_reasons_for
 from pakn.core.forms import DateField
+from pakn.protection.forms import FILES_HELP, MultipleFileField
 
 
 class CaseFilterForm(forms.Form):
@@ -25,23 +27,18 @@ class CaseFilterForm(forms.Form):
     unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
     received_from = DateField(label=_("Nhận từ ngày"), required=False)
     received_to = DateField(label=_("đến ngày"), required=False)
+    tag = forms.ChoiceField(label=_("Nhãn"), required=False)
     mine = forms.BooleanField(label=_("Chỉ hồ sơ giao cho tôi"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sắp xếp"),
-        required=False,
-        choices=[
-            ("", _("Hạn gần nhất trước")),
-            ("-received", _("Mới nhận trước")),
-            ("received", _("Nhận lâu nhất trước")),
-            ("status", _("Trạng thái")),
-            ("kind", _("Loại")),
-            ("title", _("Tiêu đề")),
-            ("unit", _("Đơn vị")),
-            ("assignee", _("Cán bộ được giao")),
-        ],
-    )
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False)
 
-    def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object):
+    def __init__(
+        self,
+        *args: object,
+        units: list[tuple[str, str]],
+        tags: list[tuple[str, str]] | None = None,
+        sorts: list[tuple[str, str]] | None = None,
+        **kwargs: object,
+    ):
         from pakn.cases.models import Kind
         from pakn.cases.workflow import STATUS_LABELS
 
@@ -53,6 +50,11 @@ class CaseFilterForm(forms.Form):
         ]  # type: ignore[attr-defined]
         self.fields["kind"].choices = [("", _("Tất cả")), *Kind.choices]  # type: ignore[attr-defined]
         self.fields["unit"].choices = [("", _("Tất cả đơn vị được xem")), *units]  # type: ignore[attr-defined]
+        self.fields["sort"].choices = [("", _("Hạn gần nhất trước")), *(sorts or [])]  # type: ignore[attr-defined]
+        if tags:
+            self.fields["tag"].choices = [("", _("Tất cả")), *tags]  # type: ignore[attr-defined]
+        else:
+            del self.fields["tag"]
 
 
 class AssignForm(forms.Form):
@@ -65,6 +67,50 @@ class AssignForm(forms.Form):
         self.fields["officer"].choices = [("", _("Không giao riêng ai"))] + [  # type: ignore[attr-defined]
             (str(u.pk), person_name(u) or u.get_username()) for u in officers
         ]
+
+
+class TagForm(forms.Form):
+    tag = forms.CharField(
+        label=_("Gắn nhãn"),
+        max_length=40,
+        help_text=_("Chọn nhãn có sẵn của đơn vị hoặc gõ nhãn mới."),
+        widget=forms.TextInput(attrs={"list": "unit-tags", "autocomplete": "off"}),
+    )
+
+
+class BulkForm(forms.Form):
+    """The acts on the ticked cases of the list: give them to an officer, label them (the forward part is a
+    ``ForwardForm`` beside it)."""
+
+    action = forms.ChoiceField(
+        label=_("Thao tác"),
+        required=False,
+        choices=[
+            ("", _("— Chọn thao tác —")),
+            ("assign", _("Giao cho cán bộ")),
+            ("tag", _("Gắn nhãn")),
+            ("forward", _("Chuyển đơn vị khác")),
+        ],
+    )
+    officer = forms.ChoiceField(label=_("Giao cho cán bộ"), required=False)
+    label = forms.CharField(
+        label=_("Tên nhãn"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"list": "unit-tags", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
+        from pakn.core.people import person_name
+
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [("", _("Không giao riêng ai"))] + [  # type: ignore[attr-defined]
+            (str(u.pk), person_name(u) or u.get_username()) for u in officers
+        ]
+
+
+class SaveSearchForm(forms.Form):
+    name = forms.CharField(label=_("Tên tìm kiếm"), max_length=80)
 
 
 class NoteForm(forms.Form):
@@ -115,7 +161,7 @@ class ForwardForm(forms.Form):
     to_unit = forms.ChoiceField(label=_("Đơn vị nhận"))
     reason = forms.CharField(label=_("Lý do chuyển"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, case: Any = None, **kwargs: Any):
+    def __init__(self, *args: Any, case: Any = None, near: Any = None, **kwargs: Any):
         from pakn.org.directory import find_units, suggested_targets, unit_label
         from pakn.org.models import Unit
 
@@ -123,7 +169,7 @@ class ForwardForm(forms.Form):
         source = self.data if self.is_bound else self.initial
         search = str(source.get("unit_search") or "").strip()
         chosen = str(source.get("to_unit") or "")
-        near = case.unit if case is not None else None
+        near = case.unit if case is not None else near
         found = find_units(search, near=near) if search else []
         suggested = [u for u in suggested_targets(near) if u.pk != getattr(near, "pk", None)] if near else []
         extra = list(Unit.objects.filter(code=chosen, is_active=True)) if chosen else []
@@ -197,9 +243,20 @@ class ResolveForm(forms.Form):
         choices=[(AnswerKind.ANSWER, AnswerKind.ANSWER.label), (AnswerKind.CONCLUSION, AnswerKind.CONCLUSION.label)],
     )
     body = forms.CharField(label=_("Nội dung trả lời / kết luận"), widget=forms.Textarea(attrs={"rows": 8}))
+    evidence = MultipleFileField(
+        label=_("Ảnh, văn bản chứng minh kết quả (nếu có)"),
+        help_text=format_lazy("{} {}", _("Ví dụ: ảnh sau khi sửa chữa, bản quét quyết định, biên bản."), FILES_HELP),
+    )
+    files_public = forms.BooleanField(
+        label=_("Cho phép công khai các tệp này cùng câu trả lời (khi hồ sơ được công khai)"),
+        required=False,
+        help_text=_("Chỉ chọn khi trong ảnh, tài liệu không có thông tin cá nhân của người dân."),
+    )
 
     def __init__(self, *args: Any, case: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if case is not None and case.kind == Kind.DENUNCIATION:
+            del self.fields["files_public"]  # nothing of a denunciation is published with its files
         self.quality_warnings: list[Any] = []
         self.templates = templates_for(case) if case is not None else []
         self.fields["template"].choices = [("", _("Không dùng mẫu"))] + [  # type: ignore[attr-defined]

@@ -72,6 +72,11 @@ class Case(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, verbose_name=_("tỉnh, thành phố"))
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("xã, phường"))
     address = models.CharField(_("địa chỉ (như người dân ghi)"), max_length=300, blank=True)
+    # Where a field report is, when the citizen chose to share their phone's position (never required).
+    # Personal data for a denunciation: never shown publicly for one.
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    location_accuracy_m = models.PositiveIntegerField(_("sai số vị trí (m)"), null=True, blank=True)
     subject = models.CharField(_("người, cơ quan bị phản ánh / tố cáo"), max_length=300, blank=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("đơn vị xử lý"))
     # The officer of the unit the case is given to (``services.assign_case``); none: the unit's clerks at large.
@@ -82,6 +87,10 @@ class Case(models.Model):
         blank=True,
         related_name="assigned_cases",
         verbose_name=_("cán bộ được giao"),
+    )
+    # The unit's own labels (``services.tag_cases``): for sorting work, never shown to the citizen.
+    tags = models.ManyToManyField(  # type: ignore[var-annotated]
+        "Tag", blank=True, related_name="cases", verbose_name=_("nhãn")
     )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=[(s.value, label) for s, label in STATUS_LABELS.items()]
@@ -330,6 +339,23 @@ class Answer(models.Model):
         return f"{self.case_id}: {self.kind}"
 
 
+class AnswerFile(models.Model):
+    """A file that shows what an answer says was done (a photo after the repair, the decision's scan): one of the
+    case's stored files (``protection.Attachment``, by its number in the case, metadata removed). Published with
+    the answer only if the officer who answered allowed it."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="files")
+    number = models.PositiveSmallIntegerField()  # the file's number in the case ("Tệp 4")
+    public = models.BooleanField(_("được công khai cùng câu trả lời"), default=False, db_default=False)
+
+    class Meta:
+        ordering = ["answer_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["answer", "number"], name="answer_file_once")]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id}: {self.number}"
+
+
 class FalseReportAction(models.TextChoices):
     NONE = "none", _("Không xử lý: không có căn cứ cho rằng người tố cáo cố ý")
     HANDLED = "handled", _("Xử lý theo thẩm quyền")
@@ -426,6 +452,41 @@ class AnswerTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Tag(models.Model):
+    """A label a unit puts on its cases ("cần xác minh thực địa", "liên quan dự án X"). Each unit has its own."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="tags", verbose_name=_("đơn vị"))
+    name = models.CharField(_("tên nhãn"), max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="tag_unique_per_unit")]
+        verbose_name = _("nhãn")
+        verbose_name_plural = _("nhãn")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearch(models.Model):
+    """A filter of the case list an officer named and keeps for themselves (the list's query string)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(_("tên"), max_length=80)
+    query = models.CharField(_("điều kiện lọc"), max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_search_unique_name")]
+        verbose_name = _("tìm kiếm đã lưu")
+        verbose_name_plural = _("tìm kiếm đã lưu")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CaseNote(models.Model):

@@ -42,6 +42,8 @@ EVENT_LABELS: dict[str, Any] = {
     "assigned": _("Giao hồ sơ cho cán bộ"),
     "dialogue_held": _("Đối thoại với người khiếu nại (Luật Khiếu nại 2011, Điều 30, 39)"),
     "note_added": _("Ghi chú nội bộ"),
+    "tagged": _("Gắn nhãn"),
+    "untagged": _("Bỏ nhãn"),
     "reporter_commended": _("Đơn vị cảm ơn, khen thưởng người gửi"),
     "repeat_received": _("Nhận đơn trùng vụ việc đã giải quyết, trả lời theo văn bản đã ban hành"),
 }
@@ -199,6 +201,10 @@ def timeline(case: Case, *, public: bool = True) -> list[dict[str, Any]]:
 
 
 def answers(case: Case) -> list[dict[str, Any]]:
+    rows = list(Answer.objects.filter(case=case).select_related("unit").prefetch_related("files"))
+    numbers = {f.number for a in rows for f in a.files.all()}
+    # The case's stored files (protection.Attachment, reached through the relation: no import of the feature).
+    stored = {f.number: f for f in case.attachments.filter(number__in=numbers)} if numbers else {}  # type: ignore[attr-defined]
     return [
         {
             "kind": a.kind,
@@ -207,8 +213,13 @@ def answers(case: Case) -> list[dict[str, Any]]:
             "at": timezone.localtime(a.created_at),
             "finding": a.finding,
             "finding_label": a.get_finding_display() if a.finding else "",
+            "files": [
+                {"number": f.number, "name": stored[f.number].name, "id": stored[f.number].pk, "public": f.public}
+                for f in a.files.all()
+                if f.number in stored
+            ],
         }
-        for a in Answer.objects.filter(case=case).select_related("unit")
+        for a in rows
     ]
 
 

@@ -216,6 +216,15 @@ class AssignIn(Schema):
     username: str | None = None  # None or "": to nobody in particular
 
 
+class TagIn(Schema):
+    name: str = Field(max_length=200)
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+
+
 class NoteIn(Schema):
     body: str
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pakn.cases import forms as case_forms
 from pakn.cases import policy, presenters, services
-from pakn.cases.models import Case, FalseReport
+from pakn.cases.models import Case, FalseReport, Tag
 from pakn.cases.queries import CaseFilter, apply_filter, due_soon_horizon, due_soon_q, overdue_q
 from pakn.cases.workflow import OPEN, allowed_actions
 from pakn.core.errors import Forbidden, InvalidInput, NotFound, PaknError
@@ -51,14 +51,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
         landing = landing_url(request.user)
         if landing and landing != request.path:
             return redirect(landing)
+    from pakn.cases import worklist_views as worklist
+
     visible = visible_cases(request.user)
     unit_choices = [
         (u.code, u.name)
         for u in Unit.objects.filter(pk__in=visible.values("unit_id").distinct()).order_by("name")[:300]
     ]
-    form = case_forms.CaseFilterForm(request.GET or None, units=unit_choices)
+    handled_units = handling_units(request.user)
+    tags = worklist.unit_tags(handled_units)
+    form = case_forms.CaseFilterForm(
+        request.GET or None,
+        units=unit_choices,
+        tags=worklist.tag_choices(tags, several_units=len({t.unit_id for t in tags}) > 1),
+        sorts=worklist.sort_choices(),
+    )
     chosen = dict(form.cleaned_data) if form.is_valid() else {}
-    mine, sort = chosen.pop("mine", False), chosen.pop("sort", "")
+    mine, sort, tag = chosen.pop("mine", False), chosen.pop("sort", ""), chosen.pop("tag", "")
     filters = CaseFilter(**{k: v for k, v in chosen.items() if v})
     if not request.GET:
         filters.status = "open"
@@ -74,10 +83,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
     listed = apply_filter(visible, filters, today=today).select_related("assignee")
     if mine:
         listed = listed.filter(assignee_id=request.user.pk)
-    page = Paginator(_ordered(listed, ranked=bool(filters.q), sort=sort), 50).get_page(request.GET.get("page"))
+    if tag:
+        listed = listed.filter(tags=int(tag))
+    order = worklist.ordering(sort)
+    if order:
+        listed = listed.order_by(*order)
+    elif not filters.q:  # a search ranks its results unless an order was chosen
+        listed = listed.order_by("due_on", "-created_at")
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    case_tags: dict[int, list[str]] = {}
+    for case_id, name in Case.tags.through.objects.filter(case_id__in=[c.pk for c in page]).values_list(
+        "case_id", "tag__name"
+    ):
+        case_tags.setdefault(case_id, []).append(name)
+    for case in page:
+        case.tag_names = sorted(case_tags.get(case.pk, []))  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
-    handled_units = handling_units(request.user)
     return render(
         request,
         "staff/case_list.html",
@@ -88,50 +110,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "horizon": horizon,
             "query": query.urlencode(),
+            "columns": worklist.column_headers(query, sort),
             "roles": roles_of(request.user),
             "mine_count": visible.filter(assignee_id=request.user.pk, status__in=open_statuses).count(),
-            "bulk_form": case_forms.AssignForm(officers=services.officers_of(handled_units))
-            if handled_units.exists()
-            else None,
+            **worklist.worklist_context(request, handled_units),
         },
     )
-
-
-SORTS = {
-    "-received": ("-received_on", "-pk"),
-    "received": ("received_on", "pk"),
-    "status": ("status", "due_on", "pk"),
-    "kind": ("kind", "due_on", "pk"),
-    "title": ("title", "pk"),
-    "unit": ("unit__name", "due_on", "pk"),
-    "assignee": ("assignee__last_name", "assignee__first_name", "due_on", "pk"),
-}
-
-
-def _ordered(queryset: Any, *, ranked: bool, sort: str = "") -> Any:
-    """Most urgent first (or as the person chose), unless a search ranked the results and no order was chosen."""
-    if sort in SORTS:
-        return queryset.order_by(*SORTS[sort])
-    return queryset if ranked else queryset.order_by("due_on", "-created_at")
-
-
-@staff_required
-@require_POST
-def bulk_assign(request: HttpRequest) -> HttpResponse:
-    """Give the ticked cases of the list to one officer; each case checks the officer on its own."""
-    ids = [int(i) for i in request.POST.getlist("case") if i.isdecimal()][:200]
-    cases = list(visible_cases(request.user).filter(pk__in=ids))
-    officer = _officer(request.POST.get("officer", ""), services.officers_of(handling_units(request.user)))
-    if not cases:
-        messages.error(request, _("Chọn ít nhất một hồ sơ."))
-    else:
-        done, refused = services.assign_cases(actor=request.user, cases=cases, officer=officer)
-        if done:
-            messages.success(request, _("Đã giao %(n)s hồ sơ.") % {"n": done})
-        for case, reason in refused:
-            messages.error(request, f"{case.tracking_code}: {reason}")
-    back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/staff/") and "//" not in back else "staff_home")
 
 
 def _officer(value: str, officers: list[Any]) -> Any:
@@ -238,6 +222,9 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict[str, Any] | No
         ),
         "note_form": (bound or {}).get("note") or (case_forms.NoteForm(auto_id="note-%s") if handler else None),
         "notes": case.notes.select_related("author"),
+        "case_tags": case.tags.all(),
+        "tag_form": (bound or {}).get("tag") or (case_forms.TagForm(auto_id="tag-%s") if handler else None),
+        "unit_tags": list(Tag.objects.filter(unit_id=case.unit_id).values_list("name", flat=True)) if handler else [],
         "repeat_letters": case.repeat_letters.all(),
         "action_forms": action_forms,
         "handler": handler,
@@ -415,8 +402,16 @@ def _run_action(request: HttpRequest, case: Case, action: str, data: dict[str, A
     if action == "terminate":
         return services.terminate_complaint(actor=actor, case=case, body=data["body"])
     if action == "resolve":
+        from pakn.protection.services import check_uploads
+
         return services.resolve_case(
-            actor=actor, case=case, body=data["body"], kind=data["kind"], finding=data.get("finding", "")
+            actor=actor,
+            case=case,
+            body=data["body"],
+            kind=data["kind"],
+            finding=data.get("finding", ""),
+            uploads=check_uploads(data.get("evidence") or [], field="evidence"),
+            files_public=data.get("files_public", False),
         )
     if action == "false_report":
         services.record_false_report(actor=actor, case=case, **data)
@@ -451,7 +446,7 @@ def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse
     if action == "resolve" and "use_template" in request.POST:
         # No JavaScript needed: the chosen model answer comes back in the text box, with the case's details.
         return _resolve_with_template(request, case)
-    form = action_form(action, case, data=request.POST) if form_class else None
+    form = action_form(action, case, data=request.POST, files=request.FILES) if form_class else None
     if action == "resolve" and form is not None and form.is_valid() and _needs_second_look(form, case):
         context = _detail_context(request, case, bound={action: form})
         context["open_action"] = action
@@ -493,14 +488,21 @@ def _resolve_with_template(request: HttpRequest, case: Case) -> HttpResponse:
 
 def _needs_second_look(form: Any, case: Case) -> bool:
     """The answer check found something and the clerk has not yet confirmed they saw it."""
-    from pakn.cases.answers import check_answer
+    from pakn.cases.answers import Warning, check_answer
 
     data = form.cleaned_data
     if _confirmed(form) or ("finding" in form.fields and data["kind"] == "conclusion" and not data.get("finding")):
         return False  # confirmed, or the act refuses it anyway (a denunciation's conclusion without its finding)
-    warnings = check_answer(form.cleaned_data["body"], kind=case.kind, templates=[t.body for t in form.templates])
+    warnings = check_answer(
+        form.cleaned_data["body"],
+        kind=case.kind,
+        templates=[t.body for t in form.templates],
+        has_files=bool(data.get("evidence")),
+    )
     if not warnings:
         return False
+    if data.get("evidence"):  # a browser never fills a file input again
+        warnings.append(Warning("files_again", _("Các tệp đã chọn chưa được gửi: hãy chọn lại tệp trước khi gửi.")))
     form.warn(warnings)
     return True
 

@@ -71,9 +71,21 @@ class SecurityHeadersMiddleware:
             response.headers["Referrer-Policy"] = "same-origin"
             response.headers["Cache-Control"] = "no-store, max-age=0"
         elif not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", self.CSP)
-        response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+            response.headers.setdefault("Content-Security-Policy", self.csp())
+        # The submission form may ask for the phone's position (never required; docs/location.md); no other page.
+        geolocation = "(self)" if request.path.startswith(self.GEOLOCATION_PREFIX) else "()"
+        response.headers.setdefault("Permissions-Policy", f"geolocation={geolocation}, camera=(), microphone=()")
         return response
+
+    GEOLOCATION_PREFIX = "/submit/"
+
+    def csp(self) -> str:
+        """The strict CSP; the deployment's map tile server (``PAKN_MAP_TILE_URL``), when one is named, may serve
+        images too."""
+        from pakn.core.maps import tile_origin
+
+        origin = tile_origin()
+        return self.CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}") if origin else self.CSP
 
 
 class PrivatePagesMiddleware:

@@ -17,7 +17,7 @@ from pakn.core.errors import InvalidInput
 from pakn.core.forms import DateField, LongTextField
 from pakn.org.forms import PlaceCheckMixin
 from pakn.org.models import Position, Province, Unit, UnitKind
-from pakn.org.places import communes_of
+from pakn.org.places import clean_position, commune_at, communes_of
 from pakn.protection.forms import ACCEPT, FILES_HELP, MultipleFileField
 
 KIND_HELP = {
@@ -79,6 +79,11 @@ class SubmissionForm(PlaceCheckMixin, forms.Form):
         required=False,
         help_text=_("Có thể ghi địa chỉ cũ (có quận/huyện): hệ thống tự chuyển sang đơn vị hành chính mới."),
     )
+    # The phone's position, filled by static/pakn/locate.js when the citizen asks (never required; without
+    # JavaScript the form has no way to fill them and nothing changes). Checked by ``org.places.clean_position``.
+    latitude = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    longitude = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    location_accuracy_m = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     subject = forms.CharField(
         label=_("Cá nhân, cơ quan bị phản ánh/khiếu nại/tố cáo (nếu có)"), max_length=300, required=False
     )
@@ -162,12 +167,44 @@ class SubmissionForm(PlaceCheckMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self.check_position(data)
         self.check_place(data)
         return data
+
+    def check_position(self, data: dict[str, Any]) -> None:
+        """A shared position must be in Vietnam; with no commune chosen, it chooses the commune (so the place
+        check below sees it). An error keeps everything typed, drops the position and says what to do."""
+        try:
+            position = clean_position(data.get("latitude"), data.get("longitude"), data.get("location_accuracy_m"))
+        except InvalidInput as error:
+            for messages in error.fields.values():
+                for message in messages:
+                    self.add_error(None, str(message))
+            # The unusable position is dropped from the page shown again (it was not typed, and without JavaScript
+            # it could not be removed): sent once more, the form goes through without it.
+            kept = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict: several values per name kept
+            for name in ("latitude", "longitude", "location_accuracy_m"):
+                kept[name] = ""
+                getattr(self, "_bound_fields_cache", {}).pop(name, None)  # read again from the new data when shown
+            self.data = kept
+            return
+        if position is not None and not data.get("commune_code"):
+            found = commune_at(position, province_code=data.get("province_code") or None)
+            if found:
+                data["province_code"], data["commune_code"] = found
+
+    def position_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "latitude": data.get("latitude") or None,
+            "longitude": data.get("longitude") or None,
+            "location_accuracy_m": data.get("location_accuracy_m") or None,
+        }
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
+            **self.position_arguments(),
             "kind": data["kind"],
             "title": data["title"],
             "content": data["content"],
@@ -217,8 +254,7 @@ class StaffIntakeForm(SubmissionForm):
     received_on = DateField(
         label=_("Ngày nhận thực tế"),
         help_text=_(
-            "Ngày đơn đến cơ quan (dấu bưu điện, ngày gọi, ngày tiếp công dân), dạng ngày/tháng/năm, "
-            "ví dụ 27/11/2026."
+            "Ngày đơn đến cơ quan (dấu bưu điện, ngày gọi, ngày tiếp công dân), dạng ngày/tháng/năm, ví dụ 27/11/2026."
         ),
     )
     original_letter = forms.FileField(
@@ -284,9 +320,7 @@ class DeadlineForm(forms.Form):
         label=_("Lần khiếu nại"), choices=[(1, "1"), (2, "2")], coerce=int, initial=1, required=False
     )
     received = DateField(label=_("Ngày nhận đơn"))
-    accepted = DateField(
-        label=_("Ngày thụ lý (nếu có)"), required=False
-    )
+    accepted = DateField(label=_("Ngày thụ lý (nếu có)"), required=False)
     complex = forms.BooleanField(label=_("Vụ việc phức tạp"), required=False)
     remote = forms.BooleanField(label=_("Vùng sâu, vùng xa"), required=False)
     extensions = forms.TypedChoiceField(

@@ -7,12 +7,12 @@ import contextlib
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pakn.cases import presenters, services
 from pakn.cases.api import deadline_answer
@@ -30,6 +30,7 @@ from pakn.intake.forms import (
     TrackForm,
     WithdrawForm,
 )
+from pakn.org import places
 from pakn.protection import services as protection
 from pakn.protection import throttle
 from pakn.protection.dropbox import conversation, pow_context, receipt_response
@@ -93,6 +94,31 @@ def submit(request: HttpRequest) -> HttpResponse:
         form = SubmissionForm(initial=initial)
         status = 200
     return render(request, "public/submit.html", {"form": form, "kind_help": KIND_HELP, **pow_context()}, status=status)
+
+
+@never_cache
+@require_GET
+def place_at(request: HttpRequest) -> JsonResponse:
+    """The commune a shared position is in, for locate.js to pre-select it (the form resolves it again when
+    sent). ``?lat=&lon=&accuracy=``; the position is not stored or logged. The province's communes come along, so
+    the list can be filled in one request."""
+    try:
+        position = places.clean_position(
+            request.GET.get("lat"), request.GET.get("lon"), request.GET.get("accuracy") or None
+        )
+    except InvalidInput as error:
+        return JsonResponse(error.as_dict(), status=400)
+    found = places.commune_at(position) if position is not None else None
+    if found is None:
+        return JsonResponse({"province_code": "", "commune_code": "", "communes": []})
+    province_code, commune_code = found
+    return JsonResponse(
+        {
+            "province_code": province_code,
+            "commune_code": commune_code,
+            "communes": [{"code": code, "name": name} for code, name in places.communes_of(province_code)],
+        }
+    )
 
 
 def _submitted(request: HttpRequest, case: Any) -> HttpResponse:

@@ -8,7 +8,6 @@ A service code is ``<kind>`` (no topic) or ``<kind>-<topic code>``, e.g. ``repor
 
 from __future__ import annotations
 
-import math
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - only builds XML, never parses it
 from dataclasses import dataclass
@@ -22,12 +21,13 @@ from django.utils.translation import gettext_lazy as _l
 
 from pakn.cases.models import Case, Kind, Topic
 from pakn.cases.workflow import OPEN, Status
-from pakn.org.models import Commune
+from pakn.org.places import MAX_DISTANCE_KM as MAX_DISTANCE_KM  # re-exported: the views use them from here
+from pakn.org.places import distance_km as distance_km
+from pakn.org.places import nearest_commune as nearest_commune
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ("json", "xml")
 STATUTORY_KINDS = (Kind.COMPLAINT, Kind.DENUNCIATION)
-MAX_DISTANCE_KM = 40.0  # a point farther than this from every commune centre is outside the service area
 
 # Open311's two statuses. "Closed" once the unit has answered (or refused, or the case ended).
 CLOSED_STATUSES = frozenset(s.value for s in Status) - frozenset(s.value for s in OPEN)
@@ -196,30 +196,7 @@ ATTRIBUTE_CODES = frozenset({"title", "complaint_round", "subject", "publish", "
 # ---------------------------------------------------------------- places
 
 
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
-
-
-def nearest_commune(lat: float, lon: float, *, max_km: float = MAX_DISTANCE_KM) -> str | None:
-    """The commune whose centre is nearest to the point, if one is within ``max_km``."""
-    box = max_km / 111.0 + 0.01  # degrees of latitude; longitude degrees are shorter, so this is generous
-    candidates = Commune.objects.filter(
-        latitude__gte=lat - box,
-        latitude__lte=lat + box,
-        longitude__gte=lon - box / max(math.cos(math.radians(lat)), 0.1),
-        longitude__lte=lon + box / max(math.cos(math.radians(lat)), 0.1),
-    ).values_list("code", "latitude", "longitude")
-    best: tuple[float, str] | None = None
-    for code, clat, clon in candidates:
-        if clat is None or clon is None:
-            continue
-        d = distance_km(lat, lon, clat, clon)
-        if d <= max_km and (best is None or d < best[0]):
-            best = (d, code)
-    return best[1] if best else None
+# ``distance_km`` and ``nearest_commune`` live in ``org.places`` (the submission form uses them too).
 
 
 # ---------------------------------------------------------------- service requests

@@ -33,6 +33,7 @@ from pakn.open311 import georeport
 from pakn.open311 import services as open311_services
 from pakn.open311.georeport import Open311Error, render, render_error
 from pakn.open311.models import ApiKey, Open311Request
+from pakn.org.places import in_vietnam
 from pakn.protection import throttle
 from pakn.public.presenters import mask
 
@@ -370,6 +371,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if notify_by not in ("", "email", "sms", "none"):
         raise Open311Error(400, _("attribute[notify_by] chỉ nhận email, sms hoặc none."))
     commune, address, lat, lon = _place(params)
+    located = lat is not None and lon is not None and in_vietnam(lat, lon)
     description = params.get("description", "")
     media_url = params.get("media_url", "").strip()
     if media_url:
@@ -404,6 +406,10 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
                 publish=_flag(attributes.get("publish", "")),
                 topic_code=service.topic.code if service.topic else None,
                 channel="api",
+                # The point itself is kept on the case when it lies in Vietnam (staff see it on the case's map);
+                # one far away (an address said where) is only recorded with the request.
+                latitude=lat if located else None,
+                longitude=lon if located else None,
             )
             open311_services.record_request(
                 case=case,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 from dataclasses import dataclass
 from types import ModuleType
@@ -221,3 +222,117 @@ def communes_of(province_code: str | None) -> list[tuple[str, str]]:
         return []
     rows = Commune.objects.filter(province_id=pcode).values_list("code", "name", "short_name")
     return [(code, name) for code, name, short in sorted(rows, key=lambda r: _sort_key(r[2]))]
+
+
+# ---------------------------------------------------------------- positions (docs/location.md)
+
+# Where a shared position may be: Vietnam's mainland and islands (Hoàng Sa, Trường Sa) with a margin at sea.
+VIETNAM_BOUNDS = (6.0, 101.5, 24.0, 118.0)  # south, west, north, east
+MAX_DISTANCE_KM = 40.0  # a point farther than this from every commune centre is outside the service area
+RESOLVE_MAX_ACCURACY_M = 2000  # a coarser position (a phone without GPS) does not choose the commune
+MAX_ACCURACY_M = 1_000_000
+
+MSG_POSITION_INVALID = _(
+    "Không đọc được vị trí đã chia sẻ (vĩ độ, kinh độ phải là số). Hãy bấm lại “Dùng vị trí hiện tại của tôi” "
+    "hoặc bỏ vị trí và chọn tỉnh/thành phố, xã/phường."
+)
+MSG_POSITION_HALF = _("Vị trí cần cả vĩ độ và kinh độ. Hãy chia sẻ lại vị trí hoặc bỏ vị trí.")
+MSG_POSITION_OUTSIDE = _(
+    "Vị trí đã chia sẻ nằm ngoài lãnh thổ Việt Nam. Hãy bỏ vị trí và chọn tỉnh/thành phố, xã/phường nơi xảy ra sự việc."
+)
+MSG_ACCURACY_INVALID = _("Sai số vị trí phải là một số mét không âm.")
+
+
+@dataclass(frozen=True)
+class Position:
+    """A point a citizen shared from their phone: WGS84 degrees, and the radius (m) the phone vouches for."""
+
+    latitude: float
+    longitude: float
+    accuracy_m: int | None = None
+
+
+def in_vietnam(lat: float, lon: float) -> bool:
+    south, west, north, east = VIETNAM_BOUNDS
+    return south <= lat <= north and west <= lon <= east
+
+
+def _number(value: Any) -> float | None:
+    """A finite float from a number or its text (a comma as the decimal mark is accepted), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).strip().replace(",", "."))
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None
+
+
+def clean_position(latitude: Any, longitude: Any, accuracy_m: Any = None) -> Position | None:
+    """The position in a submission, checked: None when none was given (it is never required), else a Position
+    inside Vietnam (6 decimals, about 0.1 m). Raises InvalidInput (field ``location``) with a message that says
+    what to do."""
+    given = [v not in (None, "") and str(v).strip() != "" for v in (latitude, longitude)]
+    if not any(given):
+        return None
+    if not all(given):
+        raise InvalidInput(fields={"location": [MSG_POSITION_HALF]})
+    lat, lon = _number(latitude), _number(longitude)
+    if lat is None or lon is None or abs(lat) > 90 or abs(lon) > 180:
+        raise InvalidInput(fields={"location": [MSG_POSITION_INVALID]})
+    if not in_vietnam(lat, lon):
+        raise InvalidInput(fields={"location": [MSG_POSITION_OUTSIDE]})
+    accuracy: int | None = None
+    if accuracy_m not in (None, "") and str(accuracy_m).strip():
+        value = _number(accuracy_m)
+        if value is None or value < 0:
+            raise InvalidInput(fields={"location": [MSG_ACCURACY_INVALID]})
+        accuracy = min(round(value), MAX_ACCURACY_M)
+    return Position(round(lat, 6), round(lon, 6), accuracy)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def nearest_commune(lat: float, lon: float, *, max_km: float = MAX_DISTANCE_KM) -> str | None:
+    """The commune whose centre is nearest to the point, if one is within ``max_km``. Communes are not round:
+    near a boundary the neighbour's centre may be nearer, which is why a clerk can correct the commune."""
+    box = max_km / 111.0 + 0.01  # degrees of latitude; longitude degrees are shorter, so this is generous
+    wide = box / max(math.cos(math.radians(lat)), 0.1)
+    candidates = Commune.objects.filter(
+        latitude__gte=lat - box,
+        latitude__lte=lat + box,
+        longitude__gte=lon - wide,
+        longitude__lte=lon + wide,
+    ).values_list("code", "latitude", "longitude")
+    best: tuple[float, str] | None = None
+    for code, clat, clon in candidates:
+        if clat is None or clon is None:
+            continue
+        d = distance_km(lat, lon, clat, clon)
+        if d <= max_km and (best is None or d < best[0]):
+            best = (d, code)
+    return best[1] if best else None
+
+
+def commune_at(position: Position, *, province_code: Any = None) -> tuple[str, str] | None:
+    """(province code, commune code) of the commune a position is in, as far as its centre tells; None when the
+    position is too coarse, out of every commune's reach, or in another province than the one chosen (the
+    citizen's choice wins: the position may be where they stand, not where the matter is)."""
+    if position.accuracy_m is not None and position.accuracy_m > RESOLVE_MAX_ACCURACY_M:
+        return None
+    code = nearest_commune(position.latitude, position.longitude)
+    if code is None:
+        return None
+    province = place_codes()[1].get(code)
+    if province is None or (province_code and str(province_code) != province):
+        return None
+    return province, code

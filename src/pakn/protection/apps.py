@@ -17,6 +17,12 @@ EVENT_LABELS = {
     "protection_requested": _("Đề nghị áp dụng biện pháp bảo vệ"),
     "protection_decided": _("Quyết định về đề nghị bảo vệ"),
     "vault_resealed": _("Niêm phong lại khóa danh tính"),
+    # retention.py, retention_rights.py (docs/retention.md)
+    "personal_data_erased": _("Xóa dữ liệu cá nhân theo quy định thời hạn lưu trữ"),
+    "personal_data_exported": _("Người gửi nhận bản sao dữ liệu cá nhân"),
+    "erasure_requested": _("Người gửi đề nghị xóa dữ liệu cá nhân"),
+    "retention_hold_placed": _("Tạm dừng xóa dữ liệu cá nhân theo yêu cầu của cơ quan có thẩm quyền"),
+    "retention_hold_released": _("Bỏ tạm dừng xóa dữ liệu cá nhân"),
 }
 
 RESEAL_ACTIONS = {"forwarded", "escalated", "merged", "merge_received"}

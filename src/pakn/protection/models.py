@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pakn.cases.models import Kind as CaseKind
+
 
 class RecipientKey(models.Model):
     """A public key that data keys are sealed to: a protection officer's (private key stored encrypted
@@ -318,3 +320,155 @@ class KeyFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}:{self.fingerprint[:16]}"
+
+
+# ---------------------------------------------------------------- retention, the citizen's rights (docs/retention.md)
+
+
+class RetentionOutcome(models.TextChoices):
+    """How a case ended, as far as how long its personal data is kept is concerned (``retention_rules``)."""
+
+    ANY = "", _("Mọi kết quả")
+    ANSWERED = "answered", _("Đã trả lời, kết luận, giải quyết")
+    REFUSED = "refused", _("Không thụ lý")
+    WITHDRAWN = "withdrawn", _("Người gửi rút đơn, đình chỉ giải quyết")
+    FALSE_REPORT = "false_report", _("Tố cáo sai sự thật, người tố cáo bị xử lý hoặc kiến nghị xử lý")
+
+
+class RetentionRule(models.Model):
+    """How long the personal data of a settled case is kept, and what is erased after that: data with its legal
+    basis, like ``cases.DeadlineRule``. The most specific active rule for the case's kind and outcome applies."""
+
+    code = models.CharField(_("mã"), max_length=60, unique=True)
+    kind = models.CharField(
+        _("loại hồ sơ"),
+        max_length=20,
+        blank=True,
+        default="",
+        choices=[("", _("Mọi loại")), *CaseKind.choices],
+    )
+    outcome = models.CharField(_("kết quả"), max_length=20, blank=True, default="", choices=RetentionOutcome.choices)
+    years = models.PositiveSmallIntegerField(
+        _("số năm lưu giữ"),
+        null=True,
+        blank=True,
+        help_text=_("Tính từ năm công việc kết thúc. Để trống: lưu giữ lâu dài, không tự động xóa."),
+    )
+    erase_identity = models.BooleanField(
+        _("xóa danh tính người gửi"), default=True, help_text=_("Danh tính, nội dung gốc trong kho niêm phong.")
+    )
+    erase_attachments = models.BooleanField(_("xóa tệp đính kèm"), default=True)
+    erase_contact = models.BooleanField(_("xóa liên hệ nhận thông báo"), default=True)
+    citation = models.CharField(_("căn cứ"), max_length=400)
+    confirmed = models.BooleanField(
+        _("căn cứ đã xác nhận"),
+        default=False,
+        help_text=_(
+            "Bỏ chọn khi chưa đối chiếu được căn cứ với văn bản chính thức: trang quản trị và lệnh chạy ghi rõ "
+            "chưa xác nhận."
+        ),
+    )
+    active = models.BooleanField(_("đang áp dụng"), default=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "outcome", "code"]
+        verbose_name = _("quy định thời hạn lưu trữ dữ liệu cá nhân")
+        verbose_name_plural = _("quy định thời hạn lưu trữ dữ liệu cá nhân")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RetentionHold(models.Model):
+    """A case whose personal data must not be erased whatever the schedule says (a court, an investigation, an
+    inspection asked for the file), until the hold is released."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="retention_holds")
+    reason = models.CharField(_("lý do, văn bản yêu cầu"), max_length=300)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        verbose_name = _("tạm dừng xóa dữ liệu")
+        verbose_name_plural = _("tạm dừng xóa dữ liệu")
+
+    def __str__(self) -> str:
+        return f"hold {self.pk} of {self.case_id}"
+
+
+class Erasure(models.Model):
+    """What was erased from a case and under which rule: never the values. Read by the reveal path ("erased under
+    rule X on date Y") and by the next run (twice = once)."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="erasure")
+    rule_code = models.CharField(max_length=60)
+    citation = models.CharField(max_length=400)
+    parts = models.JSONField(default=list)  # identity | attachments | contact
+    counts = models.JSONField(default=dict)
+    erased_at = models.DateTimeField()  # the first erasure
+    updated_at = models.DateTimeField()  # the last one (a rule that later erases more)
+
+    class Meta:
+        verbose_name = _("dữ liệu cá nhân đã xóa")
+        verbose_name_plural = _("dữ liệu cá nhân đã xóa")
+
+    def __str__(self) -> str:
+        return f"erasure of {self.case_id} ({self.rule_code})"
+
+
+class RetentionRun(models.Model):
+    """One run of ``pakn retention run`` (by hand or the worker's daily duty): its counts, never an identity."""
+
+    day = models.DateField()
+    scheduled = models.BooleanField(default=False)  # the worker's daily duty: at most one a day
+    dry_run = models.BooleanField(default=False)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["day"], condition=models.Q(scheduled=True), name="one_scheduled_run_a_day")
+        ]
+        verbose_name = _("lần chạy xóa dữ liệu hết hạn")
+        verbose_name_plural = _("lần chạy xóa dữ liệu hết hạn")
+
+    def __str__(self) -> str:
+        return f"retention run {self.day}{' (dry run)' if self.dry_run else ''}"
+
+
+class DataRequest(models.Model):
+    """A citizen's request about their personal data (Nghị định 13/2023/NĐ-CP, Điều 9, 14, 16; Luật Bảo vệ dữ liệu
+    cá nhân 2025): a copy of it, or its erasure. Recorded whatever the answer."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Nhận bản sao dữ liệu")
+        ERASURE = "erasure", _("Xóa dữ liệu")
+
+    class Via(models.TextChoices):
+        ACCOUNT = "account", _("Tài khoản người dân")
+        TRACKING_CODE = "tracking_code", _("Mã tra cứu")
+
+    kind = models.CharField(_("yêu cầu"), max_length=10, choices=Kind.choices)
+    via = models.CharField(_("xác thực bằng"), max_length=20, choices=Via.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cases = models.JSONField(default=list)  # ids
+    outcome = models.JSONField(default=dict)  # per case: erased | kept (reason, until); account: closed
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("yêu cầu về dữ liệu cá nhân")
+        verbose_name_plural = _("yêu cầu về dữ liệu cá nhân")
+
+    def __str__(self) -> str:
+        return f"data request {self.pk} ({self.kind})"

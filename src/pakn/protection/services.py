@@ -385,7 +385,7 @@ def request_reveal(
             case = _lock_case(case)
             _officer_for(actor, case)
             if not VaultItem.objects.filter(case=case, kind=VaultItem.Kind.IDENTITY).exists():
-                raise InvalidTransition(_("Hồ sơ này không có thông tin danh tính được lưu."))
+                raise InvalidTransition(_erased(case.pk) or _("Hồ sơ này không có thông tin danh tính được lưu."))
             request = RevealRequest(case=case)
         else:
             assert item is not None
@@ -424,6 +424,13 @@ def decide_reveal(*, actor: Any, request: RevealRequest, approve: bool, note: st
         return request
 
 
+def _erased(case_id: Any) -> Any:
+    """The identity was erased at the end of its retention period: say under which rule and when."""
+    from pakn.protection.retention import erased_identity_message
+
+    return erased_identity_message(case_id)
+
+
 @dataclass
 class Revealed:
     identity: dict[str, Any]
@@ -460,7 +467,7 @@ def reveal_identity(*, actor: Any, request: RevealRequest, password: str) -> Rev
             VaultItem.objects.filter(case_id=request.case_id or 0, kind=VaultItem.Kind.IDENTITY).order_by("pk").first()
         )
     if item is None:
-        raise InvalidTransition(_("Hồ sơ này không có thông tin danh tính được lưu."))
+        raise InvalidTransition(_erased(request.case_id) or _("Hồ sơ này không có thông tin danh tính được lưu."))
     try:
         identity = vault.open_json(item, key, private)
     except crypto.CryptoError:

@@ -2,9 +2,9 @@
 
 ``stints`` is pure: from a case and its forwards, answers, deadline obligations and ratings (plain rows) it
 works out one fact per unit the case passed through. ``refresh_case`` rewrites the facts of one case and the
-month buckets they touch; it runs as a job after every case change (``public.jobs``, settings.CASE_JOBS), seconds
-after the change commits. ``rebuild`` recomputes everything in bulk (``pakn
-stats_rebuild``), for a new installation, after a bulk import, or to check the incremental path."""
+month buckets they touch (per unit, and per province and topic); it runs as a job after every case change
+(``public.jobs``, settings.CASE_JOBS), seconds after the change commits. ``rebuild`` recomputes everything in
+bulk (``pakn stats_rebuild``), for a new installation, after a bulk import, or to check the incremental path."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from django.utils import timezone
 from pakn.cases.models import Answer, AnswerKind, Case, Forward, Obligation, Rating
 from pakn.cases.workflow import OPEN, Status
 from pakn.org.models import Unit
-from pakn.public.models import HandlingFact, Outcome, ProvinceDaysStat, UnitMonthStat
+from pakn.public.models import HandlingFact, Outcome, ProvinceDaysStat, TopicMonthStat, UnitMonthStat
 
 logger = logging.getLogger("pakn.public")
 
@@ -419,6 +419,23 @@ def refresh_buckets(buckets: Iterable[tuple[int, date]]) -> None:
         refresh_days(province_id, month)
 
 
+TopicBucket = tuple[str, date, int | None]  # (province, month, topic)
+
+
+def refresh_topic_buckets(buckets: Iterable[TopicBucket]) -> None:
+    """Recompute the (province, month, topic) buckets from the facts: replaced, or deleted when nothing is left."""
+    sums = fact_sums()
+    for province_id, month, topic_id in set(buckets):
+        facts = HandlingFact.objects.filter(
+            province_id=province_id, received_on__gte=month, received_on__lt=next_month(month), topic_id=topic_id
+        )
+        values = facts.aggregate(**sums)
+        TopicMonthStat.objects.filter(province_id=province_id, month=month, topic_id=topic_id).delete()
+        if values["received"]:
+            clean = {k: v or 0 for k, v in values.items()}
+            TopicMonthStat.objects.create(province_id=province_id, month=month, topic_id=topic_id, **clean)
+
+
 def _days_histogram(queryset: Any) -> Any:
     return (
         queryset.filter(outcome=Outcome.RESOLVED, answer_days__isnull=False)
@@ -443,17 +460,24 @@ def refresh_days(province_id: str, month: date) -> None:
 # ---------------------------------------------------------------- incremental and bulk
 
 
-def refresh_case(case_id: int) -> None:
-    """Rewrite the facts of one case and the buckets its old and new facts fall in."""
-    old = set(HandlingFact.objects.filter(case_id=case_id).values_list("unit_id", "received_on"))
+def refresh_case(case_id: int) -> set[tuple[int, date]]:
+    """Rewrite the facts of one case and the buckets its old and new facts fall in. Returns the (unit, month)
+    buckets touched: the portal's snapshots of those units, their provinces and the country are out of date."""
+    old = set(
+        HandlingFact.objects.filter(case_id=case_id).values_list("unit_id", "received_on", "province_id", "topic_id")
+    )
     new_facts = next(_load([case_id]), [])
     provinces = {
         u: p for u, p in Unit.objects.filter(pk__in={f.unit_id for f in new_facts}).values_list("id", "province_id")
     }
     HandlingFact.objects.filter(case_id=case_id).delete()
     HandlingFact.objects.bulk_create([_model(f, provinces) for f in new_facts])
-    touched = {(u, month_of(d)) for u, d in old} | {(f.unit_id, month_of(f.received_on)) for f in new_facts}
+    touched = {(u, month_of(d)) for u, d, _p, _t in old} | {(f.unit_id, month_of(f.received_on)) for f in new_facts}
     refresh_buckets(touched)
+    topics = {(p, month_of(d), t) for _u, d, p, t in old}
+    topics |= {(provinces.get(f.unit_id, ""), month_of(f.received_on), f.topic_id) for f in new_facts}
+    refresh_topic_buckets(topics)
+    return touched
 
 
 def rebuild(*, chunk: int = 5000, progress: Any = None) -> dict[str, int]:
@@ -463,6 +487,7 @@ def rebuild(*, chunk: int = 5000, progress: Any = None) -> dict[str, int]:
     with transaction.atomic():
         HandlingFact.objects.all().delete()
         UnitMonthStat.objects.all().delete()
+        TopicMonthStat.objects.all().delete()
         ProvinceDaysStat.objects.all().delete()
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk):
@@ -508,9 +533,42 @@ def rebuild_buckets() -> int:
                 HandlingFact.objects.filter(received_on__gte=month, received_on__lt=next_month(month))
             )
         ]
+        topics = topic_bucket_rows(HandlingFact, month)
         with transaction.atomic():
             raw_insert(UnitMonthStat, ["month", "unit_id", "province_id", *STORED_MEASURES], objects)
+            raw_insert(TopicMonthStat, TOPIC_BUCKET_COLUMNS, topics)
             raw_insert(ProvinceDaysStat, ["month", "province_id", "answer_days", "resolved"], histogram)
         created += len(objects)
+        month = next_month(month)
+    return created
+
+
+TOPIC_BUCKET_COLUMNS = ["month", "province_id", "topic_id", *STORED_MEASURES]
+
+
+def topic_bucket_rows(fact_model: Any, month: date) -> list[tuple[Any, ...]]:
+    """The (province, topic) buckets of one month, as rows for ``raw_insert`` (``TOPIC_BUCKET_COLUMNS``).
+    ``fact_model`` is ``HandlingFact`` or, in migration ``public.0006``, its historical twin."""
+    rows = (
+        fact_model.objects.filter(received_on__gte=month, received_on__lt=next_month(month))
+        .values("province_id", "topic_id")
+        .annotate(**fact_sums())
+        .order_by()
+    )
+    day = connection.ops.adapt_datefield_value(month)
+    return [(day, r["province_id"], r["topic_id"], *(r[k] or 0 for k in STORED_MEASURES)) for r in rows]
+
+
+def rebuild_topic_buckets(fact_model: Any = HandlingFact, bucket_model: Any = TopicMonthStat) -> int:
+    """Every (province, month, topic) bucket from the facts (migration ``public.0006`` fills the table with it)."""
+    bounds = fact_model.objects.aggregate(first=Min("received_on"), last=Max("received_on"))
+    bucket_model.objects.all().delete()
+    if bounds["first"] is None:
+        return 0
+    month, created = month_of(bounds["first"]), 0
+    while month <= bounds["last"]:
+        rows = topic_bucket_rows(fact_model, month)
+        raw_insert(bucket_model, TOPIC_BUCKET_COLUMNS, rows)
+        created += len(rows)
         month = next_month(month)
     return created

@@ -5,9 +5,11 @@ from typing import Any
 from django.db import transaction
 
 from pakn.public.facts import refresh_case
+from pakn.public.snapshots import mark_stale
 
 
 def refresh_statistics(*, case: Any, event: Any) -> None:
-    """The case's facts and the month buckets they fall in (idempotent: recomputed from the case)."""
+    """The case's facts and the month buckets they fall in (idempotent: recomputed from the case); the portal's
+    snapshots that count them are marked stale (the worker computes them again, ``snapshots.refresh_portal``)."""
     with transaction.atomic():
-        refresh_case(case.pk)
+        mark_stale(refresh_case(case.pk))

@@ -53,11 +53,12 @@ class HandlingFact(models.Model):
             models.Index(fields=["unit", "received_on"], name="public_fact_unit_day"),
             models.Index(fields=["received_on", "province_id"], name="public_fact_day_prov"),
             models.Index(fields=["outcome", "due_on"], name="public_fact_open_due"),
-            # "still open and overdue" over a period, grouped by province, unit, topic or month, read from
-            # the index alone (the nationwide count took seconds at 1M facts through the indexes above)
+            # "still open and overdue" over a period, grouped by province, unit, topic or month, and the days to
+            # answer of the resolved ones (the medians), read from the index alone (the nationwide overdue count
+            # took seconds at 1M facts through the indexes above)
             models.Index(
-                fields=["outcome", "received_on", "due_on", "province_id", "unit", "topic_id"],
-                name="public_fact_open_day",
+                fields=["outcome", "received_on", "due_on", "province_id", "unit", "topic_id", "answer_days"],
+                name="public_fact_open_answer",
             ),
         ]
 
@@ -65,13 +66,9 @@ class HandlingFact(models.Model):
         return f"{self.case_id}/{self.seq} {self.outcome}"
 
 
-class UnitMonthStat(models.Model):
-    """Sums of ``HandlingFact`` per unit and calendar month of arrival. Same column names as the
-    measures in ``stats.MEASURES``."""
+class MeasureColumns(models.Model):
+    """The stored measures (``facts.STORED_MEASURES``) of a month table: sums of ``HandlingFact`` rows."""
 
-    month = models.DateField()  # first day of the month
-    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
-    province_id = models.CharField(max_length=2)
     received = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
@@ -103,11 +100,38 @@ class UnitMonthStat(models.Model):
     channel_direct = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class UnitMonthStat(MeasureColumns):
+    """Sums of ``HandlingFact`` per unit and calendar month of arrival. Same column names as the
+    measures in ``stats.MEASURES``."""
+
+    month = models.DateField()  # first day of the month
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    province_id = models.CharField(max_length=2)
+
+    class Meta:
         unique_together = [("unit", "month")]
         indexes = [models.Index(fields=["month", "province_id"], name="public_ums_month_prov")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%Y-%m}"
+
+
+class TopicMonthStat(MeasureColumns):
+    """Sums of ``HandlingFact`` per province, topic and calendar month of arrival: the breakdown by topic of a
+    nationwide or provincial page is read from here (a year of facts took seconds at a million cases)."""
+
+    month = models.DateField()  # first day of the month
+    province_id = models.CharField(max_length=2)
+    topic_id = models.BigIntegerField(null=True)  # None: not classified
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "province_id", "topic_id"], name="public_tms_month_prov")]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.month:%Y-%m} {self.topic_id}"
 
 
 class ProvinceDaysStat(models.Model):
@@ -125,6 +149,39 @@ class ProvinceDaysStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.month:%Y-%m} {self.answer_days}: {self.resolved}"
+
+
+class SnapshotScope(models.TextChoices):
+    NATION = "nation", _("Cả nước")
+    PROVINCE = "province", _("Tỉnh, thành phố")
+    UNIT = "unit", _("Đơn vị và các đơn vị trực thuộc")
+
+
+class PortalSnapshot(models.Model):
+    """The figures of one public statistics page (the nationwide page, a province's, a unit's) for the default
+    period, computed ahead by the worker (``pakn.public.snapshots``) so a visitor reads them with one query and
+    never waits for them to be computed. Numbers and codes only (no label, no translated text): the page puts
+    names on them in the visitor's language. After each case change its snapshots are marked stale; the worker
+    computes a stale snapshot again, at most every ``PAKN_PORTAL_REFRESH_SECONDS``, and visitors keep reading the
+    previous figures meanwhile, with the time they were computed."""
+
+    key = models.CharField(max_length=40, unique=True)  # "<scope kind>:<province code or unit id>|<period kind>"
+    scope = models.CharField(max_length=10, choices=SnapshotScope.choices)
+    province_id = models.CharField(max_length=2, blank=True)  # a province's snapshot
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    period_kind = models.CharField(max_length=10)  # "last12", the default period of the pages
+    period_start = models.DateField()
+    period_end = models.DateField()  # the day it was computed for: a snapshot of yesterday is out of date
+    data = models.JSONField()
+    computed_at = models.DateTimeField()
+    stale = models.BooleanField(default=False, db_default=False)
+    stale_since = models.DateTimeField(null=True, blank=True)  # the latest case change after ``computed_at``
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "province_id"], name="public_snap_province")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.computed_at:%Y-%m-%d %H:%M}"
 
 
 class DisciplineMeasure(models.TextChoices):
@@ -225,3 +282,50 @@ class Commendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_number} – {self.kind}"
+
+
+class AlertFollow(models.Model):
+    """Someone who asked to be e-mailed when an answer or conclusion is published (``pakn.public.alerts``): about
+    one published case, or about an area (a province, optionally one commune, optionally one topic).
+
+    Nothing here says who follows what to anyone who copies the database: the address is sealed to the notifier
+    key (opened by the worker at send time, like every notification) and looked up by a keyed hash; the links
+    in the e-mails are derived from ``link_salt`` and the server's secret, and only their SHA-256 is stored.
+    A follow does nothing until the link in its one confirmation e-mail is opened; unconfirmed ones expire."""
+
+    email_key = models.CharField(max_length=64)  # HMAC(server secret, normalised address): "same address"
+    sealed_email = models.TextField()
+    # "case:<id>" or "area:<province>:<commune>:<topic>": one follow per address and target
+    target = models.CharField(max_length=80)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("hồ sơ")
+    )
+    province = models.ForeignKey(
+        "org.Province", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("tỉnh")
+    )
+    commune = models.ForeignKey(
+        "org.Commune", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("xã")
+    )
+    topic = models.ForeignKey(
+        "cases.Topic", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("lĩnh vực")
+    )
+    language = models.CharField(_("ngôn ngữ"), max_length=5, choices=settings.LANGUAGES, default="vi")
+    link_salt = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the link token, never the token
+    created_at = models.DateTimeField(_("ngày yêu cầu"))  # of the latest request (a new request renews it)
+    confirmed_at = models.DateTimeField(_("ngày xác nhận"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("ngày ngừng theo dõi"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["email_key", "target"], name="public_alert_one_per_target")]
+        indexes = [
+            models.Index(fields=["province", "confirmed_at"], name="public_alert_province"),
+            models.Index(fields=["case", "confirmed_at"], name="public_alert_case"),
+            models.Index(fields=["created_at"], name="public_alert_created"),
+        ]
+        verbose_name = _("theo dõi qua thư điện tử")
+        verbose_name_plural = _("theo dõi qua thư điện tử")
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.target}"

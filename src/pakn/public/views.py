@@ -12,13 +12,17 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from pakn.cases import presenters as case_presenters
 from pakn.cases.models import Kind
 from pakn.core.errors import NotFound
-from pakn.public import charts, opendata, stats
+from pakn.public import charts, opendata, snapshots, stats
 from pakn.public.forms import AnswerFilterForm, ScopeForm
 from pakn.public.models import DisciplineResult
 from pakn.public.presenters import ART_40_NOTE, published_cases, published_item, published_items
@@ -31,17 +35,15 @@ def channel_label(code: str) -> str:
 
 
 def statistics_context(scope: stats.Scope, period: stats.Period) -> dict[str, Any]:
-    """Everything the statistics page shows; also used by the tests to compare with the other outputs."""
-    total = stats.totals(scope, period)
-    months = stats.month_rows(scope, period, medians=False)
-    topics = stats.topic_rows(scope, period, medians=False)
-    if scope.province_id is None and scope.unit_ids is None:
-        units, unit_heading = stats.province_rows(period), _("Theo tỉnh, thành phố")
-    else:
-        units, unit_heading = (
-            sorted(stats.unit_rows(scope, period), key=lambda r: (-r.measures["received"], r.label)),
-            _("Theo đơn vị"),
-        )
+    """Everything the statistics page shows, computed now; also used by the tests and the bench to compare with
+    the other outputs and with the snapshots."""
+    return figures_context(snapshots.compute(scope, period), scope, period)
+
+
+def figures_context(data: dict[str, Any], scope: stats.Scope, period: stats.Period) -> dict[str, Any]:
+    """The statistics page's context from a snapshot's figures (``snapshots.compute``): rows, charts, formulas."""
+    rows = snapshots.context(data, scope, period)
+    total, months, topics = rows["total"], rows["months"], rows["topics"]
     month_chart = charts.column_chart(
         [(f"{r.key:%m/%y}", [r.measures["received"], r.measures["resolved"]]) for r in months]
     )
@@ -54,13 +56,7 @@ def statistics_context(scope: stats.Scope, period: stats.Period) -> dict[str, An
     kind_bars = charts.bars([(str(Kind(k).label), n, charts.fmt_int(n)) for k, n in total.by_kind])
     channel_bars = charts.bars([(channel_label(c), n, charts.fmt_int(n)) for c, n in total.by_channel if n])
     return {
-        "scope": scope,
-        "period": period,
-        "total": total,
-        "months": months,
-        "topics": topics,
-        "units": units,
-        "unit_heading": unit_heading,
+        **rows,
         "month_chart": month_chart,
         "on_time_bars": on_time_bars,
         "topic_bars": topic_bars,
@@ -71,99 +67,84 @@ def statistics_context(scope: stats.Scope, period: stats.Period) -> dict[str, An
     }
 
 
-REFRESH_AHEAD_SECONDS = 150  # ``warm_portal`` recomputes figures this long before they would expire
+# ---------------------------------------------------------------- the portal's cache
+#
+# A page's body (everything under the portal's menu) is kept rendered for ``PAKN_PUBLIC_CACHE_SECONDS`` per
+# language, day and query, so a reload costs a cache read and the page's frame. The figures come from the
+# snapshots (``public.snapshots``): on a miss the body is rendered again from the stored snapshot, never
+# recomputed. The home page and the statistics page of the same scope and period share one pointer to the
+# snapshot version they show, so the two pages never show different figures or "computed at" times.
+
+Body = tuple[str, str]  # (rendered body, version of the figures it shows)
 
 
-def _cached(
-    name: str, scope: stats.Scope, period: stats.Period, compute: Callable[[], Any], refresh_ahead: int
-) -> tuple[Any, Any, bool]:
-    """(value, computed at, computed now)."""
+def _key(*parts: str) -> str:
+    return "pakn:portal:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def _query(request: HttpRequest) -> str:
+    """The request's query, in a stable order."""
+    return urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
+
+
+def portal_body(page: str, query: str, build: Callable[[], Body], *, figures: bool) -> str:
+    """The rendered body of ``page`` for ``query`` from the cache, or built (``build``) and kept there.
+    ``figures``: the body shows statistics, whose version is shared by the pages of the same query."""
     seconds = settings.PUBLIC_CACHE_SECONDS
     if seconds <= 0:
-        return compute(), timezone.now(), True
-    raw = f"{name}|{scope.province_id}|{scope.unit_ids}|{period.start}|{period.end}|{translation.get_language()}"
-    key = "pakn:portal:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
-    hit = cache.get(key)
-    if hit is not None and (refresh_ahead < 0 or (timezone.now() - hit[1]).total_seconds() < seconds - refresh_ahead):
-        return hit[0], hit[1], False
-    value, at = compute(), timezone.now()
-    cache.set(key, (value, at), seconds)
-    return value, at, True
+        return build()[0]
+    day, language = timezone.localdate().isoformat(), translation.get_language() or ""
+    pointer = _key("figures", day, query)
+    version = cache.get(pointer) if figures else ""
+    if version is not None:
+        body = cache.get(_key(page, language, day, query, version))
+        if body is not None:
+            return mark_safe(body)  # noqa: S308 - rendered by our templates, escaped there
+    body, fresh = build()
+    if figures and fresh != version:
+        cache.set(pointer, fresh, seconds)
+    cache.set(_key(page, language, day, query, fresh), str(body), seconds)
+    return body
 
 
-def portal_cached(name: str, scope: stats.Scope, period: stats.Period, compute: Callable[[], Any]) -> Any:
-    """Public figures from the shared cache, computed at most every ``PAKN_PUBLIC_CACHE_SECONDS``: the
-    nationwide page aggregates every case of the country, and a journalist's reload must not redo it.
-    (value, computed at): the page shows when its figures were computed."""
-    value, at, _fresh = _cached(name, scope, period, compute, -1)
-    return value, at
-
-
-def _figures(name: str, scope: stats.Scope, period: stats.Period) -> Callable[[], Any]:
-    return lambda: statistics_context(scope, period)
-
-
-# The home page shows the totals of the statistics page for the same scope and period, read from the same cache
-# entry: one computation, so the two pages can never show different figures or different "computed at" times.
-PAGES_SHARING_FIGURES = ("home", "statistics")
-
-
-def shared_cache() -> bool:
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-
-    return not isinstance(caches["default"], LocMemCache)
-
-
-def warm_portal() -> int:
-    """Called by ``pakn worker``: the nationwide figures of the home and statistics pages for the default
-    period, in each language, are recomputed shortly before they expire, so no visitor waits for them.
-    Returns how many pages got fresh figures (both pages of a language share one entry, computed once). Only with
-    a cache shared with the web processes (``PAKN_CACHE_URL``): the worker's own memory would help nobody."""
-    if settings.PUBLIC_CACHE_SECONDS <= 0 or not shared_cache():
-        return 0
-    refreshed = 0
-    period, nation = stats.Period.default(), stats.Scope.nation()
-    for language, _label in settings.LANGUAGES:
-        with translation.override(language):
-            figures = _figures("statistics", nation, period)
-            fresh = _cached("statistics", nation, period, figures, REFRESH_AHEAD_SECONDS)[2]
-            refreshed += len(PAGES_SHARING_FIGURES) * int(fresh)
-    return refreshed
+def _home_body() -> Body:
+    nation = stats.Scope.nation()
+    figures = snapshots.figures(nation, stats.Period.default())
+    latest = published_items(published_cases().order_by("-pk")[:5], with_body=False)
+    discipline = DisciplineResult.objects.filter(retracted_at__isnull=True).select_related("unit")[:5]
+    context = {
+        "period": figures.period,
+        "total": snapshots.context_total(figures.data),
+        "computed_at": figures.computed_at,
+        "latest": latest,
+        "discipline": discipline,
+    }
+    return render_to_string("public_portal/_home.html", context), figures.version
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    period = stats.Period.default()
-    nation = stats.Scope.nation()
-    figures, computed_at = portal_cached("statistics", nation, period, _figures("statistics", nation, period))
-    total = figures["total"]
-    latest = published_items(published_cases().order_by("-pk")[:5], with_body=False)
-    discipline = DisciplineResult.objects.filter(retracted_at__isnull=True).select_related("unit")[:5]
-    return render(
-        request,
-        "public_portal/home.html",
-        {
-            "period": period,
-            "total": total,
-            "computed_at": computed_at,
-            "latest": latest,
-            "discipline": discipline,
-            "section": "home",
-        },
-    )
+    body = portal_body("home", "", _home_body, figures=True)  # the figures of /public/statistics/ (no query)
+    return render(request, "public_portal/home.html", {"body": body, "section": "home"})
+
+
+def _statistics_body(request: HttpRequest) -> Body:
+    form = ScopeForm(request.GET or None)
+    scope = form.scope()
+    figures = snapshots.figures(scope, form.period())
+    context = {
+        **figures_context(figures.data, scope, figures.period),
+        "computed_at": figures.computed_at,
+        "form": form,
+        "query": request.GET.urlencode(),
+    }
+    return render_to_string("public_portal/_statistics.html", context), figures.version
 
 
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    form = ScopeForm(request.GET or None)
-    scope, period = form.scope(), form.period()
-    context, computed_at = portal_cached("statistics", scope, period, _figures("statistics", scope, period))
-    context = {**context, "computed_at": computed_at}
-    context["form"] = form
-    context["query"] = request.GET.urlencode()
-    context["section"] = "statistics"
-    return render(request, "public_portal/statistics.html", context)
+    body = portal_body("statistics", _query(request), lambda: _statistics_body(request), figures=True)
+    return render(request, "public_portal/statistics.html", {"body": body, "section": "statistics"})
 
 
 @require_GET
@@ -196,10 +177,11 @@ def answer_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = published_cases().filter(pk=case_id).first()
     if case is None:
         raise NotFound()
+    public_files = [f for a in case_presenters.answers(case) for f in a["files"] if f["public"]]
     return render(
         request,
         "public_portal/answer_detail.html",
-        {"item": published_item(case), "art40": ART_40_NOTE, "section": "answers"},
+        {"item": published_item(case), "art40": ART_40_NOTE, "section": "answers", "files": public_files},
     )
 
 
@@ -225,21 +207,22 @@ def good_models(request: HttpRequest) -> HttpResponse:
     return render(request, "public_portal/good_models.html", {"page": page, "section": "good_models"})
 
 
+def _data_body(request: HttpRequest) -> Body:
+    form = ScopeForm(request.GET or None)
+    context = {
+        "datasets": opendata.DATASETS,
+        "form": form,
+        "query": request.GET.urlencode(),
+        "scope": form.scope(),
+        "period": form.period(),
+    }
+    return render_to_string("public_portal/_data.html", context), ""
+
+
 @require_GET
 def data(request: HttpRequest) -> HttpResponse:
-    form = ScopeForm(request.GET or None)
-    return render(
-        request,
-        "public_portal/data.html",
-        {
-            "datasets": opendata.DATASETS,
-            "form": form,
-            "query": request.GET.urlencode(),
-            "scope": form.scope(),
-            "period": form.period(),
-            "section": "data",
-        },
-    )
+    body = portal_body("data", _query(request), lambda: _data_body(request), figures=False)
+    return render(request, "public_portal/data.html", {"body": body, "section": "data"})
 
 
 @require_GET

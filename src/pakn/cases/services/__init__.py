@@ -11,7 +11,14 @@ from pakn.cases.services.assignment import (
     assign_case,
     assign_cases,
     assignable_officers,
+    delete_search,
+    forward_cases,
     officers_of,
+    save_search,
+    search_query,
+    tag_case,
+    tag_cases,
+    untag_case,
 )
 from pakn.cases.services.citizen import (
     add_information,
@@ -78,6 +85,13 @@ from pakn.cases.services.submission import (
 
 __all__ = [
     "add_note",
+    "delete_search",
+    "forward_cases",
+    "save_search",
+    "search_query",
+    "tag_case",
+    "tag_cases",
+    "untag_case",
     "assign_case",
     "assign_cases",
     "assignable_officers",

@@ -4,19 +4,28 @@ A case may be given to one officer of its unit (``assign_case``; "my cases" in t
 once (``assign_cases``: one audit event per case, as if each had been given alone). Only an officer who may handle
 the case can be given it: a handler of its unit with no conflict of interest (the person concerned, or a member
 of the unit the case is about, never sees it: ``org.access``). Internal notes (``add_note``) are for staff only,
-redacted of the reporter's identity; the audit event says a note was added, not what it says."""
+redacted of the reporter's identity; the audit event says a note was added, not what it says.
+
+Labels (``tag_case``, ``untag_case``) are the unit's own: a label is created in the case's unit the first time it
+is used there. The bulk acts (``assign_cases``, ``tag_cases``, ``forward_cases``) run the single act on each case
+in its own transaction, so each case gets its own audit event and one refused case does not stop the others.
+Saved searches (``save_search``) are an officer's named filters of the case list, private to them."""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pakn.cases.models import Case, CaseNote
+from pakn.cases.models import Case, CaseNote, SavedSearch, Tag
 from pakn.cases.services.common import MAX_MESSAGE, checked_text, handled, redacted
 from pakn.cases.services.events import record_event
+from pakn.cases.services.handling import forward_case
 from pakn.core.errors import InvalidInput, PaknError
 from pakn.core.people import person_name
 from pakn.org.access import HANDLER_ROLES, can_handle
@@ -65,19 +74,106 @@ def assign_case(*, actor: Any, case: Case, officer: Any) -> Case:
         return case
 
 
-def assign_cases(*, actor: Any, cases: list[Case], officer: Any) -> tuple[int, list[tuple[Case, str]]]:
-    """Give each of ``cases`` to ``officer``, each on its own (a refused one does not stop the others). Returns how
-    many were given and, for the others, why not."""
+Outcome = tuple[int, list[tuple[Case, str]]]
+
+
+def for_each_case(cases: list[Case], act: Callable[[Case], Any]) -> Outcome:
+    """Run ``act`` on each case on its own (a refused one does not stop the others). Returns how many were done
+    and, for the others, why not."""
     done, refused = 0, []
     for case in cases:
         try:
-            assign_case(actor=actor, case=case, officer=officer)
+            act(case)
         except PaknError as error:
             reasons = [str(m) for messages in error.fields.values() for m in messages] or [str(error.message)]
             refused.append((case, " ".join(reasons)))
         else:
             done += 1
     return done, refused
+
+
+def assign_cases(*, actor: Any, cases: list[Case], officer: Any) -> Outcome:
+    """Give each of ``cases`` to ``officer``, each on its own."""
+    return for_each_case(cases, lambda case: assign_case(actor=actor, case=case, officer=officer))
+
+
+def forward_cases(*, actor: Any, cases: list[Case], to_unit: Any, reason: str) -> Outcome:
+    """Forward each of ``cases`` to ``to_unit`` with the same reason, each on its own (``forward_case``)."""
+    return for_each_case(cases, lambda case: forward_case(actor=actor, case=case, to_unit=to_unit, reason=reason))
+
+
+MAX_TAG = 40
+
+
+def tag_name(value: Any) -> str:
+    """A label as typed, tidied: NFC, single spaces, at most ``MAX_TAG`` characters, never empty."""
+    name = " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+    if not name:
+        raise InvalidInput(fields={"tag": [_("Nhập tên nhãn.")]})
+    if len(name) > MAX_TAG:
+        raise InvalidInput(fields={"tag": [_("Tên nhãn dài tối đa %(n)s ký tự.") % {"n": MAX_TAG}]})
+    return name
+
+
+def tag_case(*, actor: Any, case: Case, name: Any) -> Case:
+    """Put the label ``name`` of the case's unit on ``case`` (created in the unit if it is new there)."""
+    label = tag_name(name)
+    with handled(case, actor) as case:
+        tag = Tag.objects.filter(unit_id=case.unit_id, name__iexact=label).first()
+        if tag is None:
+            tag = Tag.objects.create(unit_id=case.unit_id, name=label)
+        elif case.tags.filter(pk=tag.pk).exists():
+            return case
+        case.tags.add(tag)
+        record_event(case, "tagged", actor=actor, public=False, data={"tag": tag.name})
+        return case
+
+
+def untag_case(*, actor: Any, case: Case, tag_id: int) -> Case:
+    with handled(case, actor) as case:
+        tag = case.tags.filter(pk=tag_id).first()
+        if tag is None:
+            return case
+        case.tags.remove(tag)
+        record_event(case, "untagged", actor=actor, public=False, data={"tag": tag.name})
+        return case
+
+
+def tag_cases(*, actor: Any, cases: list[Case], name: Any) -> Outcome:
+    label = tag_name(name)  # a bad name is refused once, not once per case
+    return for_each_case(cases, lambda case: tag_case(actor=actor, case=case, name=label))
+
+
+MAX_SAVED_SEARCHES = 30
+# What a saved search keeps of the list's query string: the filters, never the page or the ticked cases.
+SAVED_FILTERS = ("q", "status", "kind", "due", "unit", "tag", "received_from", "received_to", "mine", "sort")
+
+
+def search_query(query_string: str) -> str:
+    """The filters of a list URL's query string, in a stable order."""
+    pairs = [(k, v) for k, v in parse_qsl(query_string) if k in SAVED_FILTERS and v]
+    return urlencode(sorted(pairs))
+
+
+def save_search(*, actor: Any, name: Any, query_string: str) -> SavedSearch:
+    """Keep the list's current filter under ``name`` for ``actor`` (the same name again replaces it)."""
+    label = " ".join(unicodedata.normalize("NFC", str(name or "")).split())
+    if not label or len(label) > 80:
+        raise InvalidInput(fields={"name": [_("Đặt tên cho tìm kiếm (tối đa 80 ký tự).")]})
+    query = search_query(query_string)
+    if not query:
+        raise InvalidInput(fields={"name": [_("Chưa có điều kiện lọc nào để lưu.")]})
+    existing = SavedSearch.objects.filter(user=actor, name=label).first()
+    if existing is None and SavedSearch.objects.filter(user=actor).count() >= MAX_SAVED_SEARCHES:
+        raise InvalidInput(
+            fields={"name": [_("Mỗi người lưu tối đa %(n)s tìm kiếm; hãy xóa bớt.") % {"n": MAX_SAVED_SEARCHES}]}
+        )
+    saved, _created = SavedSearch.objects.update_or_create(user=actor, name=label, defaults={"query": query})
+    return saved
+
+
+def delete_search(*, actor: Any, search_id: int) -> None:
+    SavedSearch.objects.filter(user=actor, pk=search_id).delete()
 
 
 def add_note(*, actor: Any, case: Case, body: Any) -> CaseNote:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pakn.cases import deadlines
 from pakn.cases.models import (
     Answer,
+    AnswerFile,
     AnswerKind,
     AuditEvent,
     Case,
@@ -38,9 +39,22 @@ from pakn.cases.workflow import Action, Status
 from pakn.core.errors import InvalidInput, InvalidTransition
 
 
-def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.ANSWER, finding: str = "") -> Case:
+def resolve_case(
+    *,
+    actor: Any,
+    case: Case,
+    body: str,
+    kind: str = AnswerKind.ANSWER,
+    finding: str = "",
+    uploads: Any = (),
+    files_public: bool = False,
+) -> Case:
     """The answer, or the conclusion; a conclusion on a denunciation says whether it was true, partly true or
-    false (``finding``: Luật Tố cáo 2018, Điều 35(1)(c)), and only such a conclusion has a finding."""
+    false (``finding``: Luật Tố cáo 2018, Điều 35(1)(c)), and only such a conclusion has a finding. ``uploads``
+    (checked by ``protection.check_uploads``) are the evidence of what was done, stored like the case's other
+    files; ``files_public``: they may be published with the answer (never for a denunciation)."""
+    from pakn.protection.vault import files_guard
+
     errors: dict[str, list[Any]] = {}
     body = clean_text(body, "body", errors, required=True, limit=MAX_CONTENT)
     if kind not in (AnswerKind.ANSWER, AnswerKind.CONCLUSION):
@@ -53,7 +67,7 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
         errors["finding"] = [_("Chỉ kết luận nội dung tố cáo mới nêu tố cáo đúng hay sai.")]
     if errors:
         raise InvalidInput(fields=errors)
-    with handled(case, actor) as case:
+    with files_guard(), handled(case, actor) as case:
         resolution = case.track == Track.STATUTORY or (
             case.track == Track.PARTY and case.kind in STATUTORY_KINDS and not case.reference
         )
@@ -64,11 +78,12 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
             case.status, case.accepted_on = Status.ACCEPTED, case.accepted_on or timezone.localdate()
         case.status = transition(case, Action.RESOLVE)
         case.save(update_fields=["status", "accepted_on", "updated_at"])
-        Answer.objects.create(case=case, unit=case.unit, kind=kind, body=body, author=actor, finding=finding)
+        answer = Answer.objects.create(case=case, unit=case.unit, kind=kind, body=body, author=actor, finding=finding)
+        files = _store_answer_files(case, answer, list(uploads or ()), public=files_public)
         close_obligations(case)
         if resolution:  # a conclusion to publish, where the rule table has the period
             _open_publication(case)
-        data = {"answer_kind": kind, **({"finding": finding} if finding else {})}
+        data = {"answer_kind": kind, **({"finding": finding} if finding else {}), **({"files": files} if files else {})}
         event = record_event(case, "resolved", actor=actor, data=data)
         notify_reporter(
             case,
@@ -81,6 +96,17 @@ def resolve_case(*, actor: Any, case: Case, body: str, kind: str = AnswerKind.AN
         )
         tell_merged_reporters(case)
         return case
+
+
+def _store_answer_files(case: Case, answer: Answer, uploads: list[Any], *, public: bool) -> int:
+    if not uploads:
+        return 0
+    from pakn.protection import services as protection
+
+    stored = protection.store_uploads(case=case, uploads=uploads, source="staff")
+    public = public and case.kind != Kind.DENUNCIATION
+    AnswerFile.objects.bulk_create([AnswerFile(answer=answer, number=f.number, public=public) for f in stored])
+    return len(stored)
 
 
 def _open_publication(case: Case) -> None:

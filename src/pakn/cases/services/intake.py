@@ -28,10 +28,11 @@ from pakn.cases.services.submission import (
     route,
 )
 from pakn.cases.workflow import Status
-from pakn.core.errors import Forbidden, ServerBusy
+from pakn.core.errors import Forbidden, InvalidInput, ServerBusy
 from pakn.core.tracking import new_tracking_code
 from pakn.org.access import handling_units
 from pakn.org.models import Role
+from pakn.org.places import Position, clean_position, commune_at
 
 
 @sensitive_variables()
@@ -58,6 +59,9 @@ def submit(
     staff_record: bool = False,
     subject_person: Any = None,
     dropbox: bool = False,
+    latitude: Any = None,
+    longitude: Any = None,
+    location_accuracy_m: Any = None,
 ) -> Case:
     """File a submission. Validates everything first, so nothing is stored half-way. ``staff_record``
     (through ``record_submission``): the actor must handle the unit the case is routed to.
@@ -72,32 +76,53 @@ def submit(
     Competence (``cases.competence``): the person concerned (``subject_person``: name, position, body_code,
     party_member, party_unit_code), completed from the words of ``subject``, decides the unit when a rule
     applies; otherwise the place, kind and topic do (``route``). The person is stored as ``CaseSubject``,
-    with the unit whose members may not see the case (``org.access.conflicted_cases``)."""
-    cleaned = clean(
-        kind=kind,
-        title=title,
-        content=content,
-        province_code=province_code,
-        commune_code=commune_code,
-        address=address,
-        subject=subject,
-        reporter=reporter,
-        complaint_round=complaint_round,
-        publish=publish,
-        topic_code=topic_code,
-        channel=channel,
-        received_on=received_on,
-        attachments=attachments,
-        original_letter=original_letter,
-        sealed_reporter=sealed_reporter,
-        subject_person=subject_person,
-    )
+    with the unit whose members may not see the case (``org.access.conflicted_cases``).
+
+    Position (docs/location.md): ``latitude``/``longitude`` (and the phone's ``location_accuracy_m``), never
+    required, must lie in Vietnam; with no commune chosen, the commune is the one the position is in."""
+    position_errors: dict[str, list[Any]] = {}
+    position = _clean_position(latitude, longitude, location_accuracy_m, position_errors)
+    if position is not None and not commune_code:
+        commune_code = (commune_at(position, province_code=province_code) or (None, commune_code))[1]
+    try:
+        cleaned = clean(
+            kind=kind,
+            title=title,
+            content=content,
+            province_code=province_code,
+            commune_code=commune_code,
+            address=address,
+            subject=subject,
+            reporter=reporter,
+            complaint_round=complaint_round,
+            publish=publish,
+            topic_code=topic_code,
+            channel=channel,
+            received_on=received_on,
+            attachments=attachments,
+            original_letter=original_letter,
+            sealed_reporter=sealed_reporter,
+            subject_person=subject_person,
+        )
+    except InvalidInput as error:
+        error.fields = {**position_errors, **error.fields}  # every field error at once
+        raise
+    if position_errors:
+        raise InvalidInput(fields=position_errors)
     if staff_record and not _may_record(actor, cleaned):
         raise Forbidden(
             _("Đơn này thuộc thẩm quyền của %(unit)s. Bạn chỉ vào sổ được đơn của đơn vị mình xử lý.")
             % {"unit": cleaned.unit.name}
         )
-    return _write(cleaned, protect(cleaned, dropbox=dropbox), actor=actor, citizen=citizen)
+    return _write(cleaned, protect(cleaned, dropbox=dropbox), actor=actor, citizen=citizen, position=position)
+
+
+def _clean_position(latitude: Any, longitude: Any, accuracy: Any, errors: dict[str, list[Any]]) -> Position | None:
+    try:
+        return clean_position(latitude, longitude, accuracy)
+    except InvalidInput as error:
+        errors.update(error.fields)
+        return None
 
 
 def record_submission(*, actor: Any, channel: Any, received_on: Any = None, **fields: Any) -> Case:
@@ -173,7 +198,9 @@ def protect(cleaned: CleanSubmission, *, dropbox: bool = False) -> Protection:
 
 
 @sensitive_variables()
-def _write(cleaned: CleanSubmission, protected: Protection, *, actor: Any, citizen: Any) -> Case:
+def _write(
+    cleaned: CleanSubmission, protected: Protection, *, actor: Any, citizen: Any, position: Position | None = None
+) -> Case:
     """Step 3: one transaction: the case (with its first deadline and the head of its audit chain), its
     first event and the jobs that follow it, the person concerned, the sealed items, the files and the
     obligation. A tracking-code collision (2^-50) is retried with another code. The acknowledgement and the
@@ -184,7 +211,7 @@ def _write(cleaned: CleanSubmission, protected: Protection, *, actor: Any, citiz
     for _attempt in range(5):
         try:
             with files_guard(), transaction.atomic():
-                case = _new_case(cleaned, protected, citizen=citizen)
+                case = _new_case(cleaned, protected, citizen=citizen, position=position)
                 obligation_kind, due, rule = first_obligation(case, cleaned.received)
                 case.due_on = due
                 event = _submitted(case, cleaned, protected, actor=actor)
@@ -203,7 +230,7 @@ def _write(cleaned: CleanSubmission, protected: Protection, *, actor: Any, citiz
     raise ServerBusy()
 
 
-def _new_case(cleaned: CleanSubmission, protected: Protection, *, citizen: Any) -> Case:
+def _new_case(cleaned: CleanSubmission, protected: Protection, *, citizen: Any, position: Position | None) -> Case:
     """The case row, not yet saved."""
     redacted, place = protected.redacted, cleaned.place
     return Case(
@@ -218,6 +245,9 @@ def _new_case(cleaned: CleanSubmission, protected: Protection, *, citizen: Any) 
         province_id=place.province_code,
         commune_id=place.commune_code,
         address=redacted["address"].text[:300],
+        latitude=position.latitude if position else None,
+        longitude=position.longitude if position else None,
+        location_accuracy_m=position.accuracy_m if position else None,
         subject=redacted["subject"].text[:300],
         unit=cleaned.unit,
         status=Status.RECEIVED,

@@ -11,7 +11,8 @@ from pakn.notify.services import deliver_pending
 from pakn.notify.webhooks import deliver_webhooks
 from pakn.oversight.services import check_recommendations
 from pakn.protection.keys import KeysUnavailable, require_server_keys
-from pakn.public.views import warm_portal
+from pakn.protection.retention import daily_run as retention_daily_run
+from pakn.public.snapshots import refresh_portal
 from pakn.reception.services import check_reception_deadlines
 
 
@@ -72,9 +73,10 @@ class Command(BaseCommand):
         deadlines = check_deadlines()
         recommendations = check_recommendations()
         reception = check_reception_deadlines()
-        warmed = warm_portal()
         delivered = deliver_pending()
         hooks = deliver_webhooks()
+        refreshed = refresh_portal()  # after the deliveries: it may take seconds (a time budget per run)
+        erased = retention_daily_run()  # personal data past its retention period: at most one run a day
         return {
             "reminded": deadlines["reminded"],
             "escalated": deadlines["escalated"],
@@ -87,5 +89,6 @@ class Command(BaseCommand):
             "held": delivered["held"],
             "webhooks_sent": hooks["sent"],
             "webhooks_failed": hooks["failed"],
-            "portal_refreshed": warmed,
+            "portal_refreshed": refreshed,
+            "retention_erased": erased,
         }

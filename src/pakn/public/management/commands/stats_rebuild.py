@@ -1,5 +1,6 @@
 """``pakn stats_rebuild``: recompute the statistics tables from the cases (after a bulk import, on an
-installation that had cases before the statistics existed, or to check the incremental path)."""
+installation that had cases before the statistics existed, or to check the incremental path), then the public
+portal's snapshots (``public.snapshots``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from pakn.public import snapshots
 from pakn.public.facts import rebuild
 
 
@@ -22,3 +24,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã tính lại: {result['cases']} hồ sơ, {result['facts']} lượt xử lý, {result['buckets']} ô tháng."
         )
+        if snapshots.enabled():
+            self.stdout.write(f"Số liệu cổng công khai: {snapshots.rebuild()} trang.")

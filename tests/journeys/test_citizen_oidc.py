@@ -1,0 +1,206 @@
+"""A citizen logs in with VNeID (here a real OpenID provider, django-oauth-toolkit, started once for this
+module in its own process): the button on the citizen login page, the provider's own login page, back on the
+portal logged in on "my cases" (Đơn của tôi), a case filed, and seen there. A provider that does not answer,
+or an answer that does not belong to this browser, gives a clear page in Vietnamese, never a 500; filing
+without logging in keeps working. On a phone without JavaScript and on a desktop with it.
+
+The browser here is the journeys' browser with one difference: the provider's pages are the one other host
+the person visits, on purpose, as whole pages (navigations); anything else loaded from another host still
+fails the test, and the portal's pages are checked as everywhere (axe-core, width, console errors)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from accounts.oidc_provider.harness import CITIZEN, PASSWORD, Provider, free_port, start_provider
+from journeys.conftest import (
+    AXE_INIT,
+    AXE_JS,
+    DESKTOP,
+    PHONE,
+    Visits,
+    choose_place_with_js,
+    choose_place_without_js,
+    content_box,
+    expect,
+    submit_button,
+    tracking_code_on,
+)
+
+CASE_TITLE = "Cây đổ chắn lối vào trường mầm non"
+VARIANTS = pytest.mark.parametrize(
+    ("js", "viewport"), [(False, PHONE), (True, DESKTOP)], ids=["no-js-phone", "js-desktop"]
+)
+
+
+@pytest.fixture(scope="module")
+def provider(live_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
+    started = start_provider(
+        tmp_path_factory.mktemp("idp"), redirect_uris=[f"{live_server.url}/account/oidc/callback/"]
+    )
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def vneid(settings: Any, provider: Provider) -> Provider:
+    for name, value in provider.settings().items():
+        setattr(settings, name, value)
+    return provider
+
+
+@pytest.fixture
+def person(browser: Any, live_server: Any, provider: Provider) -> Iterator[Callable[..., Any]]:
+    """``person(js=, viewport=, server_errors=())``: a page in a new browser context, checked like the journeys'
+    ``new_page``, the provider's pages allowed as navigations. ``server_errors`` lists the 5xx statuses the test
+    provokes on purpose (the browser logs them in the console)."""
+    contexts: list[Any] = []
+    visits = Visits()
+    server = urlsplit(live_server.url).netloc
+    idp = urlsplit(provider.issuer).netloc
+    axe_source = AXE_JS.read_text("utf-8") if AXE_JS.exists() else ""
+    allowed_console: list[str] = []
+
+    def _new(*, js: bool, viewport: dict[str, int], server_errors: tuple[int, ...] = ()) -> Any:
+        allowed_console.extend(f"status of {status}" for status in server_errors)
+        context = browser.new_context(
+            base_url=live_server.url, locale="vi-VN", java_script_enabled=js, viewport=viewport
+        )
+        context.set_default_timeout(10_000)
+        if js and axe_source:
+
+            def on_axe(source: Any, path: str, overflow: int, found: list[Any]) -> None:
+                if urlsplit(source["page"].url).netloc != server:
+                    return  # the test provider's page is scaffolding, not the portal
+                visits.checked.append(path)
+                visits.violations.extend((path, v) for v in found)
+                if overflow > 0:
+                    visits.overflow.append(f"{path}: {overflow}px wider than the {source['page'].viewport_size} screen")
+
+            context.expose_binding("__paknAxe", on_axe)
+            context.add_init_script(script=axe_source + "\n" + AXE_INIT)
+
+        def on_request(request: Any) -> None:
+            parts = urlsplit(request.url)
+            if parts.scheme not in ("http", "https") or parts.netloc == server:
+                return
+            if parts.netloc == idp and request.is_navigation_request():
+                return
+            visits.foreign.append(request.url)
+
+        def on_console(message: Any) -> None:
+            text = message.text
+            expected = text.startswith("Failed to load resource: the server responded with a status of 4") or any(
+                allowed in text for allowed in allowed_console
+            )
+            if message.type == "error" and not expected:
+                visits.console.append(text)
+
+        context.on("request", on_request)
+        context.on("console", on_console)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new
+    for context in contexts:
+        for open_page in context.pages:
+            if urlsplit(open_page.url).netloc == server and axe_source:
+                with contextlib.suppress(Exception):
+                    open_page.wait_for_function("window.__paknAxeDone === true", timeout=5_000)
+        context.close()
+    problems = [f"{path}: {v['id']} ({v['impact']}) {v['help']}: {v['nodes']}" for path, v in visits.violations]
+    assert not problems, "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(problems)
+    assert not visits.foreign, f"pages loaded from other hosts: {visits.foreign}"
+    assert not visits.console, f"console errors: {visits.console}"
+    assert not visits.overflow, f"pages wider than the screen: {visits.overflow}"
+
+
+def open_my_cases(page: Any, viewport: dict[str, int]) -> None:
+    """The link in the header; on a phone it is in the "Danh mục" menu."""
+    if viewport == PHONE:
+        page.locator("details.menu > summary").click()
+        page.locator("details.menu").get_by_role("link", name="Đơn của tôi").click()
+    else:
+        page.locator(".utility").get_by_role("link", name="Đơn của tôi").click()
+
+
+@VARIANTS
+def test_a_citizen_logs_in_with_vneid_files_a_case_and_finds_it(
+    person: Callable[..., Any], vneid: Provider, js: bool, viewport: dict[str, int]
+) -> None:
+    from pakn.accounts.models import CitizenIdentity
+    from pakn.cases.models import Case
+
+    page = person(js=js, viewport=viewport)
+    page.goto("/account/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập")
+    page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
+
+    # At the provider: its own page, its own password.
+    expect(page.get_by_role("heading", name="Cổng định danh thử nghiệm")).to_be_visible()
+    assert urlsplit(page.url).netloc == urlsplit(vneid.issuer).netloc
+    page.get_by_label("Tài khoản định danh").fill(CITIZEN["username"])
+    page.get_by_label("Mật khẩu định danh").fill(PASSWORD)
+    page.get_by_role("button", name="Xác nhận đăng nhập").click()
+
+    # Back on the portal, logged in, on "my cases".
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đơn của tôi")
+    assert urlsplit(page.url).path == "/account/"
+    expect(page.get_by_text("Bạn chưa gửi đơn nào khi đăng nhập.")).to_be_visible()
+    identity = CitizenIdentity.objects.select_related("user").get()
+    assert identity.subject == CITIZEN["claims"]["sub"] and identity.user.first_name == "Nguyễn Thị Hoa"
+
+    page.goto("/submit/")
+    page.get_by_label("Phản ánh", exact=True).check()
+    (choose_place_with_js if js else choose_place_without_js)(page)
+    page.get_by_label("Tiêu đề").fill(CASE_TITLE)
+    content_box(page).fill("Cây xà cừ đổ từ đêm qua, chắn lối vào trường mầm non, các cháu phải đi vòng.")
+    page.get_by_role("textbox", name="Họ và tên", exact=True).fill("Nguyễn Thị Hoa")
+    page.get_by_label("Số điện thoại").fill("0912345678")
+    submit_button(page).click()
+    code = tracking_code_on(page)
+
+    open_my_cases(page, viewport)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đơn của tôi")
+    row = page.get_by_role("row").filter(has_text=CASE_TITLE)
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("link")).to_have_text(code)
+    assert Case.objects.get(title=CASE_TITLE).citizen_id == identity.user_id
+
+
+@VARIANTS
+def test_a_failing_login_explains_itself_and_filing_still_works(
+    person: Callable[..., Any], vneid: Provider, settings: Any, js: bool, viewport: dict[str, int]
+) -> None:
+    page = person(js=js, viewport=viewport, server_errors=(502,))
+
+    # An answer that does not belong to this browser (an old link, another tab, a forged state).
+    page.goto("/account/oidc/callback/?code=abc&state=not-this-browsers")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chưa đăng nhập được bằng VNeID")
+    expect(page.get_by_role("alert")).to_contain_text("Phiên đăng nhập đã hết hạn hoặc không hợp lệ")
+    expect(page.get_by_role("link", name="Đăng nhập bằng tên đăng nhập")).to_be_visible()
+
+    # The provider does not answer.
+    settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/o"
+    page.goto("/account/login/")
+    page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chưa đăng nhập được bằng VNeID")
+    expect(page.get_by_role("alert")).to_contain_text("Hệ thống VNeID đang không phản hồi")
+    expect(page.get_by_role("link", name="Thử đăng nhập lại bằng VNeID")).to_be_visible()
+
+    # Filing never needed a login.
+    page.get_by_role("link", name="gửi đơn ngay").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gửi đơn")
+    page.get_by_label("Phản ánh", exact=True).check()
+    (choose_place_with_js if js else choose_place_without_js)(page)
+    page.get_by_label("Tiêu đề").fill("Nắp cống vỡ trên vỉa hè")
+    content_box(page).fill("Nắp cống trước số 5 vỡ, người đi bộ dễ sụt chân.")
+    page.get_by_role("textbox", name="Họ và tên", exact=True).fill("Lê Văn Nam")
+    page.get_by_label("Số điện thoại").fill("0987654321")
+    submit_button(page).click()
+    tracking_code_on(page)
