@@ -12,7 +12,7 @@ class ReceptionConfig(AppConfig):
     def ready(self) -> None:
         from pakn.core import activity
         from pakn.reception.defaults import seed_defaults
-        from pakn.reception.services import write_activity
+        from pakn.reception.services.common import write_activity
 
         activity.register(write_activity)  # the shared log's rows are ``reception.Activity``
 

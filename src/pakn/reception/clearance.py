@@ -49,7 +49,7 @@ MINUTES_SIGNED = _("Biên bản đối thoại đã ký: không thay đổi đư
 
 
 def _log(action: str, obj: Any, *, actor: Any, unit: Unit, data: dict[str, Any] | None = None) -> None:
-    from pakn.reception.services import write_activity
+    from pakn.reception.services.common import write_activity
 
     write_activity("reception", action, obj, actor=actor, unit=unit, data=data)
 
@@ -135,7 +135,7 @@ def create_project(
         errors.setdefault("decision_date", []).append(_("Ngày quyết định phải từ năm 2000 đến hôm nay."))
     v.raise_if(errors)
     assert day is not None
-    from pakn.reception.services import _redacted
+    from pakn.reception.services.common import redacted
 
     with transaction.atomic():
         require_writer(actor, unit)
@@ -145,7 +145,7 @@ def create_project(
             decision_number=number,
             decision_date=day,
             commune=place,
-            description=_redacted(description_text, []),  # no household yet: phones, ID numbers, e-mails
+            description=redacted(description_text, []),  # no household yet: phones, ID numbers, e-mails
             created_by=actor,
         )
         _log("project_created", project, actor=actor, unit=unit, data={"decision": number, "on": day.isoformat()})
@@ -167,7 +167,8 @@ def add_household(
     parcel are sealed to the unit's protection officers at once; the phone, sealed to the notifier key, is where
     the household is told of the conclusion and asked about the tasks concerning it."""
     from pakn.protection import keys, redact
-    from pakn.reception.services import _seal_person, _seal_phone
+    from pakn.reception.services.common import seal_person
+    from pakn.reception.services.register import seal_phone
 
     errors: v.Errors = {}
     name_text = v.text(name, "name", errors, required=True, limit=150)
@@ -186,7 +187,7 @@ def add_household(
             "phone": phone_text,
             "parcel": parcel_text,
         }
-        item, terms = _seal_person(project.unit, identity, f"Hộ bị ảnh hưởng, dự án giải phóng mặt bằng #{project.pk}")
+        item, terms = seal_person(project.unit, identity, f"Hộ bị ảnh hưởng, dự án giải phóng mặt bằng #{project.pk}")
         # The parcel ("thửa 45, tờ bản đồ 12") identifies the household as well as an address does.
         terms = sorted(set(terms) | set(redact.identity_terms({"address": parcel_text}, keys.redaction_key())))
         household = AffectedHousehold.objects.create(
@@ -194,7 +195,7 @@ def add_household(
             identity=item,
             redaction_terms=terms,
             notify_channel="sms",
-            notify_sealed=_seal_phone(phone_text),
+            notify_sealed=seal_phone(phone_text),
             created_by=actor,
         )
         _log("household_added", household, actor=actor, unit=project.unit, data={"project": project.pk})
@@ -303,7 +304,7 @@ def record_minutes(*, actor: Any, session: Session, text: Any, signed_by: Any, s
     complaint puts "dialogue_held" on the case's audit chain, in the same transaction."""
     from pakn.cases import services as case_services
     from pakn.cases.services.common import lock as lock_case
-    from pakn.reception.services import _redacted
+    from pakn.reception.services.common import redacted
 
     errors: v.Errors = {}
     text_value = v.text(text, "text", errors, required=True, limit=MAX_TEXT)
@@ -323,8 +324,8 @@ def record_minutes(*, actor: Any, session: Session, text: Any, signed_by: Any, s
         terms = household_terms(session.project_id)
         minutes = DialogueMinutes.objects.create(
             session=session,
-            text=_redacted(text_value, terms),
-            signed_by=_redacted(signed, terms),
+            text=redacted(text_value, terms),
+            signed_by=redacted(signed, terms),
             signed_on=day,
             created_by=actor,
         )
@@ -360,7 +361,8 @@ def conclude_dialogue(
     """``services.issue_conclusion`` for a dialogue about a project: a task may concern a household of the project
     (``household``) as well as a register entry. The households are told with the register's citizens
     (``follow_up.tell_citizens_of_conclusion``), each of the tasks about it only."""
-    from pakn.reception.services import MAX_BODY, _redacted, _task_values
+    from pakn.reception.services.common import MAX_BODY, redacted
+    from pakn.reception.services.conclusions import clean_task
 
     errors: v.Errors = {}
     number_text = v.text(number, "number", errors, required=True, limit=60)
@@ -368,7 +370,7 @@ def conclude_dialogue(
     body_text = v.text(body, "body", errors, required=True, limit=MAX_BODY)
     values = []
     for i, raw in enumerate(tasks or []):
-        task = _task_values(raw, f"tasks.{i}.", errors, issued_on=day)
+        task = clean_task(raw, f"tasks.{i}.", errors, issued_on=day)
         task["household"] = _household_task(raw, f"tasks.{i}.", errors)
         values.append(task)
     if day and (day < session.date or day > timezone.localdate()):
@@ -391,13 +393,13 @@ def conclude_dialogue(
         # Unlike a register session's conclusion, shown on the project page too: the households' details go.
         terms = household_terms(session.project_id)
         conclusion = Conclusion.objects.create(
-            session=session, number=number_text, issued_on=day, body=_redacted(body_text, terms), created_by=actor
+            session=session, number=number_text, issued_on=day, body=redacted(body_text, terms), created_by=actor
         )
         _log(
             "concluded", conclusion, actor=actor, unit=session.unit, data={"session": session.pk, "number": number_text}
         )
         for task in values:
-            task["title"] = _redacted(task["title"], terms)
+            task["title"] = redacted(task["title"], terms)
             _create_task(actor=actor, conclusion=conclusion, session=session, **task)
         follow_up.tell_citizens_of_conclusion(conclusion)
         return conclusion

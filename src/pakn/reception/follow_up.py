@@ -34,7 +34,7 @@ def _digest(token: str) -> str:
 
 
 def _log(action: str, task: FollowUpTask, *, actor: Any, data: dict[str, Any]) -> None:
-    from pakn.reception.services import write_activity
+    from pakn.reception.services.common import write_activity
 
     write_activity("reception", action, task, actor=actor, unit=task.conclusion.session.unit, data=data)
 
@@ -136,7 +136,7 @@ def _locked_done(task: FollowUpTask) -> FollowUpTask:
 def review_as_citizen(*, token: str, verdict: Any, note: Any = "") -> TaskReview:
     """The citizen's word on the current report. Their note is kept without their own details (the entry's or the
     household's redaction terms), as everything staff read."""
-    from pakn.reception.services import _redacted
+    from pakn.reception.services.common import redacted
 
     verdict_value, note_text = _clean(verdict, note)
     task = task_for_citizen(token)
@@ -147,7 +147,7 @@ def review_as_citizen(*, token: str, verdict: Any, note: Any = "") -> TaskReview
         person = _person(task)
         terms = list(person.redaction_terms) if person is not None else []
         review = TaskReview.objects.create(
-            task=task, by=TaskReview.By.CITIZEN, verdict=verdict_value, note=_redacted(note_text, terms)
+            task=task, by=TaskReview.By.CITIZEN, verdict=verdict_value, note=redacted(note_text, terms)
         )
         _after_review(task, review, actor=None)
         return review
@@ -339,7 +339,7 @@ def entry_for_rating(token: str) -> Any:
 def rate_reception(*, token: str, level: Any, comment: Any = "") -> Any:
     """The citizen's rating (1–5) of the reception, once; the comment without their own details."""
     from pakn.reception.models import Entry
-    from pakn.reception.services import _redacted, write_activity
+    from pakn.reception.services.common import redacted, write_activity
 
     errors: v.Errors = {}
     try:
@@ -356,7 +356,7 @@ def rate_reception(*, token: str, level: Any, comment: Any = "") -> Any:
         if entry.rated_on is not None:
             raise InvalidTransition(_("Bạn đã cho ý kiến về buổi tiếp này."))
         entry.rating, entry.rated_on = value, timezone.localdate()
-        entry.rating_comment = _redacted(comment_text, list(entry.redaction_terms))
+        entry.rating_comment = redacted(comment_text, list(entry.redaction_terms))
         entry.save(update_fields=["rating", "rated_on", "rating_comment", "updated_at"])
         write_activity("reception", "rated", entry, actor=None, unit=entry.unit, data={"level": value})
         return entry

@@ -41,7 +41,7 @@ def record_refusal(
     id_number: Any = "",
     session: Session | None = None,
 ) -> RefusedVisit:
-    from pakn.reception.services import _log, _redacted, _seal_person
+    from pakn.reception.services.common import record_activity, redacted, seal_person
 
     errors: v.Errors = {}
     day = v.a_date(refused_on, "refused_on", errors)
@@ -71,20 +71,22 @@ def record_refusal(
         terms: list[str] = []
         if name_text:
             identity = {"name": name_text, "address": address_text, "id_number": id_text}
-            item, terms = _seal_person(unit, identity, f"Từ chối tiếp công dân {day:%d/%m/%Y}")
+            item, terms = seal_person(unit, identity, f"Từ chối tiếp công dân {day:%d/%m/%Y}")
         refusal = RefusedVisit.objects.create(
             unit=unit,
             refused_on=day,
             session=session,
             ground=ground_value,
-            explanation=_redacted(explanation_text, terms),
-            earlier_matter=_redacted(earlier, terms),
+            explanation=redacted(explanation_text, terms),
+            earlier_matter=redacted(earlier, terms),
             notice_document=notice,
             identity=item,
             refused_by=refused_by_text,
             created_by=actor,
         )
-        _log("refused", refusal, actor=actor, unit=unit, data={"ground": ground_value, "on": f"{day:%Y-%m-%d}"})
+        record_activity(
+            "refused", refusal, actor=actor, unit=unit, data={"ground": ground_value, "on": f"{day:%Y-%m-%d}"}
+        )
         return refusal
 
 
