@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from pakn.core.admin import ReadOnlyAdmin
 from pakn.frontdesk.models import FrontBatch, FrontOpinion
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(FrontBatch)
-class FrontBatchAdmin(ReadOnly):
+class FrontBatchAdmin(ReadOnlyAdmin):
     list_display = ("document_number", "front_unit", "source", "held_on", "forwarded_on")
     list_filter = ("source",)
 
 
 @admin.register(FrontOpinion)
-class FrontOpinionAdmin(ReadOnly):
+class FrontOpinionAdmin(ReadOnlyAdmin):
     list_display = ("batch", "number", "case", "joined")

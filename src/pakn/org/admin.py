@@ -11,21 +11,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from pakn.core.admin import ReadOnlyAdmin
+
 from . import services as org_services
 from .models import ApiToken, Commune, Membership, Province, Unit
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Loaded from the official dataset by ``pakn loadunits``: shown, never edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Province)

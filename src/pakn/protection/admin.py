@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from pakn.core.admin import ReadOnlyAdmin
 from pakn.protection import retention
 from pakn.protection.models import (
     DataRequest,
@@ -51,31 +52,20 @@ class RetentionRuleAdmin(admin.ModelAdmin):
         return super().changelist_view(request, {**(extra_context or {}), "retention_runs": runs})
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Erasure)
-class ErasureAdmin(ReadOnly):
+class ErasureAdmin(ReadOnlyAdmin):
     list_display = ("case", "rule_code", "parts", "erased_at", "updated_at")
     search_fields = ("case__tracking_code", "rule_code")
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(ReadOnly):
+class RetentionRunAdmin(ReadOnlyAdmin):
     list_display = ("day", "scheduled", "dry_run", "started_at", "finished_at")
     list_filter = ("scheduled", "dry_run")
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(ReadOnly):
+class DataRequestAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "via", "cases", "outcome")
     list_filter = ("kind", "via")
 

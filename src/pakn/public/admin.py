@@ -5,28 +5,20 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from pakn.core.admin import ReadOnlyAdmin
 from pakn.public.models import AlertFollow, DisciplineResult
 
 
 @admin.register(DisciplineResult)
-class DisciplineResultAdmin(admin.ModelAdmin):
+class DisciplineResultAdmin(ReadOnlyAdmin):
     """Read-only: published and retracted by heads through ``public.services`` (oversight pages)."""
 
     list_display = ("decision_number", "official_position", "measure", "unit", "decided_on", "retracted_at")
     list_filter = ("measure",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(AlertFollow)
-class AlertFollowAdmin(admin.ModelAdmin):
+class AlertFollowAdmin(ReadOnlyAdmin):
     """Read-only, and never the address (it is sealed): what is followed, in which language, since when. Searching
     for a whole address finds its follows through the keyed hash (``public.alerts.address_key``). People confirm
     and stop their follows through the links of their e-mails (``public.alerts``)."""
@@ -42,12 +34,3 @@ class AlertFollowAdmin(admin.ModelAdmin):
 
             return queryset.filter(email_key=address_key(search_term)), False
         return super().get_search_results(request, queryset, search_term)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -3,11 +3,9 @@ sessions, register and follow-ups are shown read-only (they change only through 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from pakn.core.admin import ReadOnlyAdmin
 from pakn.reception.models import (
     Activity,
     AffectedHousehold,
@@ -44,72 +42,61 @@ class TimeRuleAdmin(admin.ModelAdmin):
     list_filter = ("item",)
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Session)
-class SessionAdmin(ReadOnly):
+class SessionAdmin(ReadOnlyAdmin):
     list_display = ("unit", "date", "kind", "mode", "status", "presider_name")
     list_filter = ("status", "kind", "mode")
     date_hierarchy = "date"
 
 
 @admin.register(Entry)
-class EntryAdmin(ReadOnly):
+class EntryAdmin(ReadOnlyAdmin):
     list_display = ("reference", "unit", "received_on", "kind", "notice_due_on", "notified_on")
     list_filter = ("kind",)
     date_hierarchy = "received_on"
 
 
 @admin.register(FollowUpTask)
-class FollowUpTaskAdmin(ReadOnly):
+class FollowUpTaskAdmin(ReadOnlyAdmin):
     list_display = ("title", "owner_unit", "due_on", "done_on")
 
 
 @admin.register(RefusedVisit)
-class RefusedVisitAdmin(ReadOnly):
+class RefusedVisitAdmin(ReadOnlyAdmin):
     list_display = ("refused_on", "unit", "ground", "refused_by")
     list_filter = ("ground",)
     exclude = ("identity",)
 
 
 @admin.register(TaskReview)
-class TaskReviewAdmin(ReadOnly):
+class TaskReviewAdmin(ReadOnlyAdmin):
     list_display = ("task", "by", "verdict", "created_at")
     list_filter = ("by", "verdict")
 
 
 @admin.register(ClearanceProject)
-class ClearanceProjectAdmin(ReadOnly):
+class ClearanceProjectAdmin(ReadOnlyAdmin):
     list_display = ("name", "unit", "decision_number", "decision_date")
     date_hierarchy = "decision_date"
 
 
 @admin.register(AffectedHousehold)
-class AffectedHouseholdAdmin(ReadOnly):
+class AffectedHouseholdAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "project", "created_at")
     exclude = ("identity", "redaction_terms", "notify_sealed")  # sealed: opened only through the four-eyes reveal
 
 
 @admin.register(DialogueAttendance)
-class DialogueAttendanceAdmin(ReadOnly):
+class DialogueAttendanceAdmin(ReadOnlyAdmin):
     list_display = ("session", "household", "attended")
 
 
 @admin.register(DialogueMinutes)
-class DialogueMinutesAdmin(ReadOnly):
+class DialogueMinutesAdmin(ReadOnlyAdmin):
     list_display = ("session", "signed_on", "signed_by")
 
 
 @admin.register(Activity)
-class ActivityAdmin(ReadOnly):
+class ActivityAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "app", "action", "object_type", "object_id", "actor_label")
     list_filter = ("app", "action")

@@ -56,7 +56,7 @@ def _requirements_by_kind() -> dict[tuple[str, str], list[ReceptionRequirement]]
     return table
 
 
-def _as_rules(rows: list[ReceptionRequirement]) -> list[rules.Requirement]:
+def as_rules(rows: list[ReceptionRequirement]) -> list[rules.Requirement]:
     return [
         rules.Requirement(
             days=r.days,
@@ -125,7 +125,7 @@ def compliance_for(units: QuerySet[Unit] | list[Unit], *, start: date, end: date
         reqs = table.get((unit.kind, unit.level), []) + table.get((unit.kind, ""), [])
         current = max(reqs, key=lambda r: r.effective_from, default=None)
         result = rules.compliance(
-            _as_rules(reqs), calendar, held_days=head_days[unit.pk], start=start, end=end, today=today
+            as_rules(reqs), calendar, held_days=head_days[unit.pk], start=start, end=end, today=today
         )
         e: dict[str, Any] = dict(entries.get(unit.pk) or {})
         t: dict[str, Any] = dict(tasks.get(unit.pk) or {})

@@ -81,15 +81,8 @@ def time_rule(item: str, *, unit_kind: str, on: date) -> TimeRule:
 
 
 def requirements_for(unit: Unit) -> list[rules.Requirement]:
-    rows = ReceptionRequirement.objects.filter(unit_kind=unit.kind).filter(Q(level=unit.level) | Q(level=""))
-    return [
-        rules.Requirement(
-            days=r.days,
-            period=r.period,
-            effective_from=r.effective_from,
-            effective_to=r.effective_to,
-            citation=r.citation,
-            head_title=r.head_title,
-        )
-        for r in rows
-    ]
+    from pakn.reception.queries import as_rules
+
+    return as_rules(
+        list(ReceptionRequirement.objects.filter(unit_kind=unit.kind).filter(Q(level=unit.level) | Q(level="")))
+    )
