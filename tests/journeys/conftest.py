@@ -113,12 +113,16 @@ class Visits:
 AXE_WARNED: list[bool] = []
 
 
-@pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
-    """A page in a new browser context (a new person): ``new_page()``, ``new_page(js=False, viewport=PHONE)``.
-
-    Every page such a person opens is checked when the test ends: no WCAG 2.1 A/AA violation (axe-core, in
-    JavaScript-enabled contexts), no request to another host, no console error (a CSP violation is one)."""
+@contextlib.contextmanager
+def checked_pages(
+    browser: Any, live_server: Any, *, navigation_hosts: tuple[str, ...] = ()
+) -> Iterator[Callable[..., Any]]:
+    """Opens pages, each in a new browser context (a new person), and checks every page of the portal they opened
+    when the block ends: no WCAG 2.1 A/AA violation (axe-core, in JavaScript-enabled contexts), no request to
+    another host, no console error (a CSP violation is one), no page wider than the screen. ``navigation_hosts``:
+    other hosts the person may visit as whole pages (an OpenID provider); nothing else may load from them and
+    their pages are not the portal's to check. ``server_errors`` (per page): 5xx statuses the test provokes on
+    purpose, so the browser's console line about them is expected."""
     contexts: list[Any] = []
     visits = Visits()
     server = urlsplit(live_server.url).netloc
@@ -126,11 +130,17 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     if not axe_source and not AXE_WARNED:
         AXE_WARNED.append(True)
         warnings.warn(f"axe-core not installed ({AXE_JS}): run `npm ci`; pages are not checked for WCAG", stacklevel=1)
+    allowed_console: list[str] = []
 
     def _new(
-        *, js: bool = True, viewport: dict[str, int] | None = None, geolocation: dict[str, float] | None = None
+        *,
+        js: bool = True,
+        viewport: dict[str, int] | None = None,
+        geolocation: dict[str, float] | None = None,
+        server_errors: tuple[int, ...] = (),
     ) -> Any:
         # geolocation: the phone's position, {"latitude", "longitude", "accuracy"}, with the permission granted.
+        allowed_console.extend(f"status of {status}" for status in server_errors)
         located = {"geolocation": geolocation, "permissions": ["geolocation"]} if geolocation else {}
         context = browser.new_context(
             base_url=live_server.url, locale="vi-VN", java_script_enabled=js, viewport=viewport or DESKTOP, **located
@@ -139,6 +149,8 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
         if js and axe_source:
 
             def on_axe(source: Any, path: str, overflow: int, found: list[Any]) -> None:
+                if urlsplit(source["page"].url).netloc != server:
+                    return  # another host's page (an identity provider) is not the portal's
                 visits.checked.append(path)
                 visits.violations.extend((path, v) for v in found)
                 if overflow > 0:
@@ -149,14 +161,20 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
 
         def on_request(request: Any) -> None:
             parts = urlsplit(request.url)
-            if parts.scheme in ("http", "https") and parts.netloc != server:
-                visits.foreign.append(request.url)
+            if parts.scheme not in ("http", "https") or parts.netloc == server:
+                return
+            if parts.netloc in navigation_hosts and request.is_navigation_request():
+                return
+            visits.foreign.append(request.url)
 
         def on_console(message: Any) -> None:
             # A page answered with 4xx on purpose (a refused form, a hidden case) is not a console error.
-            expected = message.text.startswith("Failed to load resource: the server responded with a status of 4")
+            text = message.text
+            expected = text.startswith("Failed to load resource: the server responded with a status of 4") or any(
+                allowed in text for allowed in allowed_console
+            )
             if message.type == "error" and not expected:
-                visits.console.append(message.text)
+                visits.console.append(text)
 
         context.on("request", on_request)
         context.on("console", on_console)
@@ -166,6 +184,8 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     yield _new
     for context in contexts:
         for open_page in context.pages:
+            if urlsplit(open_page.url).netloc != server or not axe_source:
+                continue
             with contextlib.suppress(Exception):  # a page left mid-navigation: its predecessor was checked
                 open_page.wait_for_function("window.__paknAxeDone === true", timeout=5_000)
         context.close()
@@ -174,6 +194,14 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     assert not visits.foreign, f"pages loaded from other hosts: {visits.foreign}"
     assert not visits.console, f"console errors: {visits.console}"
     assert not visits.overflow, f"pages wider than the screen: {visits.overflow}"
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """A page in a new browser context (a new person): ``new_page()``, ``new_page(js=False, viewport=PHONE)``;
+    checked as ``checked_pages`` says when the test ends."""
+    with checked_pages(browser, live_server) as opener:
+        yield opener
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ fails the test, and the portal's pages are checked as everywhere (axe-core, widt
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,11 +18,9 @@ import pytest
 
 from accounts.oidc_provider.harness import CITIZEN, PASSWORD, Provider, free_port, start_provider
 from journeys.conftest import (
-    AXE_INIT,
-    AXE_JS,
     DESKTOP,
     PHONE,
-    Visits,
+    checked_pages,
     choose_place_with_js,
     choose_place_without_js,
     content_box,
@@ -56,68 +53,9 @@ def vneid(settings: Any, provider: Provider) -> Provider:
 
 @pytest.fixture
 def person(browser: Any, live_server: Any, provider: Provider) -> Iterator[Callable[..., Any]]:
-    """``person(js=, viewport=, server_errors=())``: a page in a new browser context, checked like the journeys'
-    ``new_page``, the provider's pages allowed as navigations. ``server_errors`` lists the 5xx statuses the test
-    provokes on purpose (the browser logs them in the console)."""
-    contexts: list[Any] = []
-    visits = Visits()
-    server = urlsplit(live_server.url).netloc
-    idp = urlsplit(provider.issuer).netloc
-    axe_source = AXE_JS.read_text("utf-8") if AXE_JS.exists() else ""
-    allowed_console: list[str] = []
-
-    def _new(*, js: bool, viewport: dict[str, int], server_errors: tuple[int, ...] = ()) -> Any:
-        allowed_console.extend(f"status of {status}" for status in server_errors)
-        context = browser.new_context(
-            base_url=live_server.url, locale="vi-VN", java_script_enabled=js, viewport=viewport
-        )
-        context.set_default_timeout(10_000)
-        if js and axe_source:
-
-            def on_axe(source: Any, path: str, overflow: int, found: list[Any]) -> None:
-                if urlsplit(source["page"].url).netloc != server:
-                    return  # the test provider's page is scaffolding, not the portal
-                visits.checked.append(path)
-                visits.violations.extend((path, v) for v in found)
-                if overflow > 0:
-                    visits.overflow.append(f"{path}: {overflow}px wider than the {source['page'].viewport_size} screen")
-
-            context.expose_binding("__paknAxe", on_axe)
-            context.add_init_script(script=axe_source + "\n" + AXE_INIT)
-
-        def on_request(request: Any) -> None:
-            parts = urlsplit(request.url)
-            if parts.scheme not in ("http", "https") or parts.netloc == server:
-                return
-            if parts.netloc == idp and request.is_navigation_request():
-                return
-            visits.foreign.append(request.url)
-
-        def on_console(message: Any) -> None:
-            text = message.text
-            expected = text.startswith("Failed to load resource: the server responded with a status of 4") or any(
-                allowed in text for allowed in allowed_console
-            )
-            if message.type == "error" and not expected:
-                visits.console.append(text)
-
-        context.on("request", on_request)
-        context.on("console", on_console)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _new
-    for context in contexts:
-        for open_page in context.pages:
-            if urlsplit(open_page.url).netloc == server and axe_source:
-                with contextlib.suppress(Exception):
-                    open_page.wait_for_function("window.__paknAxeDone === true", timeout=5_000)
-        context.close()
-    problems = [f"{path}: {v['id']} ({v['impact']}) {v['help']}: {v['nodes']}" for path, v in visits.violations]
-    assert not problems, "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(problems)
-    assert not visits.foreign, f"pages loaded from other hosts: {visits.foreign}"
-    assert not visits.console, f"console errors: {visits.console}"
-    assert not visits.overflow, f"pages wider than the screen: {visits.overflow}"
+    """``new_page`` with the provider's pages allowed as navigations (``checked_pages``)."""
+    with checked_pages(browser, live_server, navigation_hosts=(urlsplit(provider.issuer).netloc,)) as opener:
+        yield opener
 
 
 def open_my_cases(page: Any, viewport: dict[str, int]) -> None:
