@@ -20,7 +20,6 @@ them with one indexed query and never waits for them to be computed.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,8 +37,6 @@ from pakn.org.models import Province, Unit
 from pakn.public import stats
 from pakn.public.facts import STORED_MEASURES, month_of
 from pakn.public.models import PortalSnapshot, SnapshotScope
-
-logger = logging.getLogger("pakn.public")
 
 FORMAT = 1  # the layout of ``PortalSnapshot.data``; a snapshot of another layout is computed again
 COLUMNS = (*STORED_MEASURES, "overdue_open", "median_days")
@@ -73,7 +70,7 @@ def _scope_of(snapshot: PortalSnapshot) -> stats.Scope | None:
     if snapshot.scope == SnapshotScope.PROVINCE:
         province = Province.objects.filter(code=snapshot.province_id).first()
         return stats.Scope.province(province.code, province.name) if province else None
-    unit = Unit.objects.filter(pk=snapshot.unit_id).first()
+    unit = Unit.objects.filter(pk=snapshot.unit_id).first() if snapshot.unit_id else None
     return stats.Scope.units(unit) if unit else None
 
 
@@ -280,14 +277,23 @@ def _missing_scopes() -> list[stats.Scope]:
     return [s for s in [stats.Scope.nation(), *provinces] if snapshot_key(s, default) not in have]
 
 
-def _recompute(snapshots: Iterable[PortalSnapshot], budget: float | None, started: float) -> int:
-    """Compute the snapshots again (a snapshot whose unit or province is gone is deleted); stop after ``budget``
-    seconds from ``started`` (None: never)."""
-    done = 0
-    for snapshot in snapshots:
-        scope = _scope_of(snapshot)
+Job = stats.Scope | PortalSnapshot  # a scope without a snapshot yet, or a stored snapshot
+ORDER: list[str] = [SnapshotScope.NATION, SnapshotScope.PROVINCE, SnapshotScope.UNIT]
+
+
+def _kind(job: Job) -> str:
+    return scope_kind(job) if isinstance(job, stats.Scope) else job.scope
+
+
+def _recompute(jobs: Iterable[Job], budget: float | None) -> int:
+    """Compute and store each snapshot (a stored one whose unit or province is gone is deleted), the country
+    first, then the provinces, then the units; stop once ``budget`` seconds have passed (None: never)."""
+    started, done = time.monotonic(), 0
+    for job in sorted(jobs, key=lambda j: ORDER.index(_kind(j))):  # stable: oldest first within a kind
+        scope = job if isinstance(job, stats.Scope) else _scope_of(job)
         if scope is None:
-            PortalSnapshot.objects.filter(pk=snapshot.pk).delete()
+            assert isinstance(job, PortalSnapshot)
+            PortalSnapshot.objects.filter(pk=job.pk).delete()
             continue
         store(scope, stats.Period.default())
         done += 1
@@ -300,31 +306,16 @@ FIELDS = ("id", "key", "scope", "province_id", "unit_id")
 
 
 def refresh_portal(*, budget: float = REFRESH_BUDGET_SECONDS) -> int:
-    """The worker's duty: the due snapshots (``due``) computed again, and the country's and the provinces'
-    created when missing, until ``budget`` seconds have passed (at least one is done). Returns how many."""
+    """The worker's duty: the country's and the provinces' snapshots created when missing, and the due ones
+    (``due``) computed again, until ``budget`` seconds have passed (at least one is done). Returns how many."""
     if not enabled():
         return 0
-    started = time.monotonic()
-    default = stats.Period.default()
-    missing = [
-        PortalSnapshot(key=snapshot_key(s, default), scope=scope_kind(s), province_id=s.province_id or "")
-        for s in _missing_scopes()
-    ]
-    queue = sorted(
-        [*missing, *due().only(*FIELDS)[:500]],
-        key=lambda s: (["nation", "province", "unit"].index(s.scope), s.pk is not None),
-    )
-    return _recompute(queue, budget, started)
+    return _recompute([*_missing_scopes(), *due().only(*FIELDS)[:500]], budget)
 
 
 def rebuild() -> int:
     """``pakn stats_rebuild``: the country's and each province's snapshot and every other stored one, computed
     again. Returns how many."""
-    default = stats.Period.default()
-    PortalSnapshot.objects.exclude(period_kind=default.kind).delete()
+    PortalSnapshot.objects.exclude(period_kind=stats.Period.default().kind).delete()
     stored = list(PortalSnapshot.objects.order_by(PRIORITY, "pk").only(*FIELDS))
-    missing = [
-        PortalSnapshot(key=snapshot_key(s, default), scope=scope_kind(s), province_id=s.province_id or "")
-        for s in _missing_scopes()
-    ]
-    return _recompute([*missing, *stored], None, time.monotonic())
+    return _recompute([*_missing_scopes(), *stored], None)

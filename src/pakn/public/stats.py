@@ -530,7 +530,7 @@ GROUPS = {
 ROLLUP_GROUPS = {None, "unit", "province", "month"}
 
 
-def _month_table(scope: Scope, by: str | None) -> Any:
+def _month_table(scope: Scope, by: str | None) -> type[UnitMonthStat] | type[TopicMonthStat] | None:
     """The month table whole months of a period are read from, or None (everything from the facts)."""
     if by in ROLLUP_GROUPS:
         return UnitMonthStat
@@ -601,7 +601,7 @@ def aggregate(
     table = _month_table(scope, by) if source == "auto" else None
     full, edges = period.split() if table is not None else (None, [(period.start, period.end)])
     sums = fact_sums()
-    if full is not None:
+    if full is not None and table is not None:
         rollup = table.objects.filter(scope.q(), month__gte=full[0], month__lte=full[1])
         column = GROUPS[by]
         summed = {f"s_{k}": Sum(k) for k in STORED_MEASURES}
@@ -676,13 +676,12 @@ def page_measures(scope: Scope, period: Period, *, today: date | None = None) ->
     full, edges = period.split()
     summed = {f"s_{k}": Sum(k) for k in STORED_MEASURES}
     sums = fact_sums()
-    topic_table = _month_table(scope, "topic")
     if full is not None:
         rollup = UnitMonthStat.objects.filter(scope.q(), month__gte=full[0], month__lte=full[1])
         for row in _fetch(rollup.values("month", column).annotate(**summed).order_by()):
             add({k: row[f"s_{k}"] for k in STORED_MEASURES}, _key(row, "month"), row[column])  # topics below
-        if topic_table is not None:
-            by_topic = topic_table.objects.filter(scope.q(), month__gte=full[0], month__lte=full[1])
+        if _month_table(scope, "topic") is TopicMonthStat:
+            by_topic = TopicMonthStat.objects.filter(scope.q(), month__gte=full[0], month__lte=full[1])
             for row in _fetch(by_topic.values("topic_id").annotate(**summed).order_by()):
                 topics[row["topic_id"]].add({k: row[f"s_{k}"] for k in STORED_MEASURES})
         else:  # a unit scope has no topic table: its whole months from the facts
