@@ -410,3 +410,45 @@ def test_the_demo_puts_cases_on_the_maps() -> None:
     assert located.filter(kind="denunciation").exists() and not mapped_cases().filter(kind="denunciation").exists()
     make_user("map_viewer", unit_code=f"UBND-{COMMUNE}")
     assert REPORTER["name"] not in Client().get("/public/map/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_json_api_takes_and_shows_a_position(client: Client, clerk: Any) -> None:
+    import json
+    import secrets
+
+    from pakn.org.models import ApiToken, TokenScope
+
+    lat, lon = centre(OTHER_COMMUNE)
+    body = {
+        "kind": "report",
+        "title": "Cây đổ chắn đường",
+        "content": "Cây đổ chắn ngang đường sau cơn mưa chiều nay, xe máy không đi qua được.",
+        "province_code": "01",
+        "commune_code": OTHER_COMMUNE,
+        "latitude": lat,
+        "longitude": lon,
+        "location_accuracy_m": 12,
+    }
+    created = client.post("/api/v1/submissions", json.dumps(body), content_type="application/json")
+    assert created.status_code == 201, created.content
+    case = newest()
+    assert (round(case.latitude, 4), round(case.longitude, 4), case.location_accuracy_m) == (
+        round(lat, 4),
+        round(lon, 4),
+        12,
+    )
+    outside = client.post(
+        "/api/v1/submissions",
+        json.dumps({**body, "latitude": 48.85, "longitude": 2.35}),
+        content_type="application/json",
+    )
+    assert outside.status_code == 400
+    assert "ngoài lãnh thổ Việt Nam" in outside.json()["error"]["fields"]["location"][0]
+    raw = secrets.token_urlsafe(32)
+    member = make_user("canbo_ngocha", unit_code=f"UBND-{OTHER_COMMUNE}")
+    ApiToken.objects.create(
+        user=member, name="t", key_hash=ApiToken.hash_key(raw), prefix=raw[:8], scope=TokenScope.READ
+    )
+    detail = client.get(f"/api/v1/cases/{case.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert detail["location_accuracy_m"] == 12 and round(detail["latitude"], 4) == round(lat, 4)

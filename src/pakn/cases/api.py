@@ -62,6 +62,9 @@ SUBMISSION_FIELDS = (
     "complaint_round",
     "publish",
     "topic_code",
+    "latitude",
+    "longitude",
+    "location_accuracy_m",
 )
 
 public = Router(tags=["public"])

@@ -361,6 +361,9 @@ def case_detail(case: Case) -> dict[str, Any]:
         **case_summary(case),
         "content": case.content,
         "address": case.address,
+        "latitude": case.latitude,
+        "longitude": case.longitude,
+        "location_accuracy_m": case.location_accuracy_m,
         "subject": case.subject,
         "obligations": [
             {

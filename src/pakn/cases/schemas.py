@@ -48,6 +48,10 @@ class SubmissionIn(Schema):
     complaint_round: Literal[1, 2] | None = None
     publish: StrictBool = False
     topic_code: str | None = None
+    # Where a field report is (WGS84), e.g. from the phone (docs/location.md); checked to be in Vietnam.
+    latitude: float | None = None
+    longitude: float | None = None
+    location_accuracy_m: float | None = Field(None, description="The radius the position is good to, in metres.")
 
     @field_validator("reporter", mode="before")
     @classmethod
@@ -87,11 +91,18 @@ class TimelineEntry(Schema):
     detail: str = ""
 
 
+class AnswerFileOut(Schema):
+    number: int
+    name: str
+    public: bool
+
+
 class AnswerOut(Schema):
     kind: str
     body: str
     unit: str
     at: datetime
+    files: list[AnswerFileOut] = Field(default_factory=list, description="Evidence of what was done (clean copies).")
 
 
 class DueBasisOut(Schema):
@@ -179,6 +190,9 @@ class CaseOut(Schema):
 class CaseDetailOut(CaseOut):
     content: str
     address: str
+    latitude: float | None = None
+    longitude: float | None = None
+    location_accuracy_m: int | None = None
     subject: str
     obligations: list[ObligationOut]
     answers: list[AnswerOut]
