@@ -25,7 +25,7 @@ def test_a_reporter_of_conduct_asks_for_protection(new_page: Callable[..., Any],
     page.goto(f"/track/{case.tracking_code}/")
     expect(page.get_by_role("heading", name="Đề nghị bảo vệ")).to_be_visible()
     expect(page.get_by_text("vì đã phản ánh hành vi của cán bộ")).to_be_visible()
-    page.get_by_label("Bản thân người tố cáo").check()
+    page.get_by_label("Bản thân tôi (người gửi đơn)").check()
     page.get_by_label("Giữ bí mật thông tin").check()
     page.get_by_label("Nội dung, nguy cơ cụ thể").fill("Sau khi phản ánh, hồ sơ của tôi bị trả lại nhiều lần.")
     page.get_by_role("button", name="Gửi đề nghị bảo vệ").click()

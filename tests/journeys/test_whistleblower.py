@@ -85,7 +85,7 @@ def test_whistleblower_files_reads_question_replies_and_asks_protection(
     page.get_by_role("button", name="Gửi", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Đã gửi.")
 
-    page.get_by_label("Bản thân người tố cáo").check()
+    page.get_by_label("Bản thân tôi (người gửi đơn)").check()
     page.get_by_label("Giữ bí mật thông tin").check()
     page.get_by_label("Nội dung, nguy cơ cụ thể").fill("Tôi lo bị trù dập ở nơi làm việc.")
     page.get_by_role("button", name="Gửi đề nghị bảo vệ").click()

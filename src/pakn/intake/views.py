@@ -34,7 +34,7 @@ from pakn.org import places
 from pakn.protection import services as protection
 from pakn.protection import throttle
 from pakn.protection.dropbox import conversation, pow_context, receipt_response
-from pakn.protection.forms import ProtectionRequestForm
+from pakn.protection.forms import CitizenProtectionRequestForm
 from pakn.protection.models import ProtectionRequest
 
 
@@ -175,7 +175,7 @@ def _status_context(request: HttpRequest, code: str) -> dict[str, Any]:
         "can_withdraw": case.status in ("received", "forwarded", "accepted", "in_progress", "suspended"),
         "can_add": case.status not in ("closed", "withdrawn", "merged"),
         "conversation": conversation(case),
-        "protect_form": ProtectionRequestForm(),
+        "protect_form": CitizenProtectionRequestForm(),
         "can_protect": protection.can_request_protection(case),
         "protect_conduct": protection.reports_conduct(case),
         "protection_requests": ProtectionRequest.objects.filter(case=case),
@@ -230,7 +230,7 @@ def protect(request: HttpRequest, code: str) -> HttpResponse:
     return _citizen_act(
         request,
         code,
-        ProtectionRequestForm,
+        CitizenProtectionRequestForm,
         "protect_form",
         lambda case, d: protection.request_protection(case=case, **d),
         _("Đã gửi đề nghị bảo vệ. Cơ quan có thẩm quyền sẽ xem xét trong thời hạn."),

@@ -28,7 +28,7 @@ from pakn.core.formflow import submit
 from pakn.core.tracking import format_tracking_code
 from pakn.protection import services as protection
 from pakn.protection import throttle
-from pakn.protection.forms import DropboxForm, ProtectionRequestForm, ReceiptForm, ReplyForm
+from pakn.protection.forms import CitizenProtectionRequestForm, DropboxForm, ReceiptForm, ReplyForm
 from pakn.protection.models import Attachment, ProtectionRequest
 
 SESSION_KEY = "pakn_dropbox_case"
@@ -151,7 +151,7 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "conversation": conversation(case),
         "files": Attachment.objects.filter(case=case, message__isnull=True, kind="evidence"),
         "reply_form": ReplyForm(),
-        "protect_form": ProtectionRequestForm(),
+        "protect_form": CitizenProtectionRequestForm(),
         "can_protect": protection.can_request_protection(case),
         "protect_conduct": protection.reports_conduct(case),
         "protection_requests": ProtectionRequest.objects.filter(case=case),
@@ -200,7 +200,7 @@ def dropbox_protect(request: HttpRequest) -> HttpResponse:
     case = _session_case(request)
     if case is None:
         return redirect("dropbox_open")
-    form = ProtectionRequestForm(request.POST)
+    form = CitizenProtectionRequestForm(request.POST)
     if form.is_valid():
         try:
             protection.request_protection(case=case, **form.cleaned_data)

@@ -121,6 +121,18 @@ class ProtectionRequestForm(forms.Form):
     )
 
 
+class CitizenProtectionRequestForm(ProtectionRequestForm):
+    """The same request as the person who wrote the letter fills it in: "myself", whether they denounced or
+    reported an official's conduct (staff record it for them with ``ProtectionRequestForm``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["persons"].choices = [  # type: ignore[attr-defined]
+            (value, _("Bản thân tôi (người gửi đơn)") if value == Person.SELF else label)
+            for value, label in Person.choices
+        ]
+
+
 class ProtectionDecisionForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Kết quả"),
