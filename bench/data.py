@@ -425,7 +425,7 @@ CASE_COLUMNS = [
     "audit_count",
     "reference",
 ]
-DOC_COLUMNS = ["case_id", "title_key", "body_key", "title_toned", "dup_key", "indexed_at"]
+DOC_COLUMNS = ["case_id", "title_key", "body_key", "title_toned", "dup_key", "indexed_at", "scope_key"]
 PG_GIN = (
     "CREATE INDEX language_csd_vector_gin ON language_casesearchdocument USING gin (search_vector)"  # migration 0002
 )
@@ -456,12 +456,14 @@ def load(
     from django.utils import timezone
 
     from pakn.cases.models import Case
+    from pakn.language.search import scope_key
     from pakn.org.loader import load_units
     from pakn.org.models import Commune, Province, Unit
 
     if Province.objects.filter(code__in=provinces).count() < len(provinces):
         load_units(provinces=provinces)
     units = dict(Unit.objects.filter(code__startswith="UBND-", commune__isnull=False).values_list("commune_id", "pk"))
+    unit_places = {pk: (p, c) for pk, p, c in Unit.objects.values_list("pk", "province_id", "commune_id")}
     communes = sorted(
         (p, c)
         for c, p in Commune.objects.filter(province_id__in=provinces).values_list("code", "province_id")
@@ -491,6 +493,17 @@ def load(
             stamp, stamp, "", 0, False,
         )  # fmt: skip
 
+    def scope(pk: int, province: str, commune: str) -> str:  # the index's scope terms, by the real function
+        unit = units[commune]
+        return scope_key(
+            case_id=pk,
+            unit_id=unit,
+            province_id=province,
+            commune_id=commune,
+            unit_province_id=unit_places[unit][0],
+            unit_commune_id=unit_places[unit][1],
+        )
+
     started = time.perf_counter()
     done = 0
     workers = workers or max(1, min(4, os.cpu_count() or 1))
@@ -514,7 +527,7 @@ def load(
             for chunk in pool.imap(_rows, jobs):
                 ids = range(next_id + done, next_id + done + len(chunk))
                 cases = [case_row(pk, r) for pk, r in zip(ids, chunk, strict=True)]
-                docs = [(pk, *r[9:13], stamp) for pk, r in zip(ids, chunk, strict=True)]
+                docs = [(pk, *r[9:13], stamp, scope(pk, r[4], r[5])) for pk, r in zip(ids, chunk, strict=True)]
                 if pg:
                     cursor = raw.cursor()
                     with cursor.copy(f"COPY cases_case ({', '.join(CASE_COLUMNS)}) FROM STDIN") as copy:

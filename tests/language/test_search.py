@@ -114,12 +114,8 @@ def test_ranking_is_the_same_everywhere(corpus: dict[str, Case]) -> None:
 
 def test_rank_window_keeps_the_newest_matches(corpus: dict[str, Case], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "RANK_WINDOW", 2)
-    in_window = found("hoa")
     assert search.count_matches(Case.objects.all(), "hoa") == 4
-    if search.SMALL_SCOPE < 0:  # the index path ranks only the two newest matches
-        assert in_window == ["flower", "hoang"]
-    else:
-        assert len(in_window) == 4
+    assert found("hoa") == ["flower", "hoang"]  # both paths rank only the two newest matches
 
 
 def test_tracking_code_finds_the_case(corpus: dict[str, Case]) -> None:
@@ -228,7 +224,4 @@ def test_a_full_window_says_more_than(
 ) -> None:
     monkeypatch.setattr(search, "RANK_WINDOW", 2)
     body = login(clerk).get("/language/search/", {"q": "hoa"}).content.decode()
-    if search.SMALL_SCOPE < 0:  # the index path: the two newest of four matches are ranked
-        assert "Ít nhất 2 hồ sơ khớp" in body
-    else:  # a small scope is scanned whole
-        assert "4 hồ sơ khớp" in body
+    assert "Ít nhất 2 hồ sơ khớp" in body  # the two newest of four matches are ranked, on both paths

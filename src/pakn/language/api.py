@@ -230,7 +230,7 @@ def build_router() -> Router:
         )
         queryset = apply_filter(visible_cases(request.user), filters)
         page = query.page
-        found = search.find(queryset, query.q)
+        found = search.find(queryset, query.q, scope=search.index_scope(request.user))
         hits = search.hits(found.cases, query.q, limit=50, offset=(page - 1) * 50, ranked=True)
         return {"q": query.q, "page": page, "partial": found.partial, "results": [_search_item(h) for h in hits]}
 

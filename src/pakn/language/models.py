@@ -13,14 +13,19 @@ from pakn.cases.models import Case, Kind
 
 class CaseSearchDocument(models.Model):
     """The folded, slang-expanded keys of a case (``core.text.search_key``). On SQLite an FTS5 table
-    (``language_fts``) mirrors ``title_key`` and ``body_key`` through triggers; on PostgreSQL a generated
-    ``tsvector`` column with a GIN index does the same (migration 0002)."""
+    (``language_fts``) mirrors ``title_key``, ``body_key`` and ``scope_key`` through triggers; on PostgreSQL a
+    generated ``tsvector`` column with a GIN index does the same (migrations 0002, 0003)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
     title_key = models.TextField()
     body_key = models.TextField()
     title_toned = models.TextField(blank=True)  # lower case, canonical tone style, diacritics kept
     dup_key = models.TextField(blank=True, default="")  # content words for the duplicate check
+    # Who may see the case and how recent it is, as index terms (``search.scope_key``): "u_<unit>",
+    # "p_<province>", "c_<commune>" of the case and of its unit, "r_<id // RECENT_BUCKET>". Text keys never
+    # hold "_", so these never meet a typed word. They only narrow the index's candidates: every result is
+    # still filtered by the caller's queryset (``visible_cases``).
+    scope_key = models.TextField(blank=True, default="", db_default="")
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,19 +1,31 @@
 """Diacritic-insensitive, ranked case search with highlighted snippets of the original text.
 
 Matching: every word of the query (folded, slang expanded: ``core.text.tokens``) must occur as a word in
-the case's title, content, subject or address. SQLite answers it with FTS5 (``language_fts``), PostgreSQL
-with a GIN-indexed ``tsvector`` of the same keys; the keys are computed once in Python, so both
-databases match exactly the same cases.
+the case's title, content, subject, address or what was written later (the citizen's added information and
+the unit's answers, redacted). SQLite answers it with FTS5 (``language_fts``), PostgreSQL with a GIN-indexed
+``tsvector`` of the same keys; the keys are computed once in Python, so both databases match exactly the
+same cases.
 
-Ranking is one portable SQL expression over the stored keys (identical on both databases): the exact
-accented phrase in the title, the folded phrase in the title, the phrase in the body, then how many query
-words the title has; ties go to the newest case.
+Cost follows the page, not the corpus: the index is asked for the newest ``RANK_WINDOW`` matches only
+(FTS5 walks its lists newest first and stops; PostgreSQL searches the newest ``RECENT_BUCKET`` slices of
+cases first, through recency terms in the index) and, for a clerk or a supervisor, only among the cases of
+their units or area (scope terms in the index, ``index_scope``), so a search is an intersection of short
+lists inside the index. The scope terms only narrow what the index hands over: every result is still
+filtered by the caller's queryset (``visible_cases``), so they can never show a case the caller may not see.
 
-``filter_cases(queryset, q)`` takes a queryset that is already restricted to what the caller may see
-(``org.access.visible_cases(user)`` or a public published set) and only narrows and orders it."""
+Ranking is one portable SQL expression over the stored keys (identical on both databases) applied to that
+window: the exact accented phrase in the title, the folded phrase in the title, the phrase in the body, then
+how many query words the title has; ties go to the newest case.
+
+``find(queryset, q, scope=index_scope(user))`` takes a queryset that is already restricted to what the
+caller may see (``org.access.visible_cases(user)`` or a public published set) and only narrows and orders
+it."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +42,21 @@ from pakn.core.tracking import normalise_tracking_code
 MAX_QUERY_WORDS = 12
 RANK_FIELD = "search_rank"
 # Relevance is computed over at most this many matches, the newest ones; a broader query shows the most
-# relevant of its newest matches (and the staff page says so). Keeps every query fast at a million cases.
-RANK_WINDOW = 2000
-# A scope this small (one commune's clerk) is matched by scanning its own keys, which is faster than
-# asking the full-text index for every match in the country. Same words, same rule, same results.
-SMALL_SCOPE = 20_000
+# relevant of its newest matches (and the staff page says "at least N"). Keeps every query fast at a
+# million cases: the cost is this window, whatever the number of matches.
+RANK_WINDOW = 200
+# Without a scope hint, a queryset this small is matched by scanning its own keys (same words, same rule,
+# same results) rather than asking the index.
+SMALL_SCOPE = 5_000
+# Cases are grouped by id into slices of this size for the recency terms "r_<id // RECENT_BUCKET>"
+# (migration 0003 writes the same number).
+RECENT_BUCKET = 10_000
+# A scope of more terms than this (a province's whole tree of units) is not narrowed inside the index.
+MAX_SCOPE_TERMS = 64
+# How far the newest-first window is widened when the queryset keeps only part of what the index hands
+# over (filters, or a scope without terms): 4, 16, 64 times the window.
+WIDEN_STEPS = 3
+_TERM = re.compile(r"^[a-z]_[0-9A-Za-z]+$")
 
 
 @dataclass(frozen=True)
@@ -67,6 +89,55 @@ def padded(key: str) -> str:
     return f" {key} "
 
 
+# ---------------------------------------------------------------- scope and recency terms
+
+
+def scope_key(
+    *,
+    case_id: int,
+    unit_id: int,
+    province_id: str,
+    commune_id: str | None,
+    unit_province_id: str,
+    unit_commune_id: str | None,
+) -> str:
+    """Pure: the index terms of who may see a case and how recent it is (``CaseSearchDocument.scope_key``).
+    Typed words never hold "_" (``core.text.tokens``), so a query never matches these terms."""
+    terms = [f"u_{unit_id}", f"p_{province_id}", f"p_{unit_province_id}"]
+    terms += [f"c_{code}" for code in (commune_id, unit_commune_id) if code]
+    terms.append(f"r_{case_id // RECENT_BUCKET}")
+    return padded(" ".join(terms))
+
+
+def index_scope(user: Any) -> tuple[str, ...] | None:
+    """The scope terms that cover every case ``user`` may see (``org.access.visible_cases``): the units
+    they handle (the provinces of those units when they are more than ``MAX_SCOPE_TERMS``), the communes and
+    provinces they supervise. ``None``: do not narrow inside the index (an administrator). A hint only:
+    results are always filtered by ``visible_cases`` too, so a term too many can never show a case, and the
+    suite checks that no visible case lacks one of these terms (``tests/language/test_search_scope.py``)."""
+    from pakn.org.access import handling_units
+    from pakn.org.models import Membership, Role
+
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return None
+    handled = handling_units(user)
+    units = list(handled.order_by("pk").values_list("pk", flat=True)[: MAX_SCOPE_TERMS + 1])
+    terms = [f"u_{pk}" for pk in units]
+    if len(units) > MAX_SCOPE_TERMS:  # a province's tree of units: its provinces (terms of the case's unit)
+        terms = [
+            f"p_{code}" for code in handled.order_by("province_id").values_list("province_id", flat=True).distinct()
+        ]
+    for m in Membership.objects.filter(user=user, role=Role.SUPERVISOR).select_related("unit"):
+        if m.unit.commune_id and not m.include_subunits:  # as org.access.supervised_case_filter
+            terms.append(f"c_{m.unit.commune_id}")
+        else:
+            terms.append(f"p_{m.unit.province_id}")
+    terms = unique(terms)
+    if not terms or len(terms) > MAX_SCOPE_TERMS:
+        return None
+    return tuple(terms)
+
+
 # ---------------------------------------------------------------- matching
 
 
@@ -74,6 +145,27 @@ def _index_query(words: tuple[str, ...], vendor: str, *, any_word: bool) -> str:
     if vendor == "sqlite":
         return (" OR " if any_word else " ").join(f'"{w}"' for w in words)  # words are letters and digits only
     return (" | " if any_word else " & ").join(words)
+
+
+def _checked(terms: Iterable[str]) -> list[str]:
+    out = list(terms)
+    if not all(_TERM.match(t) for t in out):
+        raise ValueError(f"not index terms: {out!r}")
+    return out
+
+
+def _fts_match(words: tuple[str, ...], *, any_word: bool, terms: Iterable[str] = ()) -> str:
+    """SQLite: the FTS5 query; ``terms`` (scope, recency): at least one of them."""
+    query = f"({_index_query(words, 'sqlite', any_word=any_word)})"
+    terms = _checked(terms)
+    if terms:
+        query += " AND (" + " OR ".join(f'"{t}"' for t in terms) + ")"
+    return query
+
+
+def _ts_terms(terms: Iterable[str]) -> str:
+    """PostgreSQL: ``terms`` as a tsquery (verbatim lexemes: the parser would cut "u_5" in two)."""
+    return " | ".join(f"'{t}'" for t in _checked(terms))
 
 
 # The index's matches, all of them or (second) only the newest ``%s``: fixed SQL, the query is a parameter.
@@ -88,14 +180,16 @@ _MATCH_SQL = {
         "SELECT rowid FROM language_fts WHERE language_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
     ),
 }
+_PG_NEWEST = (  # {}: the tsquery, made of parameters only
+    "SELECT case_id FROM language_casesearchdocument WHERE search_vector @@ ({}) ORDER BY case_id DESC LIMIT %s"
+)
 
 
 def match_sql(
     words: tuple[str, ...], *, using: str = "default", newest: int | None = None, any_word: bool = False
 ) -> RawSQL:
     """A subquery of the ids of cases whose keys contain every word (``any_word``: at least one); with
-    ``newest``, only that many, the newest — the index hands them over newest first and stops there, so a
-    broad query costs no more than a rare one."""
+    ``newest``, only that many, the newest."""
     vendor = connections[using].vendor
     params: list[Any] = [_index_query(words, vendor, any_word=any_word)]
     if newest is not None:
@@ -104,6 +198,63 @@ def match_sql(
         sql = _MATCH_SQL[vendor][newest is not None]
         return RawSQL(sql, params)  # noqa: S611 - fixed SQL above; the query and the limit are parameters
     raise NotImplementedError(f"search needs SQLite (FTS5) or PostgreSQL, not {vendor}")
+
+
+def newest_matches(
+    words: tuple[str, ...],
+    limit: int,
+    *,
+    using: str = "default",
+    any_word: bool = False,
+    scope: tuple[str, ...] | None = None,
+) -> list[int]:
+    """The ids of the ``limit`` newest cases whose keys have every word (``any_word``: one of them) and, with
+    ``scope``, one of those scope terms; newest first. The same ids on both databases.
+
+    SQLite: FTS5 walks its lists from the newest rowid and stops at ``limit``. PostgreSQL: a GIN search
+    returns every match before sorting. Within units or communes (a clerk, a commune's supervisor) the scope
+    term's short list bounds that; otherwise (all cases, a province) the matches among the newest two slices
+    of cases are asked first ("r_" terms: the index intersects the slices' short lists with the words'
+    lists), then as many more slices as the matches found so far say are needed (at least four times as
+    many), until ``limit`` are found; past the oldest slice, every match."""
+    connection = connections[using]
+    vendor = connection.vendor
+    if not words:
+        return []
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute(_MATCH_SQL["sqlite"][1], [_fts_match(words, any_word=any_word, terms=scope or ()), limit])
+            return [row[0] for row in cursor.fetchall()]
+        if vendor != "postgresql":
+            raise NotImplementedError(f"search needs SQLite (FTS5) or PostgreSQL, not {vendor}")
+        words_sql = "to_tsquery('simple'::regconfig, %s)"
+        if scope:
+            words_sql += " && %s::tsquery"
+        params: list[Any] = [_index_query(words, vendor, any_word=any_word)]
+        params += [_ts_terms(scope)] if scope else []
+        if scope and all(term[0] in "uc" for term in scope):  # units and communes: short lists, no slices
+            cursor.execute(_PG_NEWEST.format(words_sql), [*params, limit])
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT max(case_id) FROM language_casesearchdocument")
+        top = (cursor.fetchone()[0] or 0) // RECENT_BUCKET
+        span = 2  # the newest slice may hold a single case
+        while span <= top:  # the newest slices first; all of them at once is the plain search below
+            slices = _ts_terms(f"r_{b}" for b in range(top, top - span, -1))
+            cursor.execute(_PG_NEWEST.format(words_sql + " && %s::tsquery"), [*params, slices, limit])
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) >= limit:
+                return ids
+            # as many slices as the matches found so far say are needed (and a quarter more), at least 4×
+            span = max(span * 4, -(-span * limit * 5 // (4 * len(ids))) if ids else 0)
+        cursor.execute(_PG_NEWEST.format(words_sql), [*params, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _id_list(ids: list[int], using: str) -> RawSQL:
+    """A subquery of ``ids`` in one parameter, however many (no limit on the number of SQL variables)."""
+    if connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # noqa: S611 - fixed SQL, the ids are a parameter
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])  # noqa: S611 - fixed SQL
 
 
 def rank_expression(parsed: ParsedQuery, *, partial: bool = False) -> Any:
@@ -145,15 +296,13 @@ def _is_small(queryset: QuerySet[Any]) -> bool:
     return queryset.order_by().values("pk")[: SMALL_SCOPE + 1].count() <= SMALL_SCOPE
 
 
-def _condition(
-    parsed: ParsedQuery, using: str, *, small: bool = False, newest: int | None = None, any_word: bool = False
-) -> Q:
+def _condition(parsed: ParsedQuery, using: str, *, small: bool = False, any_word: bool = False) -> Q:
     condition = Q(pk__in=[])
     if parsed.words:
         condition |= (
             key_scan(parsed.words, any_word=any_word)
             if small
-            else Q(pk__in=match_sql(parsed.words, using=using, newest=newest, any_word=any_word))
+            else Q(pk__in=match_sql(parsed.words, using=using, any_word=any_word))
         )
     if parsed.tracking_code:
         condition |= Q(tracking_code=parsed.tracking_code)
@@ -162,69 +311,43 @@ def _condition(
 
 def count_matches(queryset: QuerySet[Any], q: str) -> int:
     """How many cases of ``queryset`` match ``q`` (all of them, not only the ranked window: reports and tests;
-    a page shows the window's count, ``Found.more``)."""
+    a page shows the window's count and says "at least")."""
     parsed = parse_query(q)
     if not parsed:
         return queryset.count()
     return queryset.filter(_condition(parsed, queryset.db, small=_is_small(queryset))).count()
 
 
-# How far the newest-first window is widened for a scope that holds only part of the cases (a province):
-# 4, 16, 64 times the window; past that the page ranks what the widest window found in the scope.
-WIDEN_STEPS = 3
-
-
-# PostgreSQL: the newest documents are first read in order, without the GIN index, this many per ranked case
-# (a broad query fills the window there at once; a GIN search of its common words would read every match).
-RECENT_SCAN = 10
-
-
-def _newest_ids(parsed: ParsedQuery, limit: int, using: str, *, any_word: bool) -> list[int]:
-    """The ids of the ``limit`` newest matching cases, from the index (and the case with the tracking code)."""
-    ids: list[int] = []
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if parsed.words and connection.vendor == "postgresql":
-            query = _index_query(parsed.words, "postgresql", any_word=any_word)
-            cursor.execute(  # the newest documents in order, the tsvector tested on each (no GIN: see RECENT_SCAN)
-                "SELECT case_id FROM language_casesearchdocument WHERE case_id > "
-                "(SELECT coalesce(max(case_id), 0) FROM language_casesearchdocument) - %s "
-                "AND (search_vector || ''::tsvector) @@ to_tsquery('simple'::regconfig, %s) "
-                "ORDER BY case_id DESC LIMIT %s",
-                [limit * RECENT_SCAN, query, limit],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        if parsed.words and len(ids) < limit:
-            query = _index_query(parsed.words, connection.vendor, any_word=any_word)
-            cursor.execute(_MATCH_SQL[connection.vendor][1], [query, limit])
-            ids = [row[0] for row in cursor.fetchall()]
-    return ids
-
-
-def _newest_in_scope(queryset: QuerySet[Any], parsed: ParsedQuery, window: int, *, any_word: bool) -> QuerySet[Any]:
-    """The ``window`` newest matches of ``queryset``, asking the index for its newest matches only. SQLite takes
-    the index's answer as a subquery; PostgreSQL's ids are read first (two steps, ``_newest_ids``)."""
+def _window_ids(
+    queryset: QuerySet[Any],
+    parsed: ParsedQuery,
+    window: int,
+    *,
+    any_word: bool,
+    scope: tuple[str, ...] | None,
+    small: bool = False,
+) -> list[int]:
+    """The ids of the ``window`` newest matches in ``queryset``, newest first: the index's newest matches
+    (within ``scope``), kept if ``queryset`` has them; asked again, wider, when the queryset kept too few."""
     db = queryset.db
     limit = window
-    on_postgres = connections[db].vendor == "postgresql"
-    code = Q(tracking_code=parsed.tracking_code) if parsed.tracking_code else Q(pk__in=[])
-    for step in range(WIDEN_STEPS + 1):
-        if on_postgres:
-            ids = _newest_ids(parsed, limit, db, any_word=any_word)
-            candidates = queryset.filter(Q(pk__in=ids) | code)
-            exhausted = len(ids) < limit
-        else:
-            candidates = queryset.filter(_condition(parsed, db, newest=limit, any_word=any_word))
-            exhausted = False
-        if not queryset.query.where or step == WIDEN_STEPS or exhausted:
-            break  # every case is in scope, or the index has no more: these are the scope's newest
-        if candidates.order_by().values("pk")[:window].count() >= window:
+    kept: list[int] = []
+    if small:  # a small queryset: its own keys scanned, newest first (the same rule and the same window)
+        scan = queryset.filter(key_scan(parsed.words, any_word=any_word)) if parsed.words else queryset.none()
+        kept = list(scan.order_by("-pk").values_list("pk", flat=True)[:window])
+    for step in range(0 if small else WIDEN_STEPS + 1):
+        ids = newest_matches(parsed.words, limit, using=db, any_word=any_word, scope=scope)
+        if not queryset.query.where and not queryset.query.distinct:
+            kept = ids  # every case is in the queryset
             break
+        kept = sorted(queryset.filter(pk__in=_id_list(ids, db)).values_list("pk", flat=True), reverse=True)
+        if len(ids) < limit or len(kept) >= window or step == WIDEN_STEPS:
+            break  # the index has no more, or the window is full
         limit *= 4
-    newest = candidates.order_by("-pk").values("pk")[:window]
-    if on_postgres:
-        newest = list(newest.values_list("pk", flat=True))  # type: ignore[assignment]
-    return queryset.model._default_manager.filter(pk__in=newest).select_related(*_related(queryset))
+    if parsed.tracking_code:
+        code = list(queryset.filter(tracking_code=parsed.tracking_code).values_list("pk", flat=True))
+        kept = code + [pk for pk in kept if pk not in code]
+    return kept[:window]
 
 
 @dataclass(frozen=True)
@@ -234,34 +357,53 @@ class Found:
     cases: QuerySet[Any]
     partial: bool  # no case has every word: these have some of them
     window: int | None  # at most this many, the newest matches, are ranked (None: all)
+    count: int | None = None  # how many ``cases`` holds, when known without asking the database
 
 
-def find(queryset: QuerySet[Any], q: str, *, window: int | None = -1) -> Found:
+def find(queryset: QuerySet[Any], q: str, *, window: int | None = -1, scope: tuple[str, ...] | None = None) -> Found:
     """``filter_cases``; when no case in scope has every word of a query of several words, the cases with
-    some of them instead (``partial``), the most words first."""
+    some of them instead (``partial``), the most words first. ``scope``: ``index_scope(user)`` of the user
+    whose ``visible_cases`` the queryset starts from (a hint that makes the index do the narrowing)."""
     window = RANK_WINDOW if window == -1 else window
-    cases = filter_cases(queryset, q, window=window)
+    cases, count = _search(queryset, q, window=window, scope=scope)
     parsed = parse_query(q)
-    if len(parsed.words) < 2 or cases.exists():
-        return Found(cases, partial=False, window=window)
-    return Found(filter_cases(queryset, q, window=window, any_word=True), partial=True, window=window)
+    if len(parsed.words) < 2 or (count > 0 if count is not None else cases.exists()):
+        return Found(cases, partial=False, window=window, count=count)
+    partial, count = _search(queryset, q, window=window, any_word=True, scope=scope)
+    return Found(partial, partial=True, window=window, count=count)
 
 
 def filter_cases(
-    queryset: QuerySet[Any], q: str, *, window: int | None = -1, any_word: bool = False
+    queryset: QuerySet[Any],
+    q: str,
+    *,
+    window: int | None = -1,
+    any_word: bool = False,
+    scope: tuple[str, ...] | None = None,
 ) -> QuerySet[Any]:
     """``queryset`` narrowed to the cases matching ``q`` (a query or a tracking code), annotated with
     ``search_rank`` and ordered best first. An empty query returns the queryset unchanged. At most
     ``window`` matches, the newest, are ranked and returned (default ``RANK_WINDOW``; ``None``: all)."""
-    window = RANK_WINDOW if window == -1 else window
+    return _search(queryset, q, window=RANK_WINDOW if window == -1 else window, any_word=any_word, scope=scope)[0]
+
+
+def _search(
+    queryset: QuerySet[Any], q: str, *, window: int | None, any_word: bool = False, scope: tuple[str, ...] | None
+) -> tuple[QuerySet[Any], int | None]:
+    """``filter_cases``, and how many cases it holds when that is known without asking (the window's)."""
     parsed = parse_query(q)
     if not parsed:
-        return queryset
-    small = _is_small(queryset)
-    if window is None or small:
+        return queryset, None
+    small = scope is None and _is_small(queryset)
+    count: int | None = None
+    if window is None:
         matched = queryset.filter(_condition(parsed, queryset.db, small=small, any_word=any_word))
     else:
-        matched = _newest_in_scope(queryset, parsed, window, any_word=any_word)
+        ids = _window_ids(queryset, parsed, window, any_word=any_word, scope=scope, small=small)
+        count = len(ids)
+        matched = queryset.model._default_manager.filter(pk__in=_id_list(ids, queryset.db)).select_related(
+            *_related(queryset)
+        )
     exact = (
         SqlCase(
             When(tracking_code=parsed.tracking_code, then=Value(1000)), default=Value(0), output_field=IntegerField()
@@ -269,9 +411,8 @@ def filter_cases(
         if parsed.tracking_code
         else Value(0, output_field=IntegerField())
     )
-    return matched.annotate(**{RANK_FIELD: exact + rank_expression(parsed, partial=any_word)}).order_by(
-        f"-{RANK_FIELD}", "-received_on", "-pk"
-    )
+    ranked = matched.annotate(**{RANK_FIELD: exact + rank_expression(parsed, partial=any_word)})
+    return ranked.order_by(f"-{RANK_FIELD}", "-received_on", "-pk"), count
 
 
 def _related(queryset: QuerySet[Any]) -> list[str]:
@@ -361,9 +502,7 @@ def hits(queryset: QuerySet[Any], q: str, *, limit: int = 50, offset: int = 0, r
     ]
 
 
-def document_keys(
-    *, title: str, content: str, subject: str = "", address: str = "", later: str = ""
-) -> dict[str, str]:
+def document_keys(*, title: str, content: str, subject: str = "", address: str = "", later: str = "") -> dict[str, str]:
     """Pure: the stored keys of a case's text (see ``CaseSearchDocument``). ``later`` is what was written
     after filing — the citizen's added information (redacted like the submission) and the unit's answers —
     searchable with the body, but not part of the near-duplicate key (which compares what was filed)."""

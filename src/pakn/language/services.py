@@ -26,7 +26,7 @@ from pakn.language.models import (
     Suggestion,
     SuggestionStatus,
 )
-from pakn.language.search import document_keys
+from pakn.language.search import document_keys, scope_key
 from pakn.org.access import require_handler
 from pakn.org.models import Unit
 
@@ -42,6 +42,7 @@ def index_case(*, case: Case) -> CaseSearchDocument:
     keys = document_keys(
         title=case.title, content=case.content, subject=case.subject, address=case.address, later=later
     )
+    keys["scope_key"] = scope_keys([case.pk]).get(case.pk, "")
     document = CaseSearchDocument.objects.filter(case_id=case.pk).first()
     if document is None:
         return CaseSearchDocument.objects.create(case_id=case.pk, **keys)
@@ -53,15 +54,37 @@ def index_case(*, case: Case) -> CaseSearchDocument:
 
 
 def later_by_case(case_ids: list[int]) -> dict[int, str]:
-    """What was written on these cases after filing: the citizen's messages (stored redacted) and the unit's
-    answers, oldest first."""
+    """What was written on these cases after filing: the citizen's added information and the unit's
+    messages (both stored redacted) and the unit's answers, redacted here the same way (the reporter's
+    identity and generic identifiers never become searchable words), oldest first."""
     from pakn.cases.models import Answer, Message
+    from pakn.protection.services import redact_for_case
 
     texts: dict[int, list[str]] = {}
-    for model in (Message, Answer):
-        for case_id, body in model.objects.filter(case_id__in=case_ids).order_by("pk").values_list("case_id", "body"):
-            texts.setdefault(case_id, []).append(body)
+    for case_id, body in Message.objects.filter(case_id__in=case_ids).order_by("pk").values_list("case_id", "body"):
+        texts.setdefault(case_id, []).append(body)
+    answered = Answer.objects.filter(case_id__in=case_ids).order_by("pk").select_related("case")
+    for answer in answered:
+        texts.setdefault(answer.case_id, []).append(redact_for_case(answer.case, answer.body).text)
     return {case_id: "\n".join(parts) for case_id, parts in texts.items()}
+
+
+def scope_keys(case_ids: list[int]) -> dict[int, str]:
+    """The index's scope and recency terms of these cases (``search.scope_key``)."""
+    rows = Case.objects.filter(pk__in=case_ids).values_list(
+        "pk", "unit_id", "province_id", "commune_id", "unit__province_id", "unit__commune_id"
+    )
+    return {
+        pk: scope_key(
+            case_id=pk,
+            unit_id=unit,
+            province_id=province,
+            commune_id=commune,
+            unit_province_id=unit_province,
+            unit_commune_id=unit_commune,
+        )
+        for pk, unit, province, commune, unit_province, unit_commune in rows
+    }
 
 
 def rebuild_index(*, queryset: QuerySet[Case] | None = None, batch_size: int = 2000, progress: Any = None) -> int:
@@ -78,10 +101,13 @@ def rebuild_index(*, queryset: QuerySet[Case] | None = None, batch_size: int = 2
         with transaction.atomic():
             ids = [r[0] for r in rows]
             later = later_by_case(ids)
+            scopes = scope_keys(ids)
             CaseSearchDocument.objects.filter(case_id__in=ids).delete()
             CaseSearchDocument.objects.bulk_create(
                 CaseSearchDocument(
-                    case_id=pk, **document_keys(title=t, content=c, subject=s, address=a, later=later.get(pk, ""))
+                    case_id=pk,
+                    scope_key=scopes[pk],
+                    **document_keys(title=t, content=c, subject=s, address=a, later=later.get(pk, "")),
                 )
                 for pk, t, c, s, a in rows
             )

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -39,8 +40,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     q = (data.get("q") or "").strip()
     filters = CaseFilter(**{k: v for k, v in data.items() if v and k != "q"})
     queryset = apply_filter(visible, filters)
-    found = search.find(queryset, q) if q else None
-    page = Paginator(found.cases if found else queryset.order_by("-received_on", "-pk"), 30)
+    found = search.find(queryset, q, scope=search.index_scope(request.user)) if q else None
+    if found:
+        page: Paginator = _Counted(found.cases, 30, known=found.count)
+    else:
+        page = Paginator(queryset.order_by("-received_on", "-pk"), 30)
     current = page.get_page(request.GET.get("page"))
     words = search.parse_query(q).words
     rows = [
@@ -63,6 +67,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "window_full": bool(found and found.window and page.count >= found.window),
         },
     )
+
+
+class _Counted(Paginator):
+    """A paginator told how many results there are when the search already knows (its window's ids)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, known: int | None) -> None:
+        super().__init__(object_list, per_page)
+        self.known = known
+
+    @cached_property
+    def count(self) -> int:
+        return self.known if self.known is not None else super().count
 
 
 def panel_context(request: HttpRequest, case: Case) -> dict[str, Any]:
