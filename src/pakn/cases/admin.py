@@ -3,12 +3,10 @@ cases. Cases change only through the services, never by editing rows here."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from pakn.cases.models import AnswerTemplate, CalendarOverride, Case, DeadlineRule, RoutingRule, Topic
+from pakn.core.admin import ReadOnlyAdmin
 
 
 @admin.register(RoutingRule)
@@ -60,7 +58,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: the reporter's identity is not shown here and no field can be edited."""
 
     list_display = ("tracking_code", "kind", "track", "title", "unit", "status", "received_on", "due_on")
@@ -68,12 +66,3 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ("tracking_code", "title")
     raw_id_fields = ("unit", "province", "commune", "topic", "citizen", "merged_into")
     exclude = ("citizen",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

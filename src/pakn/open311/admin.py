@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from pakn.core.admin import ReadOnlyAdmin
 from pakn.notify import webhooks
 from pakn.open311 import services as open311_services
 from pakn.open311.models import ApiKey, Open311Request, WebhookDelivery, WebhookEndpoint
@@ -60,7 +61,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Open311Request)
-class Open311RequestAdmin(admin.ModelAdmin):
+class Open311RequestAdmin(ReadOnlyAdmin):
     list_display = ["token", "case", "service_code", "api_key", "created_at"]
     list_select_related = ["case", "api_key"]
     search_fields = ["token", "case__tracking_code"]
@@ -77,15 +78,6 @@ class Open311RequestAdmin(admin.ModelAdmin):
         "created_at",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(WebhookEndpoint)

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from pakn.core.admin import ReadOnlyAdmin
 from pakn.oversight.models import Recommendation, ResponsePeriod
 
 
@@ -14,18 +12,9 @@ class ResponsePeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(ReadOnlyAdmin):
     """Read-only: recommendations are sent and answered through their services (oversight pages)."""
 
     list_display = ("title", "from_unit", "to_unit", "sent_on", "due_on", "status", "answered_on")
     list_filter = ("status",)
     search_fields = ("title",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
