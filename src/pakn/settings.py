@@ -271,6 +271,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if os.environ.get("PAKN_REPLICA_DATABASE_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["PAKN_REPLICA_DATABASE_URL"], conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # A replica that does not answer is given up on quickly (pakn.core.dbrouting reads from the primary).
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 DATABASE_ROUTERS = ["pakn.core.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(os.environ.get("PAKN_CACHE_URL", ""))}

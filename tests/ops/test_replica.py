@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
 
 from pakn.core.dbrouting import (
     READ_ONLY_PREFIXES,
@@ -73,6 +74,68 @@ def test_identity_access_and_counters_are_always_read_from_the_primary(app_label
     assert _alias(app_label=app_label, model_name=model_name) == "default"
 
 
+class _Replica:
+    def __init__(self, *, up: bool) -> None:
+        self.up = up
+
+    def ensure_connection(self) -> None:
+        from django.db import OperationalError
+
+        if not self.up:
+            raise OperationalError("connection refused")
+
+
+@pytest.fixture
+def replica(monkeypatch: pytest.MonkeyPatch) -> _Replica:
+    from pakn.core import dbrouting
+
+    fake = _Replica(up=True)
+    monkeypatch.setattr(dbrouting, "replica_configured", lambda: True)
+    monkeypatch.setattr(dbrouting, "connections", {"replica": fake})
+    monkeypatch.setattr(dbrouting, "_down_until", [0.0])
+    return fake
+
+
+def test_a_replica_that_does_not_answer_is_left_alone_for_a_while(replica: _Replica) -> None:
+    from pakn.core import dbrouting
+
+    assert dbrouting.replica_usable()
+    replica.up = False
+    assert not dbrouting.replica_usable()
+    replica.up = True
+    assert not dbrouting.replica_usable()  # still within REPLICA_RETRY_SECONDS: not tried again
+    dbrouting._down_until[0] = 0.0
+    assert dbrouting.replica_usable()
+
+
+def test_a_read_only_page_reads_from_the_primary_while_the_replica_is_down(replica: _Replica) -> None:
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from pakn.core import dbrouting
+
+    seen: list[bool] = []
+
+    def view(request: Any) -> Any:
+        seen.append(dbrouting._reading.get())
+        return HttpResponse("ok")
+
+    middleware = ReplicaReadsMiddleware(view)
+    request = RequestFactory().get("/public/statistics/?province=01")
+    middleware(request)
+    replica.up = False
+    middleware(request)
+    assert seen == [True, False]
+    # A replica lost during a request: the same GET again (it will read from the primary), never a 500.
+    dbrouting._down_until[0] = 0.0
+    replica.up = True
+    with read_from_replica():
+        answer = middleware.process_exception(request, OperationalError("server closed the connection"))
+    assert answer is not None and answer.status_code == 302 and answer["Location"] == "/public/statistics/?province=01"
+    assert not dbrouting.replica_usable()
+    assert middleware.process_exception(request, OperationalError("locked")) is None  # not in a replica read
+
+
 def test_only_get_and_head_of_the_listed_pages_are_read_only() -> None:
     for path in (
         "/public/",
@@ -116,7 +179,7 @@ def test_writes_and_migrations_stay_on_the_primary(monkeypatch: pytest.MonkeyPat
     assert router.allow_migrate("replica", "cases") is False
 
 
-def test_the_middleware_marks_only_read_only_requests() -> None:
+def test_the_middleware_marks_only_read_only_requests(replica: _Replica) -> None:
     from django.test import RequestFactory
 
     from pakn.core import dbrouting

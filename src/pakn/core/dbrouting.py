@@ -11,20 +11,29 @@ Three parts, each small:
   the database, a session saved). Who is logged in, their roles and tokens, sessions and the database cache
   are always read from the primary, so a login, a revoked role or a counter is never seen seconds late.
 
+A replica that does not answer is never the reason a page fails: the middleware tries its connection before a
+read-only request and, if it is down (or fails during a request), reads from the primary for
+``REPLICA_RETRY_SECONDS`` before trying it again; a ``GET`` that failed on it is sent once more (a redirect to
+itself), which then reads from the primary.
+
 A replica may be a few seconds behind the primary. That is fine for published figures and search, never for a
 citizen's own status page or a staff member's case page: those are not in the list and read from the primary.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import HttpRequest, HttpResponse
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+logger = logging.getLogger("pakn.replica")
 
 REPLICA = "replica"
 
@@ -74,6 +83,29 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+REPLICA_RETRY_SECONDS = 30.0
+_down_until = [0.0]  # per process: until when (time.monotonic) the replica is left alone
+
+
+def replica_down(seconds: float = REPLICA_RETRY_SECONDS) -> None:
+    """Read from the primary for ``seconds``: the replica did not answer."""
+    if time.monotonic() >= _down_until[0]:
+        logger.warning("read replica unreachable: the read-only pages read from the primary for %d s", seconds)
+    _down_until[0] = time.monotonic() + seconds
+
+
+def replica_usable() -> bool:
+    """A replica is configured, was not found down in the last ``REPLICA_RETRY_SECONDS`` and connects now."""
+    if not replica_configured() or time.monotonic() < _down_until[0]:
+        return False
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError:
+        replica_down()
+        return False
+    return True
+
+
 class ReplicaRouter:
     """``DATABASE_ROUTERS`` entry. Without a replica every answer is the primary, as without a router."""
 
@@ -105,7 +137,14 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not is_read_only_request(request.method or "", request.path_info):
+        if not is_read_only_request(request.method or "", request.path_info) or not replica_usable():
             return self.get_response(request)
         with read_from_replica():
             return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """The replica failed during a read-only request: the same GET again, which reads from the primary."""
+        if _reading.get() and isinstance(exception, OperationalError | InterfaceError):  # the connection, not the SQL
+            replica_down()
+            return HttpResponseRedirect(request.get_full_path())
+        return None
