@@ -139,7 +139,9 @@ def test_a_saved_search_is_private_and_keeps_only_filters(clerk: Any, head: Any,
     assert not SavedSearch.objects.exists()
     staff.post(reverse("staff_save_search"), {"name": "", "query": "status=open"})
     staff.post(reverse("staff_save_search"), {"name": "Không lọc gì", "query": "page=2"})
-    assert not SavedSearch.objects.exists()
+    too_long = staff.post(reverse("staff_save_search"), {"name": "Dài", "query": "q=" + "đèn " * 400})
+    assert too_long.status_code == 302 and not SavedSearch.objects.exists()
+    assert "Điều kiện lọc quá dài để lưu." in staff.get("/staff/").content.decode()
 
 
 @pytest.mark.django_db

@@ -160,11 +160,8 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
             outcome = services.assign_cases(actor=request.user, cases=cases, officer=officer)
             _report(request, outcome, _("Đã giao %(n)s hồ sơ."))
     except PaknError as error:  # refused as a whole (a bad label, no unit): nothing done, nothing lost
-        for field_messages in error.fields.values():
-            for message in field_messages:
-                messages.error(request, str(message))
-        if not error.fields:
-            messages.error(request, str(error.message))
+        for text in error.texts():
+            messages.error(request, text)
         _keep_draft(request, ids)
         return redirect(back)
     if outcome[1]:
@@ -203,9 +200,8 @@ def save_search(request: HttpRequest) -> HttpResponse:
     try:
         saved = services.save_search(actor=request.user, name=request.POST.get("name", ""), query_string=query)
     except PaknError as error:
-        for field_messages in error.fields.values():
-            for message in field_messages:
-                messages.error(request, str(message))
+        for text in error.texts():
+            messages.error(request, text)
         return redirect(reverse("staff_home") + ("?" + services.search_query(query) if query else ""))
     messages.success(request, _("Đã lưu tìm kiếm “%(name)s”.") % {"name": saved.name})
     return redirect(reverse("staff_home") + "?" + saved.query)

@@ -20,6 +20,11 @@ class PaknError(Exception):
             self.code = code
         super().__init__(str(self.message))
 
+    def texts(self) -> list[str]:
+        """What a person is told: each field's messages, or the message when no field is named."""
+        found = [str(m) for v in self.fields.values() for m in (v if isinstance(v, list | tuple) else [v])]
+        return found or [str(self.message)]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "error": {

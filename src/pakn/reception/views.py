@@ -338,9 +338,7 @@ def session_action(request: HttpRequest, session_id: int, action: str) -> HttpRe
                     form.add_task_errors(error, indexes)
     except InvalidInput as error:
         if form is None:
-            messages.error(
-                request, " ".join(str(m) for msgs in error.fields.values() for m in msgs) or str(error.message)
-            )
+            messages.error(request, " ".join(error.texts()))
             return redirect("reception_session", session_id=session.pk)
         form.add_service_errors(error)
     except PaknError as error:
@@ -617,9 +615,7 @@ def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
         try:
             services.complete_follow_up_task(actor=request.user, task=task, **form.cleaned_data)
         except PaknError as error:
-            messages.error(
-                request, " ".join(str(m) for msgs in error.fields.values() for m in msgs) or str(error.message)
-            )
+            messages.error(request, " ".join(error.texts()))
         else:
             messages.success(request, _("Đã ghi nhận hoàn thành."))
     else:

@@ -85,8 +85,7 @@ def for_each_case(cases: list[Case], act: Callable[[Case], Any]) -> Outcome:
         try:
             act(case)
         except PaknError as error:
-            reasons = [str(m) for messages in error.fields.values() for m in messages] or [str(error.message)]
-            refused.append((case, " ".join(reasons)))
+            refused.append((case, " ".join(error.texts())))
         else:
             done += 1
     return done, refused
@@ -145,6 +144,7 @@ def tag_cases(*, actor: Any, cases: list[Case], name: Any) -> Outcome:
 
 
 MAX_SAVED_SEARCHES = 30
+MAX_SAVED_QUERY = 1000  # SavedSearch.query
 # What a saved search keeps of the list's query string: the filters, never the page or the ticked cases.
 SAVED_FILTERS = ("q", "status", "kind", "due", "unit", "tag", "received_from", "received_to", "mine", "sort")
 
@@ -161,6 +161,8 @@ def save_search(*, actor: Any, name: Any, query_string: str) -> SavedSearch:
     if not label or len(label) > 80:
         raise InvalidInput(fields={"name": [_("Đặt tên cho tìm kiếm (tối đa 80 ký tự).")]})
     query = search_query(query_string)
+    if len(query) > MAX_SAVED_QUERY:  # the column's size: a longer one would fail on PostgreSQL
+        raise InvalidInput(fields={"name": [_("Điều kiện lọc quá dài để lưu.")]})
     if not query:
         raise InvalidInput(fields={"name": [_("Chưa có điều kiện lọc nào để lưu.")]})
     existing = SavedSearch.objects.filter(user=actor, name=label).first()
