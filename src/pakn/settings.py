@@ -81,7 +81,13 @@ SETTINGS_DOC: dict[str, str] = {
     "app, TOTP) and set one up before any page opens: clerk, head, supervisor, admin (also every superuser), "
     "protection_officer (default protection_officer,admin). Empty: voluntary for everyone. Others may turn it on "
     "from their account page. API tokens are not affected.",
-    "PAKN_OTP_ISSUER": "Name the authenticator app shows next to the account (default PAKN).",
+    "PAKN_OTP_ISSUER": "Name the authenticator app shows next to the account (default PAKN); also the name a "
+    "security key or passkey is registered with.",
+    "PAKN_WEBAUTHN_RP_ID": "The domain security keys and passkeys are bound to, e.g. pakn.hanoi.gov.vn (default: "
+    "the host each request came to). Keys registered under one domain do not work under another: set it before "
+    "staff register keys, and never change it.",
+    "PAKN_WEBAUTHN_ORIGINS": "Comma-separated origins a key may be used from, e.g. https://pakn.hanoi.gov.vn "
+    "(default: the origin each request came to).",
     "PAKN_JOBS_BACKEND": "Where the jobs that follow a case change wait for the worker: database (default; the job "
     "is written in the change's transaction) or immediate (run at once, inside it: scripts and tests only).",
     "PAKN_JOB_ATTEMPTS": "How many times a failing job is tried before it is marked failed (default 5; back-off "
@@ -160,6 +166,16 @@ OTP_TOTP_ISSUER = os.environ.get("PAKN_OTP_ISSUER", "PAKN")
 # Retry-After; django-otp's own per-device delay is off so a right code after a wrong one is never refused.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+# Security keys and passkeys (django-otp-webauthn, pakn.accounts.security_keys): a second factor only.
+WEBAUTHN_RP_ID = os.environ.get("PAKN_WEBAUTHN_RP_ID", "")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("PAKN_WEBAUTHN_ORIGINS", "").split(",") if o.strip()]
+OTP_WEBAUTHN_HELPER_CLASS = "pakn.accounts.security_keys.Helper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "pakn.accounts.security_keys.relying_party_id"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+# Unpinned, the origin is the one each request came to (security_keys.Helper), which the library's check
+# cannot see.
+SILENCED_SYSTEM_CHECKS = [] if OTP_WEBAUTHN_ALLOWED_ORIGINS else ["otp_webauthn.E030"]
 
 # Citizen login with OpenID Connect, VNeID or another issuer (pakn.accounts.oidc, docs/citizen-login.md).
 # Citizens only: staff keep their password and second factor. Off (no button, the routes answer 404) until
@@ -196,6 +212,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "pakn.core",

@@ -32,6 +32,10 @@ OPEN_PREFIXES = (
     "/healthz",
     "/readyz",
     "/static/",
+    # The WebAuthn ceremonies (JSON): a key passes the second step, or is a first factor's enrolment. The views
+    # themselves refuse to add a key to an account that has a factor the session has not passed.
+    "/staff/account/two-factor/key/add/",
+    "/staff/account/two-factor/key/verify/",
 )
 API_PREFIX = "/api/"
 

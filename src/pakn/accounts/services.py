@@ -1,4 +1,5 @@
-"""The only writes of two-factor login: enrolment, recovery codes, the second step, an administrator's reset.
+"""The only writes of two-factor login: enrolment (an authenticator app, or a security key or passkey through
+``pakn.accounts.security_keys``), recovery codes, the second step, an administrator's reset.
 
 Each change is atomic and leaves one row in the activity log (``core.activity.log_activity``, app
 ``accounts``, the user as the object) and one line in the ``pakn.security`` log (user ids only, never a code or
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from pakn.core.errors import Forbidden, InvalidInput, NotFound
 
@@ -118,14 +120,59 @@ def confirm_enrolment(*, user: Any, code: str) -> tuple[TOTPDevice, list[str]] |
     return device, codes
 
 
+def has_app(user: Any) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_primary_factor(user: Any) -> bool:
+    """An authenticator app or a security key (recovery codes alone are what is left after a loss)."""
+    return has_app(user) or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
 @transaction.atomic
 def renew_recovery_codes(*, user: Any) -> list[str]:
     """Ten new recovery codes; the old ones stop working."""
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise InvalidInput(_("Cần thiết lập ứng dụng xác thực trước khi tạo mã khôi phục."))
+    if not has_primary_factor(user):
+        raise InvalidInput(_("Cần thiết lập ứng dụng xác thực hoặc khóa bảo mật trước khi tạo mã khôi phục."))
     codes = _replace_recovery_codes(user)
     _audit("recovery_codes_renewed", actor=user, user=user)
     return codes
+
+
+# ---------------------------------------------------------------- security keys and passkeys (WebAuthn)
+
+
+def security_keys(user: Any) -> list[WebAuthnCredential]:
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at", "pk"))
+
+
+def security_key_added(*, user: Any, key: WebAuthnCredential) -> list[str]:
+    """Record a key that django-otp-webauthn has just verified and saved (called inside its transaction). A
+    person who had no recovery codes gets ten, returned once; otherwise their codes stay as they were."""
+    codes = [] if StaticDevice.objects.filter(user=user, confirmed=True).exists() else _replace_recovery_codes(user)
+    _audit("security_key_added", actor=user, user=user, data={"key": key.pk, "recovery_codes_made": bool(codes)})
+    return codes
+
+
+@transaction.atomic
+def remove_security_key(*, user: Any, key_id: int) -> None:
+    """Remove one of one's own keys. The last way of passing the second step is kept while one's roles require
+    it (set up another first)."""
+    from pakn.accounts import policy
+
+    key = WebAuthnCredential.objects.select_for_update().filter(user=user, pk=key_id).first()
+    if key is None:
+        raise NotFound(_("Không tìm thấy khóa bảo mật này."))
+    others = (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exclude(pk=key.pk).exists()
+    )
+    if not others and policy.must_enrol(user):
+        raise Forbidden(
+            _("Đây là cách xác thực bước hai duy nhất của bạn. Hãy thêm khóa khác hoặc ứng dụng xác thực trước.")
+        )
+    key.delete()
+    _audit("security_key_removed", actor=user, user=user, data={"key": key_id})
 
 
 # ---------------------------------------------------------------- the second step
@@ -173,7 +220,9 @@ def reset_second_factor(*, actor: Any, username: str, reason: str) -> Any:
         raise Forbidden(_("Không thể tự đặt lại xác thực hai bước của mình; hãy nhờ một quản trị viên khác."))
     totp = TOTPDevice.objects.filter(user=user).delete()[0]
     static = StaticDevice.objects.filter(user=user).delete()[0]
-    _audit("second_factor_reset", actor=actor, user=user, data={"reason": reason, "removed": totp + static})
+    keys = WebAuthnCredential.objects.filter(user=user).delete()[1].get(WebAuthnCredential._meta.label, 0)
+    removed = totp + static + keys
+    _audit("second_factor_reset", actor=actor, user=user, data={"reason": reason, "removed": removed})
     return user
 
 

@@ -62,10 +62,24 @@ def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
         "has_factor": policy.has_second_factor(user),
+        "has_app": services.has_app(user),
+        "keys": services.security_keys(user),
         "required": policy.must_enrol(user),
         "codes_left": services.recovery_codes_left(user),
     }
     return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def remove_key(request: HttpRequest, key_id: int) -> HttpResponse:
+    try:
+        services.remove_security_key(user=request.user, key_id=key_id)
+    except PaknError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Đã xóa khóa bảo mật."))
+    return redirect("account")
 
 
 @login_required
@@ -117,7 +131,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         try:
             attempt.check()
         except LoginThrottled as error:
-            context = {"form": CodeForm(recovery=True), "refused": error.message, "next": _next(request)}
+            context = {
+                "form": CodeForm(recovery=True),
+                "refused": error.message,
+                "next": _next(request),
+                "has_key": bool(services.security_keys(user)),
+            }
             return retry_after_header(render(request, "accounts/verify.html", context, status=429), error)
         device = services.check_code(user=user, code=form.cleaned_data["code"])
         if device is None:
@@ -138,7 +157,8 @@ def verify(request: HttpRequest) -> HttpResponse:
                     % {"left": left},
                 )
             return redirect(_next(request))
-    return render(request, "accounts/verify.html", {"form": form, "next": _next(request)})
+    context = {"form": form, "next": _next(request), "has_key": bool(services.security_keys(user))}
+    return render(request, "accounts/verify.html", context)
 
 
 @login_required
