@@ -212,83 +212,94 @@ def assess_answer(
             _event(recommendation, "accepted", actor, note=text)
             return recommendation
         if decision == "ask_again":
-            days, period = response_period(today)
-            due_on = policy.working_calendar().add_working_days(today, days)
-            _event(
-                recommendation,
-                "asked_again",
-                actor,
-                note=text,
-                previous_answer=recommendation.answer,
-                previous_answered_on=recommendation.answered_on.isoformat() if recommendation.answered_on else None,
-                due_on=due_on.isoformat(),
-            )
-            recommendation.status = RecommendationStatus.AWAITING
-            recommendation.answer, recommendation.answered_by, recommendation.answered_on = "", None, None
-            recommendation.due_on = due_on
-            recommendation.period_note = f"{days} {_('ngày làm việc')} – {period}"[:300]
-            recommendation.reminded_at = recommendation.overdue_notified_at = None
-            recommendation.save()
-            _notify(
-                recommendation,
-                f"again:{due_on.isoformat()}",
-                _("Đề nghị trả lời lại kiến nghị: %(title)s") % {"title": recommendation.title},
-                _("%(from)s đề nghị trả lời lại. Lý do: %(note)s Hạn trả lời: %(due)s.")
-                % {"from": recommendation.from_unit.name, "note": text, "due": due_on.strftime("%d/%m/%Y")},
-                unit=recommendation.to_unit,
-                roles=(Role.HEAD, Role.CLERK),
-            )
-            return recommendation
-        above = recommendation.to_unit.parent
-        if above is None or not above.is_active:
-            raise InvalidInput(fields={"decision": [_("Đơn vị này không có cơ quan cấp trên trong hệ thống.")]})
-        answer = recommendation.answer or _("(chưa trả lời, đã quá hạn %(due)s)") % {
-            "due": recommendation.due_on.strftime("%d/%m/%Y")
-        }
-        body = "\n\n".join(
-            [
-                text,
-                _("Kiến nghị ban đầu gửi %(unit)s ngày %(sent)s:")
-                % {
-                    "unit": recommendation.to_unit.name,
-                    "sent": recommendation.sent_on.strftime("%d/%m/%Y"),
-                },
-                recommendation.body,
-                _("Trả lời của %(unit)s: %(answer)s") % {"unit": recommendation.to_unit.name, "answer": answer},
-            ]
-        )[:MAX_BODY]
-        days, period = response_period(today)
-        due_on = policy.working_calendar().add_working_days(today, days)
-        followed = Recommendation.objects.create(
-            from_unit=recommendation.from_unit,
-            to_unit=above,
-            case=recommendation.case,
-            title=(_("Kiến nghị cấp trên: %(title)s") % {"title": recommendation.title})[:MAX_TITLE],
-            body=body,
-            author=actor,
-            sent_on=today,
-            due_on=due_on,
-            period_note=f"{days} {_('ngày làm việc')} – {period}"[:300],
-            follows=recommendation,
-        )
-        _event(followed, "sent", actor, due_on=due_on.isoformat(), working_days=days, follows=recommendation.pk)
-        recommendation.status = RecommendationStatus.ESCALATED
-        recommendation.save(update_fields=["status"])
-        _event(recommendation, "escalated", actor, note=text, to=above.name, followed_by=followed.pk)
-        _notify(
-            followed,
-            "sent",
-            _("Kiến nghị giám sát: %(title)s") % {"title": followed.title},
-            _("%(from)s kiến nghị lên cấp trên vì %(unit)s chưa tiếp thu. Hạn trả lời: %(due)s.")
+            return _ask_again(recommendation, actor=actor, note=text, today=today)
+        return _escalate(recommendation, actor=actor, note=text, today=today)
+
+
+def _ask_again(recommendation: Recommendation, *, actor: Any, note: str, today: date) -> Recommendation:
+    """The unit answers again within a new period; the earlier answer stays in the history (locked by the caller)."""
+    days, period = response_period(today)
+    due_on = policy.working_calendar().add_working_days(today, days)
+    _event(
+        recommendation,
+        "asked_again",
+        actor,
+        note=note,
+        previous_answer=recommendation.answer,
+        previous_answered_on=recommendation.answered_on.isoformat() if recommendation.answered_on else None,
+        due_on=due_on.isoformat(),
+    )
+    recommendation.status = RecommendationStatus.AWAITING
+    recommendation.answer, recommendation.answered_by, recommendation.answered_on = "", None, None
+    recommendation.due_on = due_on
+    recommendation.period_note = f"{days} {_('ngày làm việc')} – {period}"[:300]
+    recommendation.reminded_at = recommendation.overdue_notified_at = None
+    recommendation.save()
+    _notify(
+        recommendation,
+        f"again:{due_on.isoformat()}",
+        _("Đề nghị trả lời lại kiến nghị: %(title)s") % {"title": recommendation.title},
+        _("%(from)s đề nghị trả lời lại. Lý do: %(note)s Hạn trả lời: %(due)s.")
+        % {"from": recommendation.from_unit.name, "note": note, "due": due_on.strftime("%d/%m/%Y")},
+        unit=recommendation.to_unit,
+        roles=(Role.HEAD, Role.CLERK),
+    )
+    return recommendation
+
+
+def _escalate(recommendation: Recommendation, *, actor: Any, note: str, today: date) -> Recommendation:
+    """Recommend the same to the unit above (locked by the caller): a new recommendation that carries the first
+    one and its answer (or its lateness)."""
+    above = recommendation.to_unit.parent
+    if above is None or not above.is_active:
+        raise InvalidInput(fields={"decision": [_("Đơn vị này không có cơ quan cấp trên trong hệ thống.")]})
+    answer = recommendation.answer or _("(chưa trả lời, đã quá hạn %(due)s)") % {
+        "due": recommendation.due_on.strftime("%d/%m/%Y")
+    }
+    body = "\n\n".join(
+        [
+            note,
+            _("Kiến nghị ban đầu gửi %(unit)s ngày %(sent)s:")
             % {
-                "from": recommendation.from_unit.name,
                 "unit": recommendation.to_unit.name,
-                "due": due_on.strftime("%d/%m/%Y"),
+                "sent": recommendation.sent_on.strftime("%d/%m/%Y"),
             },
-            unit=above,
-            roles=(Role.HEAD, Role.CLERK),
-        )
-        return followed
+            recommendation.body,
+            _("Trả lời của %(unit)s: %(answer)s") % {"unit": recommendation.to_unit.name, "answer": answer},
+        ]
+    )[:MAX_BODY]
+    days, period = response_period(today)
+    due_on = policy.working_calendar().add_working_days(today, days)
+    followed = Recommendation.objects.create(
+        from_unit=recommendation.from_unit,
+        to_unit=above,
+        case=recommendation.case,
+        title=(_("Kiến nghị cấp trên: %(title)s") % {"title": recommendation.title})[:MAX_TITLE],
+        body=body,
+        author=actor,
+        sent_on=today,
+        due_on=due_on,
+        period_note=f"{days} {_('ngày làm việc')} – {period}"[:300],
+        follows=recommendation,
+    )
+    _event(followed, "sent", actor, due_on=due_on.isoformat(), working_days=days, follows=recommendation.pk)
+    recommendation.status = RecommendationStatus.ESCALATED
+    recommendation.save(update_fields=["status"])
+    _event(recommendation, "escalated", actor, note=note, to=above.name, followed_by=followed.pk)
+    _notify(
+        followed,
+        "sent",
+        _("Kiến nghị giám sát: %(title)s") % {"title": followed.title},
+        _("%(from)s kiến nghị lên cấp trên vì %(unit)s chưa tiếp thu. Hạn trả lời: %(due)s.")
+        % {
+            "from": recommendation.from_unit.name,
+            "unit": recommendation.to_unit.name,
+            "due": due_on.strftime("%d/%m/%Y"),
+        },
+        unit=above,
+        roles=(Role.HEAD, Role.CLERK),
+    )
+    return followed
 
 
 def check_recommendations(*, today: date | None = None) -> dict[str, int]:

@@ -74,50 +74,35 @@ def register_contact(
     The person's name, address, ID number and phone are sealed in the vault (docs/protection.md); the
     register shows a pseudonym. Registering a booked citizen with no name given keeps the details sealed
     at booking (the same vault item)."""
-    errors: v.Errors = {}
-    today = timezone.localdate()
-    day = v.a_date(received_on, "received_on", errors)
-    name_text = v.text(name, "name", errors, required=booking is None, limit=150)
-    summary_text = v.text(summary, "summary", errors, required=True, limit=MAX_SUMMARY)
-    kind = v.choice(kind, "kind", errors, EntryKind.values)
-    competence = v.choice(competence, "competence", errors, Competence.values)
-    address_text = v.text(address, "address", errors, limit=300)
-    id_text = v.id_number(id_number, "id_number", errors)
-    phone_text = v.phone(phone, "phone", errors)
-    people = v.whole_number(people_count, "people_count", errors, low=1, high=10_000)
-    before = v.text(handled_before, "handled_before", errors, limit=500)
-    guidance = v.text(guidance_document, "guidance_document", errors, limit=300)
-    follow = v.text(follow_up, "follow_up", errors, limit=MAX_SUMMARY)
-    if (address_text or id_text or phone_text) and not name_text and "name" not in errors:
-        errors["name"] = [_("Trường này là bắt buộc.")]
-    if day and (day > today or day.year < 2000):
-        errors.setdefault("received_on", []).append(_("Ngày tiếp phải từ năm 2000 đến hôm nay."))
-    if session is not None and session.unit_id != unit.pk:
-        errors.setdefault("session", []).append(_("Buổi tiếp không thuộc đơn vị này."))
-    if booking is not None and (session is None or booking.session_id != session.pk):
-        errors.setdefault("booking", []).append(_("Đăng ký không thuộc buổi tiếp này."))
-    v.raise_if(errors)
-    assert day is not None
+    clean = _clean_contact(
+        unit,
+        session,
+        booking,
+        received_on=received_on,
+        name=name,
+        summary=summary,
+        kind=kind,
+        competence=competence,
+        address=address,
+        id_number=id_number,
+        phone=phone,
+        people_count=people_count,
+        handled_before=handled_before,
+        guidance_document=guidance_document,
+        follow_up=follow_up,
+    )
+    day = clean["received_on"]
     with transaction.atomic():
         locked = Unit.objects.select_for_update().get(pk=unit.pk)  # serialises the numbering
         require_writer(actor, locked)
         if booking is not None:
-            booking = Booking.objects.select_for_update().get(pk=booking.pk)
-            if Entry.objects.filter(booking=booking).exists():
-                raise InvalidInput(fields={"booking": [_("Lượt đăng ký này đã được vào sổ.")]})
-            booking.status = BookingStatus.ATTENDED
-            booking.save(update_fields=["status"])
+            booking = _attend(booking)
         due, citation = notice_deadline(locked, day, complex=bool(complex))
         last = Entry.objects.filter(unit=locked, year=day.year).aggregate(n=Max("number"))["n"] or 0
-        if booking is not None and not (name_text or address_text or id_text or phone_text):
-            item, terms = booking.identity, list(booking.redaction_terms)
-            verifiable = item is not None
-            notify_channel, notify_sealed = booking.notify_channel or "sms", booking.notify_sealed
-        else:
-            identity = {"name": name_text, "address": address_text, "id_number": id_text, "phone": phone_text}
-            item, terms = seal_person(locked, identity, f"Sổ tiếp công dân số {last + 1}/{day.year}")
-            verifiable = bool(name_text and (address_text or id_text or phone_text))
-            notify_channel, notify_sealed = "sms", seal_phone(phone_text)
+        person = {key: clean[key] for key in ("name", "address", "id_number", "phone")}
+        item, terms, verifiable, notify_channel, notify_sealed = _sealed_person(
+            locked, person, booking, f"Sổ tiếp công dân số {last + 1}/{day.year}"
+        )
         entry = Entry.objects.create(
             unit=locked,
             year=day.year,
@@ -130,13 +115,13 @@ def register_contact(
             verifiable=verifiable,
             notify_channel=notify_channel,
             notify_sealed=notify_sealed,
-            summary=redacted(summary_text, terms),
-            kind=kind,
-            people_count=people,
-            handled_before=redacted(before, terms),
-            competence=competence,
-            guidance_document=redacted(guidance, terms),
-            follow_up=redacted(follow, terms),
+            summary=redacted(clean["summary"], terms),
+            kind=clean["kind"],
+            people_count=clean["people_count"],
+            handled_before=redacted(clean["handled_before"], terms),
+            competence=clean["competence"],
+            guidance_document=redacted(clean["guidance_document"], terms),
+            follow_up=redacted(clean["follow_up"], terms),
             complex=bool(complex),
             notice_due_on=due,
             notice_rule=citation,
@@ -150,6 +135,66 @@ def register_contact(
             data={"number": entry.reference, "notice_due_on": due.isoformat()},
         )
         return entry
+
+
+def _clean_contact(unit: Unit, session: Session | None, booking: Booking | None, **raw: Any) -> dict[str, Any]:
+    """Every field of a register line checked at once (InvalidInput names each wrong one)."""
+    errors: v.Errors = {}
+    today = timezone.localdate()
+    clean = {
+        "received_on": v.a_date(raw["received_on"], "received_on", errors),
+        "name": v.text(raw["name"], "name", errors, required=booking is None, limit=150),
+        "summary": v.text(raw["summary"], "summary", errors, required=True, limit=MAX_SUMMARY),
+        "kind": v.choice(raw["kind"], "kind", errors, EntryKind.values),
+        "competence": v.choice(raw["competence"], "competence", errors, Competence.values),
+        "address": v.text(raw["address"], "address", errors, limit=300),
+        "id_number": v.id_number(raw["id_number"], "id_number", errors),
+        "phone": v.phone(raw["phone"], "phone", errors),
+        "people_count": v.whole_number(raw["people_count"], "people_count", errors, low=1, high=10_000),
+        "handled_before": v.text(raw["handled_before"], "handled_before", errors, limit=500),
+        "guidance_document": v.text(raw["guidance_document"], "guidance_document", errors, limit=300),
+        "follow_up": v.text(raw["follow_up"], "follow_up", errors, limit=MAX_SUMMARY),
+    }
+    if (clean["address"] or clean["id_number"] or clean["phone"]) and not clean["name"] and "name" not in errors:
+        errors["name"] = [_("Trường này là bắt buộc.")]
+    day = clean["received_on"]
+    if day and (day > today or day.year < 2000):
+        errors.setdefault("received_on", []).append(_("Ngày tiếp phải từ năm 2000 đến hôm nay."))
+    if session is not None and session.unit_id != unit.pk:
+        errors.setdefault("session", []).append(_("Buổi tiếp không thuộc đơn vị này."))
+    if booking is not None and (session is None or booking.session_id != session.pk):
+        errors.setdefault("booking", []).append(_("Đăng ký không thuộc buổi tiếp này."))
+    v.raise_if(errors)
+    return clean
+
+
+def _attend(booking: Booking) -> Booking:
+    """The booked citizen came: the booking is locked, marked attended, and registered at most once."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if Entry.objects.filter(booking=booking).exists():
+        raise InvalidInput(fields={"booking": [_("Lượt đăng ký này đã được vào sổ.")]})
+    booking.status = BookingStatus.ATTENDED
+    booking.save(update_fields=["status"])
+    return booking
+
+
+def _sealed_person(
+    unit: Unit, person: dict[str, str], booking: Booking | None, label: str
+) -> tuple[Any, list[str], bool, str, str]:
+    """The vault item of the person registered, the terms to redact, whether they can be told the outcome, and how
+    (sealed). A booked citizen registered with no details given keeps those sealed at booking."""
+    if booking is not None and not any(person.values()):
+        item = booking.identity
+        return (
+            item,
+            list(booking.redaction_terms),
+            item is not None,
+            booking.notify_channel or "sms",
+            booking.notify_sealed,
+        )
+    item, terms = seal_person(unit, person, label)
+    verifiable = bool(person["name"] and (person["address"] or person["id_number"] or person["phone"]))
+    return item, terms, verifiable, "sms", seal_phone(person["phone"])
 
 
 def update_entry(
