@@ -147,29 +147,15 @@ def record_batch(
     ``address``: the case's reporter, sealed) — it becomes a case routed to the competent unit as usual,
     received on ``forwarded_on``; or ``join`` (a tracking code of a case of the Front's area) and ``title``:
     it is linked to that case, never duplicated, and the case's unit is told."""
-    units = front_units(actor)
-    if not units.exists():
-        raise NotFound()
-    if front_unit is None:
-        front_unit = units.order_by("pk").first()
-    elif not units.filter(pk=front_unit.pk).exists():
-        raise NotFound()
-    assert front_unit is not None
+    front_unit = _front_unit_of(actor, front_unit)
     errors: dict[str, list[Any]] = {}
     if source not in BatchSource.values:
         errors["source"] = [_("Chọn nguồn ý kiến.")]
     meeting_text = validate.text(meeting, "meeting", errors, required=True, limit=300)
     place_text = validate.text(place, "place", errors, required=True, limit=300)
     number_text = validate.text(document_number, "document_number", errors, required=True, limit=60)
-    today = timezone.localdate()
-    forwarded_on = forwarded_on or today
-    for value, field in ((held_on, "held_on"), (forwarded_on, "forwarded_on")):
-        if not isinstance(value, date):
-            errors[field] = [_("Ngày không hợp lệ.")]
-        elif value > today:
-            errors[field] = [_("Ngày không được ở tương lai.")]
-    if isinstance(held_on, date) and isinstance(forwarded_on, date) and held_on > forwarded_on:
-        errors["forwarded_on"] = [_("Ngày chuyển không được trước ngày tổ chức.")]
+    forwarded_on = forwarded_on or timezone.localdate()
+    _check_dates(held_on, forwarded_on, errors)
     cleaned = _clean_opinions(actor, opinions, errors)
     if errors:
         raise InvalidInput(fields=errors)
@@ -191,25 +177,7 @@ def record_batch(
                 title = opinion.fields["title"]
                 joined.append(case.tracking_code)
             else:
-                try:
-                    case = case_services.submit(
-                        actor=actor,
-                        channel=Channel.FRONT,
-                        received_on=forwarded_on,
-                        province_code=front_unit.province_id,
-                        commune_code=front_unit.commune_id,
-                        reporter=opinion.resident,
-                        kind=opinion.fields.get("kind"),
-                        title=opinion.fields.get("title"),
-                        content=opinion.fields.get("content"),
-                        topic_code=opinion.fields.get("topic_code") or None,
-                        address=opinion.fields.get("address") or "",
-                    )
-                except InvalidInput as error:
-                    fields = {
-                        f"opinions.{opinion.index}.{_resident_field(name)}": msgs for name, msgs in error.fields.items()
-                    }
-                    raise InvalidInput(error.message, fields=fields) from None
+                case = _opinion_case(actor, opinion, front_unit, forwarded_on)
                 title = case.title
                 created.append(case.tracking_code)
             item = FrontOpinion.objects.create(
@@ -225,6 +193,50 @@ def record_batch(
             data={"document_number": number_text, "cases": created, "joined": joined},
         )
     return batch
+
+
+def _front_unit_of(actor: Any, front_unit: Unit | None) -> Unit:
+    """The Front committee the batch is recorded for: one of the actor's (the first when none is named)."""
+    units = front_units(actor)
+    if front_unit is None:
+        front_unit = units.order_by("pk").first()
+    elif not units.filter(pk=front_unit.pk).exists():
+        raise NotFound()
+    if front_unit is None:
+        raise NotFound()
+    return front_unit
+
+
+def _check_dates(held_on: Any, forwarded_on: Any, errors: dict[str, list[Any]]) -> None:
+    today = timezone.localdate()
+    for value, field in ((held_on, "held_on"), (forwarded_on, "forwarded_on")):
+        if not isinstance(value, date):
+            errors[field] = [_("Ngày không hợp lệ.")]
+        elif value > today:
+            errors[field] = [_("Ngày không được ở tương lai.")]
+    if isinstance(held_on, date) and isinstance(forwarded_on, date) and held_on > forwarded_on:
+        errors["forwarded_on"] = [_("Ngày chuyển không được trước ngày tổ chức.")]
+
+
+def _opinion_case(actor: Any, opinion: _Opinion, front_unit: Unit, forwarded_on: date) -> Case:
+    """A resident's opinion becomes a case routed as usual; its refusals name the opinion's fields."""
+    try:
+        return case_services.submit(
+            actor=actor,
+            channel=Channel.FRONT,
+            received_on=forwarded_on,
+            province_code=front_unit.province_id,
+            commune_code=front_unit.commune_id,
+            reporter=opinion.resident,
+            kind=opinion.fields.get("kind"),
+            title=opinion.fields.get("title"),
+            content=opinion.fields.get("content"),
+            topic_code=opinion.fields.get("topic_code") or None,
+            address=opinion.fields.get("address") or "",
+        )
+    except InvalidInput as error:
+        fields = {f"opinions.{opinion.index}.{_resident_field(name)}": msgs for name, msgs in error.fields.items()}
+        raise InvalidInput(error.message, fields=fields) from None
 
 
 def _resident_field(name: str) -> str:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pakn.cases import services as case_services
-from pakn.cases.models import Channel
+from pakn.cases.models import Case, Channel
 from pakn.core import validate
 from pakn.core.activity import log_activity
 from pakn.core.errors import InvalidInput, InvalidTransition, NotFound
@@ -265,17 +265,7 @@ def record_call(
     summary_text = validate.text(summary, "summary", errors, required=True, limit=MAX_SUMMARY)
     if outcome not in CallOutcome.values:
         errors["outcome"] = [_("Chọn kết quả cuộc gọi.")]
-    now = timezone.now()
-    if not isinstance(received_at, datetime) or timezone.is_naive(received_at):
-        errors["received_at"] = [_("Thời điểm không hợp lệ.")]
-    elif received_at > now + CLOCK_SKEW:
-        errors["received_at"] = [_("Thời điểm gọi không được ở tương lai.")]
-    elif received_at.year < 2000:
-        errors["received_at"] = [_("Thời điểm không hợp lệ.")]
-    if isinstance(duration_minutes, bool) or not isinstance(duration_minutes, int):
-        errors["duration_minutes"] = [_("Thời lượng là số phút (số nguyên).")]
-    elif not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
-        errors["duration_minutes"] = [_("Thời lượng từ 0 đến 600 phút.")]
+    _check_time_and_duration(received_at, duration_minutes, errors)
     if caller not in (None, "", {}) and outcome != CallOutcome.CASE:
         errors["outcome"] = [
             _("Chỉ ghi thông tin người gọi khi lập đơn; cuộc gọi chỉ hỏi thông tin không lưu thông tin cá nhân.")
@@ -287,24 +277,17 @@ def record_call(
     with transaction.atomic():
         case = None
         if outcome == CallOutcome.CASE:
-            topic = topic_code or None
-            try:
-                case = case_services.submit(
-                    actor=actor,
-                    channel=Channel.HOTLINE,
-                    kind=kind,
-                    title=title or summary_text[:120],
-                    content=summary_text,
-                    topic_code=topic,
-                    province_code=hotline.unit.province_id,
-                    commune_code=hotline.unit.commune_id,
-                    address=address or "",
-                    reporter=caller or None,
-                    received_on=timezone.localdate(received_at),
-                )
-            except InvalidInput as error:
-                fields = {CASE_FIELDS.get(name, name): msgs for name, msgs in error.fields.items()}
-                raise InvalidInput(error.message, fields=fields) from None
+            case = _call_case(
+                actor,
+                hotline,
+                summary_text,
+                kind=kind,
+                title=title,
+                topic_code=topic_code,
+                address=address,
+                caller=caller,
+                received_at=received_at,
+            )
         call = Call.objects.create(
             hotline=hotline,
             unit=hotline.unit,
@@ -331,6 +314,51 @@ def record_call(
             },
         )
     return call
+
+
+def _check_time_and_duration(received_at: Any, duration_minutes: Any, errors: dict[str, list[Any]]) -> None:
+    if not isinstance(received_at, datetime) or timezone.is_naive(received_at):
+        errors["received_at"] = [_("Thời điểm không hợp lệ.")]
+    elif received_at > timezone.now() + CLOCK_SKEW:
+        errors["received_at"] = [_("Thời điểm gọi không được ở tương lai.")]
+    elif received_at.year < 2000:
+        errors["received_at"] = [_("Thời điểm không hợp lệ.")]
+    if isinstance(duration_minutes, bool) or not isinstance(duration_minutes, int):
+        errors["duration_minutes"] = [_("Thời lượng là số phút (số nguyên).")]
+    elif not 0 <= duration_minutes <= MAX_DURATION_MINUTES:
+        errors["duration_minutes"] = [_("Thời lượng từ 0 đến 600 phút.")]
+
+
+def _call_case(
+    actor: Any,
+    hotline: Hotline,
+    summary: str,
+    *,
+    kind: Any,
+    title: Any,
+    topic_code: Any,
+    address: Any,
+    caller: Any,
+    received_at: datetime,
+) -> Case:
+    """The call as a case through ``submit`` (routed as usual); its refusals name the call form's fields."""
+    try:
+        return case_services.submit(
+            actor=actor,
+            channel=Channel.HOTLINE,
+            kind=kind,
+            title=title or summary[:120],
+            content=summary,
+            topic_code=topic_code or None,
+            province_code=hotline.unit.province_id,
+            commune_code=hotline.unit.commune_id,
+            address=address or "",
+            reporter=caller or None,
+            received_on=timezone.localdate(received_at),
+        )
+    except InvalidInput as error:
+        fields = {CASE_FIELDS.get(name, name): msgs for name, msgs in error.fields.items()}
+        raise InvalidInput(error.message, fields=fields) from None
 
 
 def calls_for(user: Any, *, hotline: Hotline | None = None) -> QuerySet[Call]:

@@ -93,28 +93,33 @@ def book_slot(
                 continue
         else:  # pragma: no cover
             raise PaknError(code="server_busy")
-        where = session.video_url if session.mode == SessionMode.ONLINE else session.place
-        notify_booking(
-            booking,
-            f"reception-booked:{booking.pk}",
-            str(_("Đăng ký tiếp công dân %(code)s") % {"code": format_tracking_code(booking.code)}),
-            str(
-                _(
-                    "Bạn đã đăng ký lượt %(slot)s, khoảng %(time)s ngày %(date)s, %(unit)s. "
-                    "Địa điểm: %(where)s. Mã đăng ký: %(code)s."
-                )
-                % {
-                    "slot": free,
-                    "time": slot_time(session, free),
-                    "date": session.date.strftime("%d/%m/%Y"),
-                    "unit": session.unit.name,
-                    "where": where,
-                    "code": format_tracking_code(booking.code),
-                }
-            ),
-        )
+        _confirm_booking(booking, session, free)
         record_activity("booked", booking, actor=None, unit=session.unit, data={"session": session.pk, "slot": free})
         return booking
+
+
+def _confirm_booking(booking: Booking, session: Session, slot: int) -> None:
+    """The confirmation the citizen gets (queued with the booking, sent by the worker): slot, time, place, code."""
+    where = session.video_url if session.mode == SessionMode.ONLINE else session.place
+    notify_booking(
+        booking,
+        f"reception-booked:{booking.pk}",
+        str(_("Đăng ký tiếp công dân %(code)s") % {"code": format_tracking_code(booking.code)}),
+        str(
+            _(
+                "Bạn đã đăng ký lượt %(slot)s, khoảng %(time)s ngày %(date)s, %(unit)s. "
+                "Địa điểm: %(where)s. Mã đăng ký: %(code)s."
+            )
+            % {
+                "slot": slot,
+                "time": slot_time(session, slot),
+                "date": session.date.strftime("%d/%m/%Y"),
+                "unit": session.unit.name,
+                "where": where,
+                "code": format_tracking_code(booking.code),
+            }
+        ),
+    )
 
 
 def repeated_contacts(bookings: Any) -> dict[int, int]:
