@@ -331,3 +331,20 @@ def test_a_provider_stopped_during_the_login_gives_a_page_not_a_500(
     page = come_back(client, callback)
     assert page.status_code == 502 and "VNeID đang không phản hồi" in page.content.decode()
     assert logged_in_user(client) is None
+
+
+@pytest.mark.django_db
+def test_the_form_holds_a_logged_in_citizens_name_and_email_but_never_an_officials() -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from conftest import COMMUNE, make_user
+
+    citizen = get_user_model().objects.create_user("hoa", email="hoa@example.vn", first_name="Nguyễn Thị Hoa")
+    client = Client()
+    client.force_login(citizen)
+    page = client.get("/submit/").content.decode()
+    assert 'value="Nguyễn Thị Hoa"' in page and 'value="hoa@example.vn"' in page
+    official = Client()
+    official.force_login(make_user("canbo", unit_code=f"UBND-{COMMUNE}", email="canbo@example.vn"))
+    assert 'value="canbo@example.vn"' not in official.get("/submit/").content.decode()

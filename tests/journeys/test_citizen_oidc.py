@@ -98,7 +98,8 @@ def test_a_citizen_logs_in_with_vneid_files_a_case_and_finds_it(
     (choose_place_with_js if js else choose_place_without_js)(page)
     page.get_by_label("Tiêu đề").fill(CASE_TITLE)
     content_box(page).fill("Cây xà cừ đổ từ đêm qua, chắn lối vào trường mầm non, các cháu phải đi vòng.")
-    page.get_by_role("textbox", name="Họ và tên", exact=True).fill("Nguyễn Thị Hoa")
+    # The account's name is already in the form (from the provider's claims); the phone is typed.
+    expect(page.get_by_role("textbox", name="Họ và tên", exact=True)).to_have_value("Nguyễn Thị Hoa")
     page.get_by_label("Số điện thoại").fill("0912345678")
     submit_button(page).click()
     code = tracking_code_on(page)

@@ -90,10 +90,14 @@ def worklist_context(request: HttpRequest, handled_units: Any) -> dict[str, Any]
     """What the list shows around its table: the bulk forms (with a refused attempt's ticks and text), the unit's
     labels and the person's saved searches."""
     draft = request.session.pop("bulk_draft", None) or {}
+    saved = list(SavedSearch.objects.filter(user_id=request.user.pk or 0))
+    query = services.search_query(request.GET.urlencode())
+    current = next((s for s in saved if s.query == query), None)  # already saved: named, not offered again
     context: dict[str, Any] = {
-        "saved_searches": list(SavedSearch.objects.filter(user_id=request.user.pk or 0)),
+        "saved_searches": saved,
+        "current_search": current,
         "save_search_form": case_forms.SaveSearchForm(auto_id="save-%s"),
-        "saved_query": services.search_query(request.GET.urlencode()),
+        "saved_query": "" if current else query,
         "ticked": set(draft.get("cases", [])),
         "bulk_open": bool(draft),
     }

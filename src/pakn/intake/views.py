@@ -31,6 +31,7 @@ from pakn.intake.forms import (
     WithdrawForm,
 )
 from pakn.org import places
+from pakn.org.access import is_staff_member
 from pakn.protection import services as protection
 from pakn.protection import throttle
 from pakn.protection.dropbox import conversation, pow_context, receipt_response
@@ -89,11 +90,23 @@ def submit(request: HttpRequest) -> HttpResponse:
         initial = (
             request.POST.dict()
             if request.method == "POST"
-            else {"kind": request.GET.get("kind", Kind.REPORT), "province_code": request.GET.get("province_code", "")}
+            else {
+                "kind": request.GET.get("kind", Kind.REPORT),
+                "province_code": request.GET.get("province_code", ""),
+                **_own_details(request.user),
+            }
         )
         form = SubmissionForm(initial=initial)
         status = 200
     return render(request, "public/submit.html", {"form": form, "kind_help": KIND_HELP, **pow_context()}, status=status)
+
+
+def _own_details(user: Any) -> dict[str, str]:
+    """A citizen logged in to their own account finds their name and e-mail already in the form (they may clear
+    them: filing unnamed stays possible). Never an official's: staff filing for someone types that person's."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff or is_staff_member(user):
+        return {}
+    return {"reporter_name": user.get_full_name().strip(), "reporter_email": user.email or ""}
 
 
 @never_cache
