@@ -300,3 +300,24 @@ def test_the_answers_page_offers_the_form_with_its_province() -> None:
     assert re.search(r'<option value="01" selected\s*>', page)
     assert "Phường Ba Đình" in page  # the province's communes, for people without JavaScript
     assert len(page.encode()) < 50_000
+
+
+@pytest.mark.django_db
+def test_alerts_carry_the_one_click_stop_link_for_mail_providers(make_case: Any, clerk: Any) -> None:
+    """RFC 2369 and 8058: the provider shows "unsubscribe" beside the sender and POSTs to the follow's stop link;
+    the confirmation (nothing is followed yet) has no such header."""
+    from django.core import mail
+
+    from pakn.notify.services import deliver_pending
+
+    client = Client()
+    links = confirmed(client, LAN)
+    publish_answer(make_case, clerk)
+    mail.outbox.clear()
+    deliver_pending()
+    alert = next(m for m in mail.outbox if m.to == [LAN] and m.subject.startswith("Đã công khai"))
+    assert alert.extra_headers["List-Unsubscribe"].endswith(links["stop"] + ">")
+    assert alert.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "List-Unsubscribe" in alert.message().as_string()
+    confirmation = Outbox.objects.get(dedupe_key__startswith="alert-confirm:")
+    assert confirmation.unsubscribe_url == ""

@@ -20,7 +20,7 @@ import urllib.request
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("pakn.notify")
@@ -30,7 +30,8 @@ RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
 class Channel(Protocol):
-    def send(self, *, recipient: str, subject: str, body: str) -> None: ...
+    # ``unsubscribe``: the link that stops these messages, for e-mail's List-Unsubscribe (RFC 2369, 8058).
+    def send(self, *, recipient: str, subject: str, body: str, unsubscribe: str = "") -> None: ...
 
 
 class DeliveryError(Exception):
@@ -77,8 +78,14 @@ def post(
 
 
 class EmailChannel:
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=False)
+    def send(self, *, recipient: str, subject: str, body: str, unsubscribe: str = "") -> None:
+        # A follower's alerts carry the one-click stop link mail providers show beside the sender (RFC 8058:
+        # they POST "List-Unsubscribe=One-Click" to it; the page stops the follow and offers to undo it).
+        headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        message = EmailMessage(
+            subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], headers=headers if unsubscribe else None
+        )
+        message.send(fail_silently=False)
 
 
 class LogSmsBackend:
@@ -86,7 +93,7 @@ class LogSmsBackend:
 
     sent: list[tuple[str, str]] = []  # kept in memory so tests can read what was "sent"
 
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
+    def send(self, *, recipient: str, subject: str, body: str, unsubscribe: str = "") -> None:
         LogSmsBackend.sent.append((recipient, body))
         logger.info("SMS to %s…%s (%d chars)", recipient[:3], recipient[-2:], len(body))
 
@@ -124,7 +131,7 @@ class HttpSmsBackend:
             return "+" + digits
         return "+84" + digits[1:] if digits.startswith("0") else digits
 
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
+    def send(self, *, recipient: str, subject: str, body: str, unsubscribe: str = "") -> None:
         if not self.url:
             raise DeliveryError("PAKN_SMS_URL is not set", permanent=True)
         payload = {"to": self.international(recipient), "text": body}
@@ -147,7 +154,7 @@ class HttpSmsBackend:
 class WebhookChannel:
     """Signed POST to a ``WebhookEndpoint`` (recipient = its id). See ``pakn.notify.webhooks``."""
 
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
+    def send(self, *, recipient: str, subject: str, body: str, unsubscribe: str = "") -> None:
         from pakn.notify.webhooks import send_signed
         from pakn.open311.models import WebhookEndpoint
 

@@ -22,6 +22,8 @@ class Outbox(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     dedupe_key = models.CharField(max_length=120, unique=True)
+    # The link that stops messages of this kind (an alert's follow), sent as e-mail's List-Unsubscribe header.
+    unsubscribe_url = models.CharField(max_length=500, blank=True, db_default="")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

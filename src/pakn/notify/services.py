@@ -27,6 +27,7 @@ def queue(
     key: str,
     case: Any = None,
     sealed_recipient: str = "",
+    unsubscribe_url: str = "",
 ) -> Outbox | None:
     """Add a notification unless one with the same ``key`` exists (queuing twice sends once).
 
@@ -49,6 +50,7 @@ def queue(
                 body=body,
                 dedupe_key=key[:120],
                 case=case,
+                unsubscribe_url=unsubscribe_url[:500],
             )
     except IntegrityError:
         return None
@@ -122,7 +124,9 @@ def deliver_pending(*, limit: int = 200) -> dict[str, int]:
                 counts["held"] += 1
                 logger.error("notifications held: the notifier key is not usable (see /readyz)")
                 break
-            channel_for(item.channel).send(recipient=recipient, subject=item.subject, body=item.body)
+            channel_for(item.channel).send(
+                recipient=recipient, subject=item.subject, body=item.body, unsubscribe=item.unsubscribe_url
+            )
         except Exception as exc:  # any channel failure is retried, never lost
             attempts = item.attempts + 1
             error = _safe_error(exc, recipient)

@@ -257,10 +257,20 @@ def _follow(key: str, sealed: str, target: Target, language: str) -> None:
     _queue_confirmation(follow)
 
 
-def _queue(follow: AlertFollow, *, key: str, subject: str, body: str, case: Any = None) -> None:
+def _queue(follow: AlertFollow, *, key: str, subject: str, body: str, case: Any = None, stop_link: bool = True) -> None:
+    """``stop_link``: the e-mail carries List-Unsubscribe (the follow's stop link), except the confirmation,
+    which follows nothing yet."""
     from pakn.notify.services import queue
 
-    queue(channel="email", sealed_recipient=follow.sealed_email, subject=subject, body=body, key=key, case=case)
+    queue(
+        channel="email",
+        sealed_recipient=follow.sealed_email,
+        subject=subject,
+        body=body,
+        key=key,
+        case=case,
+        unsubscribe_url=links(follow)["stop"] if stop_link else "",
+    )
 
 
 def _queue_confirmation(follow: AlertFollow) -> None:
@@ -268,6 +278,7 @@ def _queue_confirmation(follow: AlertFollow) -> None:
         _queue(
             follow,
             key=f"alert-confirm:{follow.pk}:{follow.token_hash[:16]}",
+            stop_link=False,
             subject=_("Xác nhận theo dõi trả lời, kết luận trên PAKN"),
             body=_(
                 "Có người (có thể là bạn) vừa đăng ký nhận thư điện tử khi có trả lời, kết luận mới được công khai "
