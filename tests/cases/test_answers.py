@@ -128,3 +128,30 @@ def test_files_count_as_evidence_in_the_check() -> None:
     body = "Đã kiểm tra, đã sửa xong đoạn đường."
     assert "no_evidence" in {w.code for w in check_answer(body, kind="report")}
     assert "no_evidence" not in {w.code for w in check_answer(body, kind="report", has_files=True)}
+
+
+@pytest.mark.django_db
+def test_a_program_resolves_with_evidence_through_the_api(make_case: Any, clerk: Any, client: Any) -> None:
+    """``POST /api/v1/cases/{id}/resolve-with-files`` (multipart): the same act as the page, the same checks of
+    the files, the same rights (someone without them reads no file and changes nothing)."""
+    from conftest import OTHER_COMMUNE, make_user
+    from pakn.cases import services
+    from pakn.cases.models import AnswerFile, AuditEvent
+    from security.test_api_rights import token_for
+
+    case = services.accept_case(actor=clerk, case=make_case(publish=True))
+    url = f"/api/v1/cases/{case.pk}/resolve-with-files"
+    form = {"kind": "answer", "body": GOOD_ANSWER, "files_public": "true"}
+    stranger = token_for(make_user("khac", unit_code=f"UBND-{OTHER_COMMUNE}"))
+    events = AuditEvent.objects.count()
+    refused = client.post(url, {**form, "files": [_photo()]}, **stranger)
+    assert refused.status_code == 404 and AuditEvent.objects.count() == events
+    not_a_photo = client.post(url, {**form, "files": [_photo("x.png").__class__("x.png", b"MZ\x90\x00", "image/png")]},
+                              **token_for(clerk))  # fmt: skip
+    assert not_a_photo.status_code == 400 and "files" in not_a_photo.json()["error"]["fields"]
+    answer = client.post(url, {**form, "files": [_photo()]}, **token_for(clerk))
+    assert answer.status_code == 200, answer.content[:400]
+    assert answer.json()["status"] == "resolved"
+    stored = AnswerFile.objects.get(answer__case=case)
+    assert stored.public
+    assert client.get(f"/public/answers/{case.pk}/files/{stored.number}").status_code == 200

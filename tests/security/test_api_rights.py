@@ -183,6 +183,7 @@ def test_the_write_routes_are_the_ones_checked_here() -> None:
         "/api/v1/cases",
         *(f"/api/v1/cases/{{case_id}}/{a}" for a in WORKFLOW),
         "/api/v1/cases/{case_id}/questions",
+        "/api/v1/cases/{case_id}/resolve-with-files",  # multipart: tests/cases/test_answers.py
         "/api/v1/language/cases/{case_id}/suggestion/review",
         "/api/v1/language/duplicates/{flag_id}/merge",
         "/api/v1/language/duplicates/{flag_id}/dismiss",

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from pakn.cases import deadlines, policy, presenters, services
@@ -33,6 +33,7 @@ from pakn.cases.schemas import (
     ReasonIn,
     RefuseIn,
     RepeatLetterIn,
+    ResolveFilesIn,
     ResolveIn,
     StaffSubmissionIn,
     SubmissionIn,
@@ -322,6 +323,33 @@ def extend(request: HttpRequest, case_id: int, payload: ExtendIn) -> dict[str, A
 @staff.post("/cases/{case_id}/resolve", response=CaseDetailOut, operation_id="resolve_case")
 def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> dict[str, Any]:
     return _act(request, case_id, services.resolve_case, body=payload.body, kind=payload.kind, finding=payload.finding)
+
+
+@staff.post("/cases/{case_id}/resolve-with-files", response=CaseDetailOut, operation_id="resolve_case_with_files")
+def resolve_with_files(
+    request: HttpRequest,
+    case_id: int,
+    payload: Form[ResolveFilesIn],
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    """The same act as ``resolve``, sent as ``multipart/form-data`` with the evidence of what was done (a photo
+    after the repair, the decision's file): up to 5 files ``files``, checked like a citizen's; ``files_public``
+    lets them be published with the answer (never for a denunciation)."""
+    from pakn.protection.services import check_uploads
+
+    case = access_case(request.user, case_id)  # before reading any file
+    for upload in files or []:
+        upload.seek(0)  # the request's parsing may have left it at the end
+    case = services.resolve_case(
+        actor=request.user,
+        case=case,
+        body=payload.body,
+        kind=payload.kind,
+        finding=payload.finding,
+        uploads=check_uploads(list(files or []), field="files"),
+        files_public=payload.files_public,
+    )
+    return presenters.case_detail(case)
 
 
 @staff.post("/cases/{case_id}/assign", response=CaseDetailOut, operation_id="assign_case")

@@ -226,6 +226,10 @@ class ResolveIn(Schema):
     finding: Literal["", "true", "partly", "false"] = ""
 
 
+class ResolveFilesIn(ResolveIn):
+    files_public: bool = False  # the evidence may be published with the answer (never for a denunciation)
+
+
 class AssignIn(Schema):
     username: str | None = None  # None or "": to nobody in particular
 
