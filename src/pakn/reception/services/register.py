@@ -141,8 +141,9 @@ def _clean_contact(unit: Unit, session: Session | None, booking: Booking | None,
     """Every field of a register line checked at once (InvalidInput names each wrong one)."""
     errors: v.Errors = {}
     today = timezone.localdate()
-    clean = {
-        "received_on": v.a_date(raw["received_on"], "received_on", errors),
+    day = v.a_date(raw["received_on"], "received_on", errors)
+    clean: dict[str, Any] = {
+        "received_on": day,
         "name": v.text(raw["name"], "name", errors, required=booking is None, limit=150),
         "summary": v.text(raw["summary"], "summary", errors, required=True, limit=MAX_SUMMARY),
         "kind": v.choice(raw["kind"], "kind", errors, EntryKind.values),
@@ -157,7 +158,6 @@ def _clean_contact(unit: Unit, session: Session | None, booking: Booking | None,
     }
     if (clean["address"] or clean["id_number"] or clean["phone"]) and not clean["name"] and "name" not in errors:
         errors["name"] = [_("Trường này là bắt buộc.")]
-    day = clean["received_on"]
     if day and (day > today or day.year < 2000):
         errors.setdefault("received_on", []).append(_("Ngày tiếp phải từ năm 2000 đến hôm nay."))
     if session is not None and session.unit_id != unit.pk:
