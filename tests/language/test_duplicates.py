@@ -217,3 +217,51 @@ def test_similar_box_for_the_submission_form() -> None:
     html = Template("{% load language %}{% similar_box %}").render(Context({}))
     assert 'data-endpoint="/language/api/similar"' in html
     assert 'name="duplicate_of"' in html and 'src="/language/similar.js"' in html
+
+
+def test_numbers_are_content_words() -> None:
+    assert duplicates.content_words("truoc so 25 pho doi can co o ga") == ["25", "doi", "can", "o_ga"]
+
+
+def test_pool_weights_favour_what_singles_a_case_out() -> None:
+    pool = [frozenset({"o_ga", "sau", "kim", "ma"}), frozenset({"o_ga", "sau", "lang"}), frozenset({"o_ga", "doi"})]
+    weight = duplicates.pool_weights(pool)
+    assert weight("o_ga") < weight("sau") < weight("kim") == weight("lang") < weight("nowhere")
+    few = duplicates.pool_weights([frozenset({"o_ga", "kim"})])
+    assert few("kim") == few("o_ga") and few("nowhere") / few("kim") < 1.6  # a few candidates: about the same
+
+
+def test_weighted_similarity_with_equal_weights_is_the_plain_one() -> None:
+    base = duplicates.text_fingerprint(*POTHOLE)
+    for title, content in [*REWORDED, UNRELATED]:
+        probe = duplicates.text_fingerprint(title, content)
+        plain = duplicates.similarity(base, probe)
+        assert duplicates.weighted_similarity(probe, base, lambda word: 1.0) == pytest.approx(plain, abs=1e-4)
+
+
+@pytest.mark.django_db
+def test_the_same_place_is_flagged_not_the_look_alike_on_another_street(make_case: Callable[..., Case]) -> None:
+    """Open cases of the same kind nearby share most words; the address and the numbers tell them apart,
+    and only candidates close to the best score are flagged."""
+    streets = ["Kim Mã", "Giảng Võ", "Láng Hạ", "Núi Trúc", "Liễu Giai", "Văn Cao"]
+    for i, street in enumerate(streets):
+        make_case(
+            title=f"Ổ gà lớn trên phố {street}",
+            content=f"Trước số {40 + i} phố {street} có ổ gà rất sâu, xe máy đi qua bị ngã.",
+            address=f"số {40 + i} phố {street}",
+        )
+    first = make_case(title=POTHOLE[0], content=POTHOLE[1], address="số 25 phố Đội Cấn")
+    again = make_case(title=REWORDED[0][0], content=REWORDED[0][1], address="so 25 pho Doi Can")
+    assert [f.candidate_id for f in DuplicateFlag.objects.filter(case=again)] == [first.pk]
+
+
+@pytest.mark.django_db
+def test_the_duplicate_check_reads_indexes() -> None:
+    """Migration 0004: the open cases of a commune and their duplicate keys come from indexes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cases = connection.introspection.get_constraints(cursor, "cases_case")
+        documents = connection.introspection.get_constraints(cursor, "language_casesearchdocument")
+    assert cases["language_case_commune_status"]["columns"] == ["commune_id", "status", "id"]
+    assert documents["language_csd_dup_key"]["columns"][0] == "case_id"

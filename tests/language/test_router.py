@@ -234,7 +234,8 @@ def test_eval_beats_the_baseline_on_real_text(tmp_path: Path) -> None:
     for name in ("model", "baseline"):
         assert set(result[name]) >= {"accuracy", "macro_f1", "docs_per_second"}
         assert 0 <= result[name]["macro_f1"] <= 1 and result[name]["docs_per_second"] > 0
-    assert result["model"]["macro_f1"] > result["baseline"]["macro_f1"] + 0.05
+    # The baseline is the strong one now (word + char TF-IDF, linear SVM): the margin is small but must hold.
+    assert result["model"]["macro_f1"] > result["baseline"]["macro_f1"] + 0.02
     text = io.StringIO()
     call_command("router", "eval", "--train", str(train), "--test", str(test), stdout=text)
     assert "macro-F1" in text.getvalue() and "baseline" in text.getvalue()

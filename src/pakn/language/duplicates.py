@@ -1,10 +1,14 @@
 """Near-duplicate finder: open cases about the same matter in the same place.
 
 Candidates are the open cases of the commune (and of the communes whose centre lies within
-``RADIUS_KM`` of the point given, or of the commune's centre); each is scored in Python against the new
-text on the stored folded keys (``CaseSearchDocument``): a blend of the Dice and overlap coefficients of
-content words and of word pairs, after a small table of rewordings ("đèn chiếu sáng" → "đèn đường",
-"hố ga" → "ổ gà"). Pure scoring functions, one read query per check.
+``RADIUS_KM`` of the point given, or of the commune's centre), read with their stored duplicate key
+(``CaseSearchDocument.dup_key``: content words of the title, text and address, after a small table of
+rewordings — "đèn chiếu sáng" → "đèn đường", "hố ga" → "ổ gà" — numbers kept) in one query that indexes
+answer (migration 0004). Each is scored in Python: a blend of the Dice and overlap coefficients of
+content words and of word pairs, every word weighted by how rare it is among these candidates
+(``pool_weights``: the street and the house number count, the matter's usual words little), the full
+score only for a shortlist; kept when at least the threshold and close to the best (``RELATIVE_CUTOFF``).
+Pure scoring functions, one read query per check (and one for the neighbouring communes).
 
 Public results (while a citizen types) are only cases whose sender agreed to publish, of the public
 kinds, and never carry the reporter's identity or the tracking code (another citizen's key to their
@@ -12,8 +16,10 @@ case): a signed ``ref`` lets the citizen join one."""
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +34,9 @@ from pakn.core.text import search_key
 RADIUS_KM = 2.0
 MAX_CANDIDATES = 5000
 SHOW_THRESHOLD = 0.22  # shown to a citizen while typing
-FLAG_THRESHOLD = 0.30  # flagged for the clerk at intake
+FLAG_THRESHOLD = 0.45  # flagged for the clerk at intake
+RELATIVE_CUTOFF = 0.85  # shown or flagged only within this share of the best score
+SHORTLIST = 20  # candidates scored in full, after a first cut on the probe's words they hold
 PUBLIC_KINDS = (Kind.REPORT, Kind.PETITION, Kind.OPINION)
 JOIN_SALT = "pakn.language.join"
 JOIN_MAX_AGE = 7 * 24 * 3600
@@ -75,7 +83,8 @@ for _phrase, _canonical in sorted(REWORDINGS, key=lambda r: -len(r[0].split())):
 
 
 def content_words(key: str) -> list[str]:
-    """Pure: the meaningful words of a folded key, rewordings applied, function words dropped."""
+    """Pure: the meaningful words of a folded key, rewordings applied, function words dropped. Numbers
+    stay: a house or alley number is what tells one pothole from the next."""
     words = key.split()
     out: list[str] = []
     i = 0
@@ -88,7 +97,7 @@ def content_words(key: str) -> list[str]:
         else:
             out.append(words[i])
             i += 1
-    return [w for w in out if w not in STOPWORDS and not w.isdigit()]
+    return [w for w in out if w not in STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -123,8 +132,10 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
     return round(0.55 * _blend(a.words, b.words) + 0.45 * _blend(a.pairs, b.pairs), 4)
 
 
-def text_fingerprint(title: str, content: str) -> Fingerprint:
-    return fingerprint(f"{search_key(title)} {search_key(title)} {search_key(content)}")
+def text_fingerprint(title: str, content: str, address: str = "") -> Fingerprint:
+    """As stored (``dup_key``: the body key holds the content and the address)."""
+    body = "\n".join(p for p in (content, address) if p)
+    return fingerprint(f"{search_key(title)} {search_key(title)} {search_key(body)}")
 
 
 # ---------------------------------------------------------------- places
@@ -201,8 +212,74 @@ def candidates(
     return queryset
 
 
+def pool_weights(documents: Iterable[frozenset[str]]) -> Callable[[str], float]:
+    """Pure: the weight of a word among ``documents`` (the candidates' word sets): a smoothed inverse
+    document frequency, so that what most open cases nearby share (the matter's usual words: "ổ gà",
+    "sâu", "xe máy") weighs little and what singles one out (a street, a house number) weighs much. With
+    a few candidates every word weighs about the same (the plain coefficients)."""
+    counts: Counter[str] = Counter()
+    size = 0
+    for words in documents:
+        counts.update(words)
+        size += 1
+    known: dict[str, float] = {}
+
+    def weight(word: str) -> float:
+        found = known.get(word)
+        if found is None:
+            found = known[word] = math.log(1.0 + (size + 1) / (counts[word] + 1))
+        return found
+
+    return weight
+
+
+def _weighted_blend(common: float, a: float, b: float) -> float:
+    if not common or not a or not b:
+        return 0.0
+    return 0.5 * (2 * common / (a + b)) + 0.5 * (common / min(a, b))
+
+
+def weighted_similarity(probe: Fingerprint, other: Fingerprint, weight: Callable[[str], float]) -> float:
+    """Pure: ``similarity`` with every word weighted (``pool_weights``); a word pair weighs the mean of
+    its two words."""
+    return _weighted_score(_Weighted(probe, weight), other)
+
+
+class _Weighted:
+    """A probe with its weights summed once, to be compared with many candidates."""
+
+    def __init__(self, probe: Fingerprint, weight: Callable[[str], float]) -> None:
+        self.probe = probe
+        self.weight = weight
+        self.pair_weights: dict[str, float] = {}
+        self.words_total = sum(weight(w) for w in probe.words)
+        self.pairs_total = sum(self.pair(p) for p in probe.pairs)
+
+    def pair(self, pair: str) -> float:
+        found = self.pair_weights.get(pair)
+        if found is None:
+            first, _, second = pair.partition(" ")
+            found = self.pair_weights[pair] = (self.weight(first) + self.weight(second)) / 2
+        return found
+
+
+def _weighted_score(probe: _Weighted, other: Fingerprint) -> float:
+    weight, pair = probe.weight, probe.pair
+    words = _weighted_blend(
+        sum(weight(w) for w in probe.probe.words & other.words),
+        probe.words_total,
+        sum(weight(w) for w in other.words),
+    )
+    pairs = _weighted_blend(
+        sum(pair(p) for p in probe.probe.pairs & other.pairs), probe.pairs_total, sum(pair(p) for p in other.pairs)
+    )
+    return round(0.55 * words + 0.45 * pairs, 4)
+
+
 def rank(queryset: QuerySet[Case], probe: Fingerprint, *, threshold: float, limit: int) -> list[Match]:
-    """Score up to ``MAX_CANDIDATES`` of the newest cases of ``queryset`` against ``probe``."""
+    """Score up to ``MAX_CANDIDATES`` of the newest cases of ``queryset`` against ``probe``, the words
+    weighted among these candidates (``pool_weights``). Kept: a score of at least ``threshold`` and of at
+    least ``RELATIVE_CUTOFF`` of the best one (a clear match is not shown among five look-alikes)."""
     if not probe.words:
         return []
     # The short duplicate key only; the long keys are read just for documents indexed before it existed.
@@ -214,7 +291,7 @@ def rank(queryset: QuerySet[Case], probe: Fingerprint, *, threshold: float, limi
             "pk", "search_document__title_key", "search_document__body_key"
         )
     }
-    found: list[Match] = []
+    documents: list[tuple[int, list[str], frozenset[str]]] = []
     for pk, stored in rows:
         if stored:
             words = stored.split()
@@ -222,11 +299,25 @@ def rank(queryset: QuerySet[Case], probe: Fingerprint, *, threshold: float, limi
             words = content_words(long_keys[pk])
         else:
             continue  # not indexed yet
-        score = similarity(probe, from_words(words))
+        documents.append((pk, words, frozenset(words)))
+    weight = pool_weights(word_set for _pk, _words, word_set in documents)
+    # First the share of the probe's (weighted) words each candidate holds, a cheap set intersection;
+    # the full score only for the best ``SHORTLIST`` of them.
+    probe_weight = {w: weight(w) for w in probe.words}
+    covered = []
+    for pk, words, word_set in documents:
+        common = probe.words & word_set
+        if common:
+            covered.append((sum(probe_weight[w] for w in common), pk, words))
+    found: list[Match] = []
+    weighted = _Weighted(probe, weight)
+    for _covered, pk, words in heapq.nlargest(SHORTLIST, covered):
+        score = _weighted_score(weighted, from_words(words))
         if score >= threshold:
             found.append(Match(pk, score))
     found.sort(key=lambda m: (-m.score, -m.case_id))
-    return found[:limit]
+    best = found[0].score if found else 0.0
+    return [m for m in found if m.score >= best * RELATIVE_CUTOFF][:limit]
 
 
 def find_similar(
@@ -234,6 +325,7 @@ def find_similar(
     *,
     title: str = "",
     content: str = "",
+    address: str = "",
     province_code: str | None = None,
     commune_code: str | None = None,
     latitude: float | None = None,
@@ -246,7 +338,7 @@ def find_similar(
         province_code=province_code, commune_code=commune_code, latitude=latitude, longitude=longitude
     )
     pool = candidates(queryset, province_code=province_code, communes=communes, exclude=exclude)
-    return rank(pool, text_fingerprint(title, content), threshold=threshold, limit=limit)
+    return rank(pool, text_fingerprint(title, content, address), threshold=threshold, limit=limit)
 
 
 def merged_tree(case_ids: Sequence[int], *, depth: int = 6) -> dict[int, list[int]]:

@@ -269,6 +269,7 @@ def flag_duplicates(*, case: Case, limit: int = 5) -> list[DuplicateFlag]:
         Case.objects.all(),
         title=case.title,
         content=case.content,
+        address=case.address,
         province_code=case.province_id,
         commune_code=case.commune_id,
         threshold=duplicates.FLAG_THRESHOLD,
