@@ -27,7 +27,8 @@ prints the job lag (enqueued → finished, p50/p95/max): how long a new case tak
 The goal (issue "One write path, explicit and fast"): each submission scenario at ≥ 50 % of the ceiling's
 requests/s and p99 ≤ 150 ms at 8 clients. PASS/FAIL is printed; the exit status does not depend on it.
 Results go to bench/results/intake-<date>.json. ``--profile`` adds a cProfile of one unnamed and one named
-submission in-process (Django test client, after warm-up), top 15 by cumulative time.
+submission in-process (Django test client, after warm-up), top 15 by cumulative CPU time, with the SQL statements
+it sent.
 
 The machine has 2 cores shared by the server's 2 workers, the clients, the database and Redis: the clients are
 threads of one process (their CPU time per request is printed) and the figures are pessimistic in absolute terms;
@@ -475,23 +476,27 @@ def helper_json(env: dict[str, str], *command: str) -> str:
 
 def profile(warm: int, top: int, scenario: str = "unnamed") -> None:
     """cProfile around ``cases.services.submit`` during one ``scenario`` submission through the Django test client
-    (``POST /api/v1/submissions``, after ``warm`` submissions), top ``top`` by cumulative time."""
+    (``POST /api/v1/submissions``, after ``warm`` submissions), top ``top`` by cumulative time. Times are this
+    process's CPU time (``time.process_time``): what the other processes on the shared cores do does not show;
+    the SQL statements of the profiled request are counted (round trips to the database)."""
     _django()
     import cProfile
     import pstats
 
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from pakn.cases import services
 
     client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
     submit = services.submit
     inside = [0.0]
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)
     profiling = [False]
 
     def timed_submit(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         if profiling[0]:
             profiler.enable()
         try:
@@ -499,27 +504,32 @@ def profile(warm: int, top: int, scenario: str = "unnamed") -> None:
         finally:
             if profiling[0]:
                 profiler.disable()
-            inside[0] = time.perf_counter() - t0
+            inside[0] = time.process_time() - t0
 
     services.submit = timed_submit  # the API view looks it up on the module at each request
 
     def post(i: int) -> float:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         response = client.post("/api/v1/submissions", body(scenario, 900_000 + i), content_type="application/json")
         assert response.status_code == 201, response.content[:500]
-        return time.perf_counter() - t0
+        return time.process_time() - t0
 
     plain = [(post(i), inside[0]) for i in range(warm)]
     profiling[0] = True
-    total = post(warm)
+    with CaptureQueriesContext(connection) as queries:
+        total = post(warm)
     stats = pstats.Stats(profiler)
     steady = sorted(plain[warm // 2 :])
     median = steady[len(steady) // 2] if steady else (float("nan"), float("nan"))
     print(
-        f"  without profiler (median of the last {len(steady)} of {warm} warm-ups): request {median[0] * 1000:.1f} ms, "
-        f"of which inside services.submit {median[1] * 1000:.1f} ms"
+        f"  without profiler (median of the last {len(steady)} of {warm} warm-ups): request {median[0] * 1000:.1f} ms "
+        f"CPU, of which inside services.submit {median[1] * 1000:.1f} ms"
     )
-    print(f"  profiled request {total * 1000:.1f} ms (inside services.submit {inside[0] * 1000:.1f} ms)")
+    statements = [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
+    print(
+        f"  profiled request {total * 1000:.1f} ms CPU (inside services.submit {inside[0] * 1000:.1f} ms); "
+        f"{len(statements)} SQL statements: {' '.join(statements)}"
+    )
     src = str(ROOT / "src") + "/"
     site = re.compile(r"^.*?/(site-packages|lib/python3[.0-9]*)/")
     entries = sorted(stats.stats.items(), key=lambda item: item[1][3], reverse=True)  # type: ignore[attr-defined]
@@ -591,7 +601,10 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
             )
             print(f"  prepared in {time.perf_counter() - t0:.1f} s", flush=True)
             results: dict[str, dict[str, Any]] = {}
-            with Server(env, folder, args.workers) as server, Worker(env, folder) as worker:
+            jobs: contextlib.AbstractContextManager[Worker | None] = (
+                contextlib.nullcontext() if args.no_worker else Worker(env, folder)
+            )
+            with Server(env, folder, args.workers) as server, jobs as worker:
                 print(f"  gunicorn on 127.0.0.1:{server.port}, {args.workers} sync workers, PAKN_ENV=production")
                 offset = 0
                 for scenario in ("ceiling", "unnamed", "named"):  # warm every worker and path
@@ -614,14 +627,15 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                         + (f"  first error: {result['error_samples'][0]}" if result["error_samples"] else ""),
                         flush=True,
                     )
-                drained = worker.wait_for_empty_queue(timeout=600)
-            lag = json.loads(helper("joblag", env, timeout=300).strip().splitlines()[-1])
-            print(
-                f"  jobs: {lag['jobs']} ran; queue empty {drained:.1f} s after the last request; lag enqueued → "
-                f"finished p50 {lag['lag_p50_ms']:.0f}, p95 {lag['lag_p95_ms']:.0f}, max {lag['lag_max_ms']:.0f} ms; "
-                f"left {lag['left']}, failed {lag['failed']}",
-                flush=True,
-            )
+                drained = worker.wait_for_empty_queue(timeout=600) if worker else None
+            if drained is not None:
+                lag = json.loads(helper("joblag", env, timeout=300).strip().splitlines()[-1])
+                print(
+                    f"  jobs: {lag['jobs']} ran; queue empty {drained:.1f} s after the last request; lag enqueued → "
+                    f"finished p50 {lag['lag_p50_ms']:.0f}, p95 {lag['lag_p95_ms']:.0f}, max "
+                    f"{lag['lag_max_ms']:.0f} ms; left {lag['left']}, failed {lag['failed']}",
+                    flush=True,
+                )
             before, after = results["ceiling"], results.pop("ceiling_after")
             ceiling = dict(before)
             ok = before["ok"] + after["ok"]
@@ -640,7 +654,8 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
             rows.append(row_of(vendor, args.existing, ceiling, None))
             for scenario in ("unnamed", "named"):
                 rows.append(row_of(vendor, args.existing, results[scenario], ceiling["rps"]))
-            rows.append({"db": vendor, "existing": args.existing, "scenario": "jobs", **lag, "drained_s": drained})
+            if drained is not None:
+                rows.append({"db": vendor, "existing": args.existing, "scenario": "jobs", **lag, "drained_s": drained})
             if args.profile:
                 for scenario in ("unnamed", "named"):
                     print(f"  profile of one {scenario} submission (in-process, Django test client):", flush=True)
@@ -682,6 +697,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--profile", action="store_true", help="also profile one unnamed and one named submission in-process"
+    )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="no job worker beside the server (a diagnosis: what the jobs cost the submissions; not the goal's run)",
     )
     parser.add_argument("--no-record", action="store_true", help="do not write bench/results/intake-<date>.json")
     args = parser.parse_args()

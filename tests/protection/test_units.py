@@ -124,6 +124,21 @@ def test_the_identity_never_survives(noise: str, secret: str) -> None:
     assert redacted(result) == result or redact.REDACTED in result  # idempotent enough: nothing new to hide
 
 
+PIECES = ["Nguyễn", "Văn", "An", "NGUYEN VAN AN", "Phố", "Đội Cấn", "Ba Đình", "Tôi là", "đèn", "hỏng", "số", ","]
+PIECES += ["12", "0912 345 678", "+84 912345678", "001085012345", "1085012345", "an.nguyen@example.vn", "."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=40))
+def test_the_identity_in_the_clear_redacts_as_its_hashes(words: list[str]) -> None:
+    """At submission the texts are compared with the identity in the clear (no hash per word sequence): the
+    same answer as with the hashed terms kept for later texts."""
+    text = " ".join(words)
+    terms = redact.identity_terms(IDENTITY, KEY)
+    clear = redact.identity_in_clear(IDENTITY)
+    assert redact.redact(text, terms, KEY, identity=clear) == redact.redact(text, terms, KEY)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=["Nd"]), max_size=200))
 def test_text_without_identity_is_unchanged(text: str) -> None:

@@ -73,11 +73,14 @@ staff = Router(tags=["staff"])
 
 
 def _submission_out(case: Case) -> dict[str, Any]:
-    obligation = case.obligations.filter(met_on__isnull=True, cancelled=False).order_by("due_on").first()
-    result = services.compute_for_case(case, received=case.received_on)
     # Accept, then resolve: a complaint or denunciation on the law's track or the Party's (not kept for reference).
     resolution = case.kind in services.STATUTORY_KINDS and case.track in services.RESOLUTION_TRACKS
     resolution = resolution and not case.reference
+    result = services.compute_for_case(case, received=case.received_on) if resolution else None
+    # The obligation ``submit`` just opened (a new case has only that one): no query after the commit.
+    obligation = getattr(case, "first_obligation", None)
+    if obligation is None and not resolution:
+        obligation = case.obligations.filter(met_on__isnull=True, cancelled=False).order_by("due_on").first()
     return {
         "tracking_code": case.tracking_code,
         "status": case.status,
@@ -88,8 +91,8 @@ def _submission_out(case: Case) -> dict[str, Any]:
         "track": case.track,
         "receipt": getattr(case, "new_receipt", None),
         "due": {
-            "accept_by": result.accept_by if resolution else None,
-            "resolve_by": result.resolve_by if resolution else None,
+            "accept_by": result.accept_by if result else None,
+            "resolve_by": result.resolve_by if result else None,
             "answer_by": obligation.due_on if not resolution and obligation else None,
         },
     }

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pakn.core.text import fold
@@ -50,8 +50,24 @@ def national_digits(digits: str) -> str:
     return digits
 
 
+@dataclass(frozen=True)
+class Identity:
+    """What ``identity_terms`` hashes, in the clear: only while the reporter's submission is being filed."""
+
+    phrases: frozenset[str]  # folded word sequences
+    digits: frozenset[str]  # digit strings
+
+
 def identity_terms(identity: dict[str, str], key: bytes) -> list[str]:
     """Keyed hashes of what identifies the reporter: ``w:`` word sequences, ``d:`` digit strings."""
+    plain = identity_in_clear(identity)
+    terms = {"w:" + keyed_hash(key, p) for p in plain.phrases}
+    terms |= {"d:" + keyed_hash(key, d) for d in plain.digits}
+    return sorted(terms)
+
+
+def identity_in_clear(identity: dict[str, str]) -> Identity:
+    """The word sequences and digit strings that identify the reporter (``identity_terms`` before hashing)."""
     phrases: set[str] = set()
     name = _words(identity.get("name", ""))
     if name:
@@ -73,9 +89,7 @@ def identity_terms(identity: dict[str, str], key: bytes) -> list[str]:
             digits.add(national_digits(value))
             if len(value.lstrip("0")) >= 6:
                 digits.add(value.lstrip("0"))  # typed into a spreadsheet as a number: leading zeros lost
-    terms = {"w:" + keyed_hash(key, p) for p in phrases}
-    terms |= {"d:" + keyed_hash(key, d) for d in digits}
-    return sorted(terms)
+    return Identity(frozenset(phrases), frozenset(digits))
 
 
 def _generic_number(digits: str, *, separated: bool) -> bool:
@@ -102,17 +116,35 @@ def _folded_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-def find_spans(text: str, terms: Iterable[str], key: bytes) -> list[tuple[int, int]]:
+def _is_term(prefix: str, wanted: set[str], key: bytes, clear: frozenset[str] | None) -> Callable[[str], bool]:
+    """Whether a word sequence (``w:``) or digit string (``d:``) is one of the reporter's: compared in the
+    clear when the identity is at hand (``clear``, at submission: no hash per word sequence of the text),
+    else by its keyed hash; never hashed when no term of that kind is wanted."""
+    if clear is not None:
+        return clear.__contains__
+    if not any(t.startswith(prefix) for t in wanted):
+        return lambda _value: False
+    return lambda value: prefix + keyed_hash(key, value) in wanted
+
+
+def find_spans(
+    text: str, terms: Iterable[str], key: bytes, *, identity: Identity | None = None
+) -> list[tuple[int, int]]:
+    """Spans to remove: the reporter's details (``terms``, or ``identity``: the same in the clear, whose hashes
+    ``terms`` are) and the generic identifiers."""
     wanted = set(terms)
+    own_phrase = _is_term("w:", wanted, key, identity.phrases if identity else None)
+    own_digits = _is_term("d:", wanted, key, identity.digits if identity else None)
     spans: list[tuple[int, int]] = []
     folded, origin = _folded_map(text)
-    if any(t.startswith("w:") for t in wanted):
+    any_phrase = bool(identity.phrases) if identity else any(t.startswith("w:") for t in wanted)
+    if any_phrase:
         tokens = [(m.group(0), origin[m.start()], origin[m.end() - 1] + 1) for m in _WORD.finditer(folded)]
         for i in range(len(tokens)):
             phrase = ""
             for n in range(min(MAX_WORDS, len(tokens) - i)):
                 phrase = tokens[i][0] if n == 0 else f"{phrase} {tokens[i + n][0]}"
-                if "w:" + keyed_hash(key, phrase) in wanted:
+                if own_phrase(phrase):
                     spans.append((tokens[i][1], tokens[i + n][2]))
     for match in _DIGIT_RUN.finditer(text):
         groups = list(_GROUP.finditer(match.group(0)))
@@ -126,9 +158,7 @@ def find_spans(text: str, terms: Iterable[str], key: bytes) -> list[tuple[int, i
         ]
         for a, b in windows:
             digits = "".join(g.group(0) for g in groups[a:b])
-            if "d:" + keyed_hash(key, national_digits(digits)) in wanted or _generic_number(
-                digits, separated=b > a + 1
-            ):
+            if own_digits(national_digits(digits)) or _generic_number(digits, separated=b > a + 1):
                 start = base if a == 0 else base + groups[a].start()
                 spans.append((start, base + groups[b - 1].end()))
                 if (a, b) == (0, len(groups)):
@@ -189,11 +219,12 @@ def apply_spans(text: str, spans: list[tuple[int, int]]) -> Redaction:
     return Redaction("".join(parts), len(merged))
 
 
-def redact(text: str, terms: Iterable[str], key: bytes) -> Redaction:
-    """``text`` with the reporter's details (``terms``) and every generic identifier replaced."""
+def redact(text: str, terms: Iterable[str], key: bytes, *, identity: Identity | None = None) -> Redaction:
+    """``text`` with the reporter's details (``terms``; or ``identity``, the same in the clear, when the
+    reporter is filing now) and every generic identifier replaced."""
     if not text:
         return Redaction(text or "", 0)
-    return apply_spans(text, find_spans(text, terms, key))
+    return apply_spans(text, find_spans(text, terms, key, identity=identity))
 
 
 def redact_identity(text: str, identity: dict[str, str], key: bytes) -> Redaction:

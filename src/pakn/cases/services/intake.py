@@ -71,7 +71,8 @@ def submit(
     contact is sealed to the notifier key. A drop-box tip, and a denunciation or a report on an official's
     conduct filed without a name, gets a drop-box receipt (``needs_receipt``), set on the returned case as
     ``case.new_receipt`` (shown once, stored only as a slow hash); what was removed from each file is
-    ``case.attachment_report``. An unsigned complaint is refused (Luật Khiếu nại 2011, Điều 8).
+    ``case.attachment_report``; the obligation the case starts with is ``case.first_obligation``. An unsigned
+    complaint is refused (Luật Khiếu nại 2011, Điều 8).
 
     Competence (``cases.competence``): the person concerned (``subject_person``: name, position, body_code,
     party_member, party_unit_code), completed from the words of ``subject``, decides the unit when a rule
@@ -179,7 +180,11 @@ def protect(cleaned: CleanSubmission, *, dropbox: bool = False) -> Protection:
     sealed = cleaned.sealed_reporter
     reporter = cleaned.reporter
     terms = list(sealed.terms) if sealed is not None else redact.identity_terms(reporter.identity(), redaction_key)
-    redacted = {name: redact.redact(value, terms, redaction_key) for name, value in cleaned.texts().items()}
+    # The texts are compared with the identity in the clear (what ``terms`` hashes): no hash per word sequence.
+    identity = redact.identity_in_clear(reporter.identity()) if sealed is None else None
+    redacted = {
+        name: redact.redact(value, terms, redaction_key, identity=identity) for name, value in cleaned.texts().items()
+    }
     contact = reporter.contact()
     sealed_contact = seal_contact(*contact) if contact else ""
     notify_by = reporter.notify_by if contact else NotifyChannel.NONE
@@ -206,24 +211,31 @@ def _write(
     obligation. A tracking-code collision (2^-50) is retried with another code. The acknowledgement and the
     clerks' notice are a job (``acknowledge``), queued with the others in this transaction."""
     from pakn.protection import services as protection
-    from pakn.protection.vault import files_guard
+    from pakn.protection.vault import files_guard, recipients_for_units, unit_ids
 
+    # Who the sealed items are sealed to, read before the transaction like everything else that is only read.
+    recipients = recipients_for_units(unit_ids(cleaned.unit)) if _seals_texts(cleaned, protected) else None
     for _attempt in range(5):
+        # The row, its deadline and its first event are worked out before the transaction: only writes are
+        # inside it (on SQLite, BEGIN IMMEDIATE holds the one write lock until the commit).
+        case = _new_case(cleaned, protected, citizen=citizen, position=position)
+        obligation_kind, due, rule = first_obligation(case, cleaned.received)
+        case.due_on = due
+        event = _submitted(case, cleaned, protected, actor=actor)
         try:
             with files_guard(), transaction.atomic():
-                case = _new_case(cleaned, protected, citizen=citizen, position=position)
-                obligation_kind, due, rule = first_obligation(case, cleaned.received)
-                case.due_on = due
-                event = _submitted(case, cleaned, protected, actor=actor)
                 case.save()
                 if cleaned.subject_person is not None:
                     record_subject(case, cleaned.subject_person, cleaned.routing)
-                _seal(case, cleaned, protected)
+                _seal(case, cleaned, protected, recipients)
                 stored = _store_files(case, cleaned)
-                open_first_obligation(case, kind=obligation_kind, opened_on=cleaned.received, due_on=due, rule=rule)
+                obligation = open_first_obligation(
+                    case, kind=obligation_kind, opened_on=cleaned.received, due_on=due, rule=rule
+                )
                 record_first_event(case, event)
         except IntegrityError:
             continue
+        case.first_obligation = obligation  # type: ignore[attr-defined]
         case.new_receipt = protected.receipt  # type: ignore[attr-defined]
         case.attachment_report = protection.removal_report(stored)  # type: ignore[attr-defined]
         return case
@@ -261,10 +273,17 @@ def _new_case(cleaned: CleanSubmission, protected: Protection, *, citizen: Any, 
     )
 
 
+def _seals_texts(cleaned: CleanSubmission, protected: Protection) -> bool:
+    """``_seal`` seals the original texts (with the identity, when it is given in the clear)."""
+    if cleaned.sealed_reporter is not None:
+        return protected.originals_changed
+    return cleaned.reporter.given or protected.originals_changed
+
+
 @sensitive_variables()
-def _seal(case: Case, cleaned: CleanSubmission, protected: Protection) -> None:
-    """The reporter's identity and the original texts into the vault; the sealed contact, the redaction
-    terms and the receipt's slow hash beside the case."""
+def _seal(case: Case, cleaned: CleanSubmission, protected: Protection, recipients: list[Any] | None) -> None:
+    """The reporter's identity and the original texts into the vault (sealed to ``recipients``); the sealed
+    contact, the redaction terms and the receipt's slow hash beside the case."""
     from pakn.protection.models import Receipt, VaultItem
     from pakn.protection.vault import seal_json, share_with_case
 
@@ -278,10 +297,10 @@ def _seal(case: Case, cleaned: CleanSubmission, protected: Protection) -> None:
     if sealed is not None:
         share_with_case(sealed.item, case=case)
         if protected.originals_changed:
-            seal_json(case=case, kind=VaultItem.Kind.ORIGINAL_MESSAGE, data=originals)
+            seal_json(case=case, kind=VaultItem.Kind.ORIGINAL_MESSAGE, data=originals, recipients=recipients)
     elif reporter.given or protected.originals_changed:
         identity = {**reporter.identity(), "notify_by": reporter.notify_by, **originals}
-        seal_json(case=case, kind=VaultItem.Kind.IDENTITY, data=identity)
+        seal_json(case=case, kind=VaultItem.Kind.IDENTITY, data=identity, recipients=recipients)
     if reporter.given or sealed is not None:
         Reporter.objects.create(
             case=case,
