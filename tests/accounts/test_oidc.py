@@ -348,3 +348,14 @@ def test_the_form_holds_a_logged_in_citizens_name_and_email_but_never_an_officia
     official = Client()
     official.force_login(make_user("canbo", unit_code=f"UBND-{COMMUNE}", email="canbo@example.vn"))
     assert 'value="canbo@example.vn"' not in official.get("/submit/").content.decode()
+
+
+@pytest.mark.django_db
+def test_starting_logins_is_throttled_per_client(client: Client, oidc: Provider, settings: Any) -> None:
+    """Each start asks the provider and keeps a state: a client that starts too many waits (429, Retry-After)."""
+    settings.THROTTLE_RATES = "oidc=3/900"
+    for _ in range(3):
+        start(client)
+    refused = client.get("/account/oidc/login/")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert start(Client(REMOTE_ADDR="198.51.100.9")).startswith(oidc.issuer)  # another client is not held up

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from pakn.accounts import oidc
 from pakn.core.errors import Forbidden
 from pakn.core.site import public_base_url
+from pakn.protection import throttle
 
 NEXT_KEY = "pakn_oidc_next"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -55,8 +56,10 @@ def _unavailable(request: HttpRequest, cfg: oidc.Config) -> HttpResponse:
 @never_cache
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
-    """A plain link (no JavaScript, no form): to the provider's login page."""
+    """A plain link (no JavaScript, no form): to the provider's login page. Counted per client (``oidc`` of
+    ``PAKN_THROTTLE_RATES``): each start fetches the provider's metadata and keeps a state in the session."""
     cfg = _config()
+    throttle.check(request, "oidc")
     request.session[NEXT_KEY] = _safe_next(request)
     redirect_uri = public_base_url() + reverse("oidc_callback")
     try:

@@ -15,13 +15,15 @@ import hashlib
 import hmac
 import math
 import secrets
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,7 @@ DEFAULT_RATES = {
     "receipt": (10, 900),  # receipt look-ups per 15 minutes
     "citizen": (30, 3600),  # added information, answers, evidence, protection requests by code
     "unlock": (10, 900),  # officer key unlocks per account
+    "oidc": (30, 900),  # citizen logins started with an identity provider (each makes the provider a request)
     # Logins (pakn.protection.logins): failures only, never a successful login.
     "login": (5, 60),  # failures of one account from one client, then a lock of 60 s doubling per failure
     "login_client": (30, 900),  # failures from one client, whatever the accounts
@@ -61,13 +64,26 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+SALT_MEMO_SECONDS = 60
+_salt_memo: dict[str, tuple[float, bytes]] = {}  # today's salt only, re-read from the cache every minute
+
+
 def _daily_salt() -> bytes:
+    """Today's salt, shared by every process through the cache; each process keeps it for a minute so a
+    throttled request does not ask the cache for it every time (a salt lost from the cache mid-day is
+    replaced everywhere within that minute)."""
     day = timezone.now().date().isoformat()
+    now = time.monotonic()
+    memo = _salt_memo.get(day)
+    if memo is not None and now - memo[0] < SALT_MEMO_SECONDS:
+        return memo[1]
     key = f"pakn:throttle-salt:{day}"
     salt = cache.get(key)
     if salt is None:
         cache.add(key, secrets.token_bytes(32), timeout=26 * 3600)
         salt = cache.get(key)
+    _salt_memo.clear()  # yesterday's salt is not kept
+    _salt_memo[day] = (now, bytes(salt))
     return bytes(salt)
 
 
@@ -82,7 +98,15 @@ def window_left(window: int) -> int:
 
 
 def increment(key: str, timeout: int) -> int:
-    """Add one to the counter ``key`` in the shared cache and return it."""
+    """Add one to the counter ``key`` in the shared cache and return it. On Redis, one round trip (SET NX EX
+    and INCR in a pipeline) instead of the cache API's four (add, then incr's EXISTS and INCR)."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(full_key, write=True).pipeline(transaction=False)
+        pipe.set(full_key, 0, ex=timeout, nx=True)  # stored as the cache stores an int, so cache.get reads it
+        pipe.incr(full_key)
+        return int(pipe.execute()[1])
     cache.add(key, 0, timeout=timeout)
     try:
         return int(cache.incr(key))
