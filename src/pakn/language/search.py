@@ -394,7 +394,10 @@ def _search(
     parsed = parse_query(q)
     if not parsed:
         return queryset, None
-    small = scope is None and _is_small(queryset)
+    # A queryset of a few thousand cases (one commune's clerk) is scanned faster than the index can intersect its
+    # long word lists with the scope's; a wide scope (a province, everything) never is.
+    narrow = scope is None or all(term[0] in "uc" for term in scope)
+    small = narrow and _is_small(queryset)
     count: int | None = None
     if window is None:
         matched = queryset.filter(_condition(parsed, queryset.db, small=small, any_word=any_word))
