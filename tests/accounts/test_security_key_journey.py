@@ -41,15 +41,16 @@ def plug_in_key(page: Any) -> tuple[Any, str]:
     return cdp, added["authenticatorId"]
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1366px"])
 def test_an_officer_enrols_a_security_key_then_passes_the_second_step_with_it(
-    new_page: Callable[..., Any],
+    new_page: Callable[..., Any], viewport: dict[str, int]
 ) -> None:
     from django_otp_webauthn.models import WebAuthnCredential
 
     from pakn.reception.models import Activity
 
     officer = make_user("baove", unit_code=f"UBND-{COMMUNE}", role="protection_officer")
-    page = new_page(viewport=DESKTOP)
+    page = new_page(viewport=viewport)
     cdp, authenticator = plug_in_key(page)
     page.goto("/protection/")
     page.get_by_label("Tên đăng nhập").fill("baove")

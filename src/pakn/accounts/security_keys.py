@@ -118,7 +118,7 @@ class BeginVerification(_Refusals, views.BeginCredentialAuthenticationView):  # 
         user = self.get_user()
         if user is None:
             raise exceptions.NotAuthenticated()
-        if not services.security_keys(user):
+        if not services.has_security_key(user):
             raise NoKey()
         Attempt(self.request, user.get_username(), step="otp").check()
 

@@ -124,9 +124,13 @@ def has_app(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def has_security_key(user: Any) -> bool:
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
 def has_primary_factor(user: Any) -> bool:
     """An authenticator app or a security key (recovery codes alone are what is left after a loss)."""
-    return has_app(user) or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    return has_app(user) or has_security_key(user)
 
 
 @transaction.atomic
@@ -163,10 +167,7 @@ def remove_security_key(*, user: Any, key_id: int) -> None:
     key = WebAuthnCredential.objects.select_for_update().filter(user=user, pk=key_id).first()
     if key is None:
         raise NotFound(_("Không tìm thấy khóa bảo mật này."))
-    others = (
-        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exclude(pk=key.pk).exists()
-    )
+    others = has_app(user) or WebAuthnCredential.objects.filter(user=user, confirmed=True).exclude(pk=key.pk).exists()
     if not others and policy.must_enrol(user):
         raise Forbidden(
             _("Đây là cách xác thực bước hai duy nhất của bạn. Hãy thêm khóa khác hoặc ứng dụng xác thực trước.")

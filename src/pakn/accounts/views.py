@@ -126,17 +126,13 @@ def verify(request: HttpRequest) -> HttpResponse:
     if policy.is_verified(user) or not policy.has_second_factor(user):
         return redirect(_next(request))
     form = CodeForm(request.POST or None, recovery=True)
+    context: dict[str, Any] = {"form": form, "next": _next(request), "has_key": services.has_security_key(user)}
     if request.method == "POST" and form.is_valid():
         attempt = _attempt(request)
         try:
             attempt.check()
         except LoginThrottled as error:
-            context = {
-                "form": CodeForm(recovery=True),
-                "refused": error.message,
-                "next": _next(request),
-                "has_key": bool(services.security_keys(user)),
-            }
+            context.update(form=CodeForm(recovery=True), refused=error.message)
             return retry_after_header(render(request, "accounts/verify.html", context, status=429), error)
         device = services.check_code(user=user, code=form.cleaned_data["code"])
         if device is None:
@@ -157,7 +153,6 @@ def verify(request: HttpRequest) -> HttpResponse:
                     % {"left": left},
                 )
             return redirect(_next(request))
-    context = {"form": form, "next": _next(request), "has_key": bool(services.security_keys(user))}
     return render(request, "accounts/verify.html", context)
 
 
