@@ -64,6 +64,7 @@ def test_scope_terms_of_a_case(cases: dict[str, Case]) -> None:
         f"c_{case.commune_id}",
         f"c_{unit.commune_id}",
         f"r_{case.pk // search.RECENT_BUCKET}",
+        f"q_{case.province_id}_{case.pk // search.RECENT_BUCKET}",  # the province's slice
     }
     # typed words can never meet them: the folded keys hold letters and digits only
     words = search.parse_query("u_1 p_01 c_00004 r_0").words
@@ -151,6 +152,13 @@ def test_the_window_is_the_newest_matches_on_both_databases(
     assert search.newest_matches(("den",), 3, scope=scope) == lamps[:3]
     other = make_user("other", unit_code=f"UBND-{OTHER_COMMUNE}")
     assert search.newest_matches(("den",), 3, scope=search.index_scope(other)) == []
+    # a province walks its own slices ("q_"); a scope of a province and a commune walks both kinds
+    hcm = [make_case(title=f"Đèn hẻm {i}", province_code="79", commune_code=_hcm_commune()).pk for i in range(2)]
+    for limit in (1, 3, 10):
+        assert search.newest_matches(("den",), limit, scope=("p_01",)) == lamps[:limit]
+        assert search.newest_matches(("den",), limit, scope=("p_79",)) == hcm[::-1][:limit]
+    both = search.newest_matches(("den",), 10, scope=("p_79", f"c_{made[0].commune_id}"))
+    assert both == sorted(hcm + lamps, reverse=True)
 
 
 def test_filters_outside_the_index_widen_the_window(cases: dict[str, Case], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,13 +174,18 @@ def test_scope_terms_must_be_terms() -> None:
         search.newest_matches(("den",), 5, scope=("u_1') | ('x",))
 
 
-def test_migration_0003_fills_the_same_terms_as_the_index_job(cases: dict[str, Case]) -> None:
-    migration = importlib.import_module("pakn.language.migrations.0003_search_scope")
+def test_migration_0005_fills_the_same_terms_as_the_index_job_and_takes_them_back(cases: dict[str, Case]) -> None:
+    migration = importlib.import_module("pakn.language.migrations.0005_province_slice_terms")
     expected = dict(CaseSearchDocument.objects.values_list("case_id", "scope_key"))
     assert expected == services.scope_keys(list(expected))
-    sql = migration.FILL_POSTGRES if connection.vendor == "postgresql" else migration.FILL_SQLITE
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE language_casesearchdocument SET scope_key = ''")
-        cursor.execute(sql)
-    assert dict(CaseSearchDocument.objects.values_list("case_id", "scope_key")) == expected
-    assert str(search.RECENT_BUCKET) in migration.SCOPE_TERMS
+
+    def fill(terms: str) -> dict[int, str]:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE language_casesearchdocument SET scope_key = ''")
+            cursor.execute(migration._fill(terms, connection.vendor))
+        return dict(CaseSearchDocument.objects.values_list("case_id", "scope_key"))
+
+    assert fill(f"{migration.TERMS_0003} || {migration.PROVINCE_SLICES}") == expected
+    before = fill(migration.TERMS_0003)  # the way back: migration 0003's terms
+    assert before == {pk: " ".join(t for t in key.split(" ") if not t.startswith("q_")) for pk, key in expected.items()}
+    assert str(search.RECENT_BUCKET) in migration.TERMS_0003 and str(search.RECENT_BUCKET) in migration.PROVINCE_SLICES

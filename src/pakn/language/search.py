@@ -56,7 +56,7 @@ MAX_SCOPE_TERMS = 64
 # How far the newest-first window is widened when the queryset keeps only part of what the index hands
 # over (filters, or a scope without terms): 4, 16, 64 times the window.
 WIDEN_STEPS = 3
-_TERM = re.compile(r"^[a-z]_[0-9A-Za-z]+$")
+_TERM = re.compile(r"^[a-z]_[0-9A-Za-z_]+$")
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,15 @@ def scope_key(
     unit_province_id: str,
     unit_commune_id: str | None,
 ) -> str:
-    """Pure: the index terms of who may see a case and how recent it is (``CaseSearchDocument.scope_key``).
+    """Pure: the index terms of who may see a case and how recent it is (``CaseSearchDocument.scope_key``):
+    its unit, provinces and communes, its slice of ids ("r_"), and each province's slice ("q_<province>_<slice>":
+    a province's newest matches are a short list, not the province's whole list intersected with the slices').
     Typed words never hold "_" (``core.text.tokens``), so a query never matches these terms."""
+    recent = case_id // RECENT_BUCKET
     terms = [f"u_{unit_id}", f"p_{province_id}", f"p_{unit_province_id}"]
     terms += [f"c_{code}" for code in (commune_id, unit_commune_id) if code]
-    terms.append(f"r_{case_id // RECENT_BUCKET}")
+    terms.append(f"r_{recent}")
+    terms += [f"q_{code}_{recent}" for code in unique([province_id, unit_province_id])]
     return padded(" ".join(terms))
 
 
@@ -214,9 +218,9 @@ def newest_matches(
     SQLite: FTS5 walks its lists from the newest rowid and stops at ``limit``. PostgreSQL: a GIN search
     returns every match before sorting. Within units or communes (a clerk, a commune's supervisor) the scope
     term's short list bounds that; otherwise (all cases, a province) the matches among the newest two slices
-    of cases are asked first ("r_" terms: the index intersects the slices' short lists with the words'
-    lists), then as many more slices as the matches found so far say are needed (at least four times as
-    many), until ``limit`` are found; past the oldest slice, every match."""
+    of cases are asked first ("r_" terms, or a province's own slices "q_": the index intersects the slices'
+    short lists with the words' lists), then as many more slices as the matches found so far say are needed
+    (at least four times as many), until ``limit`` are found; past the oldest slice, every match."""
     connection = connections[using]
     vendor = connection.vendor
     if not words:
@@ -239,8 +243,10 @@ def newest_matches(
         top = (cursor.fetchone()[0] or 0) // RECENT_BUCKET
         span = 2  # the newest slice may hold a single case
         while span <= top:  # the newest slices first; all of them at once is the plain search below
-            slices = _ts_terms(f"r_{b}" for b in range(top, top - span, -1))
-            cursor.execute(_PG_NEWEST.format(words_sql + " && %s::tsquery"), [*params, slices, limit])
+            recent = _recent_terms(scope, range(top, top - span, -1))
+            cursor.execute(
+                _PG_NEWEST.format("to_tsquery('simple'::regconfig, %s) && %s::tsquery"), [params[0], recent, limit]
+            )
             ids = [row[0] for row in cursor.fetchall()]
             if len(ids) >= limit:
                 return ids
@@ -248,6 +254,21 @@ def newest_matches(
             span = max(span * 4, -(-span * limit * 5 // (4 * len(ids))) if ids else 0)
         cursor.execute(_PG_NEWEST.format(words_sql), [*params, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _recent_terms(scope: tuple[str, ...] | None, slices: Iterable[int]) -> str:
+    """PostgreSQL: a tsquery of the cases of ``slices`` within ``scope``: a province's own slice terms ("q_"),
+    the other scope terms with the plain slices ("r_")."""
+    slices = list(slices)
+    recent = _ts_terms(f"r_{b}" for b in slices)
+    if not scope:
+        return recent
+    provinces = [term[2:] for term in scope if term.startswith("p_")]
+    others = [term for term in scope if not term.startswith("p_")]
+    parts = [_ts_terms(f"q_{code}_{b}" for code in provinces for b in slices)] if provinces else []
+    if others:
+        parts.append(f"( {_ts_terms(others)} ) & ( {recent} )")
+    return " | ".join(parts)
 
 
 def _id_list(ids: list[int], using: str) -> RawSQL:
