@@ -539,6 +539,46 @@ def profile(warm: int, top: int, scenario: str = "unnamed") -> None:
         print(f"  {calls:>7} {own * 1000:>8.1f} {cum * 1000:>8.1f}  {where}:{line}({name})")
 
 
+def profile_jobs(n: int, top: int) -> None:
+    """cProfile of the job worker's work for ``n`` unnamed submissions (filed first through the test client, their
+    jobs left in the queue, then ``core.jobs.drain`` profiled): CPU ms per submission's jobs, top ``top``."""
+    _django()
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from pakn.core import jobs
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
+    jobs.drain()  # what earlier steps left
+    for i in range(n):
+        response = client.post("/api/v1/submissions", body("unnamed", 800_000 + i), content_type="application/json")
+        assert response.status_code == 201, response.content[:500]
+    profiler = cProfile.Profile(time.process_time)
+    t0 = time.process_time()
+    with CaptureQueriesContext(connection) as queries:
+        profiler.enable()
+        ran = jobs.drain()
+        profiler.disable()
+    cpu = time.process_time() - t0
+    print(
+        f"  {ran} jobs for {n} submissions: {cpu * 1000 / max(n, 1):.1f} ms CPU (profiled) and "
+        f"{len(queries.captured_queries) / max(n, 1):.1f} SQL statements per submission"
+    )
+    src = str(ROOT / "src") + "/"
+    site = re.compile(r"^.*?/(site-packages|lib/python3[.0-9]*)/")
+    stats = pstats.Stats(profiler)
+    entries = sorted(stats.stats.items(), key=lambda item: item[1][3], reverse=True)  # type: ignore[attr-defined]
+    print(f"  {'calls':>7} {'own ms':>8} {'cum ms':>8}  function (top {top} by cumulative time, per submission)")
+    ours = [entry for entry in entries if entry[0][0].startswith(src)]  # PAKN's own functions first
+    for (filename, line, name), (_cc, calls, own, cum, _callers) in ours[: top // 2] + entries[: top // 2]:
+        where = site.sub("", filename.replace(src, "")) if filename != "~" else "builtin"
+        print(f"  {calls:>7} {own * 1000 / n:>8.2f} {cum * 1000 / n:>8.2f}  {where}:{line}({name})")
+
+
 # ------------------------------------------------------------------------------------------------- main
 
 
@@ -662,6 +702,10 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                     text = helper("profile", env, "20", "15", scenario, timeout=300)
                     print(text, end="", flush=True)
                     profile_text += f"{scenario}:\n{text}"
+                print("  profile of the job worker (in-process, 40 unnamed submissions' jobs):", flush=True)
+                text = helper("profile-jobs", env, "40", "60", timeout=600)
+                print(text, end="", flush=True)
+                profile_text += f"jobs:\n{text}"
     finally:
         clean_redis(redis_url)
         shutil.rmtree(folder, ignore_errors=True)
@@ -678,6 +722,9 @@ def main() -> int:
         return 0
     if len(sys.argv) > 1 and sys.argv[1] == "profile":
         profile(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "unnamed")
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "profile-jobs":
+        profile_jobs(int(sys.argv[2]), int(sys.argv[3]))
         return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=400, help="requests per scenario (default 400)")

@@ -273,3 +273,11 @@ def test_one_text_check_for_every_service() -> None:
         ok: dict[str, list[Any]] = {}
         assert check("Phu\u031bo\u031b\u0300ng", ok) == "Phường" and not ok
     assert validation.text is validate.text
+
+
+@given(st.text(alphabet=st.sampled_from("aăđÁ Ạ\n\t\r\x00\x1b\u200b\u00a0\u2028\ufeff\u0301x1"), max_size=40))
+def test_clean_text_fast_path_removes_exactly_the_other_characters(text: str) -> None:
+    import unicodedata
+
+    slow = "".join(c for c in nfc(text) if c in "\n\t" or unicodedata.category(c)[0] != "C").strip()
+    assert clean_text(text) == slow

@@ -33,6 +33,8 @@ def fold(text: str) -> str:
 def clean_text(text: str) -> str:
     """NFC, control characters removed (except newlines and tabs), surrounding spaces stripped."""
     text = nfc(text)
+    if text.replace("\n", "").replace("\t", "").isprintable():  # no "Other" character: nothing to remove
+        return text.strip()
     return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C").strip()
 
 

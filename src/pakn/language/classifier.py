@@ -22,7 +22,7 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -491,7 +491,7 @@ def active_model(target: str) -> tuple[str, TextClassifier] | None:
     return _loaded[target]
 
 
-def topic_table() -> dict[str, tuple[str, ...]]:
+def topic_table() -> Mapping[str, tuple[str, ...]]:
     """The shipped keyword table merged with the administrators' ``Topic.keywords``."""
     from pakn.cases.models import Topic
     from pakn.language.keywords import TOPIC_KEYWORDS, compile_table

@@ -6,6 +6,8 @@ The topic codes are those of ``cases.defaults.TOPICS``; an administrator's own k
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from types import MappingProxyType
 
 from pakn.core.text import search_key
 
@@ -317,12 +319,20 @@ DEFAULT_KIND = "report"
 FALLBACK_TOPIC = "other"
 
 
-def compile_table(table: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
-    """Phrases normalised exactly like indexed text, padded for whole-word matching."""
-    return {
-        label: tuple(dict.fromkeys(f" {search_key(p)} " for p in phrases if search_key(p)))
-        for label, phrases in table.items()
-    }
+def compile_table(table: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
+    """Phrases normalised exactly like indexed text, padded for whole-word matching. The same table gives the
+    same (shared, read-only) result without normalising its phrases again: each routing suggestion asks."""
+    return _compiled(tuple((label, tuple(phrases)) for label, phrases in table.items()))
+
+
+@lru_cache(maxsize=16)
+def _compiled(table: tuple[tuple[str, tuple[str, ...]], ...]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(
+        {
+            label: tuple(dict.fromkeys(f" {search_key(p)} " for p in phrases if search_key(p)))
+            for label, phrases in table
+        }
+    )
 
 
 def keyword_scores(title: str, content: str, table: Mapping[str, tuple[str, ...]]) -> dict[str, float]:

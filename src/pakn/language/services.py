@@ -263,8 +263,9 @@ def history_rows(target: str) -> tuple[list[str], list[str]]:
 # ---------------------------------------------------------------- duplicates
 
 
-def flag_duplicates(*, case: Case, limit: int = 5) -> list[DuplicateFlag]:
-    """At intake: open cases of the same place that look like the same matter, for the clerk."""
+def flag_duplicates(*, case: Case, limit: int = 5) -> int:
+    """At intake: open cases of the same place that look like the same matter, for the clerk. Returns how many
+    were found (flagged now or before)."""
     matches = duplicates.find_similar(
         Case.objects.all(),
         title=case.title,
@@ -276,13 +277,16 @@ def flag_duplicates(*, case: Case, limit: int = 5) -> list[DuplicateFlag]:
         limit=limit,
         exclude=[case.pk],
     )  # read before the transaction: the write lock is held only for the flags
-    with transaction.atomic():
-        return [
-            DuplicateFlag.objects.get_or_create(
-                case=case, candidate_id=m.case_id, defaults={"score": m.score, "origin": DuplicateFlag.Origin.INTAKE}
-            )[0]
+    if not matches:
+        return 0
+    DuplicateFlag.objects.bulk_create(  # one statement; a pair flagged before (a job run twice) is kept as it was
+        [
+            DuplicateFlag(case=case, candidate_id=m.case_id, score=m.score, origin=DuplicateFlag.Origin.INTAKE)
             for m in matches
-        ]
+        ],
+        ignore_conflicts=True,
+    )
+    return len(matches)
 
 
 def join_case(*, case: Case, ref: str) -> DuplicateFlag:

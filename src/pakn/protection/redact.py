@@ -105,8 +105,28 @@ def _fold_char(char: str) -> str:
     return fold(char)
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate``'s table: each character folded alone (as ``_fold_char``), learnt as it is met; the
+    characters that do not fold to exactly one character are kept in ``uneven``."""
+
+    uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(folded) != 1:
+            self.uneven.add(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def _folded_map(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each folded character, the index of the original character."""
+    folded = text.translate(_FOLD_TABLE)
+    if _FOLD_TABLE.uneven.isdisjoint(text):  # every character folded to one: the same positions (most texts)
+        return folded, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
