@@ -540,8 +540,8 @@ def profile(warm: int, top: int, scenario: str = "unnamed") -> None:
 
 
 def profile_jobs(n: int, top: int) -> None:
-    """cProfile of the job worker's work for ``n`` unnamed submissions (filed first through the test client, their
-    jobs left in the queue, then ``core.jobs.drain`` profiled): CPU ms per submission's jobs, top ``top``."""
+    """The job worker's CPU for ``n`` unnamed submissions (filed first through the test client, their jobs left in
+    the queue, then ``core.jobs.drain`` timed), then a cProfile of the same for ``n`` more, top ``top``."""
     _django()
     import cProfile
     import pstats
@@ -554,9 +554,18 @@ def profile_jobs(n: int, top: int) -> None:
 
     client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
     jobs.drain()  # what earlier steps left
-    for i in range(n):
-        response = client.post("/api/v1/submissions", body("unnamed", 800_000 + i), content_type="application/json")
-        assert response.status_code == 201, response.content[:500]
+
+    def file(first: int) -> None:
+        for i in range(first, first + n):
+            response = client.post("/api/v1/submissions", body("unnamed", i), content_type="application/json")
+            assert response.status_code == 201, response.content[:500]
+
+    file(800_000)
+    t0 = time.process_time()
+    jobs.drain()
+    plain = time.process_time() - t0
+    print(f"  jobs of {n} unnamed submissions without profiler: {plain * 1000 / max(n, 1):.1f} ms CPU per submission")
+    file(850_000)
     profiler = cProfile.Profile(time.process_time)
     t0 = time.process_time()
     with CaptureQueriesContext(connection) as queries:
@@ -642,7 +651,9 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
             print(f"  prepared in {time.perf_counter() - t0:.1f} s", flush=True)
             results: dict[str, dict[str, Any]] = {}
             jobs: contextlib.AbstractContextManager[Worker | None] = (
-                contextlib.nullcontext() if args.no_worker else Worker(env, folder)
+                contextlib.nullcontext()
+                if args.no_worker
+                else Worker(env | ({"PAKN_WORKER_NICE": args.worker_nice} if args.worker_nice else {}), folder)
             )
             with Server(env, folder, args.workers) as server, jobs as worker:
                 print(f"  gunicorn on 127.0.0.1:{server.port}, {args.workers} sync workers, PAKN_ENV=production")
@@ -749,6 +760,9 @@ def main() -> int:
         "--no-worker",
         action="store_true",
         help="no job worker beside the server (a diagnosis: what the jobs cost the submissions; not the goal's run)",
+    )
+    parser.add_argument(
+        "--worker-nice", default=None, help="PAKN_WORKER_NICE for the job worker (default: the setting's default)"
     )
     parser.add_argument("--no-record", action="store_true", help="do not write bench/results/intake-<date>.json")
     args = parser.parse_args()

@@ -277,6 +277,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A submission acknowledged to a citizen must survive a crash: WAL with full fsync, and
     # IMMEDIATE transactions so concurrent writers queue instead of failing mid-transaction.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend with a write lock whose waiters wake when it is freed (SQLite's own sleeps between tries).
+    DATABASES["default"]["ENGINE"] = "pakn.core.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -1,0 +1,1 @@
+"""PAKN's SQLite backend: Django's, with a write lock that wakes its waiters (``base``)."""
