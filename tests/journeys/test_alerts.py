@@ -1,7 +1,8 @@
 """A citizen follows the answers of her commune by e-mail, as she does it: on the answers page she gives her address
 and chooses Hà Nội and Phường Ba Đình (on a phone without JavaScript the communes come with a button, on a desktop
-with JavaScript they load by themselves), opens the confirmation link of the one e-mail she got, and when the ward
-publishes an answer her e-mail arrives with it and a link to stop; one click, and the page says she stopped."""
+with JavaScript they load by themselves), opens the confirmation link of the one e-mail she got and presses its
+button, and when the ward publishes an answer her e-mail arrives with it and a link to stop; its page's button, and
+the page says she stopped."""
 
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ def test_a_citizen_follows_her_communes_answers_by_e_mail(
 
     (confirmation,) = outbox_to(LAN)  # one e-mail, and nothing else until she opens its link
     assert "Phường Ba Đình, Thành phố Hà Nội" in confirmation.body
-    page.goto(link(confirmation, "confirm"))
+    page.goto(link(confirmation, "confirm"))  # the link asks, the button confirms
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xác nhận theo dõi")
+    page.get_by_role("button", name="Xác nhận nhận thư").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đã xác nhận theo dõi")
     expect(page.get_by_text("Phường Ba Đình, Thành phố Hà Nội")).to_be_visible()
 
@@ -66,7 +69,9 @@ def test_a_citizen_follows_her_communes_answers_by_e_mail(
         "Đang theo dõi"
     )
 
-    page.goto(link(alert, "stop"))  # one click from the e-mail
+    page.goto(link(alert, "stop"))  # the e-mail's link, then the page's button
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ngừng theo dõi?")
+    page.get_by_role("button", name="Ngừng theo dõi").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đã ngừng theo dõi")
     expect(page.get_by_text("Bạn sẽ không nhận thêm thư về")).to_be_visible()
     page.get_by_role("link", name="Xem và ngừng mọi theo dõi của địa chỉ này").click()

@@ -43,7 +43,7 @@ def confirmed(client: Client, email: str, **fields: Any) -> dict[str, str]:
     assert follow_area(client, email, **fields).status_code == 302
     mail = outbox_to(email)[-1]
     path = links_in(mail)["confirm"]
-    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 200 and client.post(path).status_code == 200  # the page, its button
     token = path.rstrip("/").rsplit("/", 1)[1]
     return {
         "stop": f"/public/alerts/stop/{token}/",
@@ -81,9 +81,15 @@ def test_one_confirmation_then_nothing_until_the_link_is_opened(make_case: Any, 
     publish_answer(make_case, clerk)
     assert outbox_to(LAN) == [mail]  # not confirmed: nothing else
 
-    page = client.get(links_in(mail)["confirm"])
+    page = client.get(links_in(mail)["confirm"])  # a mail scanner opens every link: opening confirms nothing
+    assert page.status_code == 200 and "Xác nhận nhận thư" in page.content.decode()
+    assert AlertFollow.objects.get().confirmed_at is None
+    page = Client(enforce_csrf_checks=True).post(links_in(mail)["confirm"])  # a button, behind the CSRF check
+    assert page.status_code == 403 and AlertFollow.objects.get().confirmed_at is None
+    page = client.post(links_in(mail)["confirm"])
     assert page.status_code == 200 and "Đã xác nhận theo dõi" in page.content.decode()
-    assert client.get(links_in(mail)["confirm"]).status_code == 200  # opened twice: the same
+    assert "Đã xác nhận theo dõi" in client.get(links_in(mail)["confirm"]).content.decode()  # opened again: said
+    assert client.post(links_in(mail)["confirm"]).status_code == 200  # pressed twice: the same
     case = publish_answer(make_case, clerk, title="Đèn đường hỏng – gọi tổ trưởng 0987654321")
     (alert,) = alerts_to(LAN)
     assert alert.case_id == case.pk
@@ -134,10 +140,14 @@ def test_a_new_request_replaces_the_link_and_expired_requests_are_pruned() -> No
 def test_one_click_stops_and_the_page_says_it(make_case: Any, clerk: Any) -> None:
     client = Client()
     links = confirmed(client, LAN)
-    page = client.get(links["stop"])
+    page = client.get(links["stop"])  # opening the link (or a mail scanner opening it) stops nothing
     text = page.content.decode()
-    assert page.status_code == 200 and "Đã ngừng theo dõi" in text and "Phường Ba Đình" in text
+    assert page.status_code == 200 and "Ngừng theo dõi?" in text and "Phường Ba Đình" in text
     assert page["Cache-Control"].startswith("max-age=0") and "no-store" in page["Cache-Control"]
+    assert AlertFollow.objects.get().unsubscribed_at is None
+    page = client.post(links["stop"], {"stop": "1"})  # its button
+    assert page.status_code == 200 and "Đã ngừng theo dõi" in page.content.decode()
+    assert "Đã ngừng theo dõi" in client.get(links["stop"]).content.decode()  # opened again: said
     publish_answer(make_case, clerk)
     assert alerts_to(LAN) == []
     # a click by mistake is undone from the same page; then RFC 8058's POST (no form, no CSRF token) stops it
@@ -182,7 +192,7 @@ def test_a_case_follow_gets_the_answer_of_the_unit_above(make_case: Any, clerk: 
     assert "Theo dõi qua thư điện tử" in page and 'name="case"' in page
     assert client.post("/public/alerts/", {"email": LAN, "case": str(case.pk)}).status_code == 302
     case_links = {k: v for k, v in links_in(outbox_to(LAN)[-1]).items()}
-    client.get(case_links["confirm"])
+    client.post(case_links["confirm"])
     confirmed(client, LAN)  # her commune as well
     assert alerts_to(LAN) == []  # the first answer was published before she followed
 
@@ -229,7 +239,7 @@ def test_alerts_come_in_the_language_the_address_followed_in(make_case: Any, cle
     english = Client()
     english.get("/public/answers/?lang=en")  # the visitor chose English
     follow_area(english, LAN)
-    english.get(links_in(outbox_to(LAN)[-1])["confirm"])
+    english.post(links_in(outbox_to(LAN)[-1])["confirm"])
     confirmed(Client(), MINH)
     assert AlertFollow.objects.get(email_key=alerts.address_key(LAN)).language == "en"
     publish_answer(make_case, clerk)

@@ -1,7 +1,8 @@
 """Pages of the e-mail alerts (``pakn.public.alerts``), under ``/public/alerts/``: the follow form (also placed on
 the answers page and on a published case's page, ``templatetags.pakn_alerts``), the "check your mailbox" page, and
-the three links of the e-mails: confirm, stop (one click; also RFC 8058's one-click POST), and the page of the
-address (its follows, each stopped by a button, or all at once). Everything is done by the service."""
+the three links of the e-mails: confirm and stop (each a page with the button that acts; a mail client's RFC 8058
+one-click POST stops at once), and the page of the address (its follows, each stopped by a button, or all at
+once). Everything is done by the service."""
 
 from __future__ import annotations
 
@@ -122,13 +123,19 @@ def sent(request: HttpRequest) -> HttpResponse:
     return render(request, "public/alerts/sent.html", {"days": alerts.CONFIRM_DAYS, "section": "answers"})
 
 
+# The e-mails' links ask and a button acts: mail scanners (Safe Links and the like) open every link of a message
+# they receive, and must not confirm a follow the address's owner never asked for, nor stop one they want.
+
+
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    follow = alerts.confirm_follow(token=token)
+    """The confirmation link: a page with the button that starts the alerts (once they run, the page says so)."""
+    follow = alerts.confirm_follow(token=token) if request.method == "POST" else alerts.follow_for_link(token)
+    done = follow.confirmed_at is not None and follow.unsubscribed_at is None
     return render(
         request,
-        "public/alerts/confirmed.html",
+        "public/alerts/confirmed.html" if done else "public/alerts/confirm.html",
         {"what": alerts.describe(follow), "token": token, "section": "answers"},
     )
 
@@ -137,17 +144,21 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def stop(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the e-mail stops this follow; the page says so and offers to undo it."""
+    """The stop link: a page with the button that stops this follow (a mail client's one-click POST stops it
+    at once); once stopped, the page says so and offers to undo it."""
     if request.method == "POST" and "resume" in request.POST:
         follow = alerts.resume_follow(token=token)
-    else:
+    elif request.method == "POST":
         follow = alerts.unsubscribe(token=token)
+    else:
+        follow = alerts.follow_for_link(token)
     return render(
         request,
         "public/alerts/stopped.html",
         {
             "what": alerts.describe(follow),
             "stopped": follow.unsubscribed_at is not None,
+            "asking": request.method == "GET" and follow.unsubscribed_at is None,
             "token": token,
             "section": "answers",
         },

@@ -8,8 +8,8 @@ e-mail subscriptions). The Atom feed (``public.feeds``) serves the same answers 
   client (``RateLimited`` past the limit) and e-mails per address (past the limit nothing is sent, and the page
   still answers the same). Unconfirmed follows expire after ``CONFIRM_DAYS`` and are pruned.
 - **Links.** Each follow has one link token, derived from ``link_salt`` and the server's secret (so the job can
-  put it in every alert); the database keeps only its SHA-256. The same token confirms, stops (one click) and
-  opens the page that lists and stops every follow of the address.
+  put it in every alert); the database keeps only its SHA-256. The same token confirms, stops (each a page and its
+  button) and opens the page that lists and stops every follow of the address.
 - **Privacy.** The address is sealed to the notifier key (opened by the worker at send time) and found by a keyed
   hash; nothing here reads the reporter. An alert carries what the portal shows (``presenters.published_item``:
   the masked title and answer). Denunciations are never mailed: their conclusions stay on the portal and in the
@@ -282,7 +282,8 @@ def _queue_confirmation(follow: AlertFollow) -> None:
             subject=_("Xác nhận theo dõi trả lời, kết luận trên PAKN"),
             body=_(
                 "Có người (có thể là bạn) vừa đăng ký nhận thư điện tử khi có trả lời, kết luận mới được công khai "
-                "về %(what)s.\n\nĐể xác nhận, mở đường dẫn sau trong vòng %(days)s ngày:\n%(link)s\n\nNếu không "
+                "về %(what)s.\n\nĐể xác nhận, mở đường dẫn sau trong vòng %(days)s ngày rồi bấm nút Xác nhận:\n"
+                "%(link)s\n\nNếu không "
                 "phải bạn đăng ký, hãy bỏ qua thư này: yêu cầu sẽ tự hết hạn và bạn sẽ không nhận thêm thư nào."
             )
             % {"what": describe(follow), "days": CONFIRM_DAYS, "link": links(follow)["confirm"]},
@@ -472,7 +473,7 @@ def _alert(follow: AlertFollow, item: dict[str, Any]) -> tuple[str, str]:
     }
     body = _(
         "%(kind)s: %(title)s\n%(unit)s – %(answer_kind)s, ngày %(date)s:\n\n%(answer)s\n\nXem trên cổng công khai: "
-        "%(url)s\n\n—\nBạn nhận thư này vì đã đăng ký theo dõi %(what)s.\nNgừng theo dõi (một lần bấm): %(stop)s\n"
+        "%(url)s\n\n—\nBạn nhận thư này vì đã đăng ký theo dõi %(what)s.\nNgừng theo dõi: %(stop)s\n"
         "Xem và ngừng mọi theo dõi của địa chỉ này: %(manage)s"
     ) % {
         "kind": item["kind_label"],
