@@ -6,7 +6,7 @@
 
 For each database (SQLite in a temporary folder with the project's settings: WAL, synchronous=FULL, IMMEDIATE
 transactions; PostgreSQL: a fresh database ``pakn_bench_<hex>``, dropped at the end) the bench migrates, loads the
-units of Hà Nội and TP.HCM, optionally ``--existing`` cases (bench/data.py's loader: case rows and their search
+units of every province, optionally ``--existing`` cases (bench/data.py's loader: case rows and their search
 documents, multi-row INSERT on SQLite, COPY on PostgreSQL), then starts gunicorn with deploy/gunicorn.conf.py as in
 production: PAKN_ENV=production, a 67-character secret, 2 sync workers, PAKN_CACHE_URL on a Redis database nothing
 else uses (the throttle counters are shared by the workers, as in production), the submission throttle raised
@@ -387,7 +387,7 @@ def prepare(existing: int) -> None:
         cursor.execute("ANALYZE")
         if connection.vendor == "sqlite" and existing:
             cursor.execute("INSERT INTO language_fts(language_fts) VALUES ('optimize')")
-    print(f"  units (01, 79) + {total:,} existing cases (+ search index, ANALYZE): {time.perf_counter() - t0:.1f} s")
+    print(f"  units + {total:,} existing cases (+ search index, ANALYZE): {time.perf_counter() - t0:.1f} s")
     from pakn.org.models import Commune, Unit
 
     served = set(Unit.objects.filter(commune__province_id="01").values_list("commune_id", flat=True))
