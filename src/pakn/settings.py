@@ -279,6 +279,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Django's backend with a write lock whose waiters wake when it is freed (SQLite's own sleeps between tries).
     DATABASES["default"]["ENGINE"] = "pakn.core.sqlite_backend"
+    # Tests: in memory, said outright (pytest-django recognises Django's own engine name only, and would give each
+    # xdist worker a file named after the live database instead).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
