@@ -25,7 +25,11 @@ def link(mail: Any, kind: str) -> str:
     return found
 
 
-@pytest.mark.parametrize(("js", "viewport"), [(False, PHONE), (True, DESKTOP)], ids=["no-js-phone", "js-desktop"])
+@pytest.mark.parametrize(
+    ("js", "viewport"),
+    [(False, PHONE), (True, DESKTOP), (True, PHONE), (False, DESKTOP)],
+    ids=["no-js-phone", "js-desktop", "js-phone", "no-js-desktop"],
+)
 def test_a_citizen_follows_her_communes_answers_by_e_mail(
     new_page: Callable[..., Any], js: bool, viewport: Any
 ) -> None:
