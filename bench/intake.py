@@ -191,6 +191,48 @@ def load(port: int, scenario: str, n: int, clients: int, max_seconds: float, off
     }
 
 
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """Every process's CPU seconds so far (user + system, from /proc), with the part of the bench it belongs to:
+    the server (gunicorn), the job worker, the database, Redis, the clients (this process) or other."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[int, tuple[str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        pid = int(entry.name)
+        if pid == os.getpid():
+            group = "clients"
+        elif "gunicorn" in command:
+            group = "server"
+        elif " worker --loop" in command:
+            group = "jobs"
+        elif name.startswith("postgres") or command.startswith("postgres"):
+            group = "database"
+        elif name.startswith("redis"):
+            group = "redis"
+        else:
+            group = "other"
+        found[pid] = (group, seconds)
+    return found
+
+
+def cpu_spent(before: dict[int, tuple[str, float]], requests: int) -> dict[str, float]:
+    """CPU ms per request by part of the bench since ``before`` (a process started since then counts whole)."""
+    after = cpu_by_process()
+    spent: dict[str, float] = {}
+    for pid, (group, seconds) in after.items():
+        spent[group] = spent.get(group, 0.0) + seconds - (before.get(pid, (group, 0.0))[1])
+    return {group: round(ms * 1000 / max(1, requests), 2) for group, ms in sorted(spent.items())}
+
+
 # -------------------------------------------------------------------------------------------- environment
 
 
@@ -664,7 +706,9 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                 plan = ["ceiling", "unnamed", "named", "ceiling"]  # the ceiling before and after: drift shows
                 for scenario in plan:
                     since = server.access_size()
+                    processes = cpu_by_process()
                     result = load(server.port, scenario, args.n, args.clients, args.max_seconds, offset)
+                    result["cpu_ms_per_request"] = cpu_spent(processes, result["requests"])
                     time.sleep(0.2)  # the last access-log lines
                     result.update(server.served_ms(since, PATHS[scenario])[1])
                     offset += args.n
@@ -676,6 +720,12 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                         f"  (in the worker: p50 {result['server_p50_ms']:.0f}, mean {result['server_mean_ms']:.0f} ms)"
                         f"  (client CPU {result['client_cpu_ms_per_request']:.2f} ms/request)"
                         + (f"  first error: {result['error_samples'][0]}" if result["error_samples"] else ""),
+                        flush=True,
+                    )
+                    cpu = result["cpu_ms_per_request"]
+                    print(
+                        f"  {'':14} machine CPU per request {sum(cpu.values()):.1f} ms: "
+                        + ", ".join(f"{group} {ms:.1f}" for group, ms in cpu.items()),
                         flush=True,
                     )
                 drained = worker.wait_for_empty_queue(timeout=600) if worker else None

@@ -74,7 +74,7 @@ def _protection_settings(settings: Any, data_dir: Any) -> Any:
 
 
 IMMEDIATE_JOBS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-DATABASE_JOBS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_JOBS = {"default": {"BACKEND": "pakn.core.tasks_backend.DatabaseBackend"}}
 
 
 @pytest.fixture(autouse=True)

@@ -305,7 +305,7 @@ CACHES = {"default": cache_from_url(os.environ.get("PAKN_CACHE_URL", ""))}
 # after the commit leaves the job for the next worker (PostgreSQL: many workers, SKIP LOCKED). "immediate" runs
 # each job where it is enqueued, inside the transaction (the test suite, a one-off script).
 _JOB_BACKENDS = {
-    "database": "django_tasks_db.DatabaseBackend",
+    "database": "pakn.core.tasks_backend.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": _JOB_BACKENDS[os.environ.get("PAKN_JOBS_BACKEND", "database")]}}

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from pakn.core.errors import PaknError
+from pakn.core.inserts import insert, insert_many
 from pakn.protection import crypto, keys
 from pakn.protection.models import KeyWrap, RecipientKey, VaultConfig, VaultItem
 
@@ -161,7 +162,7 @@ def recipients_for_item(item: VaultItem) -> list[RecipientKey]:
 
 
 def _wrap(item: VaultItem, recipients: Iterable[RecipientKey], data_key: bytes) -> None:
-    KeyWrap.objects.bulk_create(
+    insert_many(
         [
             KeyWrap(item=item, recipient=r, sealed_key=crypto.b64e(crypto.seal(crypto.b64d(r.public_key), data_key)))
             for r in recipients
@@ -185,7 +186,7 @@ def seal_item(
         item.blob = write_blob(VAULT_DIR, ciphertext)
     else:
         item.ciphertext = crypto.b64e(ciphertext)
-    item.save()
+    insert(item)
     _wrap(item, recipients_for(case) if recipients is None else recipients, data_key)
     return item
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pakn.cases.jobs import enqueue_case_jobs
 from pakn.cases.models import AuditEvent, Case, NotifyChannel, Reporter
 from pakn.core.audit import GENESIS, chain_hash
+from pakn.core.inserts import insert
 from pakn.org.models import Unit
 
 
@@ -43,7 +44,7 @@ def first_event(
 def record_first_event(case: Case, event: AuditEvent) -> None:
     """The event of ``first_event``, saved, with its jobs enqueued (last: an immediate job sees it all)."""
     event.case = case
-    event.save()
+    insert(event)  # a new row of the append-only chain (what AuditEvent.save allows)
     enqueue_case_jobs(event)
 
 

@@ -29,6 +29,7 @@ from pakn.cases.services.submission import (
 )
 from pakn.cases.workflow import Status
 from pakn.core.errors import Forbidden, InvalidInput, ServerBusy
+from pakn.core.inserts import insert
 from pakn.core.tracking import new_tracking_code
 from pakn.org.access import handling_units
 from pakn.org.models import Role
@@ -224,7 +225,7 @@ def _write(
         event = _submitted(case, cleaned, protected, actor=actor)
         try:
             with files_guard(), transaction.atomic():
-                case.save()
+                insert(case)
                 if cleaned.subject_person is not None:
                     record_subject(case, cleaned.subject_person, cleaned.routing)
                 _seal(case, cleaned, protected, recipients)
@@ -302,14 +303,16 @@ def _seal(case: Case, cleaned: CleanSubmission, protected: Protection, recipient
         identity = {**reporter.identity(), "notify_by": reporter.notify_by, **originals}
         seal_json(case=case, kind=VaultItem.Kind.IDENTITY, data=identity, recipients=recipients)
     if reporter.given or sealed is not None:
-        Reporter.objects.create(
-            case=case,
-            notify_by=protected.notify_by,
-            notify_sealed=protected.sealed_contact,
-            redaction_terms=protected.terms,
+        insert(
+            Reporter(
+                case=case,
+                notify_by=protected.notify_by,
+                notify_sealed=protected.sealed_contact,
+                redaction_terms=protected.terms,
+            )
         )
     if protected.receipt_digest:
-        Receipt.objects.create(case=case, digest=protected.receipt_digest)
+        insert(Receipt(case=case, digest=protected.receipt_digest))
 
 
 def _store_files(case: Case, cleaned: CleanSubmission) -> list[Any]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pakn.cases import deadlines, policy
 from pakn.cases.models import AuditEvent, Case, Complexity, Kind, Obligation, ObligationKind, Track
 from pakn.cases.services.common import STATUTORY_KINDS, open_obligations
+from pakn.core.inserts import insert
 
 
 def rule_track(case: Case) -> deadlines.Track:
@@ -48,14 +49,16 @@ def open_obligation(case: Case, *, kind: str, opened_on: date, due_on: date, rul
 
 def open_first_obligation(case: Case, *, kind: str, opened_on: date, due_on: date, rule: deadlines.Rule) -> Obligation:
     """A new case's first obligation: the case was written with this due date, so nothing to refresh."""
-    return Obligation.objects.create(
-        case=case,
-        unit=case.unit,
-        kind=kind,
-        opened_on=opened_on,
-        due_on=due_on,
-        rule_code=rule.code,
-        citation=rule.citation,
+    return insert(
+        Obligation(
+            case=case,
+            unit=case.unit,
+            kind=kind,
+            opened_on=opened_on,
+            due_on=due_on,
+            rule_code=rule.code,
+            citation=rule.citation,
+        )
     )
 
 
