@@ -34,6 +34,26 @@ def flaky_job(*, case: Any, event: Any) -> None:
         raise RuntimeError("the search server is down")
 
 
+def picky_job(*, case: Any, event: Any) -> None:
+    """Fails for the case the cache names, alone or among others."""
+    from django.core.cache import cache
+
+    if case.pk == cache.get("picky-job-fails-for"):
+        raise RuntimeError("this case's text breaks the job")
+    cache.incr("picky-job-alone")
+
+
+def picky_job_together(pairs: list[tuple[Any, Any]]) -> None:
+    from django.core.cache import cache
+
+    if cache.get("picky-job-fails-for") in {case.pk for case, _event in pairs}:
+        raise RuntimeError("one case's text breaks the job")
+    cache.incr("picky-job-together")
+
+
+picky_job.together = picky_job_together  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def queue(settings: Any) -> Any:
     settings.TASKS = DATABASE_JOBS
@@ -169,3 +189,54 @@ def test_administrators_see_the_queue_in_the_admin(queue: Any, admin_user: Any, 
     page = client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=READY")
     assert page.status_code == 200
     assert "run_case_jobs" in page.content.decode()
+
+
+def test_the_jobs_of_many_changes_run_together(queue: Any, make_case: Callable[..., Case]) -> None:
+    """The worker claims up to ``jobs.CLAIM`` jobs at once; the case jobs among them run as one call, so the
+    statistics and the search index are refreshed once for the lot: fewer queries than one case at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_case()
+    with CaptureQueriesContext(connection) as alone:
+        assert jobs.drain() == 1
+    cases = [make_case(title=f"Đèn đường hỏng số {i}") for i in range(8)]
+    with CaptureQueriesContext(connection) as together:
+        assert jobs.drain() == 8
+    assert len(together) < 8 * len(alone) * 0.7, (len(together), len(alone))
+    for case in cases:
+        assert CaseSearchDocument.objects.filter(case_id=case.pk).count() == 1
+        assert HandlingFact.objects.filter(case_id=case.pk).exists()
+        assert Suggestion.objects.filter(case_id=case.pk).count() == 1
+    done = DBTaskResult.objects.successful()
+    assert done.count() == 9 and all("pakn.language.jobs.index_case" in job.return_value["ran"] for job in done)
+    # The public figures count every case, as if each had been refreshed alone.
+    from pakn.public.facts import rebuild
+    from pakn.public.models import UnitMonthStat
+
+    counted = sorted(UnitMonthStat.objects.values_list("unit_id", "month", "received"))
+    rebuild()
+    assert sorted(UnitMonthStat.objects.values_list("unit_id", "month", "received")) == counted
+
+
+def test_one_bad_case_among_many_fails_alone(queue: Any, make_case: Callable[..., Case]) -> None:
+    queue.CASE_JOBS = ["pakn.language.jobs.index_case", "cases.test_jobs.picky_job"]
+    cases = [make_case(kind="petition", title=f"Kiến nghị số {i}") for i in range(4)]
+    cache.set("picky-job-alone", 0)
+    cache.set("picky-job-together", 0)
+    cache.set("picky-job-fails-for", cases[2].pk)
+    assert jobs.drain() == 4
+    # Together it failed, so each ran alone: three passed, the bad one waits for its retry, alone.
+    assert cache.get("picky-job-together") == 0 and cache.get("picky-job-alone") == 3
+    retry = DBTaskResult.objects.filter(status="READY").get()
+    assert retry.args_kwargs["kwargs"] == {"only": ["cases.test_jobs.picky_job"], "attempt": 2}
+    assert DBTaskResult.objects.successful().count() == 4  # the retry is a job of its own
+    assert all(CaseSearchDocument.objects.filter(case_id=c.pk).exists() for c in cases)
+
+    cache.set("picky-job-fails-for", None)
+    for case in cases:
+        make_case(kind="petition", title=f"Kiến nghị mới {case.pk}")
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    jobs.drain()
+    assert cache.get("picky-job-together") == 1  # the four new ones (and the retry) in one call
+    assert DBTaskResult.objects.filter(status="READY").count() == 0 and not DBTaskResult.objects.failed().exists()

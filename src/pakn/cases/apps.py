@@ -15,6 +15,8 @@ class CasesConfig(AppConfig):
 
         from django.core import checks
 
-        from pakn.cases.jobs import check_case_jobs
+        from pakn.cases.jobs import check_case_jobs, run_case_jobs, run_case_jobs_together
+        from pakn.core.jobs import run_together
 
         checks.register(check_case_jobs)
+        run_together(run_case_jobs.module_path, run_case_jobs_together)

@@ -9,8 +9,10 @@ its worker is known dead on this machine or its lease has run out.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +20,19 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+logger = logging.getLogger(__name__)
 LAG_WARNING = timedelta(minutes=2)  # a job waiting longer than this: the worker is not keeping up, or not running
+CLAIM = 50  # jobs a worker claims at once: those of one task that runs jobs together run as one call
+
+# task path -> ``runner(calls)``: runs several jobs of that task at once (``calls`` are their (args, kwargs)) and
+# returns, for each, its return value or the exception it failed with.
+_together: dict[str, Callable[[list[tuple[list[Any], dict[str, Any]]]], list[Any]]] = {}
+
+
+def run_together(task_path: str, runner: Callable[[list[tuple[list[Any], dict[str, Any]]]], list[Any]]) -> None:
+    """Register ``runner`` for the jobs of ``task_path`` claimed together (``cases.jobs``: the jobs after each
+    case change, whose statistics and search index are cheaper refreshed for many cases at once)."""
+    _together[task_path] = runner
 
 
 def uses_database() -> bool:
@@ -70,10 +84,12 @@ def requeue_stale(*, now: Any = None) -> int:
 
 
 def drain(*, max_jobs: int | None = None, worker: str | None = None) -> int:
-    """Run the jobs that are ready, one after another, until none is left (or ``max_jobs``); returns how many
-    ran. Claiming and running are the library's (``DBTaskResult.claim``, its worker's ``run_task``); the loop is
-    ours because the library's also closes the database connection between jobs, which a caller inside a
-    transaction (``pakn demo``, a test) cannot have — ``pakn worker`` closes old connections itself."""
+    """Run the jobs that are ready until none is left (or ``max_jobs``); returns how many ran. Up to ``CLAIM``
+    are claimed at once (in queue order); those of a task registered with ``run_together`` run as one call,
+    the others one after another. Claiming, running and recording are the library's (``DBTaskResult.claim``,
+    its worker's ``run_task``, ``set_successful``/``set_failed``); the loop is ours because the library's also
+    closes the database connection between jobs, which a caller inside a transaction (``pakn demo``, a test)
+    cannot have — ``pakn worker`` closes old connections itself."""
     if not uses_database():
         return 0
     from django.db import OperationalError
@@ -95,19 +111,60 @@ def drain(*, max_jobs: int | None = None, worker: str | None = None) -> int:
     ready = DBTaskResult.objects.ready().filter(backend_name="default")
     ran = 0
     while max_jobs is None or ran < max_jobs:
+        size = CLAIM if max_jobs is None else min(CLAIM, max_jobs - ran)
         try:
             with exclusive_transaction(ready.db):
-                job = ready.get_locked()
-                if job is None:
-                    break
-                job.claim(me)
+                claimed = list(ready.select_for_update(skip_locked=True)[:size])
+                for job in claimed:
+                    job.claim(me)
         except OperationalError as exc:
             if is_locked_database_exception(exc):
                 break  # SQLite busy: the next look takes it
             raise
-        runner.run_task(job)
-        ran += 1
+        if not claimed:
+            break
+        groups: dict[str, list[Any]] = {}
+        for job in claimed:
+            if job.task_path in _together:
+                groups.setdefault(job.task_path, []).append(job)
+            else:
+                runner.run_task(job)
+        for task_path, group in groups.items():
+            if len(group) == 1:
+                runner.run_task(group[0])
+            else:
+                _run_together(task_path, group, runner)
+        ran += len(claimed)
     return ran
+
+
+def _run_together(task_path: str, group: list[Any], runner: Any) -> None:
+    """The claimed jobs of one task as one call; each is recorded as the library records a job it ran. If the
+    call itself fails, each job is run alone."""
+    from django_tasks.signals import task_finished, task_started
+
+    results = [job.task_result for job in group]
+    sender = type(group[0].task.get_backend())
+    for result in results:
+        task_started.send(sender=sender, task_result=result)
+    try:
+        outcomes = _together[task_path]([(list(r.args), dict(r.kwargs)) for r in results])
+        if len(outcomes) != len(group):
+            raise RuntimeError(f"{task_path}: {len(outcomes)} results for {len(group)} jobs")
+    except Exception:
+        logger.exception("%s jobs of %s failed together: each is run alone", len(group), task_path)
+        for job in group:
+            runner.run_task(job)
+        return
+    for job, outcome in zip(group, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            job.set_failed(outcome)
+        else:
+            try:
+                job.set_successful(outcome)
+            except Exception as exc:  # the result could not be stored (as the library does: the job failed)
+                job.set_failed(exc)
+        task_finished.send(sender=sender, task_result=job.task_result)
 
 
 def status(*, now: Any = None) -> dict[str, Any]:

@@ -25,3 +25,12 @@ def flag_duplicates(*, case: Any, event: Any) -> None:
     """A new case: open cases of the same place that look like the same matter (flags are unique per pair)."""
     if event.action == "submitted":
         services.flag_duplicates(case=case)
+
+
+def index_cases(pairs: list[tuple[Any, Any]]) -> None:
+    """The same for several cases at once (``cases.jobs`` runs the jobs of many new cases together)."""
+    with transaction.atomic():
+        services.index_cases([case for case, _event in pairs])
+
+
+index_case.together = index_cases  # type: ignore[attr-defined]

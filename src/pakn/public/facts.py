@@ -507,14 +507,21 @@ def refresh_days(province_id: str, month: date) -> None:
 def refresh_case(case_id: int) -> set[tuple[int, date]]:
     """Rewrite the facts of one case and the buckets its old and new facts fall in. Returns the (unit, month)
     buckets touched: the portal's snapshots of those units, their provinces and the country are out of date."""
+    return refresh_cases([case_id])
+
+
+def refresh_cases(case_ids: Sequence[int]) -> set[tuple[int, date]]:
+    """``refresh_case`` for several cases at once: each bucket they touch is recomputed once (the job worker
+    takes the jobs of many new cases together, and most fall in the same few buckets)."""
+    ids = list(case_ids)
     old = set(
-        HandlingFact.objects.filter(case_id=case_id).values_list("unit_id", "received_on", "province_id", "topic_id")
+        HandlingFact.objects.filter(case_id__in=ids).values_list("unit_id", "received_on", "province_id", "topic_id")
     )
-    new_facts = next(_load([case_id]), [])
+    new_facts = [fact for facts in _load(ids) for fact in facts]
     provinces = {
         u: p for u, p in Unit.objects.filter(pk__in={f.unit_id for f in new_facts}).values_list("id", "province_id")
     }
-    HandlingFact.objects.filter(case_id=case_id).delete()
+    HandlingFact.objects.filter(case_id__in=ids).delete()
     HandlingFact.objects.bulk_create([_model(f, provinces) for f in new_facts])
     touched = {(u, month_of(d)) for u, d, _p, _t in old} | {(f.unit_id, month_of(f.received_on)) for f in new_facts}
     refresh_buckets(touched)

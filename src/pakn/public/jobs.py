@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from pakn.public.facts import refresh_case
+from pakn.public.facts import refresh_case, refresh_cases
 from pakn.public.snapshots import mark_stale
 
 
@@ -13,3 +13,13 @@ def refresh_statistics(*, case: Any, event: Any) -> None:
     snapshots that count them are marked stale (the worker computes them again, ``snapshots.refresh_portal``)."""
     with transaction.atomic():
         mark_stale(refresh_case(case.pk))
+
+
+def refresh_statistics_together(pairs: list[tuple[Any, Any]]) -> None:
+    """The same for several cases at once (``cases.jobs``: the jobs of many new cases run together): each bucket
+    and snapshot they touch is recomputed or marked once."""
+    with transaction.atomic():
+        mark_stale(refresh_cases(sorted({case.pk for case, _event in pairs})))
+
+
+refresh_statistics.together = refresh_statistics_together  # type: ignore[attr-defined]
