@@ -22,7 +22,9 @@ from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
 LAG_WARNING = timedelta(minutes=2)  # a job waiting longer than this: the worker is not keeping up, or not running
-CLAIM = 50  # jobs a worker claims at once: those of one task that runs jobs together run as one call
+# Jobs a worker claims at once (those of one task that runs jobs together run as one call). SQLite: fewer, since
+# claiming them and writing their results holds the one write lock the citizens' requests wait for.
+CLAIM = {"postgresql": 50, "sqlite": 10}
 
 # task path -> ``runner(calls)``: runs several jobs of that task at once (``calls`` are their (args, kwargs)) and
 # returns, for each, its return value or the exception it failed with.
@@ -92,7 +94,7 @@ def drain(*, max_jobs: int | None = None, worker: str | None = None) -> int:
     cannot have — ``pakn worker`` closes old connections itself."""
     if not uses_database():
         return 0
-    from django.db import OperationalError
+    from django.db import OperationalError, connections
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
     from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
@@ -111,7 +113,8 @@ def drain(*, max_jobs: int | None = None, worker: str | None = None) -> int:
     ready = DBTaskResult.objects.ready().filter(backend_name="default")
     ran = 0
     while max_jobs is None or ran < max_jobs:
-        size = CLAIM if max_jobs is None else min(CLAIM, max_jobs - ran)
+        claim = CLAIM.get(connections[ready.db].vendor, 10)
+        size = claim if max_jobs is None else min(claim, max_jobs - ran)
         try:
             with exclusive_transaction(ready.db):
                 claimed = list(ready.select_for_update(skip_locked=True)[:size])

@@ -29,8 +29,7 @@ def flag_duplicates(*, case: Any, event: Any) -> None:
 
 def index_cases(pairs: list[tuple[Any, Any]]) -> None:
     """The same for several cases at once (``cases.jobs`` runs the jobs of many new cases together)."""
-    with transaction.atomic():
-        services.index_cases([case for case, _event in pairs])
+    services.index_cases([case for case, _event in pairs])
 
 
 index_case.together = index_cases  # type: ignore[attr-defined]

@@ -43,12 +43,13 @@ def index_case(*, case: Case) -> CaseSearchDocument:
 
 def index_cases(cases: list[Case]) -> dict[int, CaseSearchDocument]:
     """``index_case`` for several cases at once (the job worker takes the jobs of many new cases together): four
-    queries and one insert for the lot, a save for each document whose text changed."""
+    queries and one insert for the lot, a save for each document whose text changed; the writes in one short
+    transaction after the reading."""
     by_id = {case.pk: case for case in cases}
     ids = list(by_id)
     later, scopes = later_by_case(ids), scope_keys(ids)
     documents = {document.case_id: document for document in CaseSearchDocument.objects.filter(case_id__in=ids)}
-    new = []
+    new, changed = [], []
     for case in by_id.values():
         keys = document_keys(
             title=case.title,
@@ -65,8 +66,11 @@ def index_cases(cases: list[Case]) -> dict[int, CaseSearchDocument]:
         elif any(getattr(document, name) != value for name, value in keys.items()):
             for name, value in keys.items():
                 setattr(document, name, value)
+            changed.append(document)
+    with transaction.atomic():
+        CaseSearchDocument.objects.bulk_create(new)
+        for document in changed:
             document.save()
-    CaseSearchDocument.objects.bulk_create(new)
     return documents
 
 

@@ -15,11 +15,16 @@ def refresh_statistics(*, case: Any, event: Any) -> None:
         mark_stale(refresh_case(case.pk))
 
 
+TOGETHER = 10  # cases per transaction: on SQLite the transaction holds the one write lock citizens wait for
+
+
 def refresh_statistics_together(pairs: list[tuple[Any, Any]]) -> None:
-    """The same for several cases at once (``cases.jobs``: the jobs of many new cases run together): each bucket
-    and snapshot they touch is recomputed or marked once."""
-    with transaction.atomic():
-        mark_stale(refresh_cases(sorted({case.pk for case, _event in pairs})))
+    """The same for several cases at once (``cases.jobs``: the jobs of many new cases run together), ``TOGETHER``
+    cases per transaction: each bucket and snapshot they touch is recomputed or marked once per transaction."""
+    ids = sorted({case.pk for case, _event in pairs})
+    for start in range(0, len(ids), TOGETHER):
+        with transaction.atomic():
+            mark_stale(refresh_cases(ids[start : start + TOGETHER]))
 
 
 refresh_statistics.together = refresh_statistics_together  # type: ignore[attr-defined]
