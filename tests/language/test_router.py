@@ -200,6 +200,19 @@ def test_train_from_history_then_suggest_by_model(make_case: Callable[..., Case]
         "model",
         model.version,
     )
+    # Many at once (the job worker's way: the models asked once for all) suggest what one at a time does.
+    from pakn.language.classifier import SuggestionInput, suggest, suggest_many
+
+    items = [
+        SuggestionInput("Ô nhiễm nước thải", "Nước thải chảy ra mương bốc mùi.", "01", "00004"),
+        SuggestionInput(*TRAINING[sorted(TRAINING)[0]][0:1], "Đề nghị xem xét.", "79", None),
+        SuggestionInput("Hỏi về thủ tục", "Không rõ nội dung", None, None),
+    ]
+    one_by_one = [
+        suggest(title=i.title, content=i.content, province_code=i.province_code, commune_code=i.commune_code)
+        for i in items
+    ]
+    assert suggest_many(items) == one_by_one and suggest_many([]) == []
 
 
 @pytest.mark.django_db

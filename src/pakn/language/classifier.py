@@ -616,39 +616,80 @@ def topic_table() -> Mapping[str, tuple[str, ...]]:
     return compile_table(merged)
 
 
+@dataclass(frozen=True)
+class SuggestionInput:
+    title: str
+    content: str
+    province_code: str | None
+    commune_code: str | None
+
+
 def suggest(*, title: str, content: str, province_code: str | None, commune_code: str | None) -> RouteSuggestion:
     """Kind, topic and competent unit for a submission: from the trained models when the deployment has
     them, else from the keyword table ("gợi ý theo từ khóa"); the unit from the routing rules for the
     place, kind and topic."""
-    from pakn.cases.models import Topic
-    from pakn.language.keywords import DEFAULT_KIND, FALLBACK_TOPIC, KIND_KEYWORDS, best, compile_table, keyword_scores
+    return suggest_many([SuggestionInput(title, content, province_code, commune_code)])[0]
 
-    text = f"{title}\n{content}"
-    source, version = "keywords", ""
-    topic_code, confidence = best(keyword_scores(title, content, topic_table()), FALLBACK_TOPIC)
-    kind, kind_confidence = best(keyword_scores(title, content, compile_table(KIND_KEYWORDS)), DEFAULT_KIND)
+
+def suggest_many(items: Sequence[SuggestionInput]) -> list[RouteSuggestion]:
+    """``suggest`` for several submissions: the tables and models read once, the models asked once for all."""
+    from pakn.cases.models import Topic
+    from pakn.language.keywords import KIND_KEYWORDS, compile_table
+
+    topics, kinds = topic_table(), compile_table(KIND_KEYWORDS)
     known_topics = set(Topic.objects.values_list("code", flat=True))
-    topic_model = active_model("topic")
+    texts = [f"{item.title}\n{item.content}" for item in items]
+    topic_model, kind_model = active_model("topic"), active_model("kind")
+    by_topic = topic_model[1].predict_with_confidence(texts) if topic_model and texts else []
+    by_kind = kind_model[1].predict_with_confidence(texts) if kind_model and texts else []
+    return [
+        _suggestion(
+            item,
+            topics,
+            kinds,
+            known_topics,
+            (topic_model[0], by_topic[i]) if topic_model else None,
+            (kind_model[0], by_kind[i]) if kind_model else None,
+        )
+        for i, item in enumerate(items)
+    ]
+
+
+def _suggestion(
+    item: SuggestionInput,
+    topics: Mapping[str, tuple[str, ...]],
+    kinds: Mapping[str, tuple[str, ...]],
+    known_topics: set[str],
+    topic_model: tuple[str, Prediction] | None,
+    kind_model: tuple[str, Prediction] | None,
+) -> RouteSuggestion:
+    from pakn.language.keywords import DEFAULT_KIND, FALLBACK_TOPIC, best, keyword_scores
+
+    source, version = "keywords", ""
+    topic_code, confidence = best(keyword_scores(item.title, item.content, topics), FALLBACK_TOPIC)
+    kind, kind_confidence = best(keyword_scores(item.title, item.content, kinds), DEFAULT_KIND)
     if topic_model:
-        prediction = topic_model[1].predict_with_confidence([text])[0]
+        model_version, prediction = topic_model
         if prediction.label in known_topics and (prediction.confidence >= MODEL_MIN_CONFIDENCE or not confidence):
-            topic_code, confidence, source, version = prediction.label, prediction.confidence, "model", topic_model[0]
-    kind_model = active_model("kind")
+            topic_code, confidence, source, version = prediction.label, prediction.confidence, "model", model_version
     if kind_model:
-        prediction = kind_model[1].predict_with_confidence([text])[0]
+        model_version, prediction = kind_model
         if prediction.confidence >= MODEL_MIN_CONFIDENCE:
             kind, kind_confidence = prediction.label, prediction.confidence
-            source, version = "model", version or kind_model[0]
+            source, version = "model", version or model_version
     if topic_code not in known_topics:
         topic_code = FALLBACK_TOPIC if FALLBACK_TOPIC in known_topics else ""
     unit_code = ""
-    if province_code:
+    if item.province_code:
         from pakn.cases.services import route
         from pakn.core.errors import PaknError
 
         try:
             unit_code = route(
-                province_code=province_code, commune_code=commune_code, kind=kind, topic_code=topic_code or None
+                province_code=item.province_code,
+                commune_code=item.commune_code,
+                kind=kind,
+                topic_code=topic_code or None,
             ).code
         except PaknError:
             unit_code = ""

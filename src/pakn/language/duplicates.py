@@ -157,27 +157,23 @@ def nearby_communes(
     radius_km: float = RADIUS_KM,
 ) -> list[str]:
     """The commune itself and the communes whose centre is within ``radius_km`` of the point (or of
-    the commune's centre when no point is given)."""
-    from pakn.org.models import Commune
+    the commune's centre when no point is given). The centres are a reference table read once per process."""
+    from pakn.org.places import commune_centres
 
     codes: list[str] = [commune_code] if commune_code else []
+    centres = commune_centres()
     if latitude is None or longitude is None:
-        centre = (
-            Commune.objects.filter(code=commune_code).values_list("latitude", "longitude").first()
-            if commune_code
-            else None
-        )
-        if not centre or centre[0] is None or centre[1] is None:
+        centre = centres.by_commune.get(commune_code) if commune_code else None
+        if centre is None:
             return codes
         latitude, longitude = centre
     origin = (float(latitude or 0.0), float(longitude or 0.0))
-    communes = Commune.objects.filter(latitude__isnull=False, longitude__isnull=False)
     if province_code:
-        communes = communes.filter(province_id=province_code)
-    for code, lat, lon in communes.values_list("code", "latitude", "longitude"):
-        if lat is None or lon is None or code in codes:
-            continue
-        if _distance_km(origin[0], origin[1], lat, lon) <= radius_km:
+        communes = centres.by_province.get(province_code, [])
+    else:
+        communes = [row for rows in centres.by_province.values() for row in rows]
+    for code, lat, lon in communes:
+        if code not in codes and _distance_km(origin[0], origin[1], lat, lon) <= radius_km:
             codes.append(code)
     return codes
 

@@ -21,6 +21,17 @@ def suggest_routing(*, case: Any, event: Any) -> None:
         services.record_suggestion(case=case)
 
 
+def suggest_routing_together(pairs: list[tuple[Any, Any]]) -> None:
+    """The same for several new cases at once: the models are asked once for all."""
+    new = {case.pk: case for case, event in pairs if event.action == "submitted"}
+    done = set(Suggestion.objects.filter(case_id__in=list(new)).values_list("case_id", flat=True))
+    if new.keys() - done:
+        services.record_suggestions([case for pk, case in new.items() if pk not in done])
+
+
+suggest_routing.together = suggest_routing_together  # type: ignore[attr-defined]
+
+
 def flag_duplicates(*, case: Any, event: Any) -> None:
     """A new case: open cases of the same place that look like the same matter (flags are unique per pair)."""
     if event.action == "submitted":

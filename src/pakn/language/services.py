@@ -142,16 +142,20 @@ def rebuild_index(*, queryset: QuerySet[Case] | None = None, batch_size: int = 2
 
 
 def record_suggestion(*, case: Case) -> Suggestion:
-    from pakn.language.classifier import suggest
+    return record_suggestions([case])[0]
 
-    result = suggest(  # computed before the transaction: the write lock is held only for the insert
-        title=case.title,
-        content=case.content,
-        province_code=case.province_id,
-        commune_code=case.commune_id,
+
+def record_suggestions(cases: list[Case]) -> list[Suggestion]:
+    """The routing suggestion of each case (``classifier.suggest_many``: the models asked once for all),
+    computed before the transaction: the write lock is held only for the insert."""
+    from pakn.language.classifier import SuggestionInput, suggest_many
+
+    results = suggest_many(
+        [SuggestionInput(case.title, case.content, case.province_id, case.commune_id) for case in cases]
     )
+    suggestions = [Suggestion(case=case, **result.as_fields()) for case, result in zip(cases, results, strict=True)]
     with transaction.atomic():
-        return Suggestion.objects.create(case=case, **result.as_fields())
+        return Suggestion.objects.bulk_create(suggestions)
 
 
 def _latest_suggestion(case: Case, suggestion_id: int | None) -> Suggestion:

@@ -294,6 +294,27 @@ def clean_position(latitude: Any, longitude: Any, accuracy_m: Any = None) -> Pos
     return Position(round(lat, 6), round(lon, 6), accuracy)
 
 
+@dataclass(frozen=True)
+class CommuneCentres:
+    """Where each commune's centre is (the communes without one are left out). Read-only."""
+
+    by_province: dict[str, list[tuple[str, float, float]]]  # province → (commune, latitude, longitude)
+    by_commune: dict[str, tuple[float, float]]
+
+
+@reference_table("commune_centres", Commune)
+def commune_centres() -> CommuneCentres:
+    """The communes' centres: the duplicate check looks for the communes near every new case."""
+    by_province: dict[str, list[tuple[str, float, float]]] = {}
+    by_commune: dict[str, tuple[float, float]] = {}
+    rows = Commune.objects.filter(latitude__isnull=False, longitude__isnull=False).order_by("province_id", "code")
+    for code, province, lat, lon in rows.values_list("code", "province_id", "latitude", "longitude"):
+        centre = (float(lat or 0.0), float(lon or 0.0))  # never None: filtered above
+        by_province.setdefault(province, []).append((code, *centre))
+        by_commune[code] = centre
+    return CommuneCentres(by_province, by_commune)
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
