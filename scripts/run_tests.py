@@ -42,7 +42,9 @@ def main() -> int:
     # `make test` leaves out the slow drills (servers, backups, the deployment): `make test-slow` runs them,
     # and CI runs both.
     default = not sys.argv[1:]
-    args = sys.argv[1:] or ["-n", os.environ.get("PAKN_TEST_WORKERS", "2"), "-m", "not slow and not deploy"]
+    args = sys.argv[1:] or [
+        "-n", os.environ.get("PAKN_TEST_WORKERS", "2"), "--durations=15", "-m", "not slow and not deploy"
+    ]
     # The slow drills run PostgreSQL themselves where they need it: once, on the SQLite pass.
     sqlite_only = "--sqlite-only" in args
     args = [a for a in args if a != "--sqlite-only"]
