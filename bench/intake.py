@@ -81,7 +81,8 @@ STREETS = ["Phố Huế", "Hàng Bài", "Lê Duẩn", "Kim Mã", "Đội Cấn",
 COMMUNES = ["00004"]  # set from the database: Hà Nội's communes (prepare), unless --one-commune
 
 
-def body(scenario: str, i: int) -> bytes:
+def texts(i: int) -> tuple[str, str]:
+    """The title and text of the ``i``-th report (the same for PAKN, the ceiling and the peer)."""
     street = STREETS[i % len(STREETS)]
     title = f"Đèn đường hỏng trên phố {street}, đoạn số {i % 200 + 1}"
     content = (
@@ -89,6 +90,12 @@ def body(scenario: str, i: int) -> bytes:
         "đường rất tối, xe máy đi lại nhiều, đã có người ngã. Đề nghị phường cho kiểm tra và sửa sớm. "
         f"(bản {i})"
     )
+    return title, content
+
+
+def body(scenario: str, i: int) -> bytes:
+    street = STREETS[i % len(STREETS)]
+    title, content = texts(i)
     if scenario == "ceiling":
         return json.dumps({"title": title, "content": content}, ensure_ascii=False).encode()
     data: dict[str, Any] = {
@@ -123,10 +130,21 @@ def percentile(ordered: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
 
-def load(port: int, scenario: str, n: int, clients: int, max_seconds: float, offset: int = 0) -> dict[str, Any]:
-    """``n`` POSTs (bodies made beforehand) from ``clients`` threads; at most ``max_seconds``."""
-    bodies = [body(scenario, offset + i) for i in range(n)]
-    path = PATHS[scenario]
+def load(
+    port: int,
+    scenario: str,
+    n: int,
+    clients: int,
+    max_seconds: float,
+    offset: int = 0,
+    *,
+    peer: Any = None,
+) -> dict[str, Any]:
+    """``n`` POSTs (bodies made beforehand) from ``clients`` threads; at most ``max_seconds``. ``peer``
+    (bench/intake_peer.Peer): its API, headers and bodies instead of PAKN's."""
+    bodies = [peer.body(*texts(offset + i), offset + i) if peer else body(scenario, offset + i) for i in range(n)]
+    path = peer.path if peer else PATHS[scenario]
+    headers = peer.headers() if peer else HEADERS
     counter = itertools.count()
     latencies: list[float] = []
     errors: list[str] = []
@@ -144,7 +162,7 @@ def load(port: int, scenario: str, n: int, clients: int, max_seconds: float, off
                 break
             t0 = time.perf_counter()
             try:
-                conn.request("POST", path, bodies[i], HEADERS)
+                conn.request("POST", path, bodies[i], headers)
                 response = conn.getresponse()
                 answer = response.read()
                 elapsed = time.perf_counter() - t0
@@ -639,7 +657,7 @@ def profile_jobs(n: int, top: int) -> None:
 def row_of(db: str, existing: int, result: dict[str, Any], ceiling_rps: float | None) -> dict[str, Any]:
     ratio = result["rps"] / ceiling_rps if ceiling_rps else None
     verdict = ""
-    if result["scenario"] != "ceiling":
+    if result["scenario"] not in ("ceiling", "peer"):
         verdict = "PASS" if ratio is not None and ratio >= GOAL_RATIO and result["p99_ms"] <= GOAL_P99_MS else "FAIL"
     return {"db": db, "existing": existing, **result, "ratio": ratio, "goal": verdict}
 
@@ -740,6 +758,8 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                     )
                 drained = worker.wait_for_empty_queue(timeout=600) if worker else None
                 all_done = time.perf_counter() - first_submission
+            if args.peer:
+                results["peer"] = run_peer(vendor, folder, args, offset)
             if drained is not None:
                 lag = json.loads(helper("joblag", env, timeout=300).strip().splitlines()[-1])
                 # Every submission filed and every one of its jobs done (the ceiling's second run in between
@@ -773,8 +793,9 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                 }
             )
             rows.append(row_of(vendor, args.existing, ceiling, None))
-            for scenario in ("unnamed", "named"):
-                rows.append(row_of(vendor, args.existing, results[scenario], ceiling["rps"]))
+            for scenario in ("unnamed", "named", "peer"):
+                if scenario in results:
+                    rows.append(row_of(vendor, args.existing, results[scenario], ceiling["rps"]))
             if drained is not None:
                 rows.append({"db": vendor, "existing": args.existing, "scenario": "jobs", **lag, "drained_s": drained})
             if args.profile:
@@ -791,6 +812,34 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
         clean_redis(redis_url)
         shutil.rmtree(folder, ignore_errors=True)
     return rows, profile_text
+
+
+def run_peer(vendor: str, folder: Path, args: argparse.Namespace, offset: int) -> dict[str, Any]:
+    """django-helpdesk filing the same reports in a fresh database of the same server (bench/intake_peer.py),
+    after PAKN's server stopped and its job queue emptied."""
+    import intake_peer
+
+    (folder / "peer").mkdir(exist_ok=True)
+    with Database(vendor, folder / "peer") as database, intake_peer.Peer(
+        database.url, folder, free_port(), args.workers
+    ) as peer:
+        load(peer.port, "peer", args.warm, args.clients, 60, offset, peer=peer)
+        processes = cpu_by_process()
+        result = load(peer.port, "peer", args.n, args.clients, args.max_seconds, offset + args.warm, peer=peer)
+        cpu = cpu_spent(processes, result["requests"])
+    result["cpu_ms_per_request"] = cpu
+    print(
+        f"  {'peer':14} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.1f}  p95 {result['p95_ms']:6.1f}  p99 "
+        f"{result['p99_ms']:6.1f} ms  errors {result['errors']}  ({intake_peer.NAME}, POST {peer.path})"
+        + (f"  first error: {result['error_samples'][0]}" if result["error_samples"] else ""),
+        flush=True,
+    )
+    print(
+        f"  {'':14} machine CPU per request {sum(cpu.values()):.1f} ms: "
+        + ", ".join(f"{group} {ms:.1f}" for group, ms in cpu.items()),
+        flush=True,
+    )
+    return result
 
 
 def main() -> int:
@@ -833,6 +882,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--worker-nice", default=None, help="PAKN_WORKER_NICE for the job worker (default: the setting's default)"
+    )
+    parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="also file the same reports into django-helpdesk, a plain Django ticketing system (bench/intake_peer.py)",
     )
     parser.add_argument("--no-record", action="store_true", help="do not write bench/results/intake-<date>.json")
     args = parser.parse_args()
