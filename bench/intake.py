@@ -61,6 +61,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from intake_peer import stop_process_group
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
@@ -514,13 +516,7 @@ class Worker(contextlib.AbstractContextManager["Worker"]):
         return time.perf_counter() - t0
 
     def __exit__(self, *exc: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_process_group(self.process)
 
 
 def helper_json(env: dict[str, str], *command: str) -> str:
@@ -820,9 +816,10 @@ def run_peer(vendor: str, folder: Path, args: argparse.Namespace, offset: int) -
     import intake_peer
 
     (folder / "peer").mkdir(exist_ok=True)
-    with Database(vendor, folder / "peer") as database, intake_peer.Peer(
-        database.url, folder, free_port(), args.workers
-    ) as peer:
+    with (
+        Database(vendor, folder / "peer") as database,
+        intake_peer.Peer(database.url, folder, free_port(), args.workers) as peer,
+    ):
         load(peer.port, "peer", args.warm, args.clients, 60, offset, peer=peer)
         processes = cpu_by_process()
         result = load(peer.port, "peer", args.n, args.clients, args.max_seconds, offset + args.warm, peer=peer)

@@ -132,10 +132,15 @@ class Peer(contextlib.AbstractContextManager["Peer"]):
         return json.dumps(data, ensure_ascii=False).encode()
 
     def __exit__(self, *exc: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_process_group(self.process)
+
+
+def stop_process_group(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM to the process group a bench started (``start_new_session``), SIGKILL after 30 s."""
+    if process is not None and process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
