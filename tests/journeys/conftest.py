@@ -123,7 +123,7 @@ def checked_pages(
     other hosts the person may visit as whole pages (an OpenID provider); nothing else may load from them and
     their pages are not the portal's to check. ``server_errors`` (per page): 5xx statuses the test provokes on
     purpose, so the browser's console line about them is expected."""
-    contexts: list[Any] = []
+    contexts: list[tuple[Any, bool]] = []  # each context, and whether axe-core runs in it
     visits = Visits()
     server = urlsplit(live_server.url).netloc
     axe_source = AXE_JS.read_text("utf-8") if AXE_JS.exists() else ""
@@ -178,13 +178,14 @@ def checked_pages(
 
         context.on("request", on_request)
         context.on("console", on_console)
-        contexts.append(context)
+        contexts.append((context, bool(js and axe_source)))
         return context.new_page()
 
     yield _new
-    for context in contexts:
+    for context, axe_runs in contexts:
         for open_page in context.pages:
-            if urlsplit(open_page.url).netloc != server or not axe_source:
+            # Without JavaScript axe never runs: waiting for it cost 5 s per open page (most of a no-JS walk).
+            if urlsplit(open_page.url).netloc != server or not axe_runs:
                 continue
             with contextlib.suppress(Exception):  # a page left mid-navigation: its predecessor was checked
                 open_page.wait_for_function("window.__paknAxeDone === true", timeout=5_000)
