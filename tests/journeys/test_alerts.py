@@ -40,6 +40,9 @@ def test_a_citizen_follows_her_communes_answers_by_e_mail(
     page.goto("/public/answers/")
     section = page.get_by_role("region", name="Theo dõi qua thư điện tử")
     expect(section).to_be_visible()
+    # What she is promised: nothing until she confirms, and a way to stop in every e-mail.
+    expect(section).to_contain_text("chưa mở đường dẫn trong thư và bấm xác nhận thì không có thư nào khác")
+    expect(section).to_contain_text("Mỗi thư đều có đường dẫn để ngừng theo dõi.")
     section.get_by_label("Địa chỉ thư điện tử").fill(LAN)
     section.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hà Nội")
     if js:
@@ -61,6 +64,7 @@ def test_a_citizen_follows_her_communes_answers_by_e_mail(
     page.get_by_role("button", name="Xác nhận nhận thư").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đã xác nhận theo dõi")
     expect(page.get_by_text("Phường Ba Đình, Thành phố Hà Nội")).to_be_visible()
+    expect(page.get_by_text("Mỗi thư đều có đường dẫn để ngừng theo dõi.")).to_be_visible()
 
     case = submit_case(publish=True, title="Cây đổ chắn lối vào chợ Ngọc Hà")
     services.resolve_case(actor=clerk, case=case, body="Đội cây xanh đã cắt và dọn cây đổ trong ngày.")

@@ -280,12 +280,16 @@ def test_escalated_answer_stays_with_the_unit_that_gave_it(make_case: Any, clerk
 def test_a_failing_statistics_update_never_blocks_a_case(make_case: Any, monkeypatch: Any) -> None:
     from pakn.public import facts
 
-    def broken(case_id: int) -> None:
+    calls: list[list[int]] = []
+
+    def broken(case_ids: list[int]) -> None:
+        calls.append(list(case_ids))
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(facts, "refresh_case", broken)
+    monkeypatch.setattr(facts, "refresh_cases", broken)
     case = make_case()
     assert Case.objects.filter(pk=case.pk).exists()
+    assert [case.pk] in calls  # the statistics job did run, and failed
 
 
 def test_pages_are_accessible_and_script_free(published: list[Case]) -> None:

@@ -36,15 +36,10 @@ log = logging.getLogger(__name__)
 # ---------------------------------------------------------------- search index
 
 
-def index_case(*, case: Case) -> CaseSearchDocument:
-    """Create or refresh the case's search document (a no-op when its text did not change)."""
-    return index_cases([case])[case.pk]
-
-
 def index_cases(cases: list[Case]) -> dict[int, CaseSearchDocument]:
-    """``index_case`` for several cases at once (the job worker takes the jobs of many new cases together): four
-    queries and one insert for the lot, a save for each document whose text changed; the writes in one short
-    transaction after the reading."""
+    """Create or refresh the cases' search documents (a no-op for a case whose text did not change): four queries
+    and one insert for the lot, a save for each document whose text changed; the writes in one short transaction
+    after the reading."""
     by_id = {case.pk: case for case in cases}
     ids = list(by_id)
     later, scopes = later_by_case(ids), scope_keys(ids)
@@ -139,10 +134,6 @@ def rebuild_index(*, queryset: QuerySet[Case] | None = None, batch_size: int = 2
 
 
 # ---------------------------------------------------------------- suggestions and corrections
-
-
-def record_suggestion(*, case: Case) -> Suggestion:
-    return record_suggestions([case])[0]
 
 
 def record_suggestions(cases: list[Case]) -> list[Suggestion]:

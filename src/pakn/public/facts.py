@@ -1,7 +1,7 @@
 """Keeps the statistics tables in step with the cases.
 
 ``stints`` is pure: from a case and its forwards, answers, deadline obligations and ratings (plain rows) it
-works out one fact per unit the case passed through. ``refresh_case`` rewrites the facts of one case and the
+works out one fact per unit the case passed through. ``refresh_cases`` rewrites the facts of the cases and the
 month buckets they touch (per unit, and per province and topic); it runs as a job after every case change
 (``public.jobs``, settings.CASE_JOBS), seconds after the change commits. ``rebuild`` recomputes everything in
 bulk (``pakn stats_rebuild``), for a new installation, after a bulk import, or to check the incremental path."""
@@ -504,15 +504,11 @@ def refresh_days(province_id: str, month: date) -> None:
 # ---------------------------------------------------------------- incremental and bulk
 
 
-def refresh_case(case_id: int) -> set[tuple[int, date]]:
-    """Rewrite the facts of one case and the buckets its old and new facts fall in. Returns the (unit, month)
-    buckets touched: the portal's snapshots of those units, their provinces and the country are out of date."""
-    return refresh_cases([case_id])
-
-
 def refresh_cases(case_ids: Sequence[int]) -> set[tuple[int, date]]:
-    """``refresh_case`` for several cases at once: each bucket they touch is recomputed once (the job worker
-    takes the jobs of many new cases together, and most fall in the same few buckets)."""
+    """Rewrite the facts of these cases and the buckets their old and new facts fall in, each bucket once (the job
+    worker takes the jobs of many changes together, and most fall in the same few buckets). Returns the (unit,
+    month) buckets touched: the portal's snapshots of those units, their provinces and the country are out of
+    date."""
     ids = list(case_ids)
     old = set(
         HandlingFact.objects.filter(case_id__in=ids).values_list("unit_id", "received_on", "province_id", "topic_id")

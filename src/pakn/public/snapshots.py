@@ -230,7 +230,7 @@ def _with_ancestors(unit_ids: set[int]) -> tuple[set[int], set[str]]:
 
 
 def mark_stale(touched: Iterable[tuple[int, date]], *, today: date | None = None) -> int:
-    """After a case change: ``touched`` are the (unit, month) buckets it changed (``facts.refresh_case``). The
+    """After a case change: ``touched`` are the (unit, month) buckets it changed (``facts.refresh_cases``). The
     snapshots that count them are marked stale: the country's, the provinces', and those of the units and of
     every unit above them. Months before the default period change no snapshot. Returns how many were marked."""
     first = month_of(stats.Period.default(today).start)
