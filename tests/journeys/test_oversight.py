@@ -251,10 +251,12 @@ def test_supervisor_reads_the_audit_log_and_downloads_the_reports(new_page: Call
     page.get_by_label("Loại báo cáo").select_option(label="Năm")
     page.get_by_role("spinbutton", name="Năm").fill(str(today.year))
     page.get_by_role("button", name="Xem báo cáo").click()
+    summary_rows = page.locator("#table-summary tbody tr")
+    expect(summary_rows.first).to_be_visible()  # the report is shown only after the form is sent
     # What the page says: the first line is the number received; one line is the number refused.
     lines = [
         (row.locator("th").inner_text().strip(), row.locator("td").inner_text().strip())
-        for row in page.locator("#table-summary tbody tr").all()
+        for row in summary_rows.all()
     ]
     received = lines[0]
     refused = next(line for line in lines if line[0].startswith("Không thụ lý"))

@@ -13,9 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def new_key() -> str:
-    return secrets.token_urlsafe(32)
+from pakn.core.keys import new_key
 
 
 class ApiKey(models.Model):

@@ -8,7 +8,6 @@ write token never goes beyond its owner's own rights: the services check those o
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pakn.core.errors import InvalidInput
+from pakn.core.keys import new_key
 from pakn.org.access import HANDLER_ROLES
 from pakn.org.models import ApiToken, Membership, Role, TokenScope, Unit
 
@@ -59,7 +59,7 @@ def create_api_token(*, actor: Any, user: Any, name: str, scope: str | None = No
         errors["scope"] = [_("Người dùng này không có vai trò xử lý đơn, chỉ được cấp mã chỉ đọc.")]
     if errors:
         raise InvalidInput(fields=errors)
-    key = secrets.token_urlsafe(32)
+    key = new_key()
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user, name=label, scope=chosen, key_hash=ApiToken.hash_key(key), prefix=key[:8]
