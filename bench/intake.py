@@ -598,8 +598,8 @@ def profile(warm: int, top: int, scenario: str = "unnamed") -> None:
         print(f"  {calls:>7} {own * 1000:>8.1f} {cum * 1000:>8.1f}  {where}:{line}({name})")
 
 
-def profile_jobs(n: int, top: int) -> None:
-    """The job worker's CPU for ``n`` unnamed submissions (filed first through the test client, their jobs left in
+def profile_jobs(n: int, top: int, scenario: str = "unnamed") -> None:
+    """The job worker's CPU for ``n`` submissions of ``scenario`` (unnamed or named) (filed first through the test client, their jobs left in
     the queue, then ``core.jobs.drain`` timed), then a cProfile of the same for ``n`` more, top ``top``."""
     _django()
     import cProfile
@@ -616,14 +616,14 @@ def profile_jobs(n: int, top: int) -> None:
 
     def file(first: int) -> None:
         for i in range(first, first + n):
-            response = client.post("/api/v1/submissions", body("unnamed", i), content_type="application/json")
+            response = client.post("/api/v1/submissions", body(scenario, i), content_type="application/json")
             assert response.status_code == 201, response.content[:500]
 
     file(800_000)
     t0 = time.process_time()
     jobs.drain()
     plain = time.process_time() - t0
-    print(f"  jobs of {n} unnamed submissions without profiler: {plain * 1000 / max(n, 1):.1f} ms CPU per submission")
+    print(f"  jobs of {n} {scenario} submissions without profiler: {plain * 1000 / max(n, 1):.1f} ms CPU per submission")
     file(850_000)
     profiler = cProfile.Profile(time.process_time)
     t0 = time.process_time()
@@ -800,10 +800,11 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                     text = helper("profile", env, "20", "15", scenario, timeout=300)
                     print(text, end="", flush=True)
                     profile_text += f"{scenario}:\n{text}"
-                print("  profile of the job worker (in-process, 40 unnamed submissions' jobs):", flush=True)
-                text = helper("profile-jobs", env, "40", "60", timeout=600)
-                print(text, end="", flush=True)
-                profile_text += f"jobs:\n{text}"
+                for scenario in ("unnamed", "named"):
+                    print(f"  profile of the job worker (in-process, 40 {scenario} submissions' jobs):", flush=True)
+                    text = helper("profile-jobs", env, "40", "60", scenario, timeout=600)
+                    print(text, end="", flush=True)
+                    profile_text += f"jobs ({scenario}):\n{text}"
     finally:
         clean_redis(redis_url)
         shutil.rmtree(folder, ignore_errors=True)
@@ -851,7 +852,7 @@ def main() -> int:
         profile(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "unnamed")
         return 0
     if len(sys.argv) > 1 and sys.argv[1] == "profile-jobs":
-        profile_jobs(int(sys.argv[2]), int(sys.argv[3]))
+        profile_jobs(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "unnamed")
         return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=400, help="requests per scenario (default 400)")
