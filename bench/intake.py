@@ -15,7 +15,7 @@ each answer, so each request opens a new loopback connection, as nginx does) the
 
 * ceiling  — ``POST /ceiling/``: a bare Django view in the same process (bench/intake_ceiling: PAKN's settings and
              middleware plus one model) that inserts one row of similar size (a title, a text, a date) and
-             commits; measured before and after the submissions, the mean is the ceiling;
+             commits; measured at the start of each round, with the job worker idle;
 * unnamed  — an unnamed street-light report (no receipt, no sealed identity);
 * named    — a named report with phone, e-mail and e-mail notification (sealed identity, reporter row).
 
@@ -26,6 +26,11 @@ prints the job lag (enqueued → finished, p50/p95/max): how long a new case tak
 It also prints the sustained rate: the submissions filed divided by the time from the first one until every job
 of theirs was done (a burst is answered faster than its jobs run; a province's machine lives on the sustained
 rate). And the machine's CPU per request by process (server, job worker, database, Redis, clients) from /proc.
+
+The three loads run in ``--rounds`` rounds (default 3; each: the ceiling, unnamed, named, then the wait until the
+queue is empty): the table gives the median of each figure over the rounds and the ratio as the median of each
+round's ratio to its own ceiling (the machine drifts between rounds; a ratio of neighbours cancels most of it),
+and lists every round's rate.
 
 The goal (issue "One write path, explicit and fast"): each submission scenario at ≥ 50 % of the ceiling's
 requests/s and p99 ≤ 150 ms at 8 clients. PASS/FAIL is printed; the exit status does not depend on it.
@@ -51,6 +56,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -599,8 +605,9 @@ def profile(warm: int, top: int, scenario: str = "unnamed") -> None:
 
 
 def profile_jobs(n: int, top: int, scenario: str = "unnamed") -> None:
-    """The job worker's CPU for ``n`` submissions of ``scenario`` (unnamed or named) (filed first through the test client, their jobs left in
-    the queue, then ``core.jobs.drain`` timed), then a cProfile of the same for ``n`` more, top ``top``."""
+    """The job worker's CPU for ``n`` submissions of ``scenario``, unnamed or named (filed first through the test
+    client, their jobs left in the queue, then ``core.jobs.drain`` timed), then a cProfile of the same for ``n``
+    more, top ``top``."""
     _django()
     import cProfile
     import pstats
@@ -623,7 +630,9 @@ def profile_jobs(n: int, top: int, scenario: str = "unnamed") -> None:
     t0 = time.process_time()
     jobs.drain()
     plain = time.process_time() - t0
-    print(f"  jobs of {n} {scenario} submissions without profiler: {plain * 1000 / max(n, 1):.1f} ms CPU per submission")
+    print(
+        f"  jobs of {n} {scenario} submissions without profiler: {plain * 1000 / max(n, 1):.1f} ms CPU per submission"
+    )
     file(850_000)
     profiler = cProfile.Profile(time.process_time)
     t0 = time.process_time()
@@ -650,8 +659,44 @@ def profile_jobs(n: int, top: int, scenario: str = "unnamed") -> None:
 # ------------------------------------------------------------------------------------------------- main
 
 
-def row_of(db: str, existing: int, result: dict[str, Any], ceiling_rps: float | None) -> dict[str, Any]:
-    ratio = result["rps"] / ceiling_rps if ceiling_rps else None
+def measure(server: Server, scenario: str, label: str, args: argparse.Namespace, offset: int) -> dict[str, Any]:
+    """One load of ``args.n`` requests of ``scenario``, printed as it ends."""
+    since = server.access_size()
+    processes = cpu_by_process()
+    result = load(server.port, scenario, args.n, args.clients, args.max_seconds, offset)
+    result["cpu_ms_per_request"] = cpu_spent(processes, result["requests"])
+    time.sleep(0.2)  # the last access-log lines
+    result.update(server.served_ms(since, PATHS[scenario])[1])
+    print(
+        f"  {label:14} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.1f}  p95 "
+        f"{result['p95_ms']:6.1f}  p99 {result['p99_ms']:6.1f} ms  errors {result['errors']}"
+        f"  (in the worker: p50 {result['server_p50_ms']:.0f}, mean {result['server_mean_ms']:.0f} ms)"
+        f"  (client CPU {result['client_cpu_ms_per_request']:.2f} ms/request)"
+        + (f"  first error: {result['error_samples'][0]}" if result["error_samples"] else ""),
+        flush=True,
+    )
+    cpu = result["cpu_ms_per_request"]
+    print(
+        f"  {'':14} machine CPU per request {sum(cpu.values()):.1f} ms: "
+        + ", ".join(f"{group} {ms:.1f}" for group, ms in cpu.items()),
+        flush=True,
+    )
+    return result
+
+
+def median_result(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds of one scenario as one row: the median of each figure, errors summed, every round's rate kept."""
+    merged = dict(runs[len(runs) // 2])
+    for figure in ("rps", "p50_ms", "p95_ms", "p99_ms"):
+        merged[figure] = statistics.median(run[figure] for run in runs)
+    merged["errors"] = sum(run["errors"] for run in runs)
+    merged["ok"] = sum(run["ok"] for run in runs)
+    merged["rounds_rps"] = [round(run["rps"], 1) for run in runs]
+    merged["rounds_p99_ms"] = [round(run["p99_ms"], 1) for run in runs]
+    return merged
+
+
+def row_of(db: str, existing: int, result: dict[str, Any], ratio: float | None) -> dict[str, Any]:
     verdict = ""
     if result["scenario"] not in ("ceiling", "peer"):
         verdict = "PASS" if ratio is not None and ratio >= GOAL_RATIO and result["p99_ms"] <= GOAL_P99_MS else "FAIL"
@@ -661,16 +706,24 @@ def row_of(db: str, existing: int, result: dict[str, Any], ceiling_rps: float | 
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(
         f"\n| db | existing cases | scenario | req/s | p50 ms | p95 ms | p99 ms | errors | vs ceiling | "
-        f"goal (≥ {GOAL_RATIO:.0%}, p99 ≤ {GOAL_P99_MS:.0f} ms) |"
+        f"goal (≥ {GOAL_RATIO:.0%}, p99 ≤ {GOAL_P99_MS:.0f} ms) | each round req/s (p99 ms) |"
     )
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---|")
     for r in rows:
         if r["scenario"] == "jobs":
             continue
         ratio = f"{r['ratio']:.0%}" if r["ratio"] is not None else "–"
         print(
             f"| {r['db']} | {r['existing']:,} | {r['scenario']} | {r['rps']:,.1f} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {ratio} | {r['goal'] or '–'} |"
+            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {ratio} | {r['goal'] or '–'} | "
+            + (
+                ", ".join(
+                    f"{rps:.0f} ({p99:.0f})" for rps, p99 in zip(r["rounds_rps"], r["rounds_p99_ms"], strict=True)
+                )
+                if "rounds_rps" in r
+                else "–"
+            )
+            + " |"
         )
     print(
         "\n| db | existing cases | jobs run | queue empty after (s) | job lag p50 / p95 / max ms | left | failed "
@@ -712,87 +765,70 @@ def bench_database(vendor: str, args: argparse.Namespace, redis_url: str) -> tup
                 )
             )
             print(f"  prepared in {time.perf_counter() - t0:.1f} s", flush=True)
-            results: dict[str, dict[str, Any]] = {}
             jobs: contextlib.AbstractContextManager[Worker | None] = (
                 contextlib.nullcontext()
                 if args.no_worker
                 else Worker(env | ({"PAKN_WORKER_NICE": args.worker_nice} if args.worker_nice else {}), folder)
             )
+            rounds: list[dict[str, Any]] = []
             with Server(env, folder, args.workers) as server, jobs as worker:
                 print(f"  gunicorn on 127.0.0.1:{server.port}, {args.workers} sync workers, PAKN_ENV=production")
                 offset = 0
                 for scenario in ("ceiling", "unnamed", "named"):  # warm every worker and path
                     load(server.port, scenario, args.warm, args.clients, 60, offset)
                     offset += args.warm
-                plan = ["ceiling", "unnamed", "named", "ceiling"]  # the ceiling before and after: drift shows
-                first_submission = 0.0
-                for scenario in plan:
-                    if scenario == "unnamed":
-                        first_submission = time.perf_counter()
-                    since = server.access_size()
-                    processes = cpu_by_process()
-                    result = load(server.port, scenario, args.n, args.clients, args.max_seconds, offset)
-                    result["cpu_ms_per_request"] = cpu_spent(processes, result["requests"])
-                    time.sleep(0.2)  # the last access-log lines
-                    result.update(server.served_ms(since, PATHS[scenario])[1])
-                    offset += args.n
-                    key = scenario if scenario not in results else "ceiling_after"
-                    results[key] = result
-                    print(
-                        f"  {key:14} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.1f}  p95 "
-                        f"{result['p95_ms']:6.1f}  p99 {result['p99_ms']:6.1f} ms  errors {result['errors']}"
-                        f"  (in the worker: p50 {result['server_p50_ms']:.0f}, mean {result['server_mean_ms']:.0f} ms)"
-                        f"  (client CPU {result['client_cpu_ms_per_request']:.2f} ms/request)"
-                        + (f"  first error: {result['error_samples'][0]}" if result["error_samples"] else ""),
-                        flush=True,
-                    )
-                    cpu = result["cpu_ms_per_request"]
-                    print(
-                        f"  {'':14} machine CPU per request {sum(cpu.values()):.1f} ms: "
-                        + ", ".join(f"{group} {ms:.1f}" for group, ms in cpu.items()),
-                        flush=True,
-                    )
-                drained = worker.wait_for_empty_queue(timeout=600) if worker else None
-                all_done = time.perf_counter() - first_submission
+                for number in range(1, args.rounds + 1):
+                    # Each round: the ceiling with an idle job worker, then the submissions with their jobs
+                    # running beside them, then the wait until every job is done (what the jobs cost counts
+                    # against the submissions, never against the ceiling).
+                    if worker:
+                        worker.wait_for_empty_queue(timeout=600)
+                    measured: dict[str, Any] = {}
+                    first_submission = 0.0
+                    for scenario in ("ceiling", "unnamed", "named"):
+                        if scenario == "unnamed":
+                            first_submission = time.perf_counter()
+                        label = f"{scenario} #{number}" if args.rounds > 1 else scenario
+                        measured[scenario] = measure(server, scenario, label, args, offset)
+                        offset += args.n
+                    if worker:
+                        measured["drained_s"] = worker.wait_for_empty_queue(timeout=600)
+                        filed = measured["unnamed"]["ok"] + measured["named"]["ok"]
+                        # Every submission filed and every one of its jobs done: what the machine sustains,
+                        # not only what it answers in a burst.
+                        measured["sustained_rps"] = filed / (time.perf_counter() - first_submission)
+                        print(
+                            f"  {'':14} sustained: {filed} submissions filed and all their jobs done at "
+                            f"{measured['sustained_rps']:.1f} submissions/s; queue empty "
+                            f"{measured['drained_s']:.1f} s after the last request",
+                            flush=True,
+                        )
+                    rounds.append(measured)
+            results = {
+                scenario: median_result([r[scenario] for r in rounds]) for scenario in ("ceiling", "unnamed", "named")
+            }
+            ratios = {
+                scenario: statistics.median(r[scenario]["rps"] / r["ceiling"]["rps"] for r in rounds)
+                for scenario in ("unnamed", "named")
+            }
             if args.peer:
                 results["peer"] = run_peer(vendor, folder, args, offset)
-            if drained is not None:
+                ratios["peer"] = results["peer"]["rps"] / results["ceiling"]["rps"]
+            rows.append(row_of(vendor, args.existing, results["ceiling"], None))
+            for scenario in ("unnamed", "named", "peer"):
+                if scenario in results:
+                    rows.append(row_of(vendor, args.existing, results[scenario], ratios[scenario]))
+            if not args.no_worker:
                 lag = json.loads(helper("joblag", env, timeout=300).strip().splitlines()[-1])
-                # Every submission filed and every one of its jobs done (the ceiling's second run in between
-                # counts as time too): what the machine sustains, not only what it answers in a burst.
-                filed = results["unnamed"]["ok"] + results["named"]["ok"]
-                lag["sustained_rps"] = filed / all_done if all_done else 0.0
+                lag["sustained_rps"] = statistics.median(r["sustained_rps"] for r in rounds)
+                lag["sustained_runs"] = [round(r["sustained_rps"], 1) for r in rounds]
+                drained = statistics.median(r["drained_s"] for r in rounds)
                 print(
-                    f"  sustained: {filed} submissions filed and all their jobs done in {all_done:.1f} s: "
-                    f"{lag['sustained_rps']:.1f} submissions/s",
-                    flush=True,
-                )
-                print(
-                    f"  jobs: {lag['jobs']} ran; queue empty {drained:.1f} s after the last request; lag enqueued → "
-                    f"finished p50 {lag['lag_p50_ms']:.0f}, p95 {lag['lag_p95_ms']:.0f}, max "
+                    f"  jobs: {lag['jobs']} ran; queue empty {drained:.1f} s after the last request (median); lag "
+                    f"enqueued → finished p50 {lag['lag_p50_ms']:.0f}, p95 {lag['lag_p95_ms']:.0f}, max "
                     f"{lag['lag_max_ms']:.0f} ms; left {lag['left']}, failed {lag['failed']}",
                     flush=True,
                 )
-            before, after = results["ceiling"], results.pop("ceiling_after")
-            ceiling = dict(before)
-            ok = before["ok"] + after["ok"]
-            ceiling.update(
-                {
-                    "rps": (before["rps"] + after["rps"]) / 2,
-                    "p50_ms": (before["p50_ms"] + after["p50_ms"]) / 2,
-                    "p95_ms": (before["p95_ms"] + after["p95_ms"]) / 2,
-                    "p99_ms": max(before["p99_ms"], after["p99_ms"]),
-                    "errors": before["errors"] + after["errors"],
-                    "ok": ok,
-                    "before": before,
-                    "after": after,
-                }
-            )
-            rows.append(row_of(vendor, args.existing, ceiling, None))
-            for scenario in ("unnamed", "named", "peer"):
-                if scenario in results:
-                    rows.append(row_of(vendor, args.existing, results[scenario], ceiling["rps"]))
-            if drained is not None:
                 rows.append({"db": vendor, "existing": args.existing, "scenario": "jobs", **lag, "drained_s": drained})
             if args.profile:
                 for scenario in ("unnamed", "named"):
@@ -860,6 +896,7 @@ def main() -> int:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--existing", type=int, default=0, help="cases loaded before the measure (default 0)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of ceiling, unnamed, named (default 3)")
     parser.add_argument("--warm", type=int, default=24, help="warm-up requests per scenario (default 24)")
     parser.add_argument("--max-seconds", type=float, default=120, help="time limit per scenario (default 120)")
     parser.add_argument("--prepare-timeout", type=float, default=3600, help="limit for migrate + load (s)")

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from conftest import DATABASE_JOBS
@@ -240,3 +241,38 @@ def test_one_bad_case_among_many_fails_alone(queue: Any, make_case: Callable[...
     jobs.drain()
     assert cache.get("picky-job-together") == 1  # the four new ones (and the retry) in one call
     assert DBTaskResult.objects.filter(status="READY").count() == 0 and not DBTaskResult.objects.failed().exists()
+
+
+@task()
+def echo(value: Any) -> Any:
+    return value
+
+
+@pytest.mark.django_db
+def test_a_batch_is_claimed_and_recorded_in_one_statement_each(queue: Any, monkeypatch: Any) -> None:
+    """Claiming holds SQLite's one write lock (and PostgreSQL's row locks): one UPDATE for the batch, one more to
+    record the results of jobs run together; a result that cannot be stored fails that job alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unstorable = object()
+    monkeypatch.setitem(
+        jobs._together, echo.module_path, lambda calls: [unstorable if a == [2] else a[0] for a, _kw in calls]
+    )
+    with transaction.atomic():
+        for value in (1, 3, 5, 7):
+            echo.enqueue(value)
+    with CaptureQueriesContext(connection) as sent:
+        assert jobs.drain() == 4
+    updates = [q["sql"] for q in sent.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 2, updates
+    assert sorted(job.return_value for job in DBTaskResult.objects.successful()) == [1, 3, 5, 7]
+    assert all(job.worker_ids and job.started_at for job in DBTaskResult.objects.all())
+
+    with transaction.atomic():
+        for value in (1, 2, 3):
+            echo.enqueue(value)
+    assert jobs.drain() == 3
+    failed = DBTaskResult.objects.failed().get()
+    assert failed.args_kwargs["args"] == [2] and "TypeError" in failed.exception_class_path
+    assert DBTaskResult.objects.successful().count() == 6

@@ -236,6 +236,7 @@ def _slice(path: Path, target: Path, rows: int) -> Path:
     return target
 
 
+@pytest.mark.slow  # trains and evaluates both models on 5,500 real texts (10–20 s): `make test-slow`, and CI
 @pytest.mark.django_db
 @pytest.mark.skipif(not SHARED.exists(), reason=f"shared data set not found at {SHARED}")
 def test_eval_beats_the_baseline_on_real_text(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ os.kill(os.getpid(), 9)
 """
 
 
+@pytest.mark.slow  # a subprocess migrates a new SQLite file (15–30 s): `make test-slow`, and CI
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL semantics")
 def test_acknowledged_submission_survives_sigkill(tmp_path: Path) -> None:
     env = {**os.environ, "PAKN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "pakn.settings"}
