@@ -523,6 +523,9 @@ class Worker(contextlib.AbstractContextManager["Worker"]):
 
     def __exit__(self, *exc: object) -> None:
         stop_process_group(self.process)
+        kept = Path(tempfile.gettempdir()) / f"pakn-bench-worker-{self.folder.name}.out"
+        shutil.copyfile(self.folder / "worker.out", kept)
+        print(f"  the job worker's log: {kept}", flush=True)
 
 
 def helper_json(env: dict[str, str], *command: str) -> str:

@@ -102,6 +102,11 @@ def reference_table(name: str, *models: type) -> Callable[[Callable[[], T]], Ref
     return wrap
 
 
+def registered() -> list[ReferenceTable[Any]]:
+    """Every reference table of the modules imported so far."""
+    return list(_registry)
+
+
 def all_changed() -> None:
     """Rows of several tables changed without signals (a bulk load): every process rereads every table,
     including those this process never imported."""

@@ -54,7 +54,12 @@ class Command(BaseCommand):
                 close_old_connections()  # between looks, as Django does between requests
             counts = {"jobs_requeued": jobs.requeue_stale(), "jobs": jobs.drain(worker=me, max_jobs=options["batch"])}
             if time.monotonic() >= next_duties:
-                counts |= self.duties()
+                started = time.monotonic()
+                done = self.duties()
+                elapsed = time.monotonic() - started
+                counts |= done
+                if any(done.values()) or elapsed >= 1:  # the log shows what a round of duties took
+                    counts["duties_ms"] = round(elapsed * 1000)
                 next_duties = time.monotonic() + options["loop"]
             if time.monotonic() >= next_prune:  # finished jobs older than a week: the queue table stays small
                 counts["jobs_pruned"] = jobs.prune()
