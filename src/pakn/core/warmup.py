@@ -48,4 +48,5 @@ def _tables() -> None:
 def _translations() -> None:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            translation.gettext("Trang chủ")
+            # Any lookup loads the language's catalogues; not a literal, so it is not a message to translate.
+            translation.gettext(code)
