@@ -154,9 +154,10 @@ def _claim(jobs: list[Any], worker: str) -> None:
         DBTaskResult.objects.bulk_update(jobs, ["status", "started_at", "worker_ids"])
 
 
-def _succeeded(jobs: list[Any], outcomes: list[Any]) -> None:
-    """``set_successful`` for all of ``jobs`` in one UPDATE (retried as the library retries its own). A job whose
-    return value cannot be stored as JSON failed, as the library records it."""
+def _record(jobs: list[Any], outcomes: list[Any]) -> None:
+    """Record what the jobs run together returned, as the library records a job it ran: an exception (or a return
+    value that cannot be stored as JSON) fails its job alone; the successes are marked in one UPDATE (retried as
+    the library retries its own)."""
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
     from django_tasks_db.utils import retry
@@ -164,6 +165,9 @@ def _succeeded(jobs: list[Any], outcomes: list[Any]) -> None:
     encoder = DBTaskResult._meta.get_field("return_value").encoder  # type: ignore[union-attr]
     now, done = timezone.now(), []
     for job, outcome in zip(jobs, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            job.set_failed(outcome)
+            continue
         try:
             json.dumps(outcome, cls=encoder)
         except (TypeError, ValueError) as exc:
@@ -195,13 +199,7 @@ def _run_together(task_path: str, group: list[Any], runner: Any) -> None:
         for job in group:
             runner.run_task(job)
         return
-    done = [
-        (job, outcome) for job, outcome in zip(group, outcomes, strict=True) if not isinstance(outcome, BaseException)
-    ]
-    _succeeded([job for job, _ in done], [outcome for _, outcome in done])
-    for job, outcome in zip(group, outcomes, strict=True):
-        if isinstance(outcome, BaseException):
-            job.set_failed(outcome)
+    _record(group, outcomes)
     for job in group:
         task_finished.send(sender=sender, task_result=job.task_result)
 
